@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
+import { z } from 'zod';
+import { scopes as knownScopes, uuidSchema } from '@bud/contracts';
+import type { Scope } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import type { Principal } from './principal';
+import { DEV_TENANT_ID, DEV_USER_ID } from './principal';
+
+export interface AuthSettings {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+const claimsSchema = z.object({
+  sub: uuidSchema,
+  tenant_id: uuidSchema,
+  scopes: z.array(z.string()).default([]),
+});
+
+/** Verifies bearer tokens (HS256 secret or RS256 JWKS), or grants the dev principal when neither is configured. */
+export class TokenVerifier {
+  private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly secret?: Uint8Array;
+
+  constructor(private readonly settings: AuthSettings) {
+    if (settings.jwksUrl) this.jwks = createRemoteJWKSet(new URL(settings.jwksUrl));
+    if (settings.jwtSecret) this.secret = new TextEncoder().encode(settings.jwtSecret);
+  }
+
+  get devMode(): boolean {
+    return !this.jwks && !this.secret;
+  }
+
+  async verify(authorization: string | undefined): Promise<Principal> {
+    const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (this.devMode) {
+      return { userId: DEV_USER_ID, tenantId: DEV_TENANT_ID, scopes: new Set(knownScopes), token };
+    }
+    if (!token) throw new AppError('unauthenticated', 'a bearer token is required');
+    const payload = await this.verifyToken(token);
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new AppError('unauthenticated', 'the token lacks a valid sub or tenant_id claim');
+    const granted = claims.data.scopes.filter((s): s is Scope => (knownScopes as readonly string[]).includes(s));
+    return { userId: claims.data.sub, tenantId: claims.data.tenant_id, scopes: new Set(granted), token };
+  }
+
+  private async verifyToken(token: string): Promise<JWTPayload> {
+    const options = { issuer: this.settings.issuer, audience: this.settings.audience };
+    try {
+      if (this.secret) return (await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] })).payload;
+      if (this.jwks) return (await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256'] })).payload;
+    } catch (error) {
+      throw new AppError('unauthenticated', `the token is not valid: ${(error as Error).message}`);
+    }
+    throw new AppError('unauthenticated', 'no token verification is configured');
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+export const uuidSchema = z.uuid({ message: 'must be a UUID' });
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be a slug: lowercase letters, digits and dashes, 2-63 chars, starting with a letter');
+export const dnsLabelSchema = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and dashes');
+export const isoTimestampSchema = z.iso.datetime({ offset: true });
+
+const labelKey = z.string().min(1).max(253).regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a Kubernetes label key');
+const labelValue = z.string().max(63).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value');
+export const labelsSchema = z.record(labelKey, labelValue);
+export const annotationsSchema = z.record(z.string().min(1).max(253), z.string().max(65536));
+
+const integerFromQuery = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** `?page=1&page_size=20`, the list contract of brief §3. */
+export const paginationQuerySchema = z.object({
+  page: integerFromQuery(1, 1_000_000).default(1),
+  page_size: integerFromQuery(1, 100).default(20),
+});
+export type PaginationQuery = z.infer<typeof paginationQuerySchema>;
+
+export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), page_size: z.number().int() });
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export const errorCodes = [
+  'bad_request',
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'invalid_transition',
+  'read_only',
+  'payload_too_large',
+  'upstream_unavailable',
+  'service_unavailable',
+  'internal_error',
+] as const;
+export const errorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const errorBodySchema = z.object({
+  status_code: z.number().int(),
+  error: errorCodeSchema,
+  message: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  error_id: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const scopes = [
+  'usecase:view',
+  'usecase:manage',
+  'template:manage',
+  'job:view',
+  'job:manage',
+  'cluster:manage',
+  'platform:admin',
+] as const;
+export type Scope = (typeof scopes)[number];

@@ -1,0 +1,4 @@
+export * from './common';
+export * from './cluster';
+export * from './job';
+export * from './cloud-event';

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
+
+export const jobStatuses = ['pending', 'queued', 'admitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+export const activeJobStatuses: readonly JobStatus[] = ['pending', 'queued', 'admitted', 'running', 'preempted'];
+export const jobTypes = ['service', 'batch', 'training'] as const;
+export type JobType = (typeof jobTypes)[number];
+export const deploymentTypes = ['helm', 'docker', 'model'] as const;
+export type DeploymentType = (typeof deploymentTypes)[number];
+export const sourceTypes = ['direct', 'pipeline', 'usecase', 'endpoint', 'pod'] as const;
+export type SourceType = (typeof sourceTypes)[number];
+export const priorityClasses = ['critical', 'high', 'normal', 'low'] as const;
+export type PriorityClass = (typeof priorityClasses)[number];
+export const priorityValues: Record<PriorityClass, number> = { critical: 1000, high: 100, normal: 10, low: 1 };
+export const modelEngines = ['vllm', 'tensorrt-llm', 'latentbud', 'tei'] as const;
+export type ModelEngine = (typeof modelEngines)[number];
+
+/** Kubernetes resource quantity, e.g. `500m`, `2`, `8Gi`. */
+export const quantitySchema = z
+  .string()
+  .max(32)
+  .regex(/^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity like 500m, 2 or 8Gi');
+
+const envNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
+export const envSchema = z.record(envNameSchema, z.string().max(65536));
+const imageSchema = z.string().min(1).max(500).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be a container image reference');
+
+export const portSchema = z
+  .object({
+    name: z.string().max(15).regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be an IANA service name').optional(),
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+  })
+  .strict();
+
+export const containerSpecSchema = z
+  .object({
+    kind: z.literal('container'),
+    image: imageSchema,
+    command: z.array(z.string().max(4096)).max(100).optional(),
+    args: z.array(z.string().max(4096)).max(200).optional(),
+    env: envSchema.default({}),
+    ports: z.array(portSchema).max(20).default([]),
+    health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
+    volumes: z
+      .array(z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), mount_path: z.string().regex(/^\//).max(500), size: quantitySchema }).strict())
+      .max(10)
+      .optional(),
+  })
+  .strict();
+
+export const helmSpecSchema = z
+  .object({
+    kind: z.literal('helm'),
+    chart_ref: z.string().min(1).max(1000),
+    chart_version: z.string().max(100).optional(),
+    release_name: z.string().max(53).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label').optional(),
+    values: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const modelSpecSchema = z
+  .object({
+    kind: z.literal('model'),
+    engine: z.enum(modelEngines),
+    model_id: z.string().min(1).max(300).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be a model id like meta-llama/Llama-3.1-8B-Instruct'),
+    engine_args: z.array(z.string().max(4096)).max(100).optional(),
+    env: envSchema.optional(),
+  })
+  .strict();
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [containerSpecSchema, helmSpecSchema, modelSpecSchema]);
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+export type ContainerSpec = z.infer<typeof containerSpecSchema>;
+export type HelmSpec = z.infer<typeof helmSpecSchema>;
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+export const jobResourcesSchema = z
+  .object({
+    gpu_type: z.string().min(1).max(100).optional(),
+    gpu_count: z.number().int().min(0).max(64).default(0),
+    cpu_request: quantitySchema.default('1'),
+    cpu_limit: quantitySchema.optional(),
+    memory_request: quantitySchema.default('1Gi'),
+    memory_limit: quantitySchema.optional(),
+    replicas: z.number().int().min(0).max(1000).default(1),
+    storage: quantitySchema.optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.gpu_count > 0 && !r.gpu_type) ctx.addIssue({ code: 'custom', path: ['gpu_type'], message: 'is required when gpu_count > 0' });
+  });
+export type JobResources = z.infer<typeof jobResourcesSchema>;
+
+export const jobPolicySchema = z
+  .object({
+    preemptible: z.boolean().default(false),
+    max_retries: z.number().int().min(0).max(100).default(3),
+    retry_delay_seconds: z.number().int().min(0).max(86_400).default(30),
+    max_runtime_seconds: z.number().int().min(1).max(31_536_000).optional(),
+    scale_to_zero: z.boolean().default(false),
+    min_replicas: z.number().int().min(0).max(1000).optional(),
+    max_replicas: z.number().int().min(1).max(1000).optional(),
+    queue_name: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).optional(),
+  })
+  .strict();
+export type JobPolicy = z.infer<typeof jobPolicySchema>;
+
+export const createJobRequestSchema = z
+  .object({
+    name: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+    job_type: z.enum(jobTypes).default('service'),
+    deployment_type: z.enum(deploymentTypes).optional(),
+    source_type: z.enum(sourceTypes).default('direct'),
+    source_id: z.string().max(200).optional(),
+    usecase_deployment_id: uuidSchema.optional(),
+    project_id: uuidSchema.optional(),
+    idempotency_key: z.string().min(1).max(200).optional(),
+    k8s_namespace: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label').optional(),
+    spec: jobSpecSchema,
+    resources: jobResourcesSchema.default({ gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 }),
+    priority_class: z.enum(priorityClasses).default('normal'),
+    policy: jobPolicySchema.default({ preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false }),
+    labels: labelsSchema.default({}),
+    annotations: annotationsSchema.default({}),
+  })
+  .strict()
+  .superRefine((job, ctx) => {
+    const expected = job.spec.kind === 'container' ? 'docker' : job.spec.kind;
+    if (job.deployment_type && job.deployment_type !== expected) {
+      ctx.addIssue({ code: 'custom', path: ['deployment_type'], message: `must be '${expected}' for a ${job.spec.kind} spec` });
+    }
+    if (job.spec.kind === 'helm' && job.job_type !== 'service') {
+      ctx.addIssue({ code: 'custom', path: ['job_type'], message: 'helm specs run as service jobs' });
+    }
+  });
+export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
+
+export const patchJobRequestSchema = z
+  .object({
+    priority_class: z.enum(priorityClasses).optional(),
+    policy: jobPolicySchema.partial().strict().optional(),
+    labels: labelsSchema.optional(),
+    /** Optimistic concurrency: when given, the patch applies only to this version (409 otherwise). */
+    version: z.number().int().min(1).optional(),
+  })
+  .strict();
+export type PatchJobRequest = z.infer<typeof patchJobRequestSchema>;
+
+export const jobOutputsSchema = z.object({
+  url: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  service: z.string().optional(),
+  namespace: z.string().optional(),
+});
+export type JobOutputs = z.infer<typeof jobOutputsSchema>;
+
+export const jobEventRecordSchema = z.object({
+  id: z.string(),
+  from_status: z.enum(jobStatuses).nullable(),
+  to_status: z.enum(jobStatuses),
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+  occurred_at: isoTimestampSchema,
+});
+
+export const jobResponseSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  cluster_id: uuidSchema,
+  tenant_id: uuidSchema,
+  project_id: uuidSchema.nullable(),
+  created_by: uuidSchema,
+  job_type: z.enum(jobTypes),
+  deployment_type: z.enum(deploymentTypes),
+  source_type: z.enum(sourceTypes),
+  source_id: z.string().nullable(),
+  usecase_deployment_id: uuidSchema.nullable(),
+  idempotency_key: z.string().nullable(),
+  spec: jobSpecSchema,
+  resources: jobResourcesSchema,
+  priority_class: z.enum(priorityClasses),
+  priority: z.number().int(),
+  policy: jobPolicySchema,
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  status: z.enum(jobStatuses),
+  status_reason: z.string().nullable(),
+  status_message: z.string().nullable(),
+  retry_count: z.number().int(),
+  k8s_namespace: z.string().nullable(),
+  k8s_resource_kind: z.string().nullable(),
+  k8s_resource_name: z.string().nullable(),
+  kueue_workload_name: z.string().nullable(),
+  outputs: jobOutputsSchema,
+  estimated_cost_per_hour: z.string().describe('decimal USD'),
+  estimated_cost: z.string().nullable().describe('decimal USD, when max_runtime_seconds bounds the run'),
+  actual_cost: z.string().nullable().describe('decimal USD, set at completion'),
+  created_at: isoTimestampSchema,
+  updated_at: isoTimestampSchema,
+  queued_at: isoTimestampSchema.nullable(),
+  started_at: isoTimestampSchema.nullable(),
+  completed_at: isoTimestampSchema.nullable(),
+  version: z.number().int(),
+  events: z.array(jobEventRecordSchema).optional(),
+});
+export type JobResponse = z.infer<typeof jobResponseSchema>;
+
+const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const jobListQuerySchema = paginationQuerySchema
+  .extend({
+    status: csvOf(jobStatuses).optional(),
+    job_type: csvOf(jobTypes).optional(),
+    source_type: csvOf(sourceTypes).optional(),
+    source_id: z.string().max(200).optional(),
+    usecase_deployment_id: uuidSchema.optional(),
+    project_id: uuidSchema.optional(),
+    labels: z
+      .string()
+      .max(2000)
+      .regex(/^[^=,]+=[^=,]*(,[^=,]+=[^=,]*)*$/, 'must be a label selector k=v[,k=v]')
+      .transform((s) => Object.fromEntries(s.split(',').map((pair) => pair.split('=') as [string, string])))
+      .optional(),
+  })
+  .strict();
+export type JobListQuery = z.infer<typeof jobListQuerySchema>;
+
+export const scheduleQuerySchema = z
+  .object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
+  .strict()
+  .refine((q) => Date.parse(q.end) > Date.parse(q.start), { path: ['end'], message: 'must be after start' })
+  .refine((q) => Date.parse(q.end) - Date.parse(q.start) <= 366 * 86_400_000, { path: ['end'], message: 'window must be at most 366 days' });
+
+export const scheduleResponseSchema = z.object({
+  start: isoTimestampSchema,
+  end: isoTimestampSchema,
+  jobs: z.array(
+    z.object({
+      job_id: uuidSchema,
+      name: z.string(),
+      status: z.enum(jobStatuses),
+      job_type: z.enum(jobTypes),
+      gpu_type: z.string().nullable(),
+      gpu_count: z.number().int(),
+      start: isoTimestampSchema,
+      end: isoTimestampSchema,
+      end_is_estimate: z.boolean(),
+    }),
+  ),
+  gpus: z.record(z.string(), z.object({ total: z.number().int(), used: z.number().int(), queued: z.number().int() })),
+});
+export type ScheduleResponse = z.infer<typeof scheduleResponseSchema>;
+
+/** data of the CloudEvent `bud.job.<status>` on topic `job-events` (brief §5.6). */
+export const jobEventDataSchema = z.object({
+  job_id: uuidSchema,
+  tenant_id: uuidSchema,
+  cluster_id: uuidSchema,
+  source_type: z.enum(sourceTypes),
+  source_id: z.string().nullable(),
+  usecase_deployment_id: uuidSchema.nullable(),
+  status: z.enum(jobStatuses),
+  previous_status: z.enum(jobStatuses).nullable(),
+  status_reason: z.string().nullable(),
+  status_message: z.string().nullable(),
+  outputs: jobOutputsSchema,
+  version: z.number().int(),
+  occurred_at: isoTimestampSchema,
+});
+export type JobEventData = z.infer<typeof jobEventDataSchema>;
+export const JOB_EVENTS_TOPIC = 'job-events';
+export const PUBSUB_NAME = 'pubsub';

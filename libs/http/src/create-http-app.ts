@@ -1,0 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Histogram } from 'prom-client';
+import { NestLoggerAdapter } from '@bud/logging';
+import { toErrorBody } from './error-body';
+import { ErrorFilter } from './error.filter';
+import { latencyMiddleware } from './metrics';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpAppOptions {
+  openApiDocument: Record<string, unknown>;
+  latency: Histogram;
+  corsOrigins?: string[];
+}
+
+/** The HTTP surface every service shares: 1 MiB JSON bodies, one error shape, latency metrics, /api/docs. */
+export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter() });
+  const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true });
+  app.use(latencyMiddleware(options.latency));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    jsonParser(request, response, (error?: unknown) => {
+      if (!error) return next();
+      const body = toErrorBody(error, request);
+      response.status(body.status_code).json(body);
+    });
+  });
+  if (options.corsOrigins?.length) app.enableCors({ origin: options.corsOrigins });
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, options.openApiDocument as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { validationErrorFrom } from '@bud/errors';
+
+/** Validates a body, query or params object at the edge with a schema from `@bud/contracts`. */
+export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly what = 'request',
+  ) {}
+
+  transform(value: unknown): z.infer<S> {
+    const result = this.schema.safeParse(value ?? {});
+    if (!result.success) throw validationErrorFrom(result.error, `the ${this.what}`);
+    return result.data;
+  }
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string, pathPrefix = ''): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationErrorFrom(result.error, what, pathPrefix);
+  return result.data;
+}

@@ -1,0 +1,43 @@
+import type { CloudEvent } from '@bud/contracts';
+import type { DaprSubscription, EventPublisher } from './event-publisher';
+
+/**
+ * Embedded-mode pub/sub: asks each subscriber app what it subscribes to (the same `GET /dapr/subscribe`
+ * Dapr calls) and POSTs the CloudEvent to the route, as Dapr would. A subscriber that is down or
+ * answers an error fails the publish, so the outbox keeps the event and retries.
+ */
+export class DirectEventPublisher implements EventPublisher {
+  private readonly subscriptions = new Map<string, Promise<DaprSubscription[]>>();
+
+  constructor(private readonly subscriberUrls: string[]) {}
+
+  async publish(pubsubName: string, topic: string, event: CloudEvent): Promise<void> {
+    for (const baseUrl of this.subscriberUrls) {
+      const routes = (await this.subscriptionsOf(baseUrl)).filter((s) => s.pubsubname === pubsubName && s.topic === topic);
+      for (const { route } of routes) {
+        const response = await fetch(new URL(route, baseUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/cloudevents+json' },
+          body: JSON.stringify({ ...event, topic, pubsubname: pubsubName }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        const status = response.ok ? (((await response.json().catch(() => ({}))) as { status?: string }).status ?? 'SUCCESS') : 'RETRY';
+        if (status === 'RETRY') throw new Error(`subscriber ${baseUrl}${route} asked for redelivery (HTTP ${response.status})`);
+      }
+    }
+  }
+
+  private subscriptionsOf(baseUrl: string): Promise<DaprSubscription[]> {
+    let cached = this.subscriptions.get(baseUrl);
+    if (!cached) {
+      cached = fetch(new URL('/dapr/subscribe', baseUrl), { signal: AbortSignal.timeout(5000) }).then(async (r) => {
+        if (!r.ok) throw new Error(`GET ${baseUrl}/dapr/subscribe answered ${r.status}`);
+        return (await r.json()) as DaprSubscription[];
+      });
+      // A subscriber that was down must be asked again next time.
+      cached.catch(() => this.subscriptions.delete(baseUrl));
+      this.subscriptions.set(baseUrl, cached);
+    }
+    return cached;
+  }
+}
