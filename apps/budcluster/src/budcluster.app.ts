@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { TokenVerifier } from '@bud/auth';
+import { isDevAuth } from '@bud/config';
+import { createDataSource, startEmbeddedPostgres } from '@bud/database';
+import type { EmbeddedPostgres } from '@bud/database';
+import { buildOpenApiDocument, createHttpApp, createMetricsRegistry } from '@bud/http';
+import { DaprEventPublisher, DirectEventPublisher } from '@bud/invocation';
+import type { EventPublisher } from '@bud/invocation';
+import { Logger, configureLogging } from '@bud/logging';
+import { BudclusterModule, budclusterControllers } from './budcluster.module';
+import { subscriberUrls } from './config/budcluster.config';
+import type { BudclusterConfig } from './config/budcluster.config';
+import type { Clock } from './domain/clock';
+import { systemClock } from './domain/clock';
+import { DriverRegistry } from './drivers/driver-registry.service';
+import { budclusterEntities } from './entities';
+import { budclusterMigrations } from './migrations';
+import { JobRepository } from './repositories/job.repository';
+import { ClusterService } from './services/cluster.service';
+import { JobLifecycleService } from './services/job-lifecycle.service';
+import { registerJobMetrics } from './services/metrics';
+import { OutboxRelay } from './services/outbox-relay.service';
+import { SecretBox } from './services/secret-box';
+
+export interface RunningBudcluster {
+  app: INestApplication;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOverrides {
+  clock?: Clock;
+  publisher?: EventPublisher;
+}
+
+/** Boots the service: database (embedded when DATABASE_URL is unset), migrations, drivers, relay, HTTP. */
+export async function startBudcluster(config: BudclusterConfig, overrides: StartOverrides = {}): Promise<RunningBudcluster> {
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, service: 'budcluster' });
+  const logger = new Logger('budcluster');
+  const dataDir = join(config.DATA_DIR, 'budcluster');
+  let embedded: EmbeddedPostgres | undefined;
+  const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(dataDir, 'pg'))).url;
+  const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: budclusterEntities, migrations: budclusterMigrations });
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
+
+  const { registry, httpDuration } = createMetricsRegistry('budcluster');
+  const publisher =
+    overrides.publisher ?? (config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscriberUrls(config)));
+  const module = BudclusterModule.forRoot({
+    dataSource,
+    clock: overrides.clock ?? systemClock,
+    publisher,
+    secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(dataDir, 'secrets.key')),
+    verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    registry,
+    relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
+    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, simulatedResyncMs: 10_000 },
+  });
+  const app = await createHttpApp(module, {
+    openApiDocument: buildOpenApiDocument('budcluster', '0.1.0', budclusterControllers),
+    latency: httpDuration,
+    corsOrigins: config.CORS_ORIGINS.split(',').filter(Boolean),
+  });
+  await app.init();
+  registerJobMetrics(registry, app.get(JobRepository));
+
+  const embeddedMode = !config.DATABASE_URL;
+  if (config.LOCAL_CLUSTER === 'true' || (config.LOCAL_CLUSTER === undefined && embeddedMode)) await app.get(ClusterService).ensureLocalCluster();
+  const lifecycle = app.get(JobLifecycleService);
+  await app.get(DriverRegistry).startAll((observed) => lifecycle.observe(observed));
+  app.get(OutboxRelay).start();
+
+  // Dev auth has no credentials, so it must not be reachable from other hosts (brief §4).
+  const host = config.HOST ?? (isDevAuth(config) ? '127.0.0.1' : '0.0.0.0');
+  await app.listen(config.PORT, host);
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  logger.info('budcluster listening', { url: baseUrl, database: embedded ? 'embedded' : 'server', auth: isDevAuth(config) ? 'dev' : 'jwt' });
+
+  return {
+    app,
+    url: baseUrl,
+    async stop() {
+      await app.get(OutboxRelay).stop();
+      await app.get(DriverRegistry).stopAll();
+      await app.close();
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

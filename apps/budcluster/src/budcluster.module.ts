@@ -1,0 +1,70 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import type { Registry } from 'prom-client';
+import { TokenVerifier } from '@bud/auth';
+import { AuthGuard } from '@bud/http';
+import type { EventPublisher } from '@bud/invocation';
+import { ClusterController } from './controllers/cluster.controller';
+import { HealthController } from './controllers/health.controller';
+import { JobController } from './controllers/job.controller';
+import type { Clock } from './domain/clock';
+import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.service';
+import type { DriverSettings } from './drivers/driver-registry.service';
+import { ClusterRepository } from './repositories/cluster.repository';
+import { JobRepository } from './repositories/job.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { ClusterService } from './services/cluster.service';
+import { JobLifecycleService } from './services/job-lifecycle.service';
+import { JobService } from './services/job.service';
+import { METRICS_REGISTRY } from './services/metrics';
+import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from './services/outbox-relay.service';
+import type { OutboxRelaySettings } from './services/outbox-relay.service';
+import { ScheduleService } from './services/schedule.service';
+import type { SecretBox } from './services/secret-box';
+import { CLOCK, EVENT_PUBLISHER, SECRET_BOX } from './services/tokens';
+
+export const budclusterControllers = [ClusterController, JobController, HealthController];
+
+/** Everything the module needs from outside; `main.ts` builds it from config, tests build their own. */
+export interface BudclusterRuntime {
+  dataSource: DataSource;
+  clock: Clock;
+  publisher: EventPublisher;
+  secretBox: SecretBox;
+  verifier: TokenVerifier;
+  registry: Registry;
+  relay: OutboxRelaySettings;
+  drivers: DriverSettings;
+}
+
+@Module({})
+export class BudclusterModule {
+  static forRoot(runtime: BudclusterRuntime): DynamicModule {
+    return {
+      module: BudclusterModule,
+      controllers: budclusterControllers,
+      providers: [
+        { provide: DataSource, useValue: runtime.dataSource },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: EVENT_PUBLISHER, useValue: runtime.publisher },
+        { provide: SECRET_BOX, useValue: runtime.secretBox },
+        { provide: TokenVerifier, useValue: runtime.verifier },
+        { provide: METRICS_REGISTRY, useValue: runtime.registry },
+        { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
+        { provide: DRIVER_SETTINGS, useValue: runtime.drivers },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ClusterRepository,
+        JobRepository,
+        OutboxRepository,
+        OutboxRelay,
+        JobLifecycleService,
+        DriverRegistry,
+        ClusterService,
+        JobService,
+        ScheduleService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import type { JobStatus } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+
+/** brief §5.3: the only legal moves. SERVICE jobs never succeed; the lifecycle enforces that separately. */
+export const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  pending: ['queued', 'admitted', 'running', 'failed', 'cancelled'],
+  queued: ['admitted', 'failed', 'cancelled', 'preempted'],
+  admitted: ['running', 'failed', 'cancelled', 'preempted'],
+  running: ['succeeded', 'failed', 'cancelled', 'preempted'],
+  preempted: ['pending', 'queued', 'failed', 'cancelled'],
+  failed: ['pending'],
+  succeeded: [],
+  cancelled: [],
+};
+
+export const terminalStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return terminalStatuses.includes(status);
+}
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+export interface RetryBudget {
+  retryCount: number;
+  maxRetries: number;
+}
+
+/** Throws 409 `invalid_transition` for an illegal move; a failed job is retried only within its budget. */
+export function assertTransition(from: JobStatus, to: JobStatus, budget: RetryBudget): void {
+  if (!canTransition(from, to)) {
+    throw new AppError('invalid_transition', `a job cannot move from '${from}' to '${to}'`);
+  }
+  if (from === 'failed' && to === 'pending' && budget.retryCount >= budget.maxRetries) {
+    throw new AppError('invalid_transition', `the job has used all ${budget.maxRetries} retries`);
+  }
+}

@@ -1,0 +1,86 @@
+import type { JobModel } from '../job-model';
+import type { ObjectMeta } from './types';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'budcluster';
+export const JOB_ID_LABEL = 'bud.ai/job-id';
+export const TENANT_ID_LABEL = 'bud.ai/tenant-id';
+export const SOURCE_TYPE_LABEL = 'bud.ai/source-type';
+export const USECASE_DEPLOYMENT_ID_LABEL = 'bud.ai/usecase-deployment-id';
+export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
+
+/** Selects every object budcluster manages (the informers' label selector). */
+export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isValidLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+export function isValidLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? null : key.slice(0, slash);
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return false;
+  return prefix === null || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+}
+
+/** Coerces any string into a valid label value (invalid characters → `-`, ≤ 63 chars, alphanumeric ends). */
+export function toLabelValue(raw: string): string {
+  return raw
+    .replace(/[^-A-Za-z0-9_.]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/[^A-Za-z0-9]+$/, '');
+}
+
+/** Cuts a DNS label to `max` characters without leaving a trailing dash. */
+export function truncateDnsLabel(name: string, max = 63): string {
+  return name.slice(0, max).replace(/-+$/, '');
+}
+
+// A caller-chosen label in these namespaces could impersonate another job or jump another tenant's queue.
+function isReserved(key: string): boolean {
+  return key === MANAGED_BY_LABEL || key.startsWith('bud.ai/') || key.startsWith('kueue.x-k8s.io/');
+}
+
+/** The job's own labels (valid, non-reserved ones) under the identity labels of brief §5.5. */
+export function jobLabels(job: JobModel): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(job.labels)) {
+    if (!isReserved(key) && isValidLabelKey(key)) labels[key] = toLabelValue(value);
+  }
+  labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
+  labels[JOB_ID_LABEL] = toLabelValue(job.id);
+  labels[TENANT_ID_LABEL] = toLabelValue(job.tenantId);
+  labels[SOURCE_TYPE_LABEL] = toLabelValue(job.sourceType);
+  if (job.usecaseDeploymentId) labels[USECASE_DEPLOYMENT_ID_LABEL] = toLabelValue(job.usecaseDeploymentId);
+  return labels;
+}
+
+/** The immutable selector of a job's pods; only the job id, so relabelling a job never orphans its pods. */
+export function selectorLabels(job: JobModel): Record<string, string> {
+  return { [JOB_ID_LABEL]: toLabelValue(job.id) };
+}
+
+export function kueueQueueName(job: JobModel): string {
+  return toLabelValue(job.policy.queue_name ?? `tenant-${job.tenantId}-queue`);
+}
+
+export function kueueLabels(job: JobModel): Record<string, string> {
+  return { [KUEUE_QUEUE_LABEL]: kueueQueueName(job), [KUEUE_PRIORITY_LABEL]: job.priorityClass };
+}
+
+export function objectMeta(job: JobModel, name: string, extraLabels: Record<string, string> = {}): ObjectMeta {
+  const annotations = job.annotations;
+  return {
+    name,
+    namespace: job.namespace,
+    labels: { ...jobLabels(job), ...extraLabels },
+    ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+  };
+}

@@ -1,0 +1,46 @@
+import type { V1DeploymentSpec, V1DeploymentStrategy, V1ServiceSpec } from '@kubernetes/client-node';
+import type { JobModel } from '../job-model';
+import { kueueLabels, objectMeta, selectorLabels } from './labels';
+import { serviceName } from './outputs';
+import { containerFor, podTemplate } from './pod-template';
+import type { KubernetesObject, RenderOptions } from './types';
+import { workloadStorage } from './volumes';
+
+function strategyOf(job: JobModel, hasClaims: boolean): V1DeploymentStrategy | undefined {
+  // A ReadWriteOnce claim cannot attach to the new pod while the old one holds it.
+  if (hasClaims) return { type: 'Recreate' };
+  // Surging a GPU pod needs GPUs nobody reserved; replace in place instead.
+  if (job.resources.gpu_count > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  return undefined;
+}
+
+/** SERVICE → PVCs (when storage is asked for) + apps/v1 Deployment + v1 Service (when the container has ports). */
+export function renderServiceWorkload(job: JobModel, options: RenderOptions): KubernetesObject[] {
+  const container = containerFor(job);
+  const storage = workloadStorage(job, container);
+  const queueLabels = options.kueue ? kueueLabels(job) : {};
+  const strategy = strategyOf(job, storage.claims.length > 0);
+
+  const deploymentSpec: V1DeploymentSpec = {
+    replicas: job.resources.replicas,
+    revisionHistoryLimit: 3,
+    selector: { matchLabels: selectorLabels(job) },
+    ...(strategy ? { strategy } : {}),
+    // Kueue's pod integration reads the queue from the pods as well as from the Deployment.
+    template: podTemplate(job, container, { restartPolicy: 'Always', mounts: storage.mounts, extraLabels: queueLabels }),
+  };
+  const objects: KubernetesObject[] = [
+    ...storage.claims,
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: objectMeta(job, job.name, queueLabels), spec: deploymentSpec },
+  ];
+
+  if (container.ports.length > 0) {
+    const serviceSpec: V1ServiceSpec = {
+      type: 'ClusterIP',
+      selector: selectorLabels(job),
+      ports: container.ports.map((p) => ({ name: p.name ?? `p-${p.port}`, port: p.port, targetPort: p.port, protocol: p.protocol })),
+    };
+    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: objectMeta(job, serviceName(job)), spec: serviceSpec });
+  }
+  return objects;
+}

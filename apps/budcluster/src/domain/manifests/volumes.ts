@@ -1,0 +1,46 @@
+import type { ContainerSpec } from '@bud/contracts';
+import type { V1PersistentVolumeClaimSpec } from '@kubernetes/client-node';
+import type { JobModel } from '../job-model';
+import { objectMeta } from './labels';
+import type { KubernetesObject } from './types';
+
+export const DATA_MOUNT_PATH = '/data';
+export const CHECKPOINT_MOUNT_PATH = '/checkpoints';
+export const DEFAULT_CHECKPOINT_SIZE = '50Gi';
+
+/** A PVC a pod mounts: pod-level volume name, claim name and where it appears in the container. */
+export interface ClaimMount {
+  volumeName: string;
+  claimName: string;
+  mountPath: string;
+}
+
+export interface WorkloadStorage {
+  claims: KubernetesObject[];
+  mounts: ClaimMount[];
+}
+
+function claim(job: JobModel, name: string, size: string): KubernetesObject {
+  const spec: V1PersistentVolumeClaimSpec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } };
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: objectMeta(job, name), spec };
+}
+
+/**
+ * Claims for a job: one per container volume; otherwise `resources.storage` becomes one data claim at /data
+ * (or, for training, sizes the checkpoint claim at /checkpoints, which training always gets).
+ */
+export function workloadStorage(job: JobModel, container: ContainerSpec): WorkloadStorage {
+  const storage: WorkloadStorage = { claims: [], mounts: [] };
+  const add = (volumeName: string, suffix: string, size: string, mountPath: string): void => {
+    const claimName = `${job.name}-${suffix}`;
+    storage.claims.push(claim(job, claimName, size));
+    storage.mounts.push({ volumeName, claimName, mountPath });
+  };
+  for (const volume of container.volumes ?? []) add(volume.name, volume.name, volume.size, volume.mount_path);
+  if (job.jobType === 'training') {
+    add('bud-checkpoints', 'checkpoints', job.resources.storage ?? DEFAULT_CHECKPOINT_SIZE, CHECKPOINT_MOUNT_PATH);
+  } else if (job.resources.storage && storage.claims.length === 0) {
+    add('bud-data', 'data', job.resources.storage, DATA_MOUNT_PATH);
+  }
+  return storage;
+}

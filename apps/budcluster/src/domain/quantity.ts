@@ -1,0 +1,46 @@
+/**
+ * Kubernetes resource quantities (`500m`, `2`, `8Gi`, `1.5`, `1e3`) as plain numbers, for cost estimates
+ * and capacity accounting. Grammar: https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+
+const SUFFIX_MULTIPLIERS: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+// The exponent alternative is tried first so `1e3` is 1000 while `1E` stays one exa.
+const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+
+/** The quantity in base units (cores, bytes); throws on anything that is not a non-negative quantity. */
+export function parseQuantity(quantity: string): number {
+  const match = QUANTITY.exec(quantity.trim());
+  if (!match) throw new Error(`'${quantity}' is not a Kubernetes quantity`);
+  const [, digits, exponent, suffix] = match;
+  const value = Number(digits) * (exponent === undefined ? SUFFIX_MULTIPLIERS[suffix ?? ''] : 10 ** Number(exponent));
+  if (!Number.isFinite(value)) throw new Error(`'${quantity}' is out of range`);
+  return value;
+}
+
+/** `500m` → 0.5, `2` → 2. */
+export function cpuCores(quantity: string): number {
+  return parseQuantity(quantity);
+}
+
+/** `8Gi` → 8, `512Mi` → 0.5, `1G` → 0.931…; decimal suffixes are powers of ten, binary ones powers of two. */
+export function memoryGiB(quantity: string): number {
+  return parseQuantity(quantity) / 2 ** 30;
+}

@@ -1,0 +1,20 @@
+import { simulatedSettingsSchema } from '@bud/contracts';
+import type { Clock } from '../domain/clock';
+import type { ClusterEntity } from '../entities';
+import type { ClusterDriver } from './cluster-driver';
+import { KubernetesDriver } from './kubernetes';
+import { SimulatedDriver } from './simulated/simulated-driver';
+
+export interface DriverFactoryDeps {
+  clock: Clock;
+  openKubeconfig(sealed: string): string;
+  resyncIntervalMs: number;
+}
+
+export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): ClusterDriver {
+  if (cluster.type === 'simulated') {
+    return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
+  }
+  if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
+  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs });
+}

@@ -1,0 +1,171 @@
+import type { SimulatedSettings } from '@bud/contracts';
+import { Logger } from '@bud/logging';
+import type { Clock } from '../../domain/clock';
+import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { renderManifests, serviceOutputs } from '../../domain/manifests';
+import type { ClusterDriver, StatusSink } from '../cluster-driver';
+import { SimulatedCapacity } from './simulated-capacity';
+import type { GpuDemand } from './simulated-capacity';
+
+interface Placement {
+  job: JobModel;
+  demand: GpuDemand;
+  holdsCapacity: boolean;
+  timer?: unknown;
+  lastReported?: ObservedStatus;
+}
+
+/**
+ * An in-process cluster (brief §5.5): takes the same rendered objects as Kubernetes, checks them, and
+ * moves jobs through queued → admitted → running (→ succeeded/failed) on the injected clock.
+ */
+export class SimulatedDriver implements ClusterDriver {
+  readonly apiCalls = 0;
+  private readonly logger = new Logger('simulated-driver');
+  private readonly placements = new Map<string, Placement>();
+  private readonly waiting: string[] = [];
+  private readonly reportChains = new Map<string, Promise<void>>();
+  private readonly capacity: SimulatedCapacity;
+  private sink: StatusSink = async () => undefined;
+
+  constructor(
+    private readonly clusterId: string,
+    private settings: SimulatedSettings,
+    private readonly clock: Clock,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.capacity = new SimulatedCapacity(settings.gpu_capacity);
+  }
+
+  async start(sink: StatusSink): Promise<void> {
+    this.sink = sink;
+  }
+
+  async stop(): Promise<void> {
+    for (const placement of this.placements.values()) this.clock.clearTimeout(placement.timer);
+    this.placements.clear();
+    this.waiting.length = 0;
+    await Promise.all(this.reportChains.values());
+  }
+
+  updateSettings(settings: SimulatedSettings): void {
+    this.settings = settings;
+    this.capacity.resize(settings.gpu_capacity);
+    this.admitWaiting();
+  }
+
+  async apply(job: JobModel): Promise<void> {
+    if (this.placements.has(job.id)) return;
+    this.checkObjects(job);
+    const demand: GpuDemand = { gpuType: job.resources.gpu_type ?? null, count: job.resources.gpu_count * Math.max(job.resources.replicas, 1) };
+    this.placements.set(job.id, { job, demand, holdsCapacity: false });
+    if (this.capacity.fits(demand) && this.waiting.length === 0) this.admit(job.id);
+    else this.enqueue(job.id);
+  }
+
+  async remove(job: JobModel): Promise<void> {
+    this.release(job.id);
+  }
+
+  async reconcile(activeJobs: JobModel[]): Promise<void> {
+    const active = new Set(activeJobs.map((job) => job.id));
+    for (const id of [...this.placements.keys()]) if (!active.has(id)) this.release(id);
+    for (const job of activeJobs) {
+      const placement = this.placements.get(job.id);
+      if (!placement) await this.apply(job);
+      // A report lost while the database was down is repeated, so the job row catches up.
+      else if (placement.lastReported && placement.lastReported.status !== job.status) this.report(placement.lastReported);
+    }
+  }
+
+  private checkObjects(job: JobModel): void {
+    for (const object of renderManifests(job, { kueue: false })) {
+      if (!object.apiVersion || !object.kind || !object.metadata?.name || object.metadata.labels?.['bud.ai/job-id'] !== job.id) {
+        throw new Error(`rendered ${object.kind ?? 'object'} for job ${job.id} is incomplete`);
+      }
+    }
+  }
+
+  private enqueue(jobId: string): void {
+    this.waiting.push(jobId);
+    const placement = this.placements.get(jobId);
+    if (!placement) return;
+    this.waiting.sort((a, b) => this.rank(b) - this.rank(a));
+    this.report({ jobId, status: 'queued', reason: 'InsufficientCapacity', message: `waiting for ${placement.demand.count} × ${placement.demand.gpuType ?? 'GPU'}` });
+  }
+
+  private rank(jobId: string): number {
+    const priorities = { critical: 1000, high: 100, normal: 10, low: 1 };
+    const job = this.placements.get(jobId)?.job;
+    return job ? priorities[job.priorityClass] : 0;
+  }
+
+  private admit(jobId: string): void {
+    const placement = this.placements.get(jobId);
+    if (!placement) return;
+    this.capacity.take(placement.demand);
+    placement.holdsCapacity = true;
+    placement.timer = this.clock.setTimeout(() => {
+      this.report({ jobId, status: 'admitted', reason: 'QuotaReserved' });
+      placement.timer = this.clock.setTimeout(() => this.becomeReady(placement), this.settings.ready_delay_ms);
+    }, this.settings.admit_delay_ms);
+  }
+
+  private becomeReady(placement: Placement): void {
+    const { job } = placement;
+    if (this.shouldFail(job)) {
+      this.report({ jobId: job.id, status: 'failed', reason: 'SimulatedFailure', message: 'the simulated cluster failed this workload' });
+      this.release(job.id);
+      return;
+    }
+    if (job.jobType === 'service') {
+      this.report({ jobId: job.id, status: 'running', reason: 'Available', outputs: serviceOutputs(job) });
+      return;
+    }
+    this.report({ jobId: job.id, status: 'running', reason: 'Active' });
+    placement.timer = this.clock.setTimeout(() => {
+      this.report({ jobId: job.id, status: 'succeeded', reason: 'Complete' });
+      this.release(job.id);
+    }, this.settings.batch_run_ms);
+  }
+
+  private shouldFail(job: JobModel): boolean {
+    const image = job.spec.kind === 'container' ? job.spec.image : job.spec.kind === 'model' ? job.spec.engine : job.spec.chart_ref;
+    if (this.settings.failing_images.some((pattern) => image.includes(pattern))) return true;
+    return this.settings.failure_rate > 0 && this.random() < this.settings.failure_rate;
+  }
+
+  private release(jobId: string): void {
+    const placement = this.placements.get(jobId);
+    if (!placement) return;
+    this.clock.clearTimeout(placement.timer);
+    if (placement.holdsCapacity) this.capacity.release(placement.demand);
+    this.placements.delete(jobId);
+    const index = this.waiting.indexOf(jobId);
+    if (index >= 0) this.waiting.splice(index, 1);
+    this.admitWaiting();
+  }
+
+  private admitWaiting(): void {
+    while (this.waiting.length > 0) {
+      const next = this.placements.get(this.waiting[0] ?? '');
+      if (!next || !this.capacity.fits(next.demand)) return;
+      this.waiting.shift();
+      this.admit(next.job.id);
+    }
+  }
+
+  /** Reports for one job are delivered in order; a failing sink is logged, not fatal. */
+  private report(observed: ObservedStatus): void {
+    const placement = this.placements.get(observed.jobId);
+    if (placement) placement.lastReported = observed;
+    const previous = this.reportChains.get(observed.jobId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.sink(observed))
+      .catch((error: unknown) => this.logger.warn('status report failed', { cluster_id: this.clusterId, job_id: observed.jobId, error: (error as Error).message }))
+      .finally(() => {
+        if (this.reportChains.get(observed.jobId) === next) this.reportChains.delete(observed.jobId);
+      });
+    this.reportChains.set(observed.jobId, next);
+  }
+}

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { JobListQuery, JobStatus } from '@bud/contracts';
+import type { JobEntity, JobEventEntity } from '../entities';
+import { mapRow, returnedRows } from './row-mapper';
+
+const JOB_COLUMNS = [
+  'id', 'name', 'cluster_id', 'tenant_id', 'project_id', 'created_by', 'job_type', 'deployment_type', 'source_type', 'source_id',
+  'usecase_deployment_id', 'idempotency_key', 'spec', 'resources', 'priority_class', 'priority', 'policy', 'labels', 'annotations',
+  'status', 'status_reason', 'status_message', 'retry_count', 'k8s_namespace', 'k8s_resource_kind', 'k8s_resource_name',
+  'kueue_workload_name', 'outputs', 'estimated_cost_per_hour', 'estimated_cost', 'actual_cost', 'created_at', 'updated_at',
+  'queued_at', 'started_at', 'completed_at', 'version',
+] as const;
+const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs']);
+
+export interface StatusChange {
+  status: JobStatus;
+  reason: string | null;
+  message: string | null;
+  occurredAt: Date;
+}
+
+@Injectable()
+export class JobRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Inserts the job, its first event and its outbox row in one statement. With an idempotency key that
+   * already exists nothing is written and `created` is false.
+   */
+  async insert(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<{ job: JobEntity; created: boolean }> {
+    const values = JOB_COLUMNS.map((column) => {
+      const value = (job as unknown as Record<string, unknown>)[camel(column)];
+      return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
+    });
+    const placeholders = JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+    const n = JOB_COLUMNS.length;
+    const rows = (await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${placeholders})
+         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING *),
+       event AS (
+         INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
+         SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
+       outbox_row AS (
+         INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
+         SELECT $${n + 1}, $${n + 2}, $${n + 3}::jsonb, created_at, created_at FROM inserted)
+       SELECT * FROM inserted`,
+      [...values, pubsubName, topic, JSON.stringify(outboxEvent)],
+    )) as Record<string, unknown>[];
+    if (rows[0]) return { job: mapRow<JobEntity>(rows[0]), created: true };
+    const existing = await this.findByIdempotencyKey(job.tenantId, job.idempotencyKey ?? '');
+    if (!existing) throw new Error('idempotency conflict without an existing row');
+    return { job: existing, created: false };
+  }
+
+  async findByIdempotencyKey(tenantId: string, key: string): Promise<JobEntity | null> {
+    const rows = (await this.db.query(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key])) as Record<string, unknown>[];
+    return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<JobEntity | null> {
+    const rows = (await manager.query(`SELECT * FROM jobs WHERE id = $1`, [id])) as Record<string, unknown>[];
+    return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
+  }
+
+  async lockById(manager: EntityManager, id: string): Promise<JobEntity | null> {
+    const rows = (await manager.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id])) as Record<string, unknown>[];
+    return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
+  }
+
+  async list(tenantId: string, clusterId: string, query: JobListQuery): Promise<{ items: JobEntity[]; total: number }> {
+    const where = ['tenant_id = $1', 'cluster_id = $2'];
+    const params: unknown[] = [tenantId, clusterId];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.status) add('status = ANY(?)', query.status);
+    if (query.job_type) add('job_type = ANY(?)', query.job_type);
+    if (query.source_type) add('source_type = ANY(?)', query.source_type);
+    if (query.source_id) add('source_id = ?', query.source_id);
+    if (query.usecase_deployment_id) add('usecase_deployment_id = ?', query.usecase_deployment_id);
+    if (query.project_id) add('project_id = ?', query.project_id);
+    if (query.labels) add('labels @> ?::jsonb', JSON.stringify(query.labels));
+    const filter = where.join(' AND ');
+    const [countRow] = (await this.db.query(`SELECT count(*)::int AS total FROM jobs WHERE ${filter}`, params)) as Array<{ total: number }>;
+    const rows = (await this.db.query(
+      `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
+      params,
+    )) as Record<string, unknown>[];
+    return { items: rows.map((row) => mapRow<JobEntity>(row)), total: countRow?.total ?? 0 };
+  }
+
+  async eventsOf(jobId: string): Promise<JobEventEntity[]> {
+    const rows = (await this.db.query(`SELECT * FROM job_events WHERE job_id = $1 ORDER BY id`, [jobId])) as Record<string, unknown>[];
+    return rows.map((row) => mapRow<JobEventEntity>(row));
+  }
+
+  /** Writes a status change, its history row; the caller adds the outbox row in the same transaction. */
+  async recordStatus(manager: EntityManager, job: JobEntity, change: StatusChange, fields: Partial<JobEntity>): Promise<JobEntity> {
+    const sets = ['status = $2', 'status_reason = $3', 'status_message = $4', 'updated_at = $5', 'version = version + 1'];
+    const params: unknown[] = [job.id, change.status, change.reason, change.message, change.occurredAt];
+    for (const [key, value] of Object.entries(fields)) {
+      const column = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const updated = returnedRows(await manager.query(`UPDATE jobs SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
+    const next = mapRow<JobEntity>(updated[0] ?? {});
+    await manager.query(
+      `INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [job.id, job.status, change.status, change.reason, change.message, next.version, change.occurredAt],
+    );
+    return next;
+  }
+
+  /** Optimistic update of the mutable, non-status fields; null when `expectedVersion` is stale. */
+  async patch(id: string, expectedVersion: number, fields: Pick<JobEntity, 'priorityClass' | 'priority' | 'policy' | 'labels'>, now: Date): Promise<JobEntity | null> {
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE jobs SET priority_class = $3, priority = $4, policy = $5, labels = $6, updated_at = $7, version = version + 1
+          WHERE id = $1 AND version = $2 RETURNING *`,
+        [id, expectedVersion, fields.priorityClass, fields.priority, JSON.stringify(fields.policy), JSON.stringify(fields.labels), now],
+      ),
+    );
+    return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM jobs WHERE id = $1`, [id]);
+  }
+
+  async deleteAllOnCluster(clusterId: string): Promise<void> {
+    await this.db.query(`DELETE FROM jobs WHERE cluster_id = $1`, [clusterId]);
+  }
+
+  async activeOnCluster(clusterId: string): Promise<JobEntity[]> {
+    const rows = (await this.db.query(
+      `SELECT * FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted') ORDER BY priority DESC, created_at`,
+      [clusterId],
+    )) as Record<string, unknown>[];
+    return rows.map((row) => mapRow<JobEntity>(row));
+  }
+
+  async countActiveOnCluster(clusterId: string): Promise<number> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted')`,
+      [clusterId],
+    )) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+
+  async overlapping(tenantId: string, clusterId: string, start: Date, end: Date): Promise<JobEntity[]> {
+    const rows = (await this.db.query(
+      `SELECT * FROM jobs
+        WHERE tenant_id = $1 AND cluster_id = $2
+          AND COALESCE(started_at, queued_at, created_at) < $4
+          AND (completed_at IS NULL OR completed_at >= $3)
+        ORDER BY COALESCE(started_at, queued_at, created_at) LIMIT 5000`,
+      [tenantId, clusterId, start, end],
+    )) as Record<string, unknown>[];
+    return rows.map((row) => mapRow<JobEntity>(row));
+  }
+
+  async statusCounts(): Promise<Array<{ status: JobStatus; n: number }>> {
+    return (await this.db.query(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`)) as Array<{ status: JobStatus; n: number }>;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent } from '@bud/contracts';
+import type { OutboxEntity } from '../entities';
+import { mapRow, returnedRows } from './row-mapper';
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Called inside the transaction that makes the state change the event announces. */
+  async add(manager: EntityManager, pubsubName: string, topic: string, event: CloudEvent, now: Date): Promise<void> {
+    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, [pubsubName, topic, event, now]);
+  }
+
+  /** Leases a batch so a second relay (or this one after a crash) skips it until the lease ends. */
+  async claim(limit: number, leaseMs: number): Promise<OutboxEntity[]> {
+    const result: unknown = await this.db.query(
+      `UPDATE outbox SET lease_until = now() + ($2 || ' milliseconds')::interval
+        WHERE id IN (
+          SELECT id FROM outbox
+           WHERE published_at IS NULL AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [limit, String(leaseMs)],
+    );
+    return returnedRows(result).map((row) => mapRow<OutboxEntity>(row)).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async markPublished(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.db.query(`UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async markFailed(id: string, error: string, retryInMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $2, lease_until = NULL, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`,
+      [id, error.slice(0, 2000), String(retryInMs)],
+    );
+  }
+
+  async pendingCount(): Promise<number> {
+    const [row] = (await this.db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+}

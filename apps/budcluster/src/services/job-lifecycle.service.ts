@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { JobOutputs, JobStatus } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import { Logger } from '@bud/logging';
+import type { Clock } from '../domain/clock';
+import { costForDurationMicros, formatUsd, parseUsdMicros } from '../domain/cost';
+import type { ObservedStatus } from '../domain/job-model';
+import { assertTransition, isTerminal } from '../domain/job-status-machine';
+import type { JobEntity } from '../entities';
+import { JobRepository } from '../repositories/job.repository';
+import { OutboxRepository } from '../repositories/outbox.repository';
+import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
+import { OutboxRelay } from './outbox-relay.service';
+import { CLOCK } from './tokens';
+
+export interface TransitionRequest {
+  to: JobStatus;
+  reason: string;
+  message?: string | null;
+  outputs?: JobOutputs;
+}
+
+/** Every status change of a job goes through here: machine check, history row and outbox row in one transaction. */
+@Injectable()
+export class JobLifecycleService {
+  private readonly logger = new Logger('job-lifecycle');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly jobs: JobRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** A move asked for through the API: an illegal one is a 409. */
+  async transition(jobId: string, request: TransitionRequest): Promise<JobEntity> {
+    const job = await this.db.transaction(async (manager) => {
+      const current = await this.jobs.lockById(manager, jobId);
+      if (!current) throw AppError.notFound('job', jobId);
+      this.check(current, request.to);
+      return this.write(manager, current, request);
+    });
+    this.relay.wake();
+    return job;
+  }
+
+  /** A state a driver observed: repeated or stale observations change nothing; illegal ones are logged. */
+  async observe(observed: ObservedStatus): Promise<void> {
+    const changed = await this.db.transaction(async (manager) => {
+      const current = await this.jobs.lockById(manager, observed.jobId);
+      if (!current || current.status === observed.status) return false;
+      try {
+        this.check(current, observed.status);
+      } catch {
+        this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
+        return false;
+      }
+      await this.write(manager, current, { to: observed.status, reason: observed.reason, message: observed.message, outputs: observed.outputs });
+      return true;
+    });
+    if (changed) this.relay.wake();
+  }
+
+  private check(job: JobEntity, to: JobStatus): void {
+    if (to === 'succeeded' && job.jobType === 'service') throw new AppError('invalid_transition', 'service jobs run until cancelled; they never succeed');
+    assertTransition(job.status, to, { retryCount: job.retryCount, maxRetries: job.policy.max_retries });
+  }
+
+  private async write(manager: import('typeorm').EntityManager, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
+    const now = new Date(this.clock.now());
+    const fields: Partial<JobEntity> = {};
+    if (request.outputs) fields.outputs = request.outputs;
+    if (request.to === 'queued') fields.queuedAt = now;
+    if (request.to === 'running' && !job.startedAt) fields.startedAt = now;
+    if (request.to === 'pending') Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, actualCost: null, queuedAt: null });
+    if (isTerminal(request.to)) {
+      fields.completedAt = now;
+      const ranFor = job.startedAt ? now.getTime() - job.startedAt.getTime() : 0;
+      fields.actualCost = formatUsd(costForDurationMicros(parseUsdMicros(job.estimatedCostPerHour), ranFor));
+    }
+    const next = await this.jobs.recordStatus(manager, job, { status: request.to, reason: request.reason, message: request.message ?? null, occurredAt: now }, fields);
+    await this.outbox.add(manager, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now), now);
+    return next;
+  }
+}

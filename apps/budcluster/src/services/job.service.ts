@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@bud/auth';
+import { priorityValues } from '@bud/contracts';
+import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import { Logger } from '@bud/logging';
+import type { Clock } from '../domain/clock';
+import { formatUsd, hourlyCostMicros } from '../domain/cost';
+import { checkHelmSpec, checkImageHost } from '../domain/helm-safety';
+import { isTerminal } from '../domain/job-status-machine';
+import { DriverRegistry } from '../drivers/driver-registry.service';
+import type { ClusterEntity, JobEntity } from '../entities';
+import { JobRepository } from '../repositories/job.repository';
+import { ClusterService } from './cluster.service';
+import { requireJobAccess } from './job-access';
+import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
+import { JobLifecycleService } from './job-lifecycle.service';
+import { toJobModel, toJobResponse } from './mappers';
+import { OutboxRelay } from './outbox-relay.service';
+import { CLOCK } from './tokens';
+
+const PATCH_RETRIES = 5;
+
+@Injectable()
+export class JobService {
+  private readonly logger = new Logger('job-service');
+
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly clusters: ClusterService,
+    private readonly lifecycle: JobLifecycleService,
+    private readonly drivers: DriverRegistry,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(principal: Principal, clusterId: string, request: CreateJobRequest): Promise<{ job: JobResponse; created: boolean }> {
+    requireJobAccess(principal, request.source_type, 'manage');
+    const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    this.checkSafety(request);
+    const now = new Date(this.clock.now());
+    const id = randomUUID();
+    const perHour = hourlyCostMicros(request.resources, cluster.priceTable);
+    const entity: JobEntity = {
+      id,
+      name: request.name,
+      clusterId: cluster.id,
+      tenantId: principal.tenantId,
+      projectId: request.project_id ?? null,
+      createdBy: principal.userId,
+      jobType: request.job_type,
+      deploymentType: request.deployment_type ?? (request.spec.kind === 'container' ? 'docker' : request.spec.kind),
+      sourceType: request.source_type,
+      sourceId: request.source_id ?? null,
+      usecaseDeploymentId: request.usecase_deployment_id ?? null,
+      idempotencyKey: request.idempotency_key ?? null,
+      spec: request.spec,
+      resources: request.resources,
+      priorityClass: request.priority_class,
+      priority: priorityValues[request.priority_class],
+      policy: request.policy,
+      labels: request.labels,
+      annotations: request.annotations,
+      status: 'pending',
+      statusReason: 'Created',
+      statusMessage: null,
+      retryCount: 0,
+      k8sNamespace: request.k8s_namespace ?? `bud-${principal.tenantId.replace(/-/g, '').slice(0, 12)}`,
+      k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
+      k8sResourceName: request.spec.kind === 'helm' ? (request.spec.release_name ?? request.name) : request.name,
+      kueueWorkloadName: null,
+      outputs: {},
+      estimatedCostPerHour: formatUsd(perHour),
+      estimatedCost: request.policy.max_runtime_seconds ? formatUsd(Math.round((perHour * request.policy.max_runtime_seconds) / 3600)) : null,
+      actualCost: null,
+      createdAt: now,
+      updatedAt: now,
+      queuedAt: null,
+      startedAt: null,
+      completedAt: null,
+      version: 1,
+    };
+    const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
+    if (created) {
+      this.relay.wake();
+      this.place(cluster, job);
+    }
+    return { job: toJobResponse(job), created };
+  }
+
+  async list(principal: Principal, clusterId: string, query: JobListQuery): Promise<Page<JobResponse>> {
+    await this.clusters.visibleCluster(principal, clusterId);
+    const { items, total } = await this.jobs.list(principal.tenantId, clusterId, query);
+    const visible = items.filter((job) => {
+      try {
+        requireJobAccess(principal, job.sourceType, 'view');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return { items: visible.map((job) => toJobResponse(job)), total, page: query.page, page_size: query.page_size };
+  }
+
+  async get(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {
+    const job = await this.visibleJob(principal, clusterId, jobId, 'view');
+    return toJobResponse(job, await this.jobs.eventsOf(job.id));
+  }
+
+  async patch(principal: Principal, clusterId: string, jobId: string, request: PatchJobRequest): Promise<JobResponse> {
+    let job = await this.visibleJob(principal, clusterId, jobId, 'manage');
+    for (let attempt = 0; attempt < PATCH_RETRIES; attempt++) {
+      if (request.version !== undefined && request.version !== job.version) {
+        throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
+      }
+      const priorityClass = request.priority_class ?? job.priorityClass;
+      const updated = await this.jobs.patch(
+        job.id,
+        job.version,
+        { priorityClass, priority: priorityValues[priorityClass], policy: { ...job.policy, ...request.policy }, labels: request.labels ?? job.labels },
+        new Date(this.clock.now()),
+      );
+      if (updated) return toJobResponse(updated);
+      job = await this.visibleJob(principal, clusterId, jobId, 'manage');
+    }
+    throw AppError.conflict('the job kept changing; retry the patch');
+  }
+
+  /** DELETE: an active job is cancelled and its objects removed; a terminal job's row is deleted. */
+  async cancel(principal: Principal, clusterId: string, jobId: string): Promise<{ job: JobResponse | null }> {
+    const job = await this.visibleJob(principal, clusterId, jobId, 'manage');
+    const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    if (isTerminal(job.status)) {
+      await this.jobs.delete(job.id);
+      return { job: null };
+    }
+    const cancelled = await this.lifecycle.transition(job.id, { to: 'cancelled', reason: 'Cancelled', message: `cancelled by ${principal.userId}` });
+    this.drivers.remove(cluster, toJobModel(cancelled)).catch((error: unknown) => this.logger.warn('cleanup failed', { job_id: job.id, error: (error as Error).message }));
+    return { job: toJobResponse(cancelled) };
+  }
+
+  async retry(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {
+    const job = await this.visibleJob(principal, clusterId, jobId, 'manage');
+    const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    if (job.status !== 'failed' && job.status !== 'preempted') throw new AppError('invalid_transition', `only failed or preempted jobs can be retried; this one is '${job.status}'`);
+    const retried = await this.lifecycle.transition(job.id, { to: 'pending', reason: 'RetryRequested', message: `retry ${job.retryCount + 1} of ${job.policy.max_retries}` });
+    this.place(cluster, retried);
+    return toJobResponse(retried);
+  }
+
+  async visibleJob(principal: Principal, clusterId: string, jobId: string, action: 'view' | 'manage'): Promise<JobEntity> {
+    const job = await this.jobs.findById(jobId);
+    if (!job || job.tenantId !== principal.tenantId || job.clusterId !== clusterId) throw AppError.notFound('job', jobId);
+    requireJobAccess(principal, job.sourceType, action);
+    return job;
+  }
+
+  private checkSafety(request: CreateJobRequest): void {
+    const details =
+      request.spec.kind === 'helm' ? checkHelmSpec(request.spec) : request.spec.kind === 'container' ? checkImageHost(request.spec.image, 'spec.image') : [];
+    if (details.length > 0) throw AppError.validation(`the job spec is unsafe: ${details[0]?.path} ${details[0]?.message}`, details);
+  }
+
+  /** Asynchronous placement; a driver that refuses the job fails it with the reason, so nothing hangs in pending. */
+  private place(cluster: ClusterEntity, job: JobEntity): void {
+    this.drivers.apply(cluster, toJobModel(job)).catch(async (error: unknown) => {
+      this.logger.warn('placement failed', { job_id: job.id, cluster_id: cluster.id, error: (error as Error).message });
+      await this.lifecycle
+        .observe({ jobId: job.id, status: 'failed', reason: 'ApplyFailed', message: (error as Error).message })
+        .catch((inner: unknown) => this.logger.error('could not record placement failure', { job_id: job.id, error: (inner as Error).message }));
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import type { ClusterResponse, JobResponse } from '@bud/contracts';
+import type { JobModel } from '../domain/job-model';
+import type { ClusterEntity, JobEntity, JobEventEntity } from '../entities';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+const usd = (value: string | null): string | null => (value === null ? null : Number(value).toFixed(6));
+
+export function toClusterResponse(cluster: ClusterEntity): ClusterResponse {
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    type: cluster.type,
+    simulated: cluster.type === 'simulated',
+    tenant_id: cluster.tenantId,
+    status: cluster.status,
+    status_message: cluster.statusMessage,
+    ingress_url: cluster.ingressUrl,
+    gpu_inventory: cluster.gpuInventory,
+    price_table: cluster.priceTable,
+    settings: cluster.settings,
+    created_at: cluster.createdAt.toISOString(),
+    updated_at: cluster.updatedAt.toISOString(),
+    version: cluster.version,
+  };
+}
+
+export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobResponse {
+  return {
+    id: job.id,
+    name: job.name,
+    cluster_id: job.clusterId,
+    tenant_id: job.tenantId,
+    project_id: job.projectId,
+    created_by: job.createdBy,
+    job_type: job.jobType,
+    deployment_type: job.deploymentType,
+    source_type: job.sourceType,
+    source_id: job.sourceId,
+    usecase_deployment_id: job.usecaseDeploymentId,
+    idempotency_key: job.idempotencyKey,
+    spec: job.spec,
+    resources: job.resources,
+    priority_class: job.priorityClass,
+    priority: job.priority,
+    policy: job.policy,
+    labels: job.labels,
+    annotations: job.annotations,
+    status: job.status,
+    status_reason: job.statusReason,
+    status_message: job.statusMessage,
+    retry_count: job.retryCount,
+    k8s_namespace: job.k8sNamespace,
+    k8s_resource_kind: job.k8sResourceKind,
+    k8s_resource_name: job.k8sResourceName,
+    kueue_workload_name: job.kueueWorkloadName,
+    outputs: job.outputs,
+    estimated_cost_per_hour: usd(job.estimatedCostPerHour) ?? '0.000000',
+    estimated_cost: usd(job.estimatedCost),
+    actual_cost: usd(job.actualCost),
+    created_at: job.createdAt.toISOString(),
+    updated_at: job.updatedAt.toISOString(),
+    queued_at: iso(job.queuedAt),
+    started_at: iso(job.startedAt),
+    completed_at: iso(job.completedAt),
+    version: job.version,
+    ...(events
+      ? {
+          events: events.map((e) => ({
+            id: String(e.id),
+            from_status: e.fromStatus,
+            to_status: e.toStatus,
+            reason: e.reason,
+            message: e.message,
+            occurred_at: e.occurredAt.toISOString(),
+          })),
+        }
+      : {}),
+  };
+}
+
+export function toJobModel(job: JobEntity): JobModel {
+  return {
+    id: job.id,
+    name: job.name,
+    clusterId: job.clusterId,
+    tenantId: job.tenantId,
+    jobType: job.jobType,
+    sourceType: job.sourceType,
+    usecaseDeploymentId: job.usecaseDeploymentId,
+    spec: job.spec,
+    resources: job.resources,
+    policy: job.policy,
+    priorityClass: job.priorityClass,
+    labels: job.labels,
+    annotations: job.annotations,
+    namespace: job.k8sNamespace,
+    status: job.status,
+  };
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventPublisher } from '@bud/invocation';
+import { Logger } from '@bud/logging';
+import { OutboxRepository } from '../repositories/outbox.repository';
+import { EVENT_PUBLISHER } from './tokens';
+
+export interface OutboxRelaySettings {
+  pollMs: number;
+  leaseMs: number;
+  batchSize: number;
+}
+export const OUTBOX_RELAY_SETTINGS = Symbol('OUTBOX_RELAY_SETTINGS');
+
+/**
+ * Publishes outbox rows at least once, in id order per batch. Rows are leased while in flight, so a
+ * relay that dies mid-batch leaves them to be published again when the lease runs out.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger('outbox-relay');
+  private running = false;
+  private draining: Promise<void> | null = null;
+  private wakeAgain = false;
+  private timer?: NodeJS.Timeout;
+  published = 0;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(OUTBOX_RELAY_SETTINGS) private readonly settings: OutboxRelaySettings,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Called after a commit that wrote outbox rows, so events leave at once instead of on the next poll. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.draining) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.wakeAgain && this.running) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.wake();
+      if (this.running) this.schedule();
+    }, this.settings.pollMs);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        if (!this.running) return;
+        const batch = await this.outbox.claim(this.settings.batchSize, this.settings.leaseMs);
+        if (batch.length === 0) return;
+        const delivered: string[] = [];
+        for (const row of batch) {
+          try {
+            await this.publisher.publish(row.pubsubName, row.topic, row.event);
+            delivered.push(row.id);
+          } catch (error) {
+            const retryIn = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7));
+            await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
+            this.logger.warn('publish failed; will retry', { outbox_id: row.id, topic: row.topic, attempts: row.attempts + 1, retry_in_ms: retryIn, error: (error as Error).message });
+          }
+        }
+        await this.outbox.markPublished(delivered);
+        this.published += delivered.length;
+        if (delivered.length < batch.length) return;
+      }
+    } catch (error) {
+      this.logger.warn('outbox drain interrupted', { error: (error as Error).message });
+    }
+  }
+}

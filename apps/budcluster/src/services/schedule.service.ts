@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@bud/auth';
+import type { ScheduleResponse } from '@bud/contracts';
+import { buildSchedule } from '../domain/schedule';
+import { JobRepository } from '../repositories/job.repository';
+import { ClusterService } from './cluster.service';
+
+@Injectable()
+export class ScheduleService {
+  constructor(
+    private readonly clusters: ClusterService,
+    private readonly jobs: JobRepository,
+  ) {}
+
+  async schedule(principal: Principal, clusterId: string, start: Date, end: Date): Promise<ScheduleResponse> {
+    const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    const jobs = await this.jobs.overlapping(principal.tenantId, cluster.id, start, end);
+    return buildSchedule(
+      { start, end },
+      cluster.gpuInventory,
+      jobs.map((job) => ({
+        id: job.id,
+        name: job.name,
+        status: job.status,
+        jobType: job.jobType,
+        gpuType: job.resources.gpu_type ?? null,
+        gpuCount: job.resources.gpu_count * Math.max(job.resources.replicas, 1),
+        createdAt: job.createdAt,
+        queuedAt: job.queuedAt,
+        startedAt: job.startedAt,
+        completedAt: job.completedAt,
+        maxRuntimeSeconds: job.policy.max_runtime_seconds,
+      })),
+    );
+  }
+}

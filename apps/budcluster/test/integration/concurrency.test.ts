@@ -1,0 +1,76 @@
+import { Client } from 'pg';
+import { jobStatuses } from '@bud/contracts';
+import { allowedTransitions } from '../../src/domain/job-status-machine';
+import { containerJob, startHarness } from '../support/harness';
+import type { Harness } from '../support/harness';
+
+describe('concurrency and the database-enforced status machine', () => {
+  let h: Harness;
+  let clusterId: string;
+  let db: Client;
+  beforeAll(async () => {
+    h = await startHarness();
+    // A slow cluster, so jobs stay put while the test works on them.
+    clusterId = await h.newSimulatedCluster(h.tenantA, { admit_delay_ms: 3_600_000 });
+    db = new Client({ connectionString: h.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await h.stop();
+  });
+  const path = () => `/api/v1/clusters/${clusterId}/jobs`;
+
+  it('creates exactly one job for 100 concurrent creates with the same idempotency key', async () => {
+    const body = containerJob({ idempotency_key: 'burst-1' });
+    const answers = await Promise.all(Array.from({ length: 100 }, () => h.http('POST', path(), { body })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(99);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM jobs WHERE idempotency_key = 'burst-1'`);
+    expect(rows[0].n).toBe(1);
+    const events = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE event->'data'->>'job_id' = $1`, [answers[0]!.body.id]);
+    expect(events.rows[0].n).toBe(1);
+  });
+
+  it('lets exactly one of 50 concurrent PATCHes at the same version win; the rest get 409', async () => {
+    const job = (await h.http('POST', path(), { body: containerJob() })).body;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => h.http('PATCH', `${path()}/${job.id}`, { body: { version: job.version, labels: { writer: `w${i}` } } })),
+    );
+    const winners = answers.filter((a) => a.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(49);
+    const final = (await h.http('GET', `${path()}/${job.id}`)).body;
+    expect(final.version).toBe(job.version + 1);
+    expect(final.labels).toEqual(winners[0]!.body.labels);
+  });
+
+  it('applies all 50 concurrent unversioned PATCHes, one version each, losing none', async () => {
+    const job = (await h.http('POST', path(), { body: containerJob() })).body;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => h.http('PATCH', `${path()}/${job.id}`, { body: { policy: { retry_delay_seconds: i + 1 } } })),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    expect(ok.length + answers.filter((a) => a.status === 409).length).toBe(50);
+    const versions = ok.map((a) => a.body.version as number);
+    expect(new Set(versions).size).toBe(ok.length);
+    const final = (await h.http('GET', `${path()}/${job.id}`)).body;
+    expect(final.version).toBe(job.version + ok.length);
+  });
+
+  it('lets the database accept only the status moves of brief §5.3', async () => {
+    const job = (await h.http('POST', path(), { body: containerJob() })).body;
+    for (const from of jobStatuses) {
+      for (const to of jobStatuses) {
+        if (from === to) continue;
+        await db.query(`ALTER TABLE jobs DISABLE TRIGGER jobs_status_transition`);
+        await db.query(`UPDATE jobs SET status = $2 WHERE id = $1`, [job.id, from]);
+        await db.query(`ALTER TABLE jobs ENABLE TRIGGER jobs_status_transition`);
+        const attempt = db.query(`UPDATE jobs SET status = $2 WHERE id = $1`, [job.id, to]);
+        if (allowedTransitions[from].includes(to)) await expect(attempt).resolves.toBeDefined();
+        else await expect(attempt).rejects.toThrow(/invalid job status transition/);
+      }
+    }
+  });
+});

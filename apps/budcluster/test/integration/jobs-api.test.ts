@@ -1,0 +1,132 @@
+import { pollUntil } from '@bud/testing';
+import { containerJob, startHarness } from '../support/harness';
+import type { Harness } from '../support/harness';
+
+describe('jobs API on a simulated cluster', () => {
+  let h: Harness;
+  let clusterId: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    clusterId = await h.newSimulatedCluster(h.tenantA);
+  });
+  afterAll(() => h.stop());
+
+  const jobsPath = () => `/api/v1/clusters/${clusterId}/jobs`;
+  const getJob = async (id: string) => (await h.http('GET', `${jobsPath()}/${id}`)).body;
+
+  it('creates a service job with an estimated cost and drives it to running with outputs and history', async () => {
+    const created = await h.http('POST', jobsPath(), { body: containerJob({ resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi' } }) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'pending', deployment_type: 'docker', priority_class: 'normal', priority: 10, version: 1, created_by: h.tenantA.userId });
+    // 2.5 (A100) + 2 × 0.04 + 8 × 0.005 from the default price table
+    expect(created.body.estimated_cost_per_hour).toBe('2.620000');
+    const running = await pollUntil(() => getJob(created.body.id), (job) => job.status === 'running', { what: 'job running' });
+    expect(running.outputs).toMatchObject({ port: 80, service: created.body.name });
+    expect(running.outputs.url).toMatch(/^http:\/\//);
+    expect(running.events.map((e: { to_status: string }) => e.to_status)).toEqual(['pending', 'admitted', 'running']);
+    expect(running.started_at).not.toBeNull();
+  });
+
+  it('runs a batch job to succeeded and charges its real run time', async () => {
+    const created = await h.http('POST', jobsPath(), { body: containerJob({ job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] } }) });
+    const done = await pollUntil(() => getJob(created.body.id), (job) => job.status === 'succeeded', { what: 'batch succeeded' });
+    expect(done.completed_at).not.toBeNull();
+    expect(done.actual_cost).toMatch(/^\d+\.\d{6}$/);
+  });
+
+  it('returns the existing job for a repeated idempotency key', async () => {
+    const body = containerJob({ idempotency_key: 'same-key' });
+    const first = await h.http('POST', jobsPath(), { body });
+    const second = await h.http('POST', jobsPath(), { body: { ...body, name: 'other-name' } });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(second.body.id).toBe(first.body.id);
+  });
+
+  it('lists newest first with filters, label selectors and pagination', async () => {
+    const a = await h.http('POST', jobsPath(), { body: containerJob({ labels: { team: 'search' }, job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36' } }) });
+    const b = await h.http('POST', jobsPath(), { body: containerJob({ labels: { team: 'chat' } }) });
+    const byLabel = await h.http('GET', `${jobsPath()}?labels=team=search`);
+    expect(byLabel.body.items.map((j: { id: string }) => j.id)).toEqual([a.body.id]);
+    const byType = await h.http('GET', `${jobsPath()}?job_type=batch&page_size=100`);
+    expect(byType.body.items.every((j: { job_type: string }) => j.job_type === 'batch')).toBe(true);
+    const firstPage = await h.http('GET', `${jobsPath()}?page=1&page_size=1`);
+    expect(firstPage.body).toMatchObject({ page: 1, page_size: 1 });
+    expect(firstPage.body.items[0].id).toBe(b.body.id);
+    expect(firstPage.body.total).toBeGreaterThanOrEqual(2);
+  });
+
+  it('patches only priority, policy and labels, bumping the version', async () => {
+    const created = await h.http('POST', jobsPath(), { body: containerJob() });
+    const patched = await h.http('PATCH', `${jobsPath()}/${created.body.id}`, { body: { priority_class: 'high', policy: { max_retries: 5 }, labels: { tier: 'gold' } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ priority_class: 'high', priority: 100, labels: { tier: 'gold' } });
+    expect(patched.body.policy.max_retries).toBe(5);
+    expect(patched.body.version).toBeGreaterThan(created.body.version);
+    const refused = await h.http('PATCH', `${jobsPath()}/${created.body.id}`, { body: { status: 'running' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toEqual([{ path: 'status', message: 'is not a known field' }]);
+  });
+
+  it('cancels an active job (202), then deletes the finished row (204)', async () => {
+    const created = await h.http('POST', jobsPath(), { body: containerJob() });
+    await pollUntil(() => getJob(created.body.id), (job) => job.status === 'running');
+    const cancelled = await h.http('DELETE', `${jobsPath()}/${created.body.id}`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.status).toBe('cancelled');
+    const deleted = await h.http('DELETE', `${jobsPath()}/${created.body.id}`);
+    expect(deleted.status).toBe(204);
+    expect((await h.http('GET', `${jobsPath()}/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('retries a failed job within its budget, then refuses with 409', async () => {
+    const failing = await h.newSimulatedCluster(h.tenantA, { failing_images: ['broken/'] });
+    const path = `/api/v1/clusters/${failing}/jobs`;
+    const created = await h.http('POST', path, { body: containerJob({ spec: { kind: 'container', image: 'broken/app:1' }, policy: { max_retries: 1 } }) });
+    await pollUntil(async () => (await h.http('GET', `${path}/${created.body.id}`)).body, (job) => job.status === 'failed');
+    const retried = await h.http('POST', `${path}/${created.body.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'pending', retry_count: 1 });
+    await pollUntil(async () => (await h.http('GET', `${path}/${created.body.id}`)).body, (job) => job.status === 'failed');
+    const exhausted = await h.http('POST', `${path}/${created.body.id}/retry`);
+    expect(exhausted.status).toBe(409);
+    expect(exhausted.body.error).toBe('invalid_transition');
+  });
+
+  it('queues work beyond GPU capacity and admits it when capacity frees', async () => {
+    const small = await h.newSimulatedCluster(h.tenantA, { gpu_capacity: { 'H100-80GB': 1 } });
+    const path = `/api/v1/clusters/${small}/jobs`;
+    const gpuJob = () => containerJob({ resources: { gpu_type: 'H100-80GB', gpu_count: 1 } });
+    const first = await h.http('POST', path, { body: gpuJob() });
+    await pollUntil(async () => (await h.http('GET', `${path}/${first.body.id}`)).body, (job) => job.status === 'running');
+    const second = await h.http('POST', path, { body: gpuJob() });
+    await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'queued');
+    const schedule = await h.http('GET', `/api/v1/clusters/${small}/schedule?start=2020-01-01T00:00:00Z&end=2030-01-01T00:00:00Z`);
+    expect(schedule.body.gpus['H100-80GB']).toEqual({ total: 1, used: 1, queued: 1 });
+    await h.http('DELETE', `${path}/${first.body.id}`);
+    await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'running', { what: 'queued job admitted' });
+  });
+
+  it('publishes every status change as a CloudEvent on job-events, in version order per job', async () => {
+    const created = await h.http('POST', jobsPath(), { body: containerJob() });
+    const events = await pollUntil(
+      () => h.subscriber.received.filter((e) => (e.data as { job_id: string }).job_id === created.body.id),
+      (list) => list.some((e) => e.type === 'bud.job.running'),
+      { what: 'running event delivered' },
+    );
+    expect(events.map((e) => e.type)).toEqual(['bud.job.pending', 'bud.job.admitted', 'bud.job.running']);
+    expect(events[2]).toMatchObject({ specversion: '1.0', source: 'budcluster', topic: 'job-events', data: { status: 'running', previous_status: 'admitted', version: 3 } });
+  });
+
+  it('serves health, readiness, metrics and the OpenAPI document without a token', async () => {
+    expect((await h.http('GET', '/healthz', { caller: null as never })).status).toBe(200);
+    expect((await h.http('GET', '/readyz', { caller: null as never })).body).toEqual({ status: 'ready' });
+    const metrics = await h.http('GET', '/metrics', { caller: null as never });
+    expect(metrics.body).toMatch(/bud_jobs\{service="budcluster",status="running"\} \d+/);
+    expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
+    const docs = await h.http('GET', '/api/docs-json', { caller: null as never });
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/clusters', '/api/v1/clusters/{cluster_id}/jobs', '/api/v1/clusters/{cluster_id}/jobs/{job_id}/retry', '/api/v1/clusters/{cluster_id}/schedule']),
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { signToken } from '@bud/auth';
+import type { Scope } from '@bud/contracts';
+import { scopes } from '@bud/contracts';
+import { createTestDatabase, TestEventSubscriber } from '@bud/testing';
+import type { TestDatabase } from '@bud/testing';
+import { startBudcluster } from '../../src/budcluster.app';
+import type { RunningBudcluster, StartOverrides } from '../../src/budcluster.app';
+import { loadBudclusterConfig } from '../../src/config/budcluster.config';
+
+export const JWT_SECRET = 'test-secret-of-at-least-32-characters!!';
+
+export interface Caller {
+  tenantId: string;
+  userId: string;
+  token: string;
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Harness {
+  service: RunningBudcluster;
+  db: TestDatabase;
+  subscriber: TestEventSubscriber;
+  tenantA: Caller;
+  tenantB: Caller;
+  admin: Caller;
+  localClusterId: string;
+  caller(scopes: Scope[], tenantId?: string): Promise<Caller>;
+  http<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; caller?: Caller; headers?: Record<string, string> }): Promise<HttpAnswer<T>>;
+  newSimulatedCluster(caller: Caller, settings?: Record<string, unknown>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts budcluster on a fresh database with JWT auth, a subscriber for its events and a simulated cluster. */
+export async function startHarness(env: Record<string, string> = {}, overrides: StartOverrides = {}, existing?: { db: TestDatabase; subscriber: TestEventSubscriber }): Promise<Harness> {
+  const db = existing?.db ?? (await createTestDatabase());
+  const subscriber = existing?.subscriber ?? new TestEventSubscriber(['job-events']);
+  if (!existing) await subscriber.start();
+  const service = await startBudcluster(
+    loadBudclusterConfig({
+      PORT: '0',
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: String(db.poolSize),
+      AUTH_JWT_SECRET: JWT_SECRET,
+      SECRETS_KEY: 'k'.repeat(64),
+      LOCAL_CLUSTER: 'true',
+      EVENT_SUBSCRIBER_URLS: subscriber.url,
+      OUTBOX_POLL_MS: '100',
+      LOG_LEVEL: 'error',
+      DATA_DIR: `/tmp/bud-test-${randomUUID()}`,
+      ...env,
+    }),
+    overrides,
+  );
+  const caller = async (granted: Scope[], tenantId: string = randomUUID()): Promise<Caller> => {
+    const userId = randomUUID();
+    return { tenantId, userId, token: await signToken(JWT_SECRET, { sub: userId, tenant_id: tenantId, scopes: granted }) };
+  };
+  const everything = scopes.filter((s) => s !== 'platform:admin');
+  const tenantA = await caller(everything);
+  const tenantB = await caller(everything);
+  const admin = await caller(['platform:admin']);
+
+  const http = async <T>(method: string, path: string, options: { body?: unknown; raw?: string; caller?: Caller; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const who = options.caller === undefined ? tenantA : options.caller;
+    if (who) headers.authorization = `Bearer ${who.token}`;
+    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${service.url}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (metrics); keep the text
+    }
+    return { status: response.status, body: body as T };
+  };
+
+  const clusters = await http<{ items: Array<{ id: string; name: string }> }>('GET', '/api/v1/clusters?page_size=100');
+  const local = clusters.body.items.find((c) => c.name === 'local');
+  if (!local) throw new Error(`no local cluster: ${JSON.stringify(clusters.body)}`);
+
+  let clusterSeq = 0;
+  return {
+    service,
+    db,
+    subscriber,
+    tenantA,
+    tenantB,
+    admin,
+    localClusterId: local.id,
+    caller,
+    http,
+    async newSimulatedCluster(owner, settings = {}) {
+      const created = await http<{ id: string }>('POST', '/api/v1/clusters', {
+        caller: owner,
+        body: { name: `sim-${++clusterSeq}-${randomUUID().slice(0, 6)}`, type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, ...settings } },
+      });
+      if (created.status !== 201) throw new Error(`cluster create failed: ${JSON.stringify(created.body)}`);
+      return created.body.id;
+    },
+    async stop() {
+      await service.stop();
+      if (!existing) {
+        await subscriber.stop();
+        await db.drop();
+      }
+    },
+  };
+}
+
+export const containerJob = (overrides: Record<string, unknown> = {}) => ({
+  name: `web-${randomUUID().slice(0, 8)}`,
+  job_type: 'service',
+  spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }], health_check_path: '/' },
+  resources: { cpu_request: '500m', memory_request: '512Mi' },
+  ...overrides,
+});
