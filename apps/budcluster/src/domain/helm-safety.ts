@@ -97,7 +97,8 @@ function forbiddenIpv6Reason(raw: string): string | undefined {
   if (upperZero && g5 === 0 && g6 === 0 && g7 === 1) return 'is a loopback address';
   if ((g0 & 0xffc0) === 0xfe80) return 'is a link-local address';
   // AWS's IPv6 instance metadata endpoint lives in unique-local space, so it needs naming explicitly.
-  if (g0 === 0xfd00 && g1 === 0x0ec2 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && g6 === 0 && g7 === 0x254) return 'is a cloud metadata address';
+  if (g0 === 0xfd00 && g1 === 0x0ec2 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && g6 === 0 && g7 === 0x254)
+    return 'is a cloud metadata address';
   // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) forms reach the IPv4 host.
   if (upperZero && (g5 === 0xffff || g5 === 0)) return forbiddenIpv4Reason(g6 * 65536 + g7) ?? undefined;
   return undefined;
@@ -147,7 +148,12 @@ type Segment = string | number;
 
 function isEnabled(value: unknown): boolean {
   // Only an explicit off is harmless: charts test these with `{{ if }}`, so "yes", 1 or {} all switch them on.
-  return !(value === false || value === null || value === undefined || (typeof value === 'string' && value.trim().toLowerCase() === 'false'));
+  return !(
+    value === false ||
+    value === null ||
+    value === undefined ||
+    (typeof value === 'string' && value.trim().toLowerCase() === 'false')
+  );
 }
 
 function isRootUser(value: unknown): boolean {
@@ -207,7 +213,7 @@ export function checkHelmValues(values: unknown, prefix: Segment[] = ['values'],
     const children: Array<[Segment, unknown]> = Array.isArray(node) ? node.map((v, i): [Segment, unknown] => [i, v]) : Object.entries(node);
     // Pushed in reverse so details come out in document order.
     for (let i = children.length - 1; i >= 0; i--) {
-      const [segment, child] = children[i] as [Segment, unknown];
+      const [segment, child] = children[i];
       stack.push({ node: child, path: [...path, segment], depth: depth + 1 });
     }
     if (Array.isArray(node)) continue;

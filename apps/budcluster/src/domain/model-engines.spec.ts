@@ -23,13 +23,21 @@ describe('modelToContainer', () => {
       'vLLM serves the model through the image entrypoint with tensor parallelism = GPUs',
       model('vllm'),
       resources({ gpu_count: 4 }),
-      { image: 'vllm/vllm-openai:v0.12.0', args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '4'], port: 8000 },
+      {
+        image: 'vllm/vllm-openai:v0.12.0',
+        args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '4'],
+        port: 8000,
+      },
     ],
     [
       'vLLM appends engine args after its own',
       model('vllm', { engine_args: ['--max-model-len', '8192'] }),
       resources(),
-      { image: 'vllm/vllm-openai:v0.12.0', args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '1', '--max-model-len', '8192'], port: 8000 },
+      {
+        image: 'vllm/vllm-openai:v0.12.0',
+        args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '1', '--max-model-len', '8192'],
+        port: 8000,
+      },
     ],
     [
       'TensorRT-LLM runs trtllm-serve on all interfaces with tp_size = GPUs',
@@ -46,13 +54,21 @@ describe('modelToContainer', () => {
       'TEI on an A100 uses the default (Ampere 80) image on port 80',
       model('tei', { model_id: 'BAAI/bge-large-en-v1.5' }),
       resources(),
-      { image: 'ghcr.io/huggingface/text-embeddings-inference:1.8', args: ['--model-id', 'BAAI/bge-large-en-v1.5', '--port', '80'], port: 80 },
+      {
+        image: 'ghcr.io/huggingface/text-embeddings-inference:1.8',
+        args: ['--model-id', 'BAAI/bge-large-en-v1.5', '--port', '80'],
+        port: 80,
+      },
     ],
     [
       'TEI without a GPU uses the CPU image',
       model('tei', { model_id: 'BAAI/bge-small-en-v1.5' }),
       resources({ gpu_count: 0, gpu_type: undefined }),
-      { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8', args: ['--model-id', 'BAAI/bge-small-en-v1.5', '--port', '80'], port: 80 },
+      {
+        image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8',
+        args: ['--model-id', 'BAAI/bge-small-en-v1.5', '--port', '80'],
+        port: 80,
+      },
     ],
     [
       'LatentBud speaks the Infinity CLI on port 8000',
@@ -92,7 +108,9 @@ describe('modelToContainer', () => {
   });
 
   it('mounts a model cache volume sized by resources.storage, and none without it', () => {
-    expect(modelToContainer(model('vllm'), resources({ storage: '200Gi' })).volumes).toEqual([{ name: 'model-cache', mount_path: '/models', size: '200Gi' }]);
+    expect(modelToContainer(model('vllm'), resources({ storage: '200Gi' })).volumes).toEqual([
+      { name: 'model-cache', mount_path: '/models', size: '200Gi' },
+    ]);
     expect(modelToContainer(model('vllm'), resources()).volumes).toBeUndefined();
   });
 

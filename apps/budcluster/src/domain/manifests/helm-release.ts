@@ -54,7 +54,8 @@ export function splitChartRef(chartRef: string): { repositoryUrl: string | null;
 export function renderHelmRelease(job: JobModel, spec: HelmSpec, options: RenderOptions): KubernetesObject[] {
   // Defence in depth: the job service checks this at the edge, but nothing unsafe may reach a cluster.
   const problems = checkHelmSpec(spec);
-  if (problems.length > 0) throw AppError.validation(`helm spec is not allowed: ${problems[0]?.path ?? ''} ${problems[0]?.message ?? ''}`, problems);
+  const first = problems[0];
+  if (first) throw AppError.validation(`helm spec is not allowed: ${first.path} ${first.message}`, problems);
 
   const { repositoryUrl, chart, oci } = splitChartRef(spec.chart_ref);
   const objects: KubernetesObject[] = [];

@@ -1,0 +1,611 @@
+import type { ContainerSpec, HelmSpec, JobSpec, ModelSpec } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Service } from 'kubernetes-models/v1/Service';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { JobModel } from '../job-model';
+import type { HelmReleaseSpec, HelmRepositorySpec, KubernetesObject, RenderOptions } from './index';
+import { renderManifests, serviceOutputs } from './index';
+
+// Independent of the renderer's own helpers, so a bug there cannot hide here.
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+
+const JOB_ID = '0b6f7f5e-3f4c-4d8e-9a61-1c2b3d4e5f60';
+const TENANT_ID = '7d1e6a2b-8c9f-4e3d-b2a1-0f9e8d7c6b5a';
+const USECASE_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+
+const container = (overrides: Partial<ContainerSpec> = {}): ContainerSpec => ({
+  kind: 'container',
+  image: 'ghcr.io/acme/api:1.4.2',
+  env: { LOG_LEVEL: 'info' },
+  ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  health_check_path: '/healthz',
+  ...overrides,
+});
+const model = (overrides: Partial<ModelSpec> = {}): ModelSpec => ({
+  kind: 'model',
+  engine: 'vllm',
+  model_id: 'meta-llama/Llama-3.1-8B-Instruct',
+  ...overrides,
+});
+const helm = (overrides: Partial<HelmSpec> = {}): HelmSpec => ({
+  kind: 'helm',
+  chart_ref: 'oci://registry-1.docker.io/bitnamicharts/redis',
+  chart_version: '20.1.0',
+  values: { architecture: 'standalone', service: { port: 6379 } },
+  ...overrides,
+});
+
+function makeJob(overrides: Partial<JobModel> = {}, spec: JobSpec = container()): JobModel {
+  return {
+    id: JOB_ID,
+    name: 'chat-api',
+    clusterId: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+    tenantId: TENANT_ID,
+    jobType: 'service',
+    sourceType: 'usecase',
+    usecaseDeploymentId: USECASE_ID,
+    spec,
+    resources: { gpu_count: 0, cpu_request: '500m', cpu_limit: '2', memory_request: '1Gi', memory_limit: '2Gi', replicas: 2 },
+    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
+    priorityClass: 'normal',
+    labels: { team: 'search' },
+    annotations: {},
+    namespace: 'tenant-7d1e6a2b',
+    status: 'pending',
+    ...overrides,
+  };
+}
+
+const gpu = (count: number, storage?: string): JobModel['resources'] => ({
+  gpu_type: 'NVIDIA-A100-SXM4-80GB',
+  gpu_count: count,
+  cpu_request: '8',
+  memory_request: '64Gi',
+  replicas: 1,
+  ...(storage ? { storage } : {}),
+});
+
+const noKueue: RenderOptions = { kueue: false };
+const withKueue: RenderOptions = { kueue: true };
+
+const validators: Record<string, (o: KubernetesObject) => void> = {
+  'apps/v1 Deployment': (o) => new Deployment(o as unknown as ConstructorParameters<typeof Deployment>[0]).validate(),
+  'batch/v1 Job': (o) => new Job(o as unknown as ConstructorParameters<typeof Job>[0]).validate(),
+  'v1 Service': (o) => new Service(o).validate(),
+  'v1 PersistentVolumeClaim': (o) => new PersistentVolumeClaim(o).validate(),
+  'source.toolkit.fluxcd.io/v1 HelmRepository': (o) => validateHelmRepository(o),
+  'helm.toolkit.fluxcd.io/v2 HelmRelease': (o) => validateHelmRelease(o),
+};
+
+/** The HelmRepository CRD fields we rely on (source.toolkit.fluxcd.io/v1). */
+function validateHelmRepository(o: KubernetesObject): void {
+  const spec = o.spec as HelmRepositorySpec;
+  expect(Object.keys(spec).sort()).toEqual(expect.arrayContaining(['interval', 'url']));
+  expect(Object.keys(spec).every((k) => ['url', 'interval', 'type'].includes(k))).toBe(true);
+  expect(spec.url).toMatch(/^(https|oci):\/\/[^/]+/);
+  expect(spec.interval).toMatch(FLUX_DURATION);
+  if (spec.url.startsWith('oci://')) expect(spec.type).toBe('oci');
+  else expect(spec.type).toBeUndefined();
+}
+
+/** The HelmRelease CRD fields we rely on (helm.toolkit.fluxcd.io/v2). */
+function validateHelmRelease(o: KubernetesObject): void {
+  const spec = o.spec as HelmReleaseSpec;
+  expect(
+    Object.keys(spec).every((k) =>
+      ['interval', 'timeout', 'releaseName', 'chart', 'install', 'upgrade', 'commonMetadata', 'values'].includes(k),
+    ),
+  ).toBe(true);
+  expect(spec.interval).toMatch(FLUX_DURATION);
+  expect(spec.timeout).toMatch(FLUX_DURATION);
+  expect(spec.releaseName).toMatch(DNS_LABEL);
+  expect(spec.releaseName.length).toBeLessThanOrEqual(53);
+  expect(typeof spec.chart.spec.chart).toBe('string');
+  expect(spec.chart.spec.chart.length).toBeGreaterThan(0);
+  expect(spec.chart.spec.sourceRef.kind).toBe('HelmRepository');
+  expect(spec.chart.spec.sourceRef.name).toMatch(DNS_LABEL);
+  expect(spec.chart.spec.interval).toMatch(FLUX_DURATION);
+  expect(Number.isInteger(spec.install.remediation.retries)).toBe(true);
+  expect(Number.isInteger(spec.upgrade.remediation.retries)).toBe(true);
+  expect(typeof spec.values).toBe('object');
+  for (const [key, value] of Object.entries(spec.commonMetadata.labels)) {
+    expect(key).toMatch(LABEL_KEY);
+    expect(value).toMatch(LABEL_VALUE);
+  }
+}
+
+function expectValidObject(o: KubernetesObject, job: JobModel): void {
+  const validate = validators[`${o.apiVersion} ${o.kind}`];
+  expect(validate).toBeDefined();
+  validate?.(o);
+  // Plain JSON only: no undefined fields, dates or class instances reach the API server.
+  expect(JSON.parse(JSON.stringify(o))).toStrictEqual(o);
+  expect(o.metadata.namespace).toBe(job.namespace);
+  expect(o.metadata.name.length).toBeLessThanOrEqual(253);
+  for (const [key, value] of Object.entries(o.metadata.labels)) {
+    expect(key).toMatch(LABEL_KEY);
+    expect(value.length).toBeLessThanOrEqual(63);
+    expect(value).toMatch(LABEL_VALUE);
+  }
+  expect(o.metadata.labels).toMatchObject({
+    'app.kubernetes.io/managed-by': 'budcluster',
+    'bud.ai/job-id': job.id,
+    'bud.ai/tenant-id': job.tenantId,
+    'bud.ai/source-type': job.sourceType,
+  });
+  if (o.kind === 'Deployment' || o.kind === 'Job') {
+    const template = (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+    expect(template.metadata.labels['bud.ai/job-id']).toBe(job.id);
+    for (const value of Object.values(template.metadata.labels)) expect(value).toMatch(LABEL_VALUE);
+  }
+}
+
+const find = <T>(objects: KubernetesObject[], kind: string): T => {
+  const found = objects.find((o) => o.kind === kind);
+  if (!found) throw new Error(`no ${kind} among ${objects.map((o) => o.kind).join(', ')}`);
+  return found as unknown as T;
+};
+const kindsOf = (objects: KubernetesObject[]): string[] => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+
+describe('renderManifests', () => {
+  it.each<[string, JobModel, RenderOptions, string[]]>([
+    ['a container service → Deployment + Service', makeJob(), noKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    [
+      'a container service with storage → a data claim first',
+      makeJob({ resources: { ...makeJob().resources, storage: '20Gi' } }),
+      noKueue,
+      ['PersistentVolumeClaim/chat-api-data', 'Deployment/chat-api', 'Service/chat-api'],
+    ],
+    [
+      'a container service with volumes → one claim each',
+      makeJob(
+        {},
+        container({
+          volumes: [
+            { name: 'cache', mount_path: '/cache', size: '5Gi' },
+            { name: 'db', mount_path: '/var/lib/db', size: '10Gi' },
+          ],
+        }),
+      ),
+      noKueue,
+      ['PersistentVolumeClaim/chat-api-cache', 'PersistentVolumeClaim/chat-api-db', 'Deployment/chat-api', 'Service/chat-api'],
+    ],
+    [
+      'a service without ports → no Service',
+      makeJob({}, container({ ports: [], health_check_path: undefined })),
+      noKueue,
+      ['Deployment/chat-api'],
+    ],
+    ['a service under Kueue', makeJob(), withKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    [
+      'a vLLM model on 4 GPUs with a weight cache',
+      makeJob({ name: 'llama', resources: gpu(4, '200Gi') }, model()),
+      noKueue,
+      ['PersistentVolumeClaim/llama-model-cache', 'Deployment/llama', 'Service/llama'],
+    ],
+    [
+      'a TensorRT-LLM model',
+      makeJob({ name: 'trt', resources: gpu(2) }, model({ engine: 'tensorrt-llm' })),
+      noKueue,
+      ['Deployment/trt', 'Service/trt'],
+    ],
+    [
+      'a TEI embedding model on CPU',
+      makeJob({ name: 'embed' }, model({ engine: 'tei', model_id: 'BAAI/bge-small-en-v1.5' })),
+      noKueue,
+      ['Deployment/embed', 'Service/embed'],
+    ],
+    [
+      'a LatentBud embedding model',
+      makeJob({ name: 'latent', resources: gpu(1) }, model({ engine: 'latentbud', model_id: 'BAAI/bge-m3' })),
+      withKueue,
+      ['Deployment/latent', 'Service/latent'],
+    ],
+    [
+      'a batch container → Job',
+      makeJob({ name: 'etl', jobType: 'batch', policy: { ...makeJob().policy, max_runtime_seconds: 3600 } }),
+      noKueue,
+      ['Job/etl'],
+    ],
+    ['a batch Job under Kueue', makeJob({ name: 'etl', jobType: 'batch' }), withKueue, ['Job/etl']],
+    [
+      'a batch model (offline inference)',
+      makeJob({ name: 'offline', jobType: 'batch', resources: gpu(1) }, model()),
+      noKueue,
+      ['Job/offline'],
+    ],
+    [
+      'training → checkpoint claim + Job',
+      makeJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }),
+      noKueue,
+      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
+    ],
+    [
+      'training under Kueue with a default checkpoint size',
+      makeJob({ name: 'ft', jobType: 'training', resources: gpu(1) }),
+      withKueue,
+      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
+    ],
+    [
+      'an OCI helm chart → HelmRepository (oci) + HelmRelease',
+      makeJob({ name: 'cache' }, helm()),
+      noKueue,
+      ['HelmRepository/cache', 'HelmRelease/cache'],
+    ],
+    [
+      'an https helm chart → HelmRepository + HelmRelease',
+      makeJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
+      withKueue,
+      ['HelmRepository/qdrant', 'HelmRelease/qdrant'],
+    ],
+    [
+      'a bundled chart → only a HelmRelease on the platform source',
+      makeJob({ name: 'rag' }, helm({ chart_ref: 'charts/rag-orchestrator' })),
+      noKueue,
+      ['HelmRelease/rag'],
+    ],
+  ])('%s', (_name, job, options, expected) => {
+    const objects = renderManifests(job, options);
+    expect(kindsOf(objects)).toEqual(expected);
+    for (const o of objects) expectValidObject(o, job);
+  });
+
+  it('is pure: the same job renders the same objects and the job is not mutated', () => {
+    const job = makeJob({ resources: gpu(2, '100Gi') }, model());
+    const before = JSON.stringify(job);
+    expect(renderManifests(job, withKueue)).toStrictEqual(renderManifests(job, withKueue));
+    expect(JSON.stringify(job)).toBe(before);
+  });
+});
+
+describe('service workloads', () => {
+  it('renders the container, resources, probes and a Service on the spec ports', () => {
+    const job = makeJob(
+      {},
+      container({
+        ports: [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { port: 9090, protocol: 'TCP' },
+        ],
+        command: ['/app'],
+        args: ['--serve'],
+      }),
+    );
+    const objects = renderManifests(job, noKueue);
+    const deployment = find<IDeployment>(objects, 'Deployment');
+    const pod = deployment.spec?.template.spec;
+    const main = pod?.containers[0];
+    expect(deployment.spec?.replicas).toBe(2);
+    expect(deployment.spec?.selector.matchLabels).toEqual({ 'bud.ai/job-id': JOB_ID });
+    expect(pod?.restartPolicy).toBe('Always');
+    expect(pod?.automountServiceAccountToken).toBe(false);
+    expect(pod?.enableServiceLinks).toBe(false);
+    expect(main).toMatchObject({
+      image: 'ghcr.io/acme/api:1.4.2',
+      command: ['/app'],
+      args: ['--serve'],
+      env: [{ name: 'LOG_LEVEL', value: 'info' }],
+      ports: [
+        { containerPort: 8080, protocol: 'TCP', name: 'http' },
+        { containerPort: 9090, protocol: 'TCP' },
+      ],
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+      readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+      livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+      startupProbe: { httpGet: { path: '/healthz', port: 8080 } },
+    });
+    expect(pod?.nodeSelector).toBeUndefined();
+    const service = find<IService>(objects, 'Service');
+    expect(service.spec?.selector).toEqual({ 'bud.ai/job-id': JOB_ID });
+    expect(service.spec?.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
+      { name: 'p-9090', port: 9090, targetPort: 9090, protocol: 'TCP' },
+    ]);
+  });
+
+  it('omits probes when no health path is given', () => {
+    const main = find<IDeployment>(renderManifests(makeJob({}, container({ health_check_path: undefined })), noKueue), 'Deployment').spec
+      ?.template.spec?.containers[0];
+    expect(main?.readinessProbe).toBeUndefined();
+    expect(main?.livenessProbe).toBeUndefined();
+  });
+
+  it('asks for GPUs as nvidia.com/gpu limits on the requested product, with shared memory and the GPU toleration', () => {
+    const job = makeJob({ name: 'llama', resources: gpu(4, '200Gi') }, model());
+    const deployment = find<IDeployment>(renderManifests(job, noKueue), 'Deployment');
+    const pod = deployment.spec?.template.spec;
+    const main = pod?.containers[0];
+    expect(main?.resources?.limits).toEqual({ 'nvidia.com/gpu': '4' });
+    expect(main?.resources?.requests).toEqual({ cpu: '8', memory: '64Gi' });
+    expect(pod?.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' });
+    expect(pod?.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(main?.volumeMounts).toEqual([
+      { name: 'model-cache', mountPath: '/models' },
+      { name: 'bud-dshm', mountPath: '/dev/shm' },
+    ]);
+    expect(main?.image).toBe('vllm/vllm-openai:v0.12.0');
+    expect(main?.args).toEqual(['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '4']);
+    expect(main?.startupProbe?.failureThreshold).toBe(180);
+    // A claim is held ReadWriteOnce, so the old pod must go before the new one starts.
+    expect(deployment.spec?.strategy).toEqual({ type: 'Recreate' });
+  });
+
+  it('replaces GPU pods in place rather than surging onto GPUs nobody reserved', () => {
+    const deployment = find<IDeployment>(renderManifests(makeJob({ resources: gpu(1) }, model()), noKueue), 'Deployment');
+    expect(deployment.spec?.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+  });
+
+  it('mounts each container volume from its own claim of the requested size', () => {
+    const job = makeJob({}, container({ volumes: [{ name: 'cache', mount_path: '/cache', size: '5Gi' }] }));
+    const objects = renderManifests(job, noKueue);
+    const claim = find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim');
+    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
+    const pod = find<IDeployment>(objects, 'Deployment').spec?.template.spec;
+    expect(pod?.volumes).toEqual([{ name: 'cache', persistentVolumeClaim: { claimName: 'chat-api-cache' } }]);
+    expect(pod?.containers[0]?.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
+  });
+
+  it('labels the Deployment and its pods for Kueue, but not the Service', () => {
+    const objects = renderManifests(makeJob({ priorityClass: 'high' }), withKueue);
+    const deployment = find<IDeployment>(objects, 'Deployment');
+    const expected = { 'kueue.x-k8s.io/queue-name': `tenant-${TENANT_ID}-queue`, 'kueue.x-k8s.io/priority-class': 'high' };
+    expect(deployment.metadata?.labels).toMatchObject(expected);
+    expect(deployment.spec?.template.metadata?.labels).toMatchObject(expected);
+    expect(find<IService>(objects, 'Service').metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+  });
+
+  it('gives a job name starting with a digit a Service name that starts with a letter', () => {
+    const objects = renderManifests(makeJob({ name: '7b-chat' }), noKueue);
+    expect(find<IService>(objects, 'Service').metadata?.name).toBe('j-7b-chat');
+    expect(find<IService>(objects, 'Service').metadata?.name).toMatch(DNS_1035);
+  });
+
+  it('refuses a container image from a loopback registry', () => {
+    expect(() => renderManifests(makeJob({}, container({ image: 'localhost:5000/evil' })), noKueue)).toThrow(AppError);
+  });
+});
+
+describe('batch and training workloads', () => {
+  it('leaves retries to budcluster (backoffLimit 0) and bounds the run by max_runtime_seconds', () => {
+    const job = makeJob({ name: 'etl', jobType: 'batch', policy: { ...makeJob().policy, max_runtime_seconds: 3600 } });
+    const k8sJob = find<IJob>(renderManifests(job, noKueue), 'Job');
+    expect(k8sJob.spec).toMatchObject({ backoffLimit: 0, completions: 1, parallelism: 1, activeDeadlineSeconds: 3600 });
+    expect(k8sJob.spec?.suspend).toBeUndefined();
+    expect(k8sJob.spec?.template.spec?.restartPolicy).toBe('Never');
+  });
+
+  it('has no deadline when max_runtime_seconds is not set', () => {
+    expect(find<IJob>(renderManifests(makeJob({ jobType: 'batch' }), noKueue), 'Job').spec?.activeDeadlineSeconds).toBeUndefined();
+  });
+
+  it('creates the Job suspended with queue and priority labels under Kueue', () => {
+    const job = makeJob({ jobType: 'batch', priorityClass: 'low', policy: { ...makeJob().policy, queue_name: 'research' } });
+    const k8sJob = find<IJob>(renderManifests(job, withKueue), 'Job');
+    expect(k8sJob.spec?.suspend).toBe(true);
+    expect(k8sJob.metadata?.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'research', 'kueue.x-k8s.io/priority-class': 'low' });
+  });
+
+  it('gives training a checkpoint claim sized by storage, mounted at /checkpoints with CHECKPOINT_DIR', () => {
+    const objects = renderManifests(makeJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }), noKueue);
+    expect(find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim').spec?.resources?.requests).toEqual({ storage: '500Gi' });
+    const pod = find<IJob>(objects, 'Job').spec?.template.spec;
+    expect(pod?.volumes).toContainEqual({ name: 'bud-checkpoints', persistentVolumeClaim: { claimName: 'ft-checkpoints' } });
+    expect(pod?.containers[0]?.volumeMounts).toContainEqual({ name: 'bud-checkpoints', mountPath: '/checkpoints' });
+    expect(pod?.containers[0]?.env).toContainEqual({ name: 'CHECKPOINT_DIR', value: '/checkpoints' });
+    expect(pod?.containers[0]?.resources?.limits).toEqual({ 'nvidia.com/gpu': '8' });
+  });
+
+  it('defaults the checkpoint claim to 50Gi and lets the spec env override CHECKPOINT_DIR', () => {
+    const job = makeJob({ jobType: 'training' }, container({ env: { CHECKPOINT_DIR: '/checkpoints/run-1' } }));
+    const objects = renderManifests(job, noKueue);
+    expect(find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim').spec?.resources?.requests).toEqual({ storage: '50Gi' });
+    expect(find<IJob>(objects, 'Job').spec?.template.spec?.containers[0]?.env).toContainEqual({
+      name: 'CHECKPOINT_DIR',
+      value: '/checkpoints/run-1',
+    });
+  });
+});
+
+describe('helm releases', () => {
+  const release = (objects: KubernetesObject[]): HelmReleaseSpec => find<KubernetesObject>(objects, 'HelmRelease').spec as HelmReleaseSpec;
+  const repository = (objects: KubernetesObject[]): HelmRepositorySpec =>
+    find<KubernetesObject>(objects, 'HelmRepository').spec as HelmRepositorySpec;
+
+  it('splits an OCI ref into an oci HelmRepository and the chart name, pinned to the chart version', () => {
+    const objects = renderManifests(makeJob({ name: 'cache' }, helm()), noKueue);
+    expect(repository(objects)).toEqual({ url: 'oci://registry-1.docker.io/bitnamicharts', interval: '1h', type: 'oci' });
+    expect(release(objects).chart.spec).toEqual({
+      chart: 'redis',
+      version: '20.1.0',
+      sourceRef: { kind: 'HelmRepository', name: 'cache' },
+      interval: '1h',
+    });
+  });
+
+  it('splits an https ref into the repository index URL and the chart name', () => {
+    const objects = renderManifests(
+      makeJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
+      noKueue,
+    );
+    expect(repository(objects)).toEqual({ url: 'https://qdrant.github.io/qdrant-helm', interval: '1h' });
+    expect(release(objects).chart.spec.chart).toBe('qdrant');
+    expect(release(objects).chart.spec.version).toBeUndefined();
+  });
+
+  it('passes values through and sets install/upgrade remediation from the retry policy', () => {
+    const spec = release(renderManifests(makeJob({ policy: { ...makeJob().policy, max_retries: 2 } }, helm()), noKueue));
+    expect(spec.values).toEqual({ architecture: 'standalone', service: { port: 6379 } });
+    expect(spec.install).toEqual({ remediation: { retries: 2 } });
+    expect(spec.upgrade).toEqual({ remediation: { retries: 2, remediateLastFailure: true }, cleanupOnFail: true });
+  });
+
+  it('labels everything the chart renders through commonMetadata', () => {
+    const spec = release(renderManifests(makeJob({}, helm()), noKueue));
+    expect(spec.commonMetadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'budcluster',
+      'bud.ai/job-id': JOB_ID,
+      team: 'search',
+    });
+  });
+
+  it('uses the release name from the spec, else the job name cut to Helm’s 53 characters', () => {
+    expect(release(renderManifests(makeJob({}, helm({ release_name: 'redis-main' })), noKueue)).releaseName).toBe('redis-main');
+    const longName = `a${'-b'.repeat(31)}`;
+    const name = release(renderManifests(makeJob({ name: longName }, helm()), noKueue)).releaseName;
+    expect(name.length).toBeLessThanOrEqual(53);
+    expect(name).toMatch(DNS_LABEL);
+  });
+
+  it('points bundled charts at the platform chart source, which the options can override', () => {
+    const job = makeJob({}, helm({ chart_ref: 'charts/rag-orchestrator' }));
+    expect(release(renderManifests(job, noKueue)).chart.spec.sourceRef).toEqual({
+      kind: 'HelmRepository',
+      name: 'bud-charts',
+      namespace: 'flux-system',
+    });
+    expect(release(renderManifests(job, { kueue: false, platformChartSource: { name: 'charts' } })).chart.spec.sourceRef).toEqual({
+      kind: 'HelmRepository',
+      name: 'charts',
+    });
+  });
+
+  it.each<[string, HelmSpec]>([
+    ['a privileged value', helm({ values: { securityContext: { privileged: true } } })],
+    ['a loopback chart host', helm({ chart_ref: 'oci://127.0.0.1/charts/x' })],
+    ['a file: chart', helm({ chart_ref: 'file:///charts/x' })],
+  ])('refuses to render %s even if the edge check was skipped', (_name, spec) => {
+    expect(() => renderManifests(makeJob({}, spec), noKueue)).toThrow(AppError);
+  });
+});
+
+describe('labels', () => {
+  it('passes the job’s own valid labels through unchanged', () => {
+    const labels = renderManifests(makeJob({ labels: { team: 'search', 'example.com/cost-center': 'CC_42.a' } }), noKueue)[0]?.metadata
+      .labels;
+    expect(labels).toMatchObject({ team: 'search', 'example.com/cost-center': 'CC_42.a' });
+  });
+
+  it('never lets a job label impersonate identity or Kueue labels', () => {
+    const job = makeJob({
+      labels: {
+        'bud.ai/job-id': 'someone-else',
+        'bud.ai/tenant-id': 'other',
+        'app.kubernetes.io/managed-by': 'helm',
+        'kueue.x-k8s.io/queue-name': 'vip-queue',
+      },
+    });
+    const labels = renderManifests(job, noKueue)[0]?.metadata.labels;
+    expect(labels).toMatchObject({ 'bud.ai/job-id': JOB_ID, 'bud.ai/tenant-id': TENANT_ID, 'app.kubernetes.io/managed-by': 'budcluster' });
+    expect(labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
+  });
+
+  it('turns bad values into valid ones and drops keys that can never be valid', () => {
+    const job = makeJob({ labels: { note: 'has spaces & symbols!', long: 'x'.repeat(100), 'Bad Key': 'v', '-edge': 'v', ok: '' } });
+    const objects = renderManifests(job, withKueue);
+    for (const o of objects) expectValidObject(o, job);
+    const labels = objects[0]?.metadata.labels;
+    expect(labels?.['note']).toBe('has-spaces---symbols');
+    expect(labels?.['long']).toBe('x'.repeat(63));
+    expect(labels?.['ok']).toBe('');
+    expect(labels && 'Bad Key' in labels).toBe(false);
+  });
+
+  it('keeps a very long tenant id and its default queue name valid', () => {
+    const tenantId = `tenant.${'z'.repeat(120)}`;
+    const job = makeJob({ tenantId });
+    const objects = renderManifests(job, withKueue);
+    const labels = objects[0]?.metadata.labels ?? {};
+    expect(labels['bud.ai/tenant-id']).toBe(tenantId.slice(0, 63));
+    expect(labels['kueue.x-k8s.io/queue-name']?.length).toBeLessThanOrEqual(63);
+    expect(labels['kueue.x-k8s.io/queue-name']).toMatch(/^tenant-tenant\.z+$/);
+    for (const value of Object.values(labels)) expect(value).toMatch(LABEL_VALUE);
+  });
+
+  it('omits the use-case label when the job has no use-case deployment', () => {
+    const job = makeJob({ usecaseDeploymentId: null, sourceType: 'direct' });
+    for (const o of renderManifests(job, noKueue)) {
+      expect('bud.ai/usecase-deployment-id' in o.metadata.labels).toBe(false);
+      expect(o.metadata.labels['bud.ai/source-type']).toBe('direct');
+    }
+    expect(renderManifests(makeJob(), noKueue)[0]?.metadata.labels['bud.ai/usecase-deployment-id']).toBe(USECASE_ID);
+  });
+
+  it('copies the job’s annotations onto every object', () => {
+    for (const o of renderManifests(makeJob({ annotations: { 'bud.ai/owner': 'alice' } }, helm()), noKueue)) {
+      expect(o.metadata.annotations).toEqual({ 'bud.ai/owner': 'alice' });
+    }
+  });
+});
+
+describe('serviceOutputs', () => {
+  it.each<[string, JobModel, object]>([
+    [
+      'a container service exposes its first port',
+      makeJob(),
+      {
+        service: 'chat-api',
+        namespace: 'tenant-7d1e6a2b',
+        host: 'chat-api.tenant-7d1e6a2b.svc.cluster.local',
+        port: 8080,
+        url: 'http://chat-api.tenant-7d1e6a2b.svc.cluster.local:8080',
+      },
+    ],
+    [
+      'a TEI model is reached on port 80',
+      makeJob({ name: 'embed', namespace: 'ns' }, model({ engine: 'tei' })),
+      { service: 'embed', namespace: 'ns', host: 'embed.ns.svc.cluster.local', port: 80, url: 'http://embed.ns.svc.cluster.local:80' },
+    ],
+    [
+      'a vLLM model is reached on port 8000',
+      makeJob({ name: 'llm', namespace: 'ns' }, model()),
+      { service: 'llm', namespace: 'ns', host: 'llm.ns.svc.cluster.local', port: 8000, url: 'http://llm.ns.svc.cluster.local:8000' },
+    ],
+    [
+      'a helm release is its release name, on the chart’s service.port',
+      makeJob({ namespace: 'ns' }, helm({ release_name: 'redis-main' })),
+      {
+        service: 'redis-main',
+        namespace: 'ns',
+        host: 'redis-main.ns.svc.cluster.local',
+        port: 6379,
+        url: 'http://redis-main.ns.svc.cluster.local:6379',
+      },
+    ],
+    [
+      'a helm release without service.port has no port or url',
+      makeJob({ name: 'q', namespace: 'ns' }, helm({ values: {} })),
+      { service: 'q', namespace: 'ns', host: 'q.ns.svc.cluster.local' },
+    ],
+    [
+      'a service without ports has a host but no url',
+      makeJob({ name: 'w', namespace: 'ns' }, container({ ports: [] })),
+      { service: 'w', namespace: 'ns', host: 'w.ns.svc.cluster.local' },
+    ],
+    [
+      'a name starting with a digit uses the prefixed Service name',
+      makeJob({ name: '7b', namespace: 'ns' }),
+      { service: 'j-7b', namespace: 'ns', host: 'j-7b.ns.svc.cluster.local', port: 8080, url: 'http://j-7b.ns.svc.cluster.local:8080' },
+    ],
+    ['a batch job has no outputs', makeJob({ jobType: 'batch' }), {}],
+    ['a training job has no outputs', makeJob({ jobType: 'training' }), {}],
+  ])('%s', (_name, job, expected) => {
+    expect(serviceOutputs(job)).toStrictEqual(expected);
+  });
+
+  it('names the Service that renderManifests actually creates', () => {
+    for (const name of ['api', '9lives']) {
+      const job = makeJob({ name });
+      expect(serviceOutputs(job).service).toBe(find<IService>(renderManifests(job, noKueue), 'Service').metadata?.name);
+    }
+  });
+});
