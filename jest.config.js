@@ -24,6 +24,7 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/'],
+  globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -2,3 +2,4 @@ export * from './poll-until';
 export * from './test-database';
 export * from './tcp-fault-proxy';
 export * from './event-sink';
+export * from './service-process';

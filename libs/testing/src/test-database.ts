@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '@bud/database';
 
 export interface TestDatabase {
   url: string;
@@ -17,8 +19,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres(undefined);
-    return { url: embedded.url, poolSize: 1, embedded: true, drop: () => embedded.stop() };
+    return startEmbeddedPostgresProcess();
   }
   const name = `bud_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
@@ -36,6 +37,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+/** An in-memory embedded Postgres in a child process (built entry in dist/, see jest.global-setup.js). */
+async function startEmbeddedPostgresProcess(): Promise<TestDatabase> {
+  const entry = join(__dirname, '..', '..', '..', 'dist', 'libs', 'database', 'src', 'embedded-postgres-main.js');
+  const child = fork(entry, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`embedded postgres exited with code ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line.slice(6));
+    });
+  });
+  return {
+    url,
+    poolSize: 1,
+    embedded: true,
+    async drop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -107,7 +107,7 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     async (query) => {
       const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?${query}`);
       expectError(answer, 422, 'validation_failed');
-      expect(answer.body.details[0].path).toBe(query.split('=')[0]);
+      expect(answer.body.details[0].path).toMatch(new RegExp(`^${query.split('=')[0]}(\\[|$)`));
     },
   );
 

@@ -101,7 +101,11 @@ describe('jobs API on a simulated cluster', () => {
     await pollUntil(async () => (await h.http('GET', `${path}/${first.body.id}`)).body, (job) => job.status === 'running');
     const second = await h.http('POST', path, { body: gpuJob() });
     await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'queued');
-    const schedule = await h.http('GET', `/api/v1/clusters/${small}/schedule?start=2020-01-01T00:00:00Z&end=2030-01-01T00:00:00Z`);
+    const day = 86_400_000;
+    const window = `start=${new Date(Date.now() - day).toISOString()}&end=${new Date(Date.now() + day).toISOString()}`;
+    const schedule = await h.http('GET', `/api/v1/clusters/${small}/schedule?${window}`);
+    expect(schedule.status).toBe(200);
+    expect(schedule.body.jobs.map((j: { job_id: string }) => j.job_id)).toEqual(expect.arrayContaining([first.body.id, second.body.id]));
     expect(schedule.body.gpus['H100-80GB']).toEqual({ total: 1, used: 1, queued: 1 });
     await h.http('DELETE', `${path}/${first.body.id}`);
     await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'running', { what: 'queued job admitted' });
@@ -122,7 +126,7 @@ describe('jobs API on a simulated cluster', () => {
     expect((await h.http('GET', '/healthz', { caller: null as never })).status).toBe(200);
     expect((await h.http('GET', '/readyz', { caller: null as never })).body).toEqual({ status: 'ready' });
     const metrics = await h.http('GET', '/metrics', { caller: null as never });
-    expect(metrics.body).toMatch(/bud_jobs\{service="budcluster",status="running"\} \d+/);
+    expect(metrics.body).toMatch(/bud_jobs\{status="running",service="budcluster"\} \d+/);
     expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
     const docs = await h.http('GET', '/api/docs-json', { caller: null as never });
     expect(Object.keys(docs.body.paths)).toEqual(

@@ -1,0 +1,109 @@
+import { ApiException, ApisApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { isRecord } from './managed-object';
+import { FIELD_MANAGER, type ResourceKind } from './resource-kinds';
+
+const KUEUE_GROUP = 'kueue.x-k8s.io';
+const PAGE_SIZE = 500;
+
+/** One labelled-object listing across all namespaces; `absent` when the cluster does not serve the kind (no Flux CRDs). */
+export interface Listing {
+  absent: boolean;
+  items: unknown[];
+  resourceVersion: string;
+}
+
+export function httpStatus(err: unknown): number | undefined {
+  if (err instanceof ApiException) return err.code;
+  if (isRecord(err) && typeof err.statusCode === 'number') return err.statusCode;
+  return undefined;
+}
+
+/** The Kubernetes calls the driver makes, with the per-cluster caches that keep steady state call-free. */
+export class KubeClient {
+  private readonly objects: KubernetesObjectApi;
+  private readonly apis: ApisApi;
+  private readonly knownNamespaces = new Set<string>();
+  private kueue: Promise<boolean> | undefined;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.apis = kubeConfig.makeApiClient(ApisApi);
+  }
+
+  /** Asked once per cluster; a failed discovery is retried on the next call rather than cached. */
+  hasKueue(): Promise<boolean> {
+    this.kueue ??= this.apis.getAPIVersions().then(
+      (list) => list.groups.some((group) => group.name === KUEUE_GROUP),
+      (err: unknown) => {
+        this.kueue = undefined;
+        throw err;
+      },
+    );
+    return this.kueue;
+  }
+
+  async ensureNamespace(name: string): Promise<void> {
+    if (this.knownNamespaces.has(name)) return;
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    try {
+      await this.objects.read(namespace);
+    } catch (err) {
+      if (httpStatus(err) !== 404) throw err;
+      await this.objects.create(namespace).catch((createErr: unknown) => {
+        if (httpStatus(createErr) !== 409) throw createErr;
+      });
+    }
+    this.knownNamespaces.add(name);
+  }
+
+  async apply(object: KubernetesObject): Promise<void> {
+    try {
+      await this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    } catch (err) {
+      // The namespace may have been deleted behind our back: check it again next time.
+      if (httpStatus(err) === 404 && object.metadata?.namespace) this.knownNamespaces.delete(object.metadata.namespace);
+      throw err;
+    }
+  }
+
+  /** Foreground deletion; an object (or kind) that is already gone counts as deleted. */
+  async delete(object: KubernetesObject): Promise<void> {
+    try {
+      await this.objects.delete(object, undefined, undefined, undefined, undefined, 'Foreground');
+    } catch (err) {
+      if (httpStatus(err) !== 404 && !isUnknownKind(err)) throw err;
+    }
+  }
+
+  /** All objects of a kind matching the selector, page by page (limit/continue). */
+  async list(kind: ResourceKind, labelSelector: string): Promise<Listing> {
+    const items: unknown[] = [];
+    let resourceVersion = '';
+    let continueToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.objects.list(kind.apiVersion, kind.kind, undefined, undefined, undefined, undefined, undefined, labelSelector, PAGE_SIZE, continueToken);
+      } catch (err) {
+        if (httpStatus(err) === 404 || isUnknownKind(err)) return { absent: true, items: [], resourceVersion: '' };
+        throw err;
+      }
+      items.push(...page.items);
+      const meta: unknown = page.metadata;
+      resourceVersion = isRecord(meta) && typeof meta.resourceVersion === 'string' ? meta.resourceVersion : resourceVersion;
+      continueToken = continueOf(meta);
+    } while (continueToken);
+    return { absent: false, items, resourceVersion };
+  }
+}
+
+// Typed lists are deserialized (`_continue`), custom-resource lists arrive raw (`continue`).
+function continueOf(meta: unknown): string | undefined {
+  if (!isRecord(meta)) return undefined;
+  const token = meta._continue ?? meta.continue;
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+function isUnknownKind(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('Unrecognized API version and kind');
+}

@@ -1,0 +1,184 @@
+import { type KubernetesObject } from '@kubernetes/client-node';
+import { Logger } from '@bud/logging';
+import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { renderManifests, serviceOutputs } from '../../domain/manifests';
+import type { ClusterDriver, StatusSink } from '../cluster-driver';
+import { InformerSupervisor } from './informer-supervisor';
+import { InstrumentedKubeConfig } from './instrumented-kube-config';
+import { KubeClient } from './kube-client';
+import { type ManagedObject, parseManagedObject } from './managed-object';
+import { planReconcile } from './reconcile-plan';
+import { MANAGED_KINDS, MANAGED_SELECTOR } from './resource-kinds';
+import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
+
+export interface KubernetesDriverOptions {
+  clusterId: string;
+  /** Default 5 min (brief §5.5). */
+  resyncIntervalMs?: number;
+  clock?: { now(): number };
+  /**
+   * Every active job of this cluster. When given, the driver reconciles against it every resyncIntervalMs
+   * after start(); without it the owner schedules `reconcile()` (as DriverRegistry does), so lists are not doubled.
+   */
+  listActiveJobs?: () => Promise<JobModel[]>;
+  /** Labelled objects and applies younger than this are never treated as orphans or missing. Default 2 min. */
+  orphanGraceMs?: number;
+  logger?: DriverLogger;
+}
+
+export interface ReconcileOptions {
+  /**
+   * Whether `activeJobs` is every active job of the cluster. Only then are other labelled objects orphans
+   * and deleted; pass false for a partial list. Default true, as the ClusterDriver contract promises.
+   */
+  allActiveJobs?: boolean;
+}
+
+/** Places jobs on a real cluster with server-side apply and follows them by watch (brief §5.5). */
+export class KubernetesDriver implements ClusterDriver {
+  private readonly kubeConfig = new InstrumentedKubeConfig();
+  private readonly client: KubeClient;
+  private readonly handler: WatchEventHandler;
+  private readonly informers: InformerSupervisor;
+  private readonly logger: DriverLogger;
+  private readonly clock: { now(): number };
+  private readonly resyncIntervalMs: number;
+  private readonly graceMs: number;
+  private readonly jobs = new Map<string, { job: JobModel; appliedAt?: number }>();
+  private sink: StatusSink | undefined;
+  private reports: Promise<void> = Promise.resolve();
+  private resyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(kubeconfig: string, private readonly options: KubernetesDriverOptions) {
+    this.kubeConfig.loadFromString(kubeconfig);
+    if (!this.kubeConfig.getCurrentCluster()) throw new Error(`kubeconfig of cluster ${options.clusterId} names no current cluster`);
+    this.logger = options.logger ?? new Logger('kubernetes-driver');
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.resyncIntervalMs = options.resyncIntervalMs ?? 300_000;
+    this.graceMs = options.orphanGraceMs ?? 120_000;
+    this.client = new KubeClient(this.kubeConfig);
+    this.handler = new WatchEventHandler({
+      clusterId: options.clusterId,
+      logger: this.logger,
+      lookupJob: (jobId) => this.jobs.get(jobId)?.job,
+      report: (observed) => this.report(observed),
+    });
+    this.informers = new InformerSupervisor({
+      clusterId: options.clusterId,
+      kubeConfig: this.kubeConfig,
+      client: this.client,
+      logger: this.logger,
+      onObject: (verb, kind, object) => this.handler.handle(verb, kind, object),
+      absentKindRetryMs: this.resyncIntervalMs,
+    });
+  }
+
+  get apiCalls(): number {
+    return this.kubeConfig.requests;
+  }
+
+  async start(sink: StatusSink): Promise<void> {
+    this.sink = sink;
+    this.informers.start();
+    if (this.options.listActiveJobs && !this.resyncTimer) {
+      this.resyncTimer = setInterval(() => void this.resync(), this.resyncIntervalMs);
+      this.resyncTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    await this.informers.stop();
+    await this.reports;
+  }
+
+  async apply(job: JobModel): Promise<void> {
+    this.jobs.set(job.id, { job, appliedAt: this.clock.now() });
+    this.handler.forget(job.id);
+    const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
+    for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) await this.client.ensureNamespace(namespace);
+    for (const object of objects) await this.client.apply(object);
+  }
+
+  async remove(job: JobModel): Promise<void> {
+    // Untracked first, so the deletions the watch reports are not mistaken for drift.
+    this.jobs.delete(job.id);
+    this.handler.forget(job.id);
+    const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
+    for (const object of objects.reverse()) await this.client.delete(object);
+  }
+
+  async reconcile(activeJobs: JobModel[], options: ReconcileOptions = {}): Promise<void> {
+    const allActiveJobs = options.allActiveJobs ?? true;
+    const now = this.clock.now();
+    const objects = await this.listManagedObjects();
+    const plan = planReconcile({ activeJobs, objects, allActiveJobs, now, graceMs: this.graceMs, appliedAt: (id) => this.jobs.get(id)?.appliedAt });
+    this.track(activeJobs, allActiveJobs, now);
+    for (const job of plan.missing) {
+      this.handler.forget(job.id);
+      this.report({ jobId: job.id, status: 'failed', reason: 'ResourceMissing', message: `the job's objects are gone from namespace ${job.namespace}` });
+    }
+    for (const { job, derived } of plan.stale) {
+      const outputs = derived.status === 'running' && job.jobType === 'service' ? serviceOutputs(job) : undefined;
+      this.report({ jobId: job.id, ...derived, ...(outputs ? { outputs } : {}) });
+    }
+    for (const orphan of plan.orphans) {
+      this.logger.info('deleting orphaned object', { cluster_id: this.options.clusterId, job_id: orphan.jobId, kind: orphan.kind.kind, namespace: orphan.namespace, name: orphan.name });
+      await this.client.delete(toReference(orphan));
+    }
+    for (const job of plan.place) {
+      await this.apply(job).catch((err: unknown) => this.logger.warn('placing pending job failed; next resync retries', { cluster_id: this.options.clusterId, job_id: job.id, error: String(err) }));
+    }
+  }
+
+  private async listManagedObjects(): Promise<ManagedObject[]> {
+    const objects: ManagedObject[] = [];
+    for (const kind of MANAGED_KINDS) {
+      const listing = await this.client.list(kind, MANAGED_SELECTOR);
+      for (const item of listing.items) {
+        const parsed = parseManagedObject(item, kind);
+        if (parsed.ok) objects.push(parsed.object);
+        else this.logger.warn('skipping malformed object in resync list', { cluster_id: this.options.clusterId, kind: kind.kind, problem: parsed.problem });
+      }
+    }
+    return objects;
+  }
+
+  /** The given jobs become the tracked set (keeping fresh applies the caller's query may predate). */
+  private track(activeJobs: readonly JobModel[], complete: boolean, now: number): void {
+    const given = new Set(activeJobs.map((job) => job.id));
+    if (complete) {
+      for (const [id, entry] of this.jobs) {
+        if (!given.has(id) && !(entry.appliedAt !== undefined && now - entry.appliedAt < this.graceMs)) this.jobs.delete(id);
+      }
+    }
+    for (const job of activeJobs) this.jobs.set(job.id, { job, appliedAt: this.jobs.get(job.id)?.appliedAt });
+  }
+
+  private async resync(): Promise<void> {
+    try {
+      const listActiveJobs = this.options.listActiveJobs;
+      if (listActiveJobs) await this.reconcile(await listActiveJobs(), { allActiveJobs: true });
+    } catch (err) {
+      this.logger.warn('resync failed', { cluster_id: this.options.clusterId, error: String(err) });
+    }
+  }
+
+  // Reports reach the sink one at a time and in order; a failing sink never breaks the chain.
+  private report(observed: ObservedStatus): void {
+    const sink = this.sink;
+    if (!sink) return;
+    this.reports = this.reports.then(async () => {
+      try {
+        await sink(observed);
+      } catch (err) {
+        this.logger.warn('status sink failed', { cluster_id: this.options.clusterId, job_id: observed.jobId, error: String(err) });
+      }
+    });
+  }
+}
+
+function toReference(object: ManagedObject): KubernetesObject {
+  return { apiVersion: object.kind.apiVersion, kind: object.kind.kind, metadata: { name: object.name, namespace: object.namespace } };
+}

@@ -1,0 +1,95 @@
+import type { Logger } from '@bud/logging';
+import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { serviceOutputs } from '../../domain/manifests';
+import { parseManagedObject, type ManagedObject } from './managed-object';
+import { HELM_RELEASE, type ResourceKind } from './resource-kinds';
+import { statusFromObject } from './status-from-objects';
+
+export type DriverLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type WatchVerb = 'add' | 'update' | 'delete';
+export type WatchOutcome =
+  | { kind: 'reported'; observed: ObservedStatus }
+  | { kind: 'unchanged' }
+  | { kind: 'ignored'; why: string }
+  | { kind: 'malformed'; problem: string };
+
+export interface WatchEventDeps {
+  clusterId: string;
+  logger: DriverLogger;
+  /** Jobs this driver placed or was told about; deletions of other jobs' objects are expected (cancel, orphan sweep). */
+  lookupJob(jobId: string): JobModel | undefined;
+  report(observed: ObservedStatus): void;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Turns informer callbacks into status reports. Never throws: one bad object must not stop a watch. */
+export class WatchEventHandler {
+  private readonly lastReported = new Map<string, { status: string; fingerprint: string }>();
+
+  constructor(private readonly deps: WatchEventDeps) {}
+
+  handle(verb: WatchVerb, resource: ResourceKind, raw: unknown): WatchOutcome {
+    const fields = { cluster_id: this.deps.clusterId, kind: resource.kind, verb };
+    let outcome: WatchOutcome;
+    try {
+      outcome = this.classify(verb, resource, raw);
+    } catch (err) {
+      this.deps.logger.error('watch event handling failed; skipping it', { ...fields, error: String(err) });
+      return { kind: 'ignored', why: 'handler error' };
+    }
+    if (outcome.kind === 'malformed') {
+      this.deps.logger.warn('skipping malformed object from watch', { ...fields, problem: outcome.problem });
+    } else if (outcome.kind === 'reported') {
+      this.deps.logger.debug('observed job status', { ...fields, job_id: outcome.observed.jobId, status: outcome.observed.status, reason: outcome.observed.reason });
+      this.report(outcome.observed);
+    }
+    return outcome;
+  }
+
+  /** Forget what was last reported, so the next observation is reported even if unchanged (re-apply, removal). */
+  forget(jobId: string): void {
+    this.lastReported.delete(jobId);
+  }
+
+  private classify(verb: WatchVerb, resource: ResourceKind, raw: unknown): WatchOutcome {
+    const parsed = parseManagedObject(raw, resource);
+    if (!parsed.ok) return { kind: 'malformed', problem: parsed.problem };
+    const object = parsed.object;
+    if (!resource.primary || object.chartOwned) return { kind: 'ignored', why: 'object carries no job status' };
+    const job = this.deps.lookupJob(object.jobId);
+    if (job?.spec.kind === 'helm' && resource !== HELM_RELEASE) return { kind: 'ignored', why: 'helm jobs report through their HelmRelease' };
+    if (verb === 'delete') return this.deleted(object, job);
+    if (object.terminating) return { kind: 'ignored', why: 'object is being deleted' };
+    const derived = statusFromObject(object);
+    if (!derived) return { kind: 'ignored', why: 'object carries no job status' };
+    const outputs = derived.status === 'running' && job?.jobType === 'service' ? serviceOutputs(job) : undefined;
+    return this.unlessUnchanged({ jobId: object.jobId, ...derived, ...(outputs ? { outputs } : {}) });
+  }
+
+  private deleted(object: ManagedObject, job: JobModel | undefined): WatchOutcome {
+    const last = this.lastReported.get(object.jobId);
+    this.lastReported.delete(object.jobId);
+    if (!job) return { kind: 'ignored', why: 'deleted object of a job this driver does not track' };
+    // Finished Jobs may be garbage-collected by their TTL; that is not a failure.
+    if (last && TERMINAL.has(last.status)) return { kind: 'ignored', why: 'job already finished' };
+    const message = `${object.kind.kind} ${object.namespace}/${object.name} was deleted outside budcluster`;
+    return this.unlessUnchanged({ jobId: object.jobId, status: 'failed', reason: 'ResourceMissing', message });
+  }
+
+  private unlessUnchanged(observed: ObservedStatus): WatchOutcome {
+    // Messages churn (replica counts) without changing the state, so they are not part of the fingerprint.
+    const fingerprint = `${observed.status}|${observed.reason}|${observed.outputs ? 'outputs' : ''}`;
+    if (this.lastReported.get(observed.jobId)?.fingerprint === fingerprint) return { kind: 'unchanged' };
+    this.lastReported.set(observed.jobId, { status: observed.status, fingerprint });
+    return { kind: 'reported', observed };
+  }
+
+  private report(observed: ObservedStatus): void {
+    try {
+      this.deps.report(observed);
+    } catch (err) {
+      this.deps.logger.error('status report failed', { cluster_id: this.deps.clusterId, job_id: observed.jobId, error: String(err) });
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { signToken } from '@bud/auth';
+import { ServiceProcess, TestEventSubscriber, freePort } from '@bud/testing';
+import { freshDatabase } from './bench-database';
+import { request } from './http-client';
+import type { BenchResult } from './stats';
+import { percentile, pool, repeat, round, summarize, median } from './stats';
+
+const SECRET = 'bench-secret-of-at-least-32-characters!';
+const JOBS_PER_RUN = 2000;
+const CONCURRENCY = 32;
+const RUNS = 5;
+
+const jobBody = () => ({
+  name: `bench-${randomUUID().slice(0, 8)}`,
+  job_type: 'service',
+  spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
+  resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi' },
+});
+
+/** Job creation through the HTTP API vs a raw insert of the same rows; GET /jobs over 100k rows. */
+export async function benchJobsApi(serverUrl: string): Promise<BenchResult[]> {
+  const db = await freshDatabase(serverUrl);
+  const embedded = !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL;
+  const subscriber = new TestEventSubscriber(['job-events']);
+  await subscriber.start();
+  const service = new ServiceProcess(
+    'dist/apps/budcluster/src/main.js',
+    {
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: embedded ? '1' : '10',
+      AUTH_JWT_SECRET: SECRET,
+      SECRETS_KEY: 'b'.repeat(64),
+      LOCAL_CLUSTER: 'false',
+      EVENT_SUBSCRIBER_URLS: subscriber.url,
+      LOG_LEVEL: 'error',
+      DATA_DIR: `/tmp/bud-bench-${randomUUID()}`,
+    },
+    await freePort(),
+  );
+  await service.start(60_000);
+  const tenantId = randomUUID();
+  const headers = { authorization: `Bearer ${await signToken(SECRET, { sub: randomUUID(), tenant_id: tenantId, scopes: ['job:manage', 'job:view', 'cluster:manage'] }, 7200)}` };
+  // Admission an hour away: the measure is creation, not the simulated lifecycle.
+  const cluster = JSON.parse(
+    (await request(`${service.url}/api/v1/clusters`, 'POST', { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } }, headers)).body,
+  ) as { id: string };
+
+  const apiRates = await repeat(RUNS, async () => {
+    const bodies = Array.from({ length: JOBS_PER_RUN }, jobBody);
+    const started = performance.now();
+    await pool(bodies, CONCURRENCY, async (body) => {
+      const answer = await request(`${service.url}/api/v1/clusters/${cluster.id}/jobs`, 'POST', body, headers);
+      if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${answer.body}`);
+    });
+    return JOBS_PER_RUN / ((performance.now() - started) / 1000);
+  });
+
+  const raw = new Pool({ connectionString: db.url, max: embedded ? 1 : 10 });
+  const rawRates = await repeat(RUNS, async () => {
+    const ids = Array.from({ length: JOBS_PER_RUN }, () => randomUUID());
+    const started = performance.now();
+    await pool(ids, CONCURRENCY, async (id) => {
+      const body = jobBody();
+      await raw.query(
+        `WITH j AS (INSERT INTO jobs (id, name, cluster_id, tenant_id, created_by, job_type, deployment_type, source_type, spec, resources, priority_class, priority, policy, status, k8s_namespace, estimated_cost_per_hour, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $4, 'service', 'docker', 'direct', $5, $6, 'normal', 10, '{}', 'pending', 'bench', 2.62, now(), now()) RETURNING id, created_at),
+              e AS (INSERT INTO job_events (job_id, to_status, job_version, occurred_at) SELECT id, 'pending', 1, created_at FROM j)
+         INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at, published_at) SELECT 'pubsub', 'bench', $7, created_at, created_at, now() FROM j`,
+        [id, body.name, cluster.id, tenantId, JSON.stringify(body.spec), JSON.stringify(body.resources), JSON.stringify({ id })],
+      );
+    });
+    return JOBS_PER_RUN / ((performance.now() - started) / 1000);
+  });
+
+  // 100k rows for one tenant and cluster, then page latency through the API.
+  await raw.query(
+    `INSERT INTO jobs (id, name, cluster_id, tenant_id, created_by, job_type, deployment_type, source_type, spec, resources, priority_class, priority, policy, labels, status, k8s_namespace, estimated_cost_per_hour, created_at, updated_at)
+     SELECT gen_random_uuid(), 'bulk-' || n, $1, $2, $2, 'batch', 'docker', 'direct', '{"kind":"container","image":"busybox:1","env":{},"ports":[]}', '{"gpu_count":0,"cpu_request":"1","memory_request":"1Gi","replicas":1}',
+            'normal', 10, '{"preemptible":false,"max_retries":3,"retry_delay_seconds":30,"scale_to_zero":false}', jsonb_build_object('shard', (n % 10)::text),
+            (ARRAY['succeeded','failed','cancelled','running'])[1 + n % 4], 'bench', 0.5, now() - (n || ' seconds')::interval, now()
+       FROM generate_series(1, 100000) AS n`,
+    [cluster.id, tenantId],
+  );
+  await raw.query('ANALYZE jobs');
+  const listP99 = await repeat(RUNS, async (run) => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const page = 1 + ((i * 7 + run) % 50);
+      const filter = i % 3 === 0 ? '&status=failed' : i % 3 === 1 ? '&labels=shard=3' : '';
+      const started = performance.now();
+      const answer = await request(`${service.url}/api/v1/clusters/${cluster.id}/jobs?page=${page}&page_size=20${filter}`, 'GET', undefined, headers);
+      latencies.push(performance.now() - started);
+      if (answer.status !== 200) throw new Error(`list answered ${answer.status}`);
+    }
+    return percentile(latencies, 99);
+  });
+
+  await raw.end();
+  await service.stop();
+  await subscriber.stop();
+  await db.drop();
+
+  const rawMedian = round(median(rawRates));
+  return [
+    summarize('jobs.create.per_s', 'jobs/s', apiRates, { baseline: { name: 'raw pg insert of the same rows', median: rawMedian }, ratio: round(median(apiRates) / rawMedian) }),
+    summarize('jobs.create.ratio_to_raw_insert', 'ratio', apiRates.map((rate, i) => rate / rawRates[i]!)),
+    summarize('jobs.create.raw_insert.per_s', 'rows/s', rawRates),
+    summarize('jobs.list_100k.p99_ms', 'ms', listP99, { note: 'pages 1-50 of 20, unfiltered, status and label filters' }),
+  ];
+}

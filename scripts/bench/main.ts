@@ -1,0 +1,53 @@
+// `npm run bench [-- --json file] [-- --only prefix]`: measures the targets of brief §9. Each measure
+// runs ≥ 5 times and reports median and spread; baselines are measured in the same run.
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { BenchResult } from './stats';
+import { benchDomain } from './domain.bench';
+import { benchJobsApi } from './jobs-api.bench';
+import { benchStartup } from './startup.bench';
+import { databaseForBench } from './bench-database';
+
+interface Measure {
+  prefix: string;
+  run(databaseUrl: string): Promise<BenchResult[]>;
+}
+
+const measures: Measure[] = [
+  { prefix: 'domain.', run: () => benchDomain() },
+  { prefix: 'jobs.', run: (url) => benchJobsApi(url) },
+  { prefix: 'startup.', run: () => benchStartup() },
+];
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const only = argument('--only');
+  const jsonFile = argument('--json');
+  const database = await databaseForBench();
+  const results: BenchResult[] = [];
+  for (const measure of measures) {
+    if (only && !measure.prefix.startsWith(only) && !only.startsWith(measure.prefix)) continue;
+    process.stdout.write(`bench: ${measure.prefix}*\n`);
+    for (const result of await measure.run(database.url)) {
+      if (only && !result.name.startsWith(only)) continue;
+      results.push(result);
+      const spread = `min ${result.min} max ${result.max}, ${result.runs} runs`;
+      const ratio = result.ratio !== undefined ? `  ratio ${result.ratio} to ${result.baseline?.name} (${result.baseline?.median})` : '';
+      process.stdout.write(`  ${result.name.padEnd(42)} ${String(result.median).padStart(12)} ${result.unit.padEnd(8)} (${spread})${ratio}${result.note ? `  — ${result.note}` : ''}\n`);
+    }
+  }
+  await database.stop();
+  const report = { machine: { cores: os.cpus().length, node: process.version, database: database.kind }, results };
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+// `npm start`: runs every service of the platform on its embedded defaults in one terminal,
+// with prefixed logs, a progress line per service, and a clean shutdown on Ctrl-C.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+
+interface ServiceDef {
+  name: string;
+  entry: string;
+  port: number;
+  portEnv: string;
+}
+
+const root = join(__dirname, '..');
+const services: ServiceDef[] = [{ name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082), portEnv: 'BUDCLUSTER_PORT' }];
+const shared = ['DATA_DIR', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'LOG_LEVEL', 'LOG_FORMAT'];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function envFor(service: ServiceDef): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(service.port) };
+  for (const name of shared) if (process.env[name]) env[name] = process.env[name];
+  env.BUDCLUSTER_URL = `http://127.0.0.1:${services[0]!.port}`;
+  return env;
+}
+
+function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.WritableStream): void {
+  createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
+}
+
+async function waitReady(service: ServiceDef, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${service.name} exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${service.name} was not ready within 60 s`);
+}
+
+function stopAll(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nstopping the platform…\n');
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  const force = setTimeout(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), 15_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', resolve))))).then(() => {
+    clearTimeout(force);
+    process.exit(code);
+  }, () => process.exit(code));
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+  for (const service of services) {
+    const started = Date.now();
+    process.stdout.write(`[start] ${service.name}: starting on port ${service.port}…\n`);
+    const child = spawn(process.execPath, [join(root, service.entry)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    prefixLines(child.stdout!, `[${service.name}]`, process.stdout);
+    prefixLines(child.stderr!, `[${service.name}]`, process.stderr);
+    child.on('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`[start] ${service.name} exited unexpectedly (code ${code}); stopping the platform\n`);
+        stopAll(1);
+      }
+    });
+    await waitReady(service, child);
+    process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port} (API docs: /api/docs)\n`);
+  }
+  process.stdout.write(`\nBud Foundry is running on embedded defaults (data in ${process.env.DATA_DIR ?? '.data'}/). Press Ctrl-C to stop.\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[start] ${(error as Error).message}\n`);
+  stopAll(1);
+});
