@@ -21,7 +21,7 @@ let stopping = false;
 function envFor(service: ServiceDef): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(service.port) };
   for (const name of shared) if (process.env[name]) env[name] = process.env[name];
-  env.BUDCLUSTER_URL = `http://127.0.0.1:${services[0]!.port}`;
+  env.BUDCLUSTER_URL = `http://127.0.0.1:${services[0].port}`;
   return env;
 }
 
@@ -64,8 +64,8 @@ async function main(): Promise<void> {
     process.stdout.write(`[start] ${service.name}: starting on port ${service.port}…\n`);
     const child = spawn(process.execPath, [join(root, service.entry)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    prefixLines(child.stdout!, `[${service.name}]`, process.stdout);
-    prefixLines(child.stderr!, `[${service.name}]`, process.stderr);
+    prefixLines(child.stdout, `[${service.name}]`, process.stdout);
+    prefixLines(child.stderr, `[${service.name}]`, process.stderr);
     child.on('exit', (code) => {
       if (!stopping) {
         process.stderr.write(`[start] ${service.name} exited unexpectedly (code ${code}); stopping the platform\n`);

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { TokenVerifier } from '@bud/auth';
@@ -76,7 +77,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   // Dev auth has no credentials, so it must not be reachable from other hosts (brief §4).
   const host = config.HOST ?? (isDevAuth(config) ? '127.0.0.1' : '0.0.0.0');
   await app.listen(config.PORT, host);
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as Server).address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   logger.info('budcluster listening', { url: baseUrl, database: embedded ? 'embedded' : 'server', auth: isDevAuth(config) ? 'dev' : 'jwt' });
 

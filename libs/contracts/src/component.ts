@@ -118,3 +118,17 @@ export const componentListQuerySchema = paginationQuerySchema
   })
   .strict();
 export type ComponentListQuery = z.infer<typeof componentListQuerySchema>;
+
+/** `GET /components/search?category=&tags=a,b`: components carrying every listed tag. */
+export const componentSearchQuerySchema = z
+  .object({
+    category: z.enum(componentCategories).optional(),
+    tags: z
+      .string()
+      .max(1000)
+      .transform((s) => s.split(','))
+      .pipe(z.array(tagSchema).min(1).max(20))
+      .optional(),
+  })
+  .strict();
+export type ComponentSearchQuery = z.infer<typeof componentSearchQuerySchema>;

@@ -30,7 +30,7 @@ const methodNames: Partial<Record<RequestMethod, string>> = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
 
 function joinPath(...parts: string[]): string {

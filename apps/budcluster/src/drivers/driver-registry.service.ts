@@ -47,7 +47,7 @@ export class DriverRegistry {
     this.resyncTimers.clear();
     const drivers = await Promise.allSettled(this.drivers.values());
     this.drivers.clear();
-    await Promise.all(drivers.map((d) => (d.status === 'fulfilled' ? d.value.stop() : undefined)));
+    await Promise.all(drivers.map((d) => (d.status === 'fulfilled' ? d.value.stop() : Promise.resolve())));
   }
 
   driverFor(cluster: ClusterEntity): Promise<ClusterDriver> {

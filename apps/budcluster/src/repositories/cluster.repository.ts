@@ -15,26 +15,26 @@ export class ClusterRepository {
   /** Null when the name is taken (unique per tenant, and among shared clusters). */
   async insert(cluster: ClusterEntity): Promise<ClusterEntity | null> {
     const values = COLUMNS.map((column) => toParam(column, (cluster as unknown as Record<string, unknown>)[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]));
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `INSERT INTO clusters (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING RETURNING *`,
       values,
-    )) as Record<string, unknown>[];
+    );
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
   /** A caller sees its tenant's clusters and the shared ones. */
   async findVisible(id: string, tenantId: string): Promise<ClusterEntity | null> {
-    const rows = (await this.db.query(`SELECT * FROM clusters WHERE id = $1 AND (tenant_id = $2 OR tenant_id IS NULL)`, [id, tenantId])) as Record<string, unknown>[];
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE id = $1 AND (tenant_id = $2 OR tenant_id IS NULL)`, [id, tenantId]);
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
   async findById(id: string): Promise<ClusterEntity | null> {
-    const rows = (await this.db.query(`SELECT * FROM clusters WHERE id = $1`, [id])) as Record<string, unknown>[];
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE id = $1`, [id]);
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
   async findSharedByName(name: string): Promise<ClusterEntity | null> {
-    const rows = (await this.db.query(`SELECT * FROM clusters WHERE name = $1 AND tenant_id IS NULL`, [name])) as Record<string, unknown>[];
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE name = $1 AND tenant_id IS NULL`, [name]);
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
@@ -43,16 +43,16 @@ export class ClusterRepository {
     const where = ['(tenant_id = $1 OR tenant_id IS NULL)'];
     if (filter.type) where.push(`type = $${params.push(filter.type)}`);
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
-    const [count] = (await this.db.query(`SELECT count(*)::int AS total FROM clusters WHERE ${where.join(' AND ')}`, params)) as Array<{ total: number }>;
-    const rows = (await this.db.query(
+    const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM clusters WHERE ${where.join(' AND ')}`, params);
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT * FROM clusters WHERE ${where.join(' AND ')} ORDER BY name, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
-    )) as Record<string, unknown>[];
+    );
     return { items: rows.map((row) => mapRow<ClusterEntity>(row)), total: count?.total ?? 0 };
   }
 
   async listAll(): Promise<ClusterEntity[]> {
-    return ((await this.db.query(`SELECT * FROM clusters ORDER BY created_at`)) as Record<string, unknown>[]).map((row) => mapRow<ClusterEntity>(row));
+    return (await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters ORDER BY created_at`)).map((row) => mapRow<ClusterEntity>(row));
   }
 
   /** Optimistic update; null when the version moved on (or the name is taken: the caller re-reads to tell). */

@@ -37,7 +37,7 @@ export class JobRepository {
     });
     const placeholders = JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
     const n = JOB_COLUMNS.length;
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `WITH inserted AS (
          INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${placeholders})
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -50,7 +50,7 @@ export class JobRepository {
          SELECT $${n + 1}, $${n + 2}, $${n + 3}::jsonb, created_at, created_at FROM inserted)
        SELECT * FROM inserted`,
       [...values, pubsubName, topic, JSON.stringify(outboxEvent)],
-    )) as Record<string, unknown>[];
+    );
     if (rows[0]) return { job: mapRow<JobEntity>(rows[0]), created: true };
     const existing = await this.findByIdempotencyKey(job.tenantId, job.idempotencyKey ?? '');
     if (!existing) throw new Error('idempotency conflict without an existing row');
@@ -58,17 +58,17 @@ export class JobRepository {
   }
 
   async findByIdempotencyKey(tenantId: string, key: string): Promise<JobEntity | null> {
-    const rows = (await this.db.query(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key])) as Record<string, unknown>[];
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<JobEntity | null> {
-    const rows = (await manager.query(`SELECT * FROM jobs WHERE id = $1`, [id])) as Record<string, unknown>[];
+    const rows = await manager.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1`, [id]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
   async lockById(manager: EntityManager, id: string): Promise<JobEntity | null> {
-    const rows = (await manager.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id])) as Record<string, unknown>[];
+    const rows = await manager.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
@@ -87,16 +87,16 @@ export class JobRepository {
     if (query.project_id) add('project_id = ?', query.project_id);
     if (query.labels) add('labels @> ?::jsonb', JSON.stringify(query.labels));
     const filter = where.join(' AND ');
-    const [countRow] = (await this.db.query(`SELECT count(*)::int AS total FROM jobs WHERE ${filter}`, params)) as Array<{ total: number }>;
-    const rows = (await this.db.query(
+    const [countRow] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM jobs WHERE ${filter}`, params);
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
       params,
-    )) as Record<string, unknown>[];
+    );
     return { items: rows.map((row) => mapRow<JobEntity>(row)), total: countRow?.total ?? 0 };
   }
 
   async eventsOf(jobId: string): Promise<JobEventEntity[]> {
-    const rows = (await this.db.query(`SELECT * FROM job_events WHERE job_id = $1 ORDER BY id`, [jobId])) as Record<string, unknown>[];
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM job_events WHERE job_id = $1 ORDER BY id`, [jobId]);
     return rows.map((row) => mapRow<JobEventEntity>(row));
   }
 
@@ -139,34 +139,34 @@ export class JobRepository {
   }
 
   async activeOnCluster(clusterId: string): Promise<JobEntity[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT * FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted') ORDER BY priority DESC, created_at`,
       [clusterId],
-    )) as Record<string, unknown>[];
+    );
     return rows.map((row) => mapRow<JobEntity>(row));
   }
 
   async countActiveOnCluster(clusterId: string): Promise<number> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted')`,
       [clusterId],
-    )) as Array<{ n: number }>;
+    );
     return row?.n ?? 0;
   }
 
   async overlapping(tenantId: string, clusterId: string, start: Date, end: Date): Promise<JobEntity[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT * FROM jobs
         WHERE tenant_id = $1 AND cluster_id = $2
           AND COALESCE(started_at, queued_at, created_at) < $4
           AND (completed_at IS NULL OR completed_at >= $3)
         ORDER BY COALESCE(started_at, queued_at, created_at) LIMIT 5000`,
       [tenantId, clusterId, start, end],
-    )) as Record<string, unknown>[];
+    );
     return rows.map((row) => mapRow<JobEntity>(row));
   }
 
   async statusCounts(): Promise<Array<{ status: JobStatus; n: number }>> {
-    return (await this.db.query(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`)) as Array<{ status: JobStatus; n: number }>;
+    return await this.db.query<Array<{ status: JobStatus; n: number }>>(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`);
   }
 }

@@ -40,7 +40,7 @@ export class OutboxRepository {
   }
 
   async pendingCount(): Promise<number> {
-    const [row] = (await this.db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)) as Array<{ n: number }>;
+    const [row] = await this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
     return row?.n ?? 0;
   }
 }

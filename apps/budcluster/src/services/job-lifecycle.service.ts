@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { JobOutputs, JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
@@ -68,7 +69,7 @@ export class JobLifecycleService {
     assertTransition(job.status, to, { retryCount: job.retryCount, maxRetries: job.policy.max_retries });
   }
 
-  private async write(manager: import('typeorm').EntityManager, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
+  private async write(manager: EntityManager, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
     const now = new Date(this.clock.now());
     const fields: Partial<JobEntity> = {};
     if (request.outputs) fields.outputs = request.outputs;

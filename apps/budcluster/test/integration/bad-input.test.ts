@@ -37,12 +37,12 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
   ];
 
   it('answers malformed JSON with 400 on every route with a body', async () => {
-    for (const [method, path] of writeRoutes()) expectError(await h.http(method!, path!, { raw: '{"name": ' }), 400, 'bad_request');
+    for (const [method, path] of writeRoutes()) expectError(await h.http(method, path, { raw: '{"name": ' }), 400, 'bad_request');
   });
 
   it('answers oversized bodies with 413', async () => {
     const huge = JSON.stringify({ name: 'x', padding: 'a'.repeat(1024 * 1024 + 10) });
-    for (const [method, path] of writeRoutes()) expectError(await h.http(method!, path!, { raw: huge }), 413, 'payload_too_large');
+    for (const [method, path] of writeRoutes()) expectError(await h.http(method, path, { raw: huge }), 413, 'payload_too_large');
   });
 
   it.each([

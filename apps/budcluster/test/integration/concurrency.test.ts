@@ -29,7 +29,7 @@ describe('concurrency and the database-enforced status machine', () => {
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM jobs WHERE idempotency_key = 'burst-1'`);
     expect(rows[0].n).toBe(1);
-    const events = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE event->'data'->>'job_id' = $1`, [answers[0]!.body.id]);
+    const events = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE event->'data'->>'job_id' = $1`, [answers[0].body.id]);
     expect(events.rows[0].n).toBe(1);
   });
 
@@ -43,7 +43,7 @@ describe('concurrency and the database-enforced status machine', () => {
     expect(answers.filter((a) => a.status === 409)).toHaveLength(49);
     const final = (await h.http('GET', `${path()}/${job.id}`)).body;
     expect(final.version).toBe(job.version + 1);
-    expect(final.labels).toEqual(winners[0]!.body.labels);
+    expect(final.labels).toEqual(winners[0].body.labels);
   });
 
   it('applies all 50 concurrent unversioned PATCHes, one version each, losing none', async () => {
