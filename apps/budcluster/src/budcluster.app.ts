@@ -77,7 +77,11 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   // Dev auth has no credentials, so it must not be reachable from other hosts (brief §4).
   const host = config.HOST ?? (isDevAuth(config) ? '127.0.0.1' : '0.0.0.0');
   await app.listen(config.PORT, host);
-  const address = (app.getHttpServer() as Server).address() as { port: number };
+  // Longer than the usual proxy idle timeouts, so pooled client connections are not reset mid-request.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const address = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   logger.info('budcluster listening', { url: baseUrl, database: embedded ? 'embedded' : 'server', auth: isDevAuth(config) ? 'dev' : 'jwt' });
 

@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pollUntil } from './poll-until';
 
-export const repoRoot = join(__dirname, '..', '..', '..');
+/** The repository root, whether this file runs from source (jest) or from dist/ (bench). */
+export const repoRoot = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
+import { repoRoot } from './service-process';
 
 export interface TestDatabase {
   url: string;
@@ -43,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** An in-memory embedded Postgres in a child process (built entry in dist/, see jest.global-setup.js). */
 async function startEmbeddedPostgresProcess(): Promise<TestDatabase> {
-  const entry = join(__dirname, '..', '..', '..', 'dist', 'libs', 'database', 'src', 'embedded-postgres-main.js');
+  const entry = join(repoRoot, 'dist', 'libs', 'database', 'src', 'embedded-postgres-main.js');
   const child = fork(entry, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`embedded postgres exited with code ${code}`)));

@@ -10,12 +10,42 @@ const H100 = { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' };
 
 describe('gpuInventoryFromNodes', () => {
   it.each([
-    { name: 'sums allocatable GPUs per product across nodes', nodes: [node(A100, { 'nvidia.com/gpu': '8' }), node(A100, { 'nvidia.com/gpu': '8' }), node(H100, { 'nvidia.com/gpu': '4' })], expected: { 'NVIDIA-A100-SXM4-80GB': 16, 'NVIDIA-H100-80GB-HBM3': 4 } },
-    { name: 'a cluster without GPUs has an empty inventory', nodes: [node({}, {}), node({ 'kubernetes.io/os': 'linux' }, {})], expected: {} },
-    { name: 'a labelled node with no allocatable GPUs (driver not ready) counts nothing', nodes: [node(A100, { 'nvidia.com/gpu': '0' }), node(A100, {})], expected: {} },
-    { name: 'GPUs on a node without the product label are counted as unknown', nodes: [node({}, { 'nvidia.com/gpu': '2' })], expected: { unknown: 2 } },
-    { name: 'cordoned nodes take no new work', nodes: [node(A100, { 'nvidia.com/gpu': '8' }, true), node(H100, { 'nvidia.com/gpu': '8' })], expected: { 'NVIDIA-H100-80GB-HBM3': 8 } },
-    { name: 'unparseable quantities and malformed nodes are skipped', nodes: [node(A100, { 'nvidia.com/gpu': 'lots' }), node(A100, { 'nvidia.com/gpu': '1.5' }), null, { metadata: {} }, node(H100, { 'nvidia.com/gpu': 2 })], expected: { 'NVIDIA-H100-80GB-HBM3': 2 } },
+    {
+      name: 'sums allocatable GPUs per product across nodes',
+      nodes: [node(A100, { 'nvidia.com/gpu': '8' }), node(A100, { 'nvidia.com/gpu': '8' }), node(H100, { 'nvidia.com/gpu': '4' })],
+      expected: { 'NVIDIA-A100-SXM4-80GB': 16, 'NVIDIA-H100-80GB-HBM3': 4 },
+    },
+    {
+      name: 'a cluster without GPUs has an empty inventory',
+      nodes: [node({}, {}), node({ 'kubernetes.io/os': 'linux' }, {})],
+      expected: {},
+    },
+    {
+      name: 'a labelled node with no allocatable GPUs (driver not ready) counts nothing',
+      nodes: [node(A100, { 'nvidia.com/gpu': '0' }), node(A100, {})],
+      expected: {},
+    },
+    {
+      name: 'GPUs on a node without the product label are counted as unknown',
+      nodes: [node({}, { 'nvidia.com/gpu': '2' })],
+      expected: { unknown: 2 },
+    },
+    {
+      name: 'cordoned nodes take no new work',
+      nodes: [node(A100, { 'nvidia.com/gpu': '8' }, true), node(H100, { 'nvidia.com/gpu': '8' })],
+      expected: { 'NVIDIA-H100-80GB-HBM3': 8 },
+    },
+    {
+      name: 'unparseable quantities and malformed nodes are skipped',
+      nodes: [
+        node(A100, { 'nvidia.com/gpu': 'lots' }),
+        node(A100, { 'nvidia.com/gpu': '1.5' }),
+        null,
+        { metadata: {} },
+        node(H100, { 'nvidia.com/gpu': 2 }),
+      ],
+      expected: { 'NVIDIA-H100-80GB-HBM3': 2 },
+    },
   ])('$name', ({ nodes, expected }) => {
     expect(gpuInventoryFromNodes(nodes)).toEqual(expected);
   });

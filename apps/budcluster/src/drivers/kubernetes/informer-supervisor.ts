@@ -1,5 +1,5 @@
 import { type KubeConfig, type KubernetesListObject, type KubernetesObject, ListWatch } from '@kubernetes/client-node';
-import type { KubeClient } from './kube-client';
+import { httpStatus, type KubeClient } from './kube-client';
 import { collectionPath, MANAGED_SELECTOR, type ResourceKind, WATCHED_KINDS } from './resource-kinds';
 import { ScreenedWatch, screenListItems, type MalformedCallback } from './screened-watch';
 import type { DriverLogger, WatchVerb } from './watch-event-handler';
@@ -73,12 +73,19 @@ export class InformerSupervisor {
   private restartLater(kind: ResourceKind, err: unknown): void {
     // Stopping aborts the watch, which the client reports as an error.
     if (this.stopped || this.timers.has(kind)) return;
-    const failures = (this.failures.get(kind) ?? 0) + 1;
+    // 410 Gone (an expired continue token or resourceVersion) only means "list afresh": no backoff for it.
+    const gone = httpStatus(err) === 410;
+    const failures = (this.failures.get(kind) ?? 0) + (gone ? 0 : 1);
     this.failures.set(kind, failures);
     const backoff = this.deps.backoff ?? DEFAULT_BACKOFF;
     const absent = err instanceof KindAbsentError;
-    const delayMs = absent ? this.deps.absentKindRetryMs : Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
-    const fields = { cluster_id: this.deps.clusterId, kind: kind.kind, retry_in_ms: delayMs, error: err instanceof Error ? err.message : String(err) };
+    const delayMs = gone ? 0 : absent ? this.deps.absentKindRetryMs : Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
+    const fields = {
+      cluster_id: this.deps.clusterId,
+      kind: kind.kind,
+      retry_in_ms: delayMs,
+      error: err instanceof Error ? err.message : String(err),
+    };
     if (absent && failures > 1) this.deps.logger.debug('kind still not served; not watching it', fields);
     else if (absent) this.deps.logger.info('kind not served by the cluster; not watching it', fields);
     else this.deps.logger.warn('informer stopped; restarting it', fields);

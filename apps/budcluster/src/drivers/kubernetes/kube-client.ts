@@ -1,6 +1,6 @@
 import { ApiException, ApisApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { isRecord } from './managed-object';
-import { FIELD_MANAGER, type ResourceKind } from './resource-kinds';
+import { isRecord, type ManagedObject, parseManagedObject } from './managed-object';
+import { FIELD_MANAGER, MANAGED_KINDS, MANAGED_SELECTOR, type ResourceKind } from './resource-kinds';
 
 const KUEUE_GROUP = 'kueue.x-k8s.io';
 const PAGE_SIZE = 500;
@@ -83,7 +83,18 @@ export class KubeClient {
     do {
       let page;
       try {
-        page = await this.objects.list(kind.apiVersion, kind.kind, undefined, undefined, undefined, undefined, undefined, labelSelector, PAGE_SIZE, continueToken);
+        page = await this.objects.list(
+          kind.apiVersion,
+          kind.kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+          PAGE_SIZE,
+          continueToken,
+        );
       } catch (err) {
         if (httpStatus(err) === 404 || isUnknownKind(err)) return { absent: true, items: [], resourceVersion: '' };
         throw err;
@@ -94,6 +105,19 @@ export class KubeClient {
       continueToken = continueOf(meta);
     } while (continueToken);
     return { absent: false, items, resourceVersion };
+  }
+
+  /** Every labelled object of every kind budcluster creates: one paginated list per kind. */
+  async listManaged(onMalformed: (kind: ResourceKind, problem: string) => void): Promise<ManagedObject[]> {
+    const objects: ManagedObject[] = [];
+    for (const kind of MANAGED_KINDS) {
+      for (const item of (await this.list(kind, MANAGED_SELECTOR)).items) {
+        const parsed = parseManagedObject(item, kind);
+        if (parsed.ok) objects.push(parsed.object);
+        else onMalformed(kind, parsed.problem);
+      }
+    }
+    return objects;
   }
 }
 

@@ -38,9 +38,15 @@ describe('KubernetesDriver without a reachable cluster', () => {
     const log = logger();
     const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', logger: log });
     await driver.start(async () => undefined);
-    const restarts = () => log.warn.mock.calls.filter(([message]) => message === 'informer stopped; restarting it').map(([, fields]) => `${String(fields?.kind)}@${String(fields?.retry_in_ms)}`);
+    const restarts = () =>
+      log.warn.mock.calls
+        .filter(([message]) => message === 'informer stopped; restarting it')
+        .map(([, fields]) => `${String(fields?.kind)}@${String(fields?.retry_in_ms)}`);
     const expected = ['Deployment', 'Job', 'HelmRelease'].flatMap((kind) => [`${kind}@1000`, `${kind}@2000`]);
-    await pollUntil(restarts, (seen) => expected.every((entry) => seen.includes(entry)), { what: 'two restarts per informer', timeoutMs: 5_000 });
+    await pollUntil(restarts, (seen) => expected.every((entry) => seen.includes(entry)), {
+      what: 'two restarts per informer',
+      timeoutMs: 5_000,
+    });
     const calls = driver.apiCalls;
     expect(calls).toBeGreaterThanOrEqual(6);
     await driver.stop();

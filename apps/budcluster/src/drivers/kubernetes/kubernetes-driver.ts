@@ -1,14 +1,15 @@
 import { type KubernetesObject } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
-import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import type { JobModel } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { InformerSupervisor } from './informer-supervisor';
 import { InstrumentedKubeConfig } from './instrumented-kube-config';
 import { KubeClient } from './kube-client';
-import { type ManagedObject, parseManagedObject } from './managed-object';
+import type { ManagedObject } from './managed-object';
 import { planReconcile } from './reconcile-plan';
-import { MANAGED_KINDS, MANAGED_SELECTOR } from './resource-kinds';
+import { SerialReporter } from './serial-reporter';
+import { TrackedJobs } from './tracked-jobs';
 import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
 
 export interface KubernetesDriverOptions {
@@ -23,6 +24,8 @@ export interface KubernetesDriverOptions {
   listActiveJobs?: () => Promise<JobModel[]>;
   /** Labelled objects and applies younger than this are never treated as orphans or missing. Default 2 min. */
   orphanGraceMs?: number;
+  /** Bounds each request other than watches, so a hung API server cannot stall apply or reconcile. Default 30 s. */
+  requestTimeoutMs?: number;
   logger?: DriverLogger;
 }
 
@@ -36,7 +39,7 @@ export interface ReconcileOptions {
 
 /** Places jobs on a real cluster with server-side apply and follows them by watch (brief §5.5). */
 export class KubernetesDriver implements ClusterDriver {
-  private readonly kubeConfig = new InstrumentedKubeConfig();
+  private readonly kubeConfig: InstrumentedKubeConfig;
   private readonly client: KubeClient;
   private readonly handler: WatchEventHandler;
   private readonly informers: InformerSupervisor;
@@ -44,24 +47,29 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly clock: { now(): number };
   private readonly resyncIntervalMs: number;
   private readonly graceMs: number;
-  private readonly jobs = new Map<string, { job: JobModel; appliedAt?: number }>();
-  private sink: StatusSink | undefined;
-  private reports: Promise<void> = Promise.resolve();
+  private readonly jobs: TrackedJobs;
+  private readonly reporter: SerialReporter;
   private resyncTimer: NodeJS.Timeout | undefined;
 
-  constructor(kubeconfig: string, private readonly options: KubernetesDriverOptions) {
+  constructor(
+    kubeconfig: string,
+    private readonly options: KubernetesDriverOptions,
+  ) {
+    this.kubeConfig = new InstrumentedKubeConfig(options.requestTimeoutMs ?? 30_000);
     this.kubeConfig.loadFromString(kubeconfig);
     if (!this.kubeConfig.getCurrentCluster()) throw new Error(`kubeconfig of cluster ${options.clusterId} names no current cluster`);
     this.logger = options.logger ?? new Logger('kubernetes-driver');
     this.clock = options.clock ?? { now: () => Date.now() };
     this.resyncIntervalMs = options.resyncIntervalMs ?? 300_000;
     this.graceMs = options.orphanGraceMs ?? 120_000;
+    this.jobs = new TrackedJobs(this.graceMs);
+    this.reporter = new SerialReporter(options.clusterId, this.logger);
     this.client = new KubeClient(this.kubeConfig);
     this.handler = new WatchEventHandler({
       clusterId: options.clusterId,
       logger: this.logger,
-      lookupJob: (jobId) => this.jobs.get(jobId)?.job,
-      report: (observed) => this.report(observed),
+      lookupJob: (jobId) => this.jobs.get(jobId),
+      report: (observed) => this.reporter.report(observed),
     });
     this.informers = new InformerSupervisor({
       clusterId: options.clusterId,
@@ -78,7 +86,7 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   async start(sink: StatusSink): Promise<void> {
-    this.sink = sink;
+    this.reporter.attach(sink);
     this.informers.start();
     if (this.options.listActiveJobs && !this.resyncTimer) {
       this.resyncTimer = setInterval(() => void this.resync(), this.resyncIntervalMs);
@@ -90,11 +98,11 @@ export class KubernetesDriver implements ClusterDriver {
     clearInterval(this.resyncTimer);
     this.resyncTimer = undefined;
     await this.informers.stop();
-    await this.reports;
+    await this.reporter.drained();
   }
 
   async apply(job: JobModel): Promise<void> {
-    this.jobs.set(job.id, { job, appliedAt: this.clock.now() });
+    this.jobs.applied(job, this.clock.now());
     this.handler.forget(job.id);
     const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
     for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) await this.client.ensureNamespace(namespace);
@@ -103,7 +111,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   async remove(job: JobModel): Promise<void> {
     // Untracked first, so the deletions the watch reports are not mistaken for drift.
-    this.jobs.delete(job.id);
+    this.jobs.removed(job.id);
     this.handler.forget(job.id);
     const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
     for (const object of objects.reverse()) await this.client.delete(object);
@@ -112,48 +120,50 @@ export class KubernetesDriver implements ClusterDriver {
   async reconcile(activeJobs: JobModel[], options: ReconcileOptions = {}): Promise<void> {
     const allActiveJobs = options.allActiveJobs ?? true;
     const now = this.clock.now();
-    const objects = await this.listManagedObjects();
-    const plan = planReconcile({ activeJobs, objects, allActiveJobs, now, graceMs: this.graceMs, appliedAt: (id) => this.jobs.get(id)?.appliedAt });
-    this.track(activeJobs, allActiveJobs, now);
+    const objects = await this.client.listManaged((kind, problem) =>
+      this.logger.warn('skipping malformed object in resync list', { cluster_id: this.options.clusterId, kind: kind.kind, problem }),
+    );
+    const plan = planReconcile({
+      activeJobs,
+      objects,
+      allActiveJobs,
+      now,
+      graceMs: this.graceMs,
+      appliedAt: (id) => this.jobs.appliedAt(id),
+    });
+    this.jobs.reconciled(activeJobs, allActiveJobs, now);
     for (const job of plan.missing) {
       this.handler.forget(job.id);
-      this.report({ jobId: job.id, status: 'failed', reason: 'ResourceMissing', message: `the job's objects are gone from namespace ${job.namespace}` });
+      this.reporter.report({
+        jobId: job.id,
+        status: 'failed',
+        reason: 'ResourceMissing',
+        message: `the job's objects are gone from namespace ${job.namespace}`,
+      });
     }
     for (const { job, derived } of plan.stale) {
       const outputs = derived.status === 'running' && job.jobType === 'service' ? serviceOutputs(job) : undefined;
-      this.report({ jobId: job.id, ...derived, ...(outputs ? { outputs } : {}) });
+      this.reporter.report({ jobId: job.id, ...derived, ...(outputs ? { outputs } : {}) });
     }
     for (const orphan of plan.orphans) {
-      this.logger.info('deleting orphaned object', { cluster_id: this.options.clusterId, job_id: orphan.jobId, kind: orphan.kind.kind, namespace: orphan.namespace, name: orphan.name });
+      this.logger.info('deleting orphaned object', {
+        cluster_id: this.options.clusterId,
+        job_id: orphan.jobId,
+        kind: orphan.kind.kind,
+        namespace: orphan.namespace,
+        name: orphan.name,
+      });
       await this.client.delete(toReference(orphan));
     }
     for (const job of plan.place) {
-      await this.apply(job).catch((err: unknown) => this.logger.warn('placing pending job failed; next resync retries', { cluster_id: this.options.clusterId, job_id: job.id, error: String(err) }));
+      await this.apply(job).catch((err: unknown) =>
+        this.logger.warn('placing pending job failed; next resync retries', {
+          cluster_id: this.options.clusterId,
+          job_id: job.id,
+          error: String(err),
+        }),
+      );
     }
-  }
-
-  private async listManagedObjects(): Promise<ManagedObject[]> {
-    const objects: ManagedObject[] = [];
-    for (const kind of MANAGED_KINDS) {
-      const listing = await this.client.list(kind, MANAGED_SELECTOR);
-      for (const item of listing.items) {
-        const parsed = parseManagedObject(item, kind);
-        if (parsed.ok) objects.push(parsed.object);
-        else this.logger.warn('skipping malformed object in resync list', { cluster_id: this.options.clusterId, kind: kind.kind, problem: parsed.problem });
-      }
-    }
-    return objects;
-  }
-
-  /** The given jobs become the tracked set (keeping fresh applies the caller's query may predate). */
-  private track(activeJobs: readonly JobModel[], complete: boolean, now: number): void {
-    const given = new Set(activeJobs.map((job) => job.id));
-    if (complete) {
-      for (const [id, entry] of this.jobs) {
-        if (!given.has(id) && !(entry.appliedAt !== undefined && now - entry.appliedAt < this.graceMs)) this.jobs.delete(id);
-      }
-    }
-    for (const job of activeJobs) this.jobs.set(job.id, { job, appliedAt: this.jobs.get(job.id)?.appliedAt });
   }
 
   private async resync(): Promise<void> {
@@ -163,19 +173,6 @@ export class KubernetesDriver implements ClusterDriver {
     } catch (err) {
       this.logger.warn('resync failed', { cluster_id: this.options.clusterId, error: String(err) });
     }
-  }
-
-  // Reports reach the sink one at a time and in order; a failing sink never breaks the chain.
-  private report(observed: ObservedStatus): void {
-    const sink = this.sink;
-    if (!sink) return;
-    this.reports = this.reports.then(async () => {
-      try {
-        await sink(observed);
-      } catch (err) {
-        this.logger.warn('status sink failed', { cluster_id: this.options.clusterId, job_id: observed.jobId, error: String(err) });
-      }
-    });
   }
 }
 

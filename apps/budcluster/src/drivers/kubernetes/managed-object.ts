@@ -35,7 +35,8 @@ export function isKubernetesObject(value: unknown): value is KubernetesObject {
 export function parseManagedObject(raw: unknown, expected: ResourceKind): ParseResult {
   if (!isRecord(raw)) return fail('object is not a JSON object');
   if (raw.kind !== undefined && raw.kind !== expected.kind) return fail(`kind is ${describe(raw.kind)}, expected ${expected.kind}`);
-  if (raw.apiVersion !== undefined && raw.apiVersion !== expected.apiVersion) return fail(`apiVersion is ${describe(raw.apiVersion)}, expected ${expected.apiVersion}`);
+  if (raw.apiVersion !== undefined && raw.apiVersion !== expected.apiVersion)
+    return fail(`apiVersion is ${describe(raw.apiVersion)}, expected ${expected.apiVersion}`);
   const meta = raw.metadata;
   if (!isRecord(meta)) return fail('object has no metadata');
   if (!isName(meta.name)) return fail('metadata.name is missing or invalid');

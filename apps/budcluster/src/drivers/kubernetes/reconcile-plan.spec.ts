@@ -9,8 +9,14 @@ const OLD = '2025-06-01T10:00:00Z';
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 const running = (jobId: string): ManagedObject =>
-  managed(DEPLOYMENT, { jobId, creationTimestamp: OLD, spec: { replicas: 1 }, status: { observedGeneration: 1, readyReplicas: 1, conditions: [condition('Available', 'True')] } });
-const service = (jobId: string): ManagedObject => managed({ apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false }, { jobId, creationTimestamp: OLD });
+  managed(DEPLOYMENT, {
+    jobId,
+    creationTimestamp: OLD,
+    spec: { replicas: 1 },
+    status: { observedGeneration: 1, readyReplicas: 1, conditions: [condition('Available', 'True')] },
+  });
+const service = (jobId: string): ManagedObject =>
+  managed({ apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false }, { jobId, creationTimestamp: OLD });
 
 function plan(activeJobs: JobModel[], objects: ManagedObject[], overrides: Partial<ReconcileInput> = {}) {
   return planReconcile({ activeJobs, objects, allActiveJobs: true, now: NOW, graceMs: 120_000, appliedAt: () => undefined, ...overrides });
@@ -18,7 +24,12 @@ function plan(activeJobs: JobModel[], objects: ManagedObject[], overrides: Parti
 
 describe('planReconcile', () => {
   it('leaves a job alone when its object agrees with its row', () => {
-    expect(plan([makeJob({ id: A, status: 'running' })], [running(A), service(A)])).toEqual({ place: [], missing: [], stale: [], orphans: [] });
+    expect(plan([makeJob({ id: A, status: 'running' })], [running(A), service(A)])).toEqual({
+      place: [],
+      missing: [],
+      stale: [],
+      orphans: [],
+    });
   });
 
   it('marks a job past pending whose status-bearing object is gone as missing, even if its Service remains', () => {
@@ -32,19 +43,28 @@ describe('planReconcile', () => {
   });
 
   it('spares a job applied moments ago whose objects the list has not caught up with', () => {
-    const result = plan([makeJob({ id: A, status: 'admitted' }), makeJob({ id: B, status: 'pending' })], [], { appliedAt: () => NOW - 1_000 });
+    const result = plan([makeJob({ id: A, status: 'admitted' }), makeJob({ id: B, status: 'pending' })], [], {
+      appliedAt: () => NOW - 1_000,
+    });
     expect(result).toEqual({ place: [], missing: [], stale: [], orphans: [] });
   });
 
   it('re-reports a status the row missed', () => {
     const result = plan([makeJob({ id: A, status: 'admitted' })], [running(A)]);
-    expect(result.stale).toEqual([{ job: expect.objectContaining({ id: A }), derived: expect.objectContaining({ status: 'running', reason: 'Available' }) }]);
+    expect(result.stale).toEqual([
+      { job: expect.objectContaining({ id: A }), derived: expect.objectContaining({ status: 'running', reason: 'Available' }) },
+    ]);
   });
 
   it('does not count a helm chart Deployment as the helm job object', () => {
     const chartDeployment = managed(DEPLOYMENT, { jobId: A, labels: { 'helm.toolkit.fluxcd.io/name': 'chat-api' } });
     expect(plan([makeJob({ id: A, status: 'running' }, helmSpec)], [chartDeployment]).missing).toHaveLength(1);
-    expect(plan([makeJob({ id: A, status: 'running' }, helmSpec)], [managed(HELM_RELEASE, { jobId: A, status: { conditions: [condition('Ready', 'True')] } })]).missing).toHaveLength(0);
+    expect(
+      plan(
+        [makeJob({ id: A, status: 'running' }, helmSpec)],
+        [managed(HELM_RELEASE, { jobId: A, status: { conditions: [condition('Ready', 'True')] } })],
+      ).missing,
+    ).toHaveLength(0);
   });
 
   it('deletes every object of a job that is not active', () => {

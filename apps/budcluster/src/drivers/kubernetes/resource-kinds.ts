@@ -16,11 +16,26 @@ export interface ResourceKind {
 
 export const DEPLOYMENT: ResourceKind = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', primary: true };
 export const BATCH_JOB: ResourceKind = { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', primary: true };
-export const HELM_RELEASE: ResourceKind = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', plural: 'helmreleases', primary: true };
+export const HELM_RELEASE: ResourceKind = {
+  apiVersion: 'helm.toolkit.fluxcd.io/v2',
+  kind: 'HelmRelease',
+  plural: 'helmreleases',
+  primary: true,
+};
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
 const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
-const HELM_REPOSITORY: ResourceKind = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', plural: 'helmrepositories', primary: false };
-const OCI_REPOSITORY: ResourceKind = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', plural: 'ocirepositories', primary: false };
+const HELM_REPOSITORY: ResourceKind = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'HelmRepository',
+  plural: 'helmrepositories',
+  primary: false,
+};
+const OCI_REPOSITORY: ResourceKind = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'OCIRepository',
+  plural: 'ocirepositories',
+  primary: false,
+};
 
 /** Kinds watched for status. */
 export const WATCHED_KINDS: readonly ResourceKind[] = [DEPLOYMENT, BATCH_JOB, HELM_RELEASE];

@@ -6,7 +6,10 @@ import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE, type ResourceKind } from './resour
 // Builders for the driver's specs: jobs, and objects as the API server would send them.
 export const JOB_ID = '0b6f7f5e-3f4c-4d8e-9a61-1c2b3d4e5f60';
 
-export function makeJob(overrides: Partial<JobModel> = {}, spec: JobSpec = { kind: 'container', image: 'ghcr.io/acme/api:1.4.2', env: {}, ports: [{ port: 8080, protocol: 'TCP' }] }): JobModel {
+export function makeJob(
+  overrides: Partial<JobModel> = {},
+  spec: JobSpec = { kind: 'container', image: 'ghcr.io/acme/api:1.4.2', env: {}, ports: [{ port: 8080, protocol: 'TCP' }] },
+): JobModel {
   return {
     id: JOB_ID,
     name: 'chat-api',
@@ -66,7 +69,12 @@ export function managed(kind: ResourceKind, options: RawOptions = {}): ManagedOb
   return parsed.object;
 }
 
-export const condition = (type: string, status: 'True' | 'False' | 'Unknown', reason?: string, message?: string): Record<string, unknown> => ({
+export const condition = (
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason?: string,
+  message?: string,
+): Record<string, unknown> => ({
   type,
   status,
   ...(reason ? { reason } : {}),
@@ -74,7 +82,11 @@ export const condition = (type: string, status: 'True' | 'False' | 'Unknown', re
 });
 
 export const availableDeployment = (jobId = JOB_ID): Record<string, unknown> =>
-  rawObject(DEPLOYMENT, { jobId, spec: { replicas: 1 }, status: { observedGeneration: 1, readyReplicas: 1, conditions: [condition('Available', 'True')] } });
+  rawObject(DEPLOYMENT, {
+    jobId,
+    spec: { replicas: 1 },
+    status: { observedGeneration: 1, readyReplicas: 1, conditions: [condition('Available', 'True')] },
+  });
 export const activeBatchJob = (jobId = JOB_ID): Record<string, unknown> => rawObject(BATCH_JOB, { jobId, status: { active: 1 } });
 export const readyRelease = (jobId = JOB_ID): Record<string, unknown> =>
   rawObject(HELM_RELEASE, { jobId, status: { observedGeneration: 1, conditions: [condition('Ready', 'True', 'InstallSucceeded')] } });

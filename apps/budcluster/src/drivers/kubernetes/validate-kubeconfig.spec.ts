@@ -29,6 +29,9 @@ describe('validateKubeconfig', () => {
   it('refuses a cluster whose API server refuses the connection, naming the server', async () => {
     const port = await closedPort();
     const verdict = await validateKubeconfig(kubeconfigYaml(`https://127.0.0.1:${port}`));
-    expect(verdict).toEqual({ ok: false, reason: `cluster at https://127.0.0.1:${port} is unreachable: connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect(verdict).toEqual({
+      ok: false,
+      reason: `cluster at https://127.0.0.1:${port} is unreachable: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
   });
 });

@@ -20,7 +20,8 @@ export async function validateKubeconfig(kubeconfig: string, options: ValidateKu
   if (kubeconfig.trim() === '') return refuse('kubeconfig does not parse: it is empty');
   try {
     // The client reads any YAML scalar as an (empty) config; only a mapping can be a kubeconfig.
-    if (!isRecord(loadYaml<unknown>(kubeconfig))) return refuse('kubeconfig does not parse: expected a YAML mapping with clusters, users and contexts');
+    if (!isRecord(loadYaml<unknown>(kubeconfig)))
+      return refuse('kubeconfig does not parse: expected a YAML mapping with clusters, users and contexts');
     config.loadFromString(kubeconfig);
   } catch (err) {
     return refuse(`kubeconfig does not parse: ${firstLine(err)}`);
@@ -53,9 +54,11 @@ export async function validateKubeconfig(kubeconfig: string, options: ValidateKu
 
 function unreachableReason(server: string, err: unknown, timeoutMs: number): string {
   const status = httpStatus(err);
-  if (status === 401 || status === 403) return `cluster at ${server} refused the kubeconfig's credentials (HTTP ${status}); listing nodes must be allowed`;
+  if (status === 401 || status === 403)
+    return `cluster at ${server} refused the kubeconfig's credentials (HTTP ${status}); listing nodes must be allowed`;
   if (status !== undefined) return `cluster at ${server} answered HTTP ${status} to a node list`;
-  if (isRecord(err) && (err.name === 'AbortError' || err.type === 'aborted')) return `cluster at ${server} is unreachable: no answer within ${timeoutMs / 1000} s`;
+  if (isRecord(err) && (err.name === 'AbortError' || err.type === 'aborted'))
+    return `cluster at ${server} is unreachable: no answer within ${timeoutMs / 1000} s`;
   // node-fetch: "request to https://h/api/v1/nodes failed, reason: connect ECONNREFUSED 127.0.0.1:6443"
   const message = firstLine(err);
   const reason = /reason: (.+)$/.exec(message)?.[1] ?? message;

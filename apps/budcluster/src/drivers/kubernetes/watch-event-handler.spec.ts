@@ -30,7 +30,10 @@ const malformed: [string, unknown][] = [
   ['a label value that is a number', { metadata: { name: 'a', namespace: 'ns', labels: { 'bud.ai/job-id': JOB_ID, replicas: 3 } } }],
   ['a huge label value', rawObject(DEPLOYMENT, { labels: { team: 'x'.repeat(1_000_000) } })],
   ['a job id that is not an id', rawObject(DEPLOYMENT, { jobId: '../../etc' })],
-  ['a generation that is a string', { ...rawObject(DEPLOYMENT), metadata: { name: 'a', namespace: 'ns', generation: '3', labels: { 'bud.ai/job-id': JOB_ID } } }],
+  [
+    'a generation that is a string',
+    { ...rawObject(DEPLOYMENT), metadata: { name: 'a', namespace: 'ns', generation: '3', labels: { 'bud.ai/job-id': JOB_ID } } },
+  ],
   ['a status that is a list', { ...rawObject(DEPLOYMENT), status: [] }],
   ['conditions that are not a list', rawObject(DEPLOYMENT, { status: { conditions: 5 } })],
   ['another kind in the stream', { ...rawObject(DEPLOYMENT), kind: 'StatefulSet' }],
@@ -40,7 +43,10 @@ describe('WatchEventHandler', () => {
   it.each(malformed)('logs and skips an object with %s, and keeps handling events', (_name, raw) => {
     const { handler, reports, logger } = setup();
     expect(handler.handle('update', DEPLOYMENT, raw)).toMatchObject({ kind: 'malformed' });
-    expect(logger.warn).toHaveBeenCalledWith('skipping malformed object from watch', expect.objectContaining({ cluster_id: 'c1', kind: 'Deployment' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'skipping malformed object from watch',
+      expect.objectContaining({ cluster_id: 'c1', kind: 'Deployment' }),
+    );
     expect(handler.handle('update', DEPLOYMENT, availableDeployment())).toMatchObject({ kind: 'reported' });
     expect(reports).toEqual([expect.objectContaining({ jobId: JOB_ID, status: 'running', reason: 'Available' })]);
   });
@@ -83,7 +89,10 @@ describe('WatchEventHandler', () => {
 
   it('takes a helm job status from its HelmRelease, not from Deployments its chart installed', () => {
     const { handler, reports } = setup([makeJob({}, helmSpec)]);
-    const chartDeployment = rawObject(DEPLOYMENT, { labels: { 'helm.toolkit.fluxcd.io/name': 'chat-api' }, status: { conditions: [condition('Progressing', 'False', 'ProgressDeadlineExceeded')] } });
+    const chartDeployment = rawObject(DEPLOYMENT, {
+      labels: { 'helm.toolkit.fluxcd.io/name': 'chat-api' },
+      status: { conditions: [condition('Progressing', 'False', 'ProgressDeadlineExceeded')] },
+    });
     expect(handler.handle('update', DEPLOYMENT, chartDeployment)).toMatchObject({ kind: 'ignored' });
     handler.handle('add', HELM_RELEASE, readyRelease());
     expect(reports).toEqual([expect.objectContaining({ status: 'running', reason: 'Ready' })]);
@@ -91,14 +100,29 @@ describe('WatchEventHandler', () => {
 
   it('ignores objects being deleted and kinds without status', () => {
     const { handler, reports } = setup();
-    expect(handler.handle('update', DEPLOYMENT, rawObject(DEPLOYMENT, { deletionTimestamp: '2025-01-01T00:00:00Z' }))).toMatchObject({ kind: 'ignored' });
-    expect(handler.handle('add', { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false }, rawObject({ apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false }))).toMatchObject({ kind: 'ignored' });
+    expect(handler.handle('update', DEPLOYMENT, rawObject(DEPLOYMENT, { deletionTimestamp: '2025-01-01T00:00:00Z' }))).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(
+      handler.handle(
+        'add',
+        { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false },
+        rawObject({ apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false }),
+      ),
+    ).toMatchObject({ kind: 'ignored' });
     expect(reports).toEqual([]);
   });
 
   it('survives a sink that throws', () => {
     const logger: jest.Mocked<DriverLogger> = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
-    const handler = new WatchEventHandler({ clusterId: 'c1', logger, lookupJob: () => undefined, report: () => { throw new Error('db down'); } });
+    const handler = new WatchEventHandler({
+      clusterId: 'c1',
+      logger,
+      lookupJob: () => undefined,
+      report: () => {
+        throw new Error('db down');
+      },
+    });
     expect(handler.handle('add', BATCH_JOB, activeBatchJob())).toMatchObject({ kind: 'reported' });
     expect(logger.error).toHaveBeenCalledWith('status report failed', expect.objectContaining({ error: 'Error: db down' }));
   });
@@ -108,7 +132,11 @@ describe('screening the watch stream before the client cache sees it', () => {
   it('passes good objects and stream errors through, drops malformed ones', () => {
     const seen: string[] = [];
     const problems: string[] = [];
-    const callback = screenWatchCallback(DEPLOYMENT, (phase) => seen.push(phase), (problem) => problems.push(problem));
+    const callback = screenWatchCallback(
+      DEPLOYMENT,
+      (phase) => seen.push(phase),
+      (problem) => problems.push(problem),
+    );
     callback('ADDED', availableDeployment());
     callback('MODIFIED', { kind: 'Deployment' });
     callback('DELETED', null);

@@ -41,7 +41,12 @@ export class WatchEventHandler {
     if (outcome.kind === 'malformed') {
       this.deps.logger.warn('skipping malformed object from watch', { ...fields, problem: outcome.problem });
     } else if (outcome.kind === 'reported') {
-      this.deps.logger.debug('observed job status', { ...fields, job_id: outcome.observed.jobId, status: outcome.observed.status, reason: outcome.observed.reason });
+      this.deps.logger.debug('observed job status', {
+        ...fields,
+        job_id: outcome.observed.jobId,
+        status: outcome.observed.status,
+        reason: outcome.observed.reason,
+      });
       this.report(outcome.observed);
     }
     return outcome;
@@ -58,7 +63,8 @@ export class WatchEventHandler {
     const object = parsed.object;
     if (!resource.primary || object.chartOwned) return { kind: 'ignored', why: 'object carries no job status' };
     const job = this.deps.lookupJob(object.jobId);
-    if (job?.spec.kind === 'helm' && resource !== HELM_RELEASE) return { kind: 'ignored', why: 'helm jobs report through their HelmRelease' };
+    if (job?.spec.kind === 'helm' && resource !== HELM_RELEASE)
+      return { kind: 'ignored', why: 'helm jobs report through their HelmRelease' };
     if (verb === 'delete') return this.deleted(object, job);
     if (object.terminating) return { kind: 'ignored', why: 'object is being deleted' };
     const derived = statusFromObject(object);
