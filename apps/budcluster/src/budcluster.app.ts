@@ -58,7 +58,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
-    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, simulatedResyncMs: 10_000 },
+    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, simulatedResyncMs: 60_000 },
   });
   const app = await createHttpApp(module, {
     openApiDocument: buildOpenApiDocument('budcluster', '0.1.0', budclusterControllers),

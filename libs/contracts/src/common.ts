@@ -30,12 +30,19 @@ export const paginationQuerySchema = z.object({
 export type PaginationQuery = z.infer<typeof paginationQuerySchema>;
 
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), page_size: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    page_size: z.number().int(),
+    total_capped: z.boolean().optional().describe('true when total is a lower bound: counting stops at a route-specific cap'),
+  });
 export interface Page<T> {
   items: T[];
   total: number;
   page: number;
   page_size: number;
+  total_capped?: boolean;
 }
 
 export const errorCodes = [

@@ -9,10 +9,22 @@ export const semverSchema = z
   .string()
   .max(100)
   .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version like 1.2.0');
-const gpuTypeSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB');
+const gpuTypeSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB');
 /** Names a template may supply or reference: env names, top-level config keys, output keys. */
-const inputNameSchema = z.string().min(1).max(128).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and underscores');
-const tagSchema = z.string().min(1).max(50).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase tag');
+const inputNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and underscores');
+const tagSchema = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase tag');
 const chartRepoSchema = z
   .string()
   .max(1000)
@@ -38,11 +50,26 @@ const componentFields = {
   version: semverSchema,
   deployment_type: z.enum(deploymentTypes),
   helm_repo: chartRepoSchema.optional(),
-  helm_chart: z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a chart name').optional(),
+  helm_chart: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a chart name')
+    .optional(),
   helm_version: z.string().min(1).max(100).optional(),
   default_values: z.record(z.string(), z.unknown()).default({}),
-  image: z.string().min(1).max(500).regex(/^[a-z0-9][a-z0-9._\-/]*$/, 'must be an image repository without tag').optional(),
-  image_tag: z.string().min(1).max(128).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be an image tag').optional(),
+  image: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[a-z0-9][a-z0-9._\-/]*$/, 'must be an image repository without tag')
+    .optional(),
+  image_tag: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be an image tag')
+    .optional(),
   default_command: z.array(z.string().max(4096)).max(100).optional(),
   model_engine: z.enum(modelEngines).optional(),
   default_gpu_type: gpuTypeSchema.optional(),

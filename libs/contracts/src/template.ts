@@ -11,7 +11,11 @@ export type ParameterType = (typeof parameterTypes)[number];
 
 /** A string carrying at least one `{{ ... }}` expression (brief §6.2). */
 export const expressionStringSchema = z.string().max(65536).regex(/\{\{/, 'must be a value or a {{ expression }}');
-const tagSchema = z.string().min(1).max(50).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase tag');
+const tagSchema = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase tag');
 const parameterValueSchema = z.union([z.string().max(65536), z.number(), z.boolean()]);
 
 // Nested quantifiers and backreferences are how a pattern backtracks exponentially on a user's value.
@@ -32,13 +36,21 @@ const patternSchema = z
 
 export const templateParameterSchema = z
   .object({
-    name: z.string().min(1).max(63).regex(/^[a-z_][a-z0-9_]*$/, 'must be lower_snake_case'),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be lower_snake_case'),
     type: z.enum(parameterTypes),
     label: z.string().max(200).optional(),
     description: z.string().max(2000).optional(),
     required: z.boolean().default(false),
     default: parameterValueSchema.optional(),
-    options: z.array(z.union([z.string().max(1000), z.number()])).min(1).max(200).optional(),
+    options: z
+      .array(z.union([z.string().max(1000), z.number()]))
+      .min(1)
+      .max(200)
+      .optional(),
     min: z.number().optional(),
     max: z.number().optional(),
     pattern: patternSchema.optional(),
@@ -46,8 +58,10 @@ export const templateParameterSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.type === 'enum' && !p.options) ctx.addIssue({ code: 'custom', path: ['options'], message: 'is required for an enum parameter' });
-    if (p.type === 'secret' && p.default !== undefined) ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret parameter cannot have a default' });
-    if (p.min !== undefined && p.max !== undefined && p.min > p.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
+    if (p.type === 'secret' && p.default !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret parameter cannot have a default' });
+    if (p.min !== undefined && p.max !== undefined && p.min > p.max)
+      ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
   });
 export type TemplateParameter = z.infer<typeof templateParameterSchema>;
 
@@ -64,7 +78,11 @@ export const templateResourcesSchema = z
   })
   .strict();
 
-const envNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
+const envNameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
 
 export const templateComponentSchema = z
   .object({
@@ -155,7 +173,10 @@ export const templateListQuerySchema = paginationQuerySchema
   .extend({
     category: z.enum(templateCategories).optional(),
     tag: tagSchema.optional(),
-    is_system: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    is_system: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     q: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -171,7 +192,10 @@ export const templateSyncResultSchema = z.object({
 });
 export type TemplateSyncResult = z.infer<typeof templateSyncResultSchema>;
 
-const usdString = z.string().regex(/^\d+\.\d{6}$/, 'decimal USD').describe('decimal USD');
+const usdString = z
+  .string()
+  .regex(/^\d+\.\d{6}$/, 'decimal USD')
+  .describe('decimal USD');
 const pathSegmentsSchema = z.array(z.union([z.string(), z.number().int()]));
 
 /** A string in `job` still holding `{{ }}` that only deploy time can fill: dependency outputs, secrets. */

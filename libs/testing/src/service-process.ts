@@ -32,6 +32,7 @@ export class ServiceProcess {
     private readonly entry: string,
     private readonly env: Record<string, string>,
     readonly port: number,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get url(): string {
@@ -39,7 +40,7 @@ export class ServiceProcess {
   }
 
   async start(timeoutMs = 30_000): Promise<void> {
-    this.child = spawn(process.execPath, [join(repoRoot, this.entry)], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, join(repoRoot, this.entry)], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,8 +8,16 @@ const JSON_COLUMNS = new Set(['gpu_inventory', 'price_table', 'settings']);
 const toColumn = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const toParam = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
 
+/**
+ * Clusters are read on every job request and change rarely; reads are served from memory for up to
+ * this long. Writes through this process invalidate at once; other replicas see changes within it.
+ */
+const CACHE_TTL_MS = 2000;
+
 @Injectable()
 export class ClusterRepository {
+  private readonly cache = new Map<string, { cluster: ClusterEntity | null; until: number }>();
+
   constructor(private readonly db: DataSource) {}
 
   /** Null when the name is taken (unique per tenant, and among shared clusters). */
@@ -24,13 +32,18 @@ export class ClusterRepository {
 
   /** A caller sees its tenant's clusters and the shared ones. */
   async findVisible(id: string, tenantId: string): Promise<ClusterEntity | null> {
-    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE id = $1 AND (tenant_id = $2 OR tenant_id IS NULL)`, [id, tenantId]);
-    return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
+    const cached = this.cache.get(id);
+    const cluster = cached && cached.until > Date.now() ? cached.cluster : await this.findById(id);
+    if (cluster && cluster.tenantId !== null && cluster.tenantId !== tenantId) return null;
+    return cluster;
   }
 
   async findById(id: string): Promise<ClusterEntity | null> {
     const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE id = $1`, [id]);
-    return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
+    const cluster = rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
+    if (this.cache.size >= 10_000) this.cache.clear();
+    this.cache.set(id, { cluster, until: Date.now() + CACHE_TTL_MS });
+    return cluster;
   }
 
   async findSharedByName(name: string): Promise<ClusterEntity | null> {
@@ -57,6 +70,7 @@ export class ClusterRepository {
 
   /** Optimistic update; null when the version moved on (or the name is taken: the caller re-reads to tell). */
   async update(id: string, expectedVersion: number, fields: Partial<ClusterEntity>, now: Date): Promise<ClusterEntity | null> {
+    this.cache.delete(id);
     const sets = ['updated_at = $3', 'version = version + 1'];
     const params: unknown[] = [id, expectedVersion, now];
     for (const [key, value] of Object.entries(fields)) {
@@ -69,10 +83,12 @@ export class ClusterRepository {
   }
 
   async setStatus(id: string, status: ClusterEntity['status'], message: string | null): Promise<void> {
+    this.cache.delete(id);
     await this.db.query(`UPDATE clusters SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [id, status, message]);
   }
 
   async delete(id: string): Promise<void> {
+    this.cache.delete(id);
     await this.db.query(`DELETE FROM clusters WHERE id = $1`, [id]);
   }
 }

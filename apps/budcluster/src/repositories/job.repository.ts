@@ -13,6 +13,8 @@ const JOB_COLUMNS = [
   'queued_at', 'started_at', 'completed_at', 'version',
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Totals above this are reported as this number with `total_capped: true`. */
+export const MAX_COUNTED = 10_000;
 const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs']);
 
 export interface StatusChange {
@@ -72,7 +74,7 @@ export class JobRepository {
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
-  async list(tenantId: string, clusterId: string, query: JobListQuery): Promise<{ items: JobEntity[]; total: number }> {
+  async list(tenantId: string, clusterId: string, query: JobListQuery): Promise<{ items: JobEntity[]; total: number; totalCapped: boolean }> {
     const where = ['tenant_id = $1', 'cluster_id = $2'];
     const params: unknown[] = [tenantId, clusterId];
     const add = (sql: string, value: unknown) => {
@@ -87,12 +89,16 @@ export class JobRepository {
     if (query.project_id) add('project_id = ?', query.project_id);
     if (query.labels) add('labels @> ?::jsonb', JSON.stringify(query.labels));
     const filter = where.join(' AND ');
-    const [countRow] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM jobs WHERE ${filter}`, params);
-    const rows = await this.db.query<Record<string, unknown>[]>(
-      `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
-      params,
-    );
-    return { items: rows.map((row) => mapRow<JobEntity>(row)), total: countRow?.total ?? 0 };
+    // Counting is capped so a tenant with millions of jobs still pages in milliseconds.
+    const [countRows, rows] = await Promise.all([
+      this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM (SELECT 1 FROM jobs WHERE ${filter} LIMIT ${MAX_COUNTED + 1}) AS capped`, params),
+      this.db.query<Record<string, unknown>[]>(
+        `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
+        params,
+      ),
+    ]);
+    const counted = countRows[0]?.total ?? 0;
+    return { items: rows.map((row) => mapRow<JobEntity>(row)), total: Math.min(counted, MAX_COUNTED), totalCapped: counted > MAX_COUNTED };
   }
 
   async eventsOf(jobId: string): Promise<JobEventEntity[]> {

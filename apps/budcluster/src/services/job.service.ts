@@ -91,7 +91,7 @@ export class JobService {
 
   async list(principal: Principal, clusterId: string, query: JobListQuery): Promise<Page<JobResponse>> {
     await this.clusters.visibleCluster(principal, clusterId);
-    const { items, total } = await this.jobs.list(principal.tenantId, clusterId, query);
+    const { items, total, totalCapped } = await this.jobs.list(principal.tenantId, clusterId, query);
     const visible = items.filter((job) => {
       try {
         requireJobAccess(principal, job.sourceType, 'view');
@@ -100,7 +100,7 @@ export class JobService {
         return false;
       }
     });
-    return { items: visible.map((job) => toJobResponse(job)), total, page: query.page, page_size: query.page_size };
+    return { items: visible.map((job) => toJobResponse(job)), total, page: query.page, page_size: query.page_size, ...(totalCapped ? { total_capped: true } : {}) };
   }
 
   async get(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {

@@ -87,10 +87,18 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   private enqueue(jobId: string): void {
-    this.waiting.push(jobId);
     const placement = this.placements.get(jobId);
     if (!placement) return;
-    this.waiting.sort((a, b) => this.rank(b) - this.rank(a));
+    // Binary insertion keeps the queue in priority order (FIFO within a priority) at O(log n) compares.
+    const rank = this.rank(jobId);
+    let low = 0;
+    let high = this.waiting.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.rank(this.waiting[mid] ?? '') >= rank) low = mid + 1;
+      else high = mid;
+    }
+    this.waiting.splice(low, 0, jobId);
     this.report({ jobId, status: 'queued', reason: 'InsufficientCapacity', message: `waiting for ${placement.demand.count} × ${placement.demand.gpuType ?? 'GPU'}` });
   }
 

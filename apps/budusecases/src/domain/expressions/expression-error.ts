@@ -10,12 +10,15 @@ export class ExpressionError extends Error {
   }
 }
 
-/** A parse failure before it is tied to a path, so cached failures can be re-raised for any string. */
-export class SyntaxProblem {
+/** Internal: a parse failure before it is tied to a path, so cached failures can be re-raised for any string. */
+export class SyntaxProblem extends Error {
   constructor(
     readonly column: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+    this.name = 'SyntaxProblem';
+  }
 
   at(path: string, columnOffset = 0): ExpressionError {
     return new ExpressionError(path, this.column + columnOffset, this.reason);

@@ -66,13 +66,15 @@ export function referencesOf(expr: Expr, into: Reference[] = []): Reference[] {
 }
 
 function compileTemplate(text: string): ParsedTemplate {
-  if (text.length > EXPRESSION_LIMITS.maxStringLength) throw new SyntaxProblem(1, `string is longer than ${EXPRESSION_LIMITS.maxStringLength} characters`);
+  if (text.length > EXPRESSION_LIMITS.maxStringLength)
+    throw new SyntaxProblem(1, `string is longer than ${EXPRESSION_LIMITS.maxStringLength} characters`);
   const parts: TemplatePart[] = [];
   const references: Reference[] = [];
   let cursor = 0;
   let open = text.indexOf('{{');
+  let count = 0;
   while (open >= 0) {
-    if (parts.length >= EXPRESSION_LIMITS.maxExpressionsPerString * 2) {
+    if (++count > EXPRESSION_LIMITS.maxExpressionsPerString) {
       throw new SyntaxProblem(open + 1, `string has more than ${EXPRESSION_LIMITS.maxExpressionsPerString} expressions`);
     }
     if (open > cursor) parts.push({ kind: 'text', text: text.slice(cursor, open) });

@@ -45,7 +45,8 @@ class Parser {
   }
 
   private enter(token: Token): void {
-    if (++this.depth > EXPRESSION_LIMITS.maxDepth) throw this.problem(token, `expression is nested deeper than ${EXPRESSION_LIMITS.maxDepth}`);
+    if (++this.depth > EXPRESSION_LIMITS.maxDepth)
+      throw this.problem(token, `expression is nested deeper than ${EXPRESSION_LIMITS.maxDepth}`);
   }
 
   private parseOr(): Expr {
@@ -91,7 +92,8 @@ class Parser {
     while (this.is('|', 'op')) {
       const bar = this.next('|');
       const name = this.next('a filter name');
-      if (name.type !== 'ident' || !FILTERS.has(name.text)) throw this.problem(name, `unknown filter '${name.text}'; only default(<literal>) exists`);
+      if (name.type !== 'ident' || !FILTERS.has(name.text))
+        throw this.problem(name, `unknown filter '${name.text}'; only default(<literal>) exists`);
       if (!this.is('(', 'punct')) throw this.problem(this.peek() ?? name, "expected '(' after default");
       this.index++;
       const fallback = this.parseLiteral(this.next('a literal'));
@@ -144,7 +146,8 @@ class Parser {
       } else {
         return { type: 'ref', segments, column: root.offset + 1 };
       }
-      if (segments.length > EXPRESSION_LIMITS.maxDepth) throw this.problem(root, `reference is longer than ${EXPRESSION_LIMITS.maxDepth} segments`);
+      if (segments.length > EXPRESSION_LIMITS.maxDepth)
+        throw this.problem(root, `reference is longer than ${EXPRESSION_LIMITS.maxDepth} segments`);
     }
   }
 

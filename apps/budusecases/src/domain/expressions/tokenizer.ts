@@ -46,11 +46,12 @@ export function tokenize(src: string, start: number, templateMode: boolean): { t
   const tokens: Token[] = [];
   let i = start;
   while (i < src.length) {
-    const ch = src[i] as string;
+    const ch = src[i];
     if (i - start > EXPRESSION_LIMITS.maxExpressionLength) {
       throw new SyntaxProblem(start + 1, `expression is longer than ${EXPRESSION_LIMITS.maxExpressionLength} characters`);
     }
-    if (tokens.length > EXPRESSION_LIMITS.maxTokens) throw new SyntaxProblem(i + 1, `expression has more than ${EXPRESSION_LIMITS.maxTokens} tokens`);
+    if (tokens.length > EXPRESSION_LIMITS.maxTokens)
+      throw new SyntaxProblem(i + 1, `expression has more than ${EXPRESSION_LIMITS.maxTokens} tokens`);
     if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
       i++;
     } else if (templateMode && ch === '}' && src[i + 1] === '}') {
@@ -69,7 +70,7 @@ export function tokenize(src: string, start: number, templateMode: boolean): { t
       i += text.length;
     } else if (IDENT_START.test(ch)) {
       let j = i + 1;
-      while (j < src.length && IDENT_PART.test(src[j] as string)) j++;
+      while (j < src.length && IDENT_PART.test(src[j])) j++;
       const text = src.slice(i, j);
       tokens.push({ type: 'ident', text, value: text, offset: i });
       i = j;

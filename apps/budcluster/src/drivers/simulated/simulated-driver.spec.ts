@@ -1,0 +1,152 @@
+import { simulatedSettingsSchema } from '@bud/contracts';
+import type { Clock } from '../../domain/clock';
+import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { SimulatedDriver } from './simulated-driver';
+
+/** A clock the test moves by hand: timers fire only inside advance(). */
+class ManualClock implements Clock {
+  private time = 0;
+  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
+  private nextId = 1;
+  now = () => this.time;
+  setTimeout = (callback: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + ms, callback, id });
+    return id;
+  };
+  clearTimeout = (handle: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  };
+  async advance(ms: number): Promise<void> {
+    const until = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.time = due.at;
+      due.callback();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.time = until;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+let seq = 0;
+const makeJob = (overrides: Partial<JobModel> = {}): JobModel => ({
+  id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+  name: `job-${seq}`,
+  clusterId: 'c',
+  tenantId: '00000000-0000-4000-8000-000000000000',
+  jobType: 'service',
+  sourceType: 'direct',
+  usecaseDeploymentId: null,
+  spec: { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
+  resources: { gpu_type: 'H100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
+  policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
+  priorityClass: 'normal',
+  labels: {},
+  annotations: {},
+  namespace: 'ns',
+  status: 'pending',
+  ...overrides,
+});
+
+describe('SimulatedDriver', () => {
+  let clock: ManualClock;
+  let seen: ObservedStatus[];
+  const start = async (settings: Record<string, unknown>, random = () => 0.99) => {
+    clock = new ManualClock();
+    seen = [];
+    const driver = new SimulatedDriver('c', simulatedSettingsSchema.parse({ admit_delay_ms: 100, ready_delay_ms: 200, batch_run_ms: 300, ...settings }), clock, random);
+    await driver.start(async (observed) => {
+      seen.push(observed);
+    });
+    return driver;
+  };
+  const statusesOf = (job: JobModel) => seen.filter((s) => s.jobId === job.id).map((s) => s.status);
+
+  it('admits after the admit delay and runs a service after the ready delay, with outputs', async () => {
+    const driver = await start({});
+    const job = makeJob();
+    await driver.apply(job);
+    await clock.advance(99);
+    expect(statusesOf(job)).toEqual([]);
+    await clock.advance(1);
+    expect(statusesOf(job)).toEqual(['admitted']);
+    await clock.advance(200);
+    expect(statusesOf(job)).toEqual(['admitted', 'running']);
+    expect(seen.at(-1)?.outputs).toMatchObject({ service: job.name, port: 80 });
+  });
+
+  it('runs a batch job to succeeded after its run time and frees its GPU', async () => {
+    const driver = await start({ gpu_capacity: { 'H100-80GB': 1 } });
+    const batch = makeJob({ jobType: 'batch' });
+    const next = makeJob();
+    await driver.apply(batch);
+    await driver.apply(next);
+    expect(statusesOf(next)).toEqual(['queued']);
+    await clock.advance(600);
+    expect(statusesOf(batch)).toEqual(['admitted', 'running', 'succeeded']);
+    await clock.advance(300);
+    expect(statusesOf(next)).toEqual(['queued', 'admitted', 'running']);
+  });
+
+  it('admits queued work by priority, first come first served within a priority', async () => {
+    const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+    const holder = makeJob();
+    const lowFirst = makeJob({ priorityClass: 'low' });
+    const normalA = makeJob();
+    const critical = makeJob({ priorityClass: 'critical' });
+    const normalB = makeJob();
+    for (const job of [holder, lowFirst, normalA, critical, normalB]) await driver.apply(job);
+    await clock.advance(0);
+    const admittedOrder: string[] = [];
+    let current = holder;
+    for (let i = 0; i < 4; i++) {
+      await driver.remove(current);
+      await clock.advance(0);
+      const admitted = seen.filter((s) => s.status === 'admitted').map((s) => s.jobId);
+      current = [lowFirst, normalA, critical, normalB].find((j) => j.id === admitted.at(-1))!;
+      admittedOrder.push(current.name);
+    }
+    expect(admittedOrder).toEqual([critical.name, normalA.name, normalB.name, lowFirst.name]);
+  });
+
+  it('fails jobs whose image is listed as failing, and by failure rate', async () => {
+    const driver = await start({ failing_images: ['broken/'] });
+    const broken = makeJob({ spec: { kind: 'container', image: 'broken/app:1', env: {}, ports: [] } });
+    await driver.apply(broken);
+    await clock.advance(300);
+    expect(statusesOf(broken)).toEqual(['admitted', 'failed']);
+
+    const flaky = await start({ failure_rate: 0.5 }, () => 0.1);
+    const unlucky = makeJob();
+    await flaky.apply(unlucky);
+    await clock.advance(300);
+    expect(statusesOf(unlucky)).toEqual(['admitted', 'failed']);
+  });
+
+  it('is idempotent on apply and re-reports a status the job row missed on reconcile', async () => {
+    const driver = await start({});
+    const job = makeJob();
+    await driver.apply(job);
+    await driver.apply(job);
+    await clock.advance(300);
+    expect(statusesOf(job)).toEqual(['admitted', 'running']);
+    await driver.reconcile([{ ...job, status: 'admitted' }]);
+    await clock.advance(0);
+    expect(statusesOf(job)).toEqual(['admitted', 'running', 'running']);
+  });
+
+  it('forgets jobs that are no longer active on reconcile, freeing capacity', async () => {
+    const driver = await start({ gpu_capacity: { 'H100-80GB': 1 } });
+    const gone = makeJob();
+    const waiting = makeJob();
+    await driver.apply(gone);
+    await driver.apply(waiting);
+    await driver.reconcile([{ ...waiting, status: 'queued' }]);
+    await clock.advance(300);
+    expect(statusesOf(waiting)).toEqual(['queued', 'admitted', 'running']);
+  });
+});

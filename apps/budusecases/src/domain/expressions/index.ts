@@ -1,0 +1,12 @@
+export type { Expr, LiteralValue, Reference } from './ast';
+export { ExpressionError } from './expression-error';
+export { EXPRESSION_LIMITS } from './limits';
+export type { ParsedExpression, ParsedTemplate, TemplatePart } from './parse-template';
+export { hasExpression, parseExpression, parseTemplate } from './parse-template';
+export type { Scope } from './evaluate';
+export { describeReference, evaluate, isTruthy, lookupPath } from './evaluate';
+export type { RenderOptions, RenderResult } from './render';
+export { escapeTemplateText, renderParsed, renderTemplateString, valueToText } from './render';
+export type { FoundReference, ReferenceScan } from './references';
+export { collectReferences } from './references';
+export { printExpression, printLiteral } from './printer';

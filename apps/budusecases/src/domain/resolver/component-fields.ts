@@ -1,0 +1,41 @@
+import type { ComponentDefinition, DeploymentType, TemplateComponent } from '@bud/contracts';
+
+/** Config keys a non-helm component understands; for helm, config is the chart's values. */
+export const CONFIG_KEYS: Readonly<Record<Exclude<DeploymentType, 'helm'>, ReadonlySet<string>>> = {
+  docker: new Set(['command', 'args', 'data_mount_path']),
+  model: new Set(['model_id', 'engine_args']),
+};
+
+/** Config keys whose strings may wait for dependency outputs, and where they land in the job. */
+export function jobPathOf(deploymentType: DeploymentType, relative: ReadonlyArray<string | number>): Array<string | number> | null {
+  const [field, key, ...rest] = relative;
+  if (field === 'env' && key !== undefined) return deploymentType === 'helm' ? null : ['spec', 'env', key, ...rest];
+  if (field !== 'config' || key === undefined) return null;
+  if (deploymentType === 'helm') return ['spec', 'values', key, ...rest];
+  if (deploymentType === 'docker' && (key === 'args' || key === 'command')) return ['spec', key, ...rest];
+  if (deploymentType === 'model' && key === 'engine_args') return ['spec', 'engine_args', ...rest];
+  return null;
+}
+
+/** Template fields evaluated while planning: they decide sizing, so they cannot wait for outputs or secrets. */
+export function planningFields(component: TemplateComponent): Array<[Array<string | number>, unknown]> {
+  const fields: Array<[Array<string | number>, unknown]> = [];
+  if (component.model_id !== undefined) fields.push([['model_id'], component.model_id]);
+  if (component.gpu_type !== undefined) fields.push([['gpu_type'], component.gpu_type]);
+  if (component.gpu_count !== undefined) fields.push([['gpu_count'], component.gpu_count]);
+  if (component.replicas !== undefined) fields.push([['replicas'], component.replicas]);
+  if (component.resources !== undefined) fields.push([['resources'], component.resources]);
+  return fields;
+}
+
+/** Whether the template component supplies a registry input: as env, as a config key, or as model_id. */
+export function suppliesInput(component: TemplateComponent, name: string): boolean {
+  return (
+    Object.hasOwn(component.env, name) || Object.hasOwn(component.config, name) || (name === 'model_id' && component.model_id !== undefined)
+  );
+}
+
+export function chartRefOf(definition: ComponentDefinition): string {
+  const chart = definition.helm_chart ?? '';
+  return definition.helm_repo === 'charts' ? `charts/${chart}` : `${(definition.helm_repo ?? '').replace(/\/+$/, '')}/${chart}`;
+}

@@ -1,0 +1,17 @@
+export type { AnalyzedComponent, TemplateAnalysis } from './analyze-template';
+export { analyzeTemplate } from './analyze-template';
+export { capacityVerdict } from './capacity';
+export { checkComponentDefinition } from './component-checks';
+export type { CompletionInput } from './complete-job';
+export { completeJob, renderComponentOutputs } from './complete-job';
+export { formatUsd, hourlyCostMicros } from './cost';
+export type { DependencyGraph, WavesResult } from './dag';
+export { topologicalWaves } from './dag';
+export type { ResolvedParameters } from './parameters';
+export { SECRET_MASK, maskSecrets, parameterProblem, resolveParameters } from './parameters';
+export { deepMerge } from './render-tree';
+export type { ResolveInput } from './resolve-template';
+export { resolveTemplate } from './resolve-template';
+export type { ClusterContext, DeploymentContext, Registry, ResolveContext, ResolveResult, Result } from './types';
+export type { ValidateOptions } from './validate-template';
+export { validateTemplate } from './validate-template';
