@@ -21,7 +21,7 @@ import { JobRepository } from './repositories/job.repository';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { registerJobMetrics } from './services/metrics';
-import { OutboxRelay } from './services/outbox-relay.service';
+import { OutboxRelay } from '@bud/outbox';
 import { SecretBox } from './services/secret-box';
 
 export interface RunningBudcluster {

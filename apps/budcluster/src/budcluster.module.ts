@@ -14,13 +14,13 @@ import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.servi
 import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { JobRepository } from './repositories/job.repository';
-import { OutboxRepository } from './repositories/outbox.repository';
+import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { JobService } from './services/job.service';
 import { METRICS_REGISTRY } from './services/metrics';
-import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from './services/outbox-relay.service';
-import type { OutboxRelaySettings } from './services/outbox-relay.service';
+import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
+import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import type { SecretBox } from './services/secret-box';
 import { CLOCK, EVENT_PUBLISHER, SECRET_BOX } from './services/tokens';

@@ -1,6 +1,6 @@
 import type { JobResources, ModelSpec } from '@bud/contracts';
 import { ENGINE_IMAGES, modelToContainer, teiImage } from './model-engines';
-import { checkImageHost } from './helm-safety';
+import { checkImageHost } from '@bud/workloads';
 
 const resources = (overrides: Partial<JobResources> = {}): JobResources => ({
   gpu_count: 1,

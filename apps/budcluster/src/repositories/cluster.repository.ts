@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ClusterEntity } from '../entities';
-import { mapRow, returnedRows } from './row-mapper';
+import { mapRow, returnedRows } from '@bud/database';
 
 const COLUMNS = ['id', 'name', 'type', 'tenant_id', 'status', 'status_message', 'ingress_url', 'gpu_inventory', 'price_table', 'settings', 'kubeconfig_encrypted', 'created_at', 'updated_at', 'version'];
 const JSON_COLUMNS = new Set(['gpu_inventory', 'price_table', 'settings']);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { JobListQuery, JobStatus } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
-import { mapRow, returnedRows } from './row-mapper';
+import { mapRow, returnedRows } from '@bud/database';
 
 const JOB_COLUMNS = [
   'id', 'name', 'cluster_id', 'tenant_id', 'project_id', 'created_by', 'job_type', 'deployment_type', 'source_type', 'source_id',

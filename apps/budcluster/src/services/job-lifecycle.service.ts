@@ -5,14 +5,14 @@ import type { JobOutputs, JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '../domain/clock';
-import { costForDurationMicros, formatUsd, parseUsdMicros } from '../domain/cost';
+import { costForDurationMicros, formatUsd, parseUsdMicros } from '@bud/workloads';
 import type { ObservedStatus } from '../domain/job-model';
 import { assertTransition, isTerminal } from '../domain/job-status-machine';
 import type { JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
-import { OutboxRepository } from '../repositories/outbox.repository';
+import { OutboxRepository } from '@bud/outbox';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelay } from '@bud/outbox';
 import { CLOCK } from './tokens';
 
 export interface TransitionRequest {

@@ -6,8 +6,8 @@ import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '../domain/clock';
-import { formatUsd, hourlyCostMicros } from '../domain/cost';
-import { checkHelmSpec, checkImageHost } from '../domain/helm-safety';
+import { formatUsd, hourlyCostMicros } from '@bud/workloads';
+import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
@@ -17,7 +17,7 @@ import { requireJobAccess } from './job-access';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toJobModel, toJobResponse } from './mappers';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelay } from '@bud/outbox';
 import { CLOCK } from './tokens';
 
 const PATCH_RETRIES = 5;

@@ -1,7 +1,7 @@
 import type { HelmSpec } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
-import { checkHelmSpec } from '../helm-safety';
+import { checkHelmSpec } from '@bud/workloads';
 import { jobLabels, objectMeta } from './labels';
 import { releaseName } from './outputs';
 import type { KubernetesObject, RenderOptions } from './types';

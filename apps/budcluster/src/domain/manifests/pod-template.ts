@@ -2,7 +2,7 @@ import type { ContainerSpec } from '@bud/contracts';
 import type { V1Container, V1PodTemplateSpec, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
-import { checkImageHost } from '../helm-safety';
+import { checkImageHost } from '@bud/workloads';
 import { modelToContainer } from '../model-engines';
 import { jobLabels } from './labels';
 import type { ClaimMount } from './volumes';

@@ -4,7 +4,6 @@ export { capacityVerdict } from './capacity';
 export { checkComponentDefinition } from './component-checks';
 export type { CompletionInput } from './complete-job';
 export { completeJob, renderComponentOutputs } from './complete-job';
-export { formatUsd, hourlyCostMicros } from './cost';
 export type { DependencyGraph, WavesResult } from './dag';
 export { topologicalWaves } from './dag';
 export type { ResolvedParameters } from './parameters';

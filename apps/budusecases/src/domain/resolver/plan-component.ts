@@ -2,10 +2,11 @@ import type { ComponentDefinition, CreateJobRequest, JobResources, PendingValue,
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
+import { quantitySchema } from '@bud/contracts';
+import { formatUsd, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { jobPathOf } from './component-fields';
-import { formatUsd, hourlyCostMicros, quantityValue } from './cost';
 import { buildJobSpec } from './job-spec';
 import type { PendingString, RenderContext } from './render-tree';
 import { deepMerge, renderTree, setOwn } from './render-tree';
@@ -48,7 +49,7 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
   const quantity = (key: 'cpu_request' | 'cpu_limit' | 'memory_request' | 'memory_limit' | 'storage'): string | undefined => {
     const value = rendered[key] ?? d.default_resources[key];
     if (value === undefined) return undefined;
-    if (typeof value === 'string' && !Number.isNaN(quantityValue(value))) return value;
+    if (typeof value === 'string' && quantitySchema.safeParse(value).success) return value;
     errors.push({ path: `${base}.resources.${key}`, message: 'must be a Kubernetes quantity like 500m, 2 or 8Gi' });
     return undefined;
   };

@@ -5,7 +5,7 @@ import { ExpressionError, evaluate, isTruthy } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { analyzeTemplate, expressionDetail } from './analyze-template';
 import { capacityVerdict } from './capacity';
-import { formatUsd } from './cost';
+import { formatUsd } from '@bud/workloads';
 import { topologicalWaves } from './dag';
 import { maskSecrets, resolveParameters } from './parameters';
 import { planComponent } from './plan-component';

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventPublisher } from '@bud/invocation';
 import { Logger } from '@bud/logging';
-import { OutboxRepository } from '../repositories/outbox.repository';
-import { EVENT_PUBLISHER } from './tokens';
+import { OutboxRepository } from './outbox.repository';
+
+export const EVENT_PUBLISHER = Symbol('EVENT_PUBLISHER');
 
 export interface OutboxRelaySettings {
   pollMs: number;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@bud/contracts';
-import type { OutboxEntity } from '../entities';
-import { mapRow, returnedRows } from './row-mapper';
+import { mapRow, returnedRows } from '@bud/database';
+import type { OutboxRow } from './outbox-row';
 
 @Injectable()
 export class OutboxRepository {
@@ -15,7 +15,7 @@ export class OutboxRepository {
   }
 
   /** Leases a batch so a second relay (or this one after a crash) skips it until the lease ends. */
-  async claim(limit: number, leaseMs: number): Promise<OutboxEntity[]> {
+  async claim(limit: number, leaseMs: number): Promise<OutboxRow[]> {
     const result: unknown = await this.db.query(
       `UPDATE outbox SET lease_until = now() + ($2 || ' milliseconds')::interval
         WHERE id IN (
@@ -25,7 +25,7 @@ export class OutboxRepository {
         RETURNING *`,
       [limit, String(leaseMs)],
     );
-    return returnedRows(result).map((row) => mapRow<OutboxEntity>(row)).sort((a, b) => Number(a.id) - Number(b.id));
+    return returnedRows(result).map((row) => mapRow<OutboxRow>(row)).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   async markPublished(ids: string[]): Promise<void> {

@@ -1,0 +1,3 @@
+export * from './outbox-row';
+export * from './outbox.repository';
+export * from './outbox-relay';

@@ -1,0 +1,3 @@
+export * from './quantity';
+export * from './cost';
+export * from './helm-safety';
