@@ -5,7 +5,7 @@ import { TokenVerifier } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
-import { buildOpenApiDocument, createHttpApp, createMetricsRegistry } from '@bud/http';
+import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher } from '@bud/invocation';
 import type { EventPublisher } from '@bud/invocation';
 import { Logger, configureLogging } from '@bud/logging';
@@ -91,7 +91,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     async stop() {
       await app.get(OutboxRelay).stop();
       await app.get(DriverRegistry).stopAll();
-      await app.close();
+      await closeHttpApp(app);
       await dataSource.destroy();
       await embedded?.stop();
     },

@@ -4,3 +4,4 @@ export * from './job';
 export * from './cloud-event';
 export * from './component';
 export * from './template';
+export * from './deployment';

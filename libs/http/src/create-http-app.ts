@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -21,7 +22,8 @@ export interface HttpAppOptions {
 /** The HTTP surface every service shares: 1 MiB JSON bodies, one error shape, latency metrics, /api/docs. */
 export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter() });
-  const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true });
+  // Dapr and our direct transport deliver events as application/cloudevents+json.
+  const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(latencyMiddleware(options.latency));
   app.use((request: Request, response: Response, next: NextFunction) => {
     jsonParser(request, response, (error?: unknown) => {
@@ -35,4 +37,18 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, options.openApiDocument as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/**
+ * Stops accepting, lets in-flight requests finish for a moment, then drops what is left (open SSE
+ * streams, pooled keep-alive sockets) so shutdown never waits out the keep-alive timeout.
+ */
+export async function closeHttpApp(app: INestApplication, graceMs = 3000): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  const closing = app.close();
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  force.unref();
+  await closing;
+  clearTimeout(force);
 }

@@ -5,3 +5,4 @@ export * from './auth.guard';
 export * from './metrics';
 export * from './openapi';
 export * from './create-http-app';
+export * from './health.controller';

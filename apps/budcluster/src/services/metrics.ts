@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { jobStatuses } from '@bud/contracts';
 import type { JobRepository } from '../repositories/job.repository';
 
-export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export { METRICS_REGISTRY } from '@bud/http';
 
 /** Job counts by status, read from the database at scrape time so every replica reports the truth. */
 export function registerJobMetrics(registry: Registry, jobs: JobRepository): void {

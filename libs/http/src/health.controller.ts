@@ -2,8 +2,10 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { AppError } from '@bud/errors';
-import { Operation, Public } from '@bud/http';
-import { METRICS_REGISTRY } from '../services/metrics';
+import { Public } from './auth.guard';
+import { Operation } from './openapi';
+
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
 @Controller()
 @Public()

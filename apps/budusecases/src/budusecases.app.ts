@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { TokenVerifier, signToken } from '@bud/auth';
+import { isDevAuth } from '@bud/config';
+import { createDataSource, startEmbeddedPostgres } from '@bud/database';
+import type { EmbeddedPostgres } from '@bud/database';
+import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
+import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
+import { Logger, configureLogging } from '@bud/logging';
+import { OutboxRelay } from '@bud/outbox';
+import { BudusecasesModule, budusecasesControllers } from './budusecases.module';
+import type { BudusecasesConfig } from './config/budusecases.config';
+import { budusecasesMigrations } from './migrations';
+import { Reconciler } from './services/reconciler.service';
+import { TemplateSyncService } from './services/template-sync.service';
+
+export interface RunningBudusecases {
+  app: INestApplication;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The reconciler's identity toward budcluster (brief §4): platform:admin, scoped to one tenant. */
+const SERVICE_USER_ID = '00000000-0000-4000-8000-0000000000ca';
+
+/** Boots the service: database, migrations, registry and system template sync, reconciler, relay, HTTP. */
+export async function startBudusecases(config: BudusecasesConfig): Promise<RunningBudusecases> {
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, service: 'budusecases' });
+  const logger = new Logger('budusecases');
+  let embedded: EmbeddedPostgres | undefined;
+  const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(config.DATA_DIR, 'budusecases', 'pg'))).url;
+  const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: [], migrations: budusecasesMigrations });
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
+
+  const { registry, httpDuration } = createMetricsRegistry('budusecases');
+  const subscribers = (config.EVENT_SUBSCRIBER_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const secret = config.AUTH_JWT_SECRET;
+  const module = BudusecasesModule.forRoot({
+    dataSource,
+    publisher: config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscribers),
+    invoker: new ServiceInvoker({ daprHttpPort: config.DAPR_HTTP_PORT, directUrls: { budcluster: config.BUDCLUSTER_URL } }),
+    verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    serviceTokenSigner: secret ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600) : undefined,
+    registry,
+    relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
+    reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: 30_000 },
+    templatesDir: config.TEMPLATES_DIR,
+  });
+  const app = await createHttpApp(module, {
+    openApiDocument: buildOpenApiDocument('budusecases', '0.1.0', budusecasesControllers),
+    latency: httpDuration,
+    corsOrigins: config.CORS_ORIGINS.split(',').filter(Boolean),
+  });
+  await app.init();
+
+  // An invalid system template aborts start-up with the file and path (brief §6.3).
+  const sync = await app.get(TemplateSyncService).syncAll({ failOnInvalid: true });
+  logger.info('templates synced', { created: sync.created.length, updated: sync.updated.length, conflicts: sync.conflicts.length, deactivated: sync.deactivated.length });
+  app.get(OutboxRelay).start();
+  app.get(Reconciler).start();
+
+  const host = config.HOST ?? (isDevAuth(config) ? '127.0.0.1' : '0.0.0.0');
+  await app.listen(config.PORT, host);
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  logger.info('budusecases listening', { url: baseUrl, database: embedded ? 'embedded' : 'server', budcluster: config.BUDCLUSTER_URL });
+  return {
+    app,
+    url: baseUrl,
+    async stop() {
+      await app.get(Reconciler).stop();
+      await app.get(OutboxRelay).stop();
+      await closeHttpApp(app);
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Principal } from '@bud/auth';
+import {
+  createDeploymentQuerySchema,
+  createDeploymentRequestSchema,
+  deploymentComponentResponseSchema,
+  deploymentEventSchema,
+  deploymentListQuerySchema,
+  deploymentPlanSchema,
+  deploymentResponseSchema,
+  pageOf,
+  uuidSchema,
+} from '@bud/contracts';
+import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page } from '@bud/contracts';
+import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { DeploymentEventStream } from '../services/deployment-event-stream';
+import { DeploymentService } from '../services/deployment.service';
+
+const idParams = z.object({ id: uuidSchema }).strict();
+const componentParams = z.object({ id: uuidSchema, component_id: z.string().min(1).max(63) }).strict();
+
+@Controller('api/v1/deployments')
+export class DeploymentController {
+  constructor(
+    private readonly deployments: DeploymentService,
+    private readonly stream: DeploymentEventStream,
+  ) {}
+
+  @Post()
+  @Operation({ summary: 'Deploy a template on a cluster (201); ?dry_run=true answers the plan (200) and creates nothing', body: createDeploymentRequestSchema, query: createDeploymentQuerySchema, response: deploymentResponseSchema, status: 201 })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(createDeploymentQuerySchema, 'query')) query: { dry_run?: 'true' | 'false' },
+    @Body(new ZodPipe(createDeploymentRequestSchema, 'deployment')) body: CreateDeploymentRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeploymentResponse | DeploymentPlan> {
+    if (query.dry_run === 'true') {
+      response.status(200);
+      return this.deployments.dryRun(principal, body);
+    }
+    return this.deployments.create(principal, body);
+  }
+
+  @Get()
+  @Operation({ summary: 'List deployments, newest first', query: deploymentListQuerySchema, response: pageOf(deploymentResponseSchema) })
+  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(deploymentListQuerySchema, 'query')) query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
+    return this.deployments.list(principal, query);
+  }
+
+  @Get(':id')
+  @Operation({ summary: 'Get a deployment with its components', response: deploymentResponseSchema })
+  get(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+    return this.deployments.get(principal, params.id);
+  }
+
+  @Get(':id/components')
+  @Operation({ summary: "A deployment's components with status and blocked_by", response: z.array(deploymentComponentResponseSchema) })
+  components(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse['components']> {
+    return this.deployments.components(principal, params.id);
+  }
+
+  @Get(':id/events')
+  @Operation({ summary: 'History; with Accept: text/event-stream, a live stream (SSE)', response: z.object({ items: z.array(deploymentEventSchema) }) })
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.deployments.visible(principal, params.id, 'view');
+    if ((request.headers.accept ?? '').includes('text/event-stream')) return this.stream.serve(params.id, request, response);
+    response.json({ items: await this.stream.history(params.id) });
+  }
+
+  @Post(':id/stop')
+  @HttpCode(202)
+  @Operation({ summary: 'Stop: cancel the jobs, dependents first', response: deploymentResponseSchema, status: 202 })
+  stop(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+    return this.deployments.stop(principal, params.id);
+  }
+
+  @Post(':id/start')
+  @HttpCode(202)
+  @Operation({ summary: 'Re-run a stopped or failed deployment', response: deploymentResponseSchema, status: 202 })
+  start(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+    return this.deployments.start(principal, params.id);
+  }
+
+  @Post(':id/components/:component_id/retry')
+  @HttpCode(202)
+  @Operation({ summary: 'Retry a failed component', response: deploymentResponseSchema, status: 202 })
+  retry(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(componentParams, 'path')) params: { id: string; component_id: string }): Promise<DeploymentResponse> {
+    return this.deployments.retryComponent(principal, params.id, params.component_id);
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @Operation({ summary: 'Delete: remove the jobs in reverse dependency order, then the record', response: deploymentResponseSchema, status: 202 })
+  delete(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+    return this.deployments.delete(principal, params.id);
+  }
+}

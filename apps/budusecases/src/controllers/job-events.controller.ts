@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
+import type { CloudEvent } from '@bud/contracts';
+import type { DaprSubscription } from '@bud/invocation';
+import { Operation, Public } from '@bud/http';
+import { JobEventsService } from '../services/job-events.service';
+
+export const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
+
+/** The subscription contract Dapr uses (programmatic subscriptions); the direct transport calls it the same way. */
+@Controller()
+@Public()
+export class JobEventsController {
+  constructor(private readonly events: JobEventsService) {}
+
+  @Get('dapr/subscribe')
+  @Operation({ summary: 'Dapr programmatic subscriptions', public: true })
+  subscriptions(): DaprSubscription[] {
+    return [{ pubsubname: PUBSUB_NAME, topic: JOB_EVENTS_TOPIC, route: JOB_EVENTS_ROUTE }];
+  }
+
+  /** A malformed envelope is dropped (redelivery cannot fix it); other errors answer 5xx so Dapr redelivers. */
+  @Post(JOB_EVENTS_ROUTE.slice(1))
+  @HttpCode(200)
+  @Operation({ summary: 'Receives budcluster job events (CloudEvents)', body: cloudEventSchema, public: true })
+  async receive(@Body() body: unknown): Promise<{ status: 'SUCCESS' | 'DROP' }> {
+    const event = cloudEventSchema.safeParse(body);
+    if (!event.success) return { status: 'DROP' };
+    await this.events.handle(event.data as CloudEvent);
+    return { status: 'SUCCESS' };
+  }
+}

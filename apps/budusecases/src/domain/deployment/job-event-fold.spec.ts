@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import type { JobStatus } from '@bud/contracts';
+import type { ComponentJobView, JobEventView } from './job-event-fold';
+import { foldJobEvent, parseJobSourceId, jobSourceId } from './job-event-fold';
+
+const start: ComponentJobView = { status: 'deploying', jobId: null, jobStatus: null, jobVersion: 0 };
+const fold = (events: JobEventView[], desired: 'running' | 'stopped' = 'running', initial = start) =>
+  events.reduce((component, event) => foldJobEvent(component, event, { run: 1, desired }) ?? component, initial);
+
+// A job's real life: each status change bumps its version.
+const lifeCycles: JobStatus[][] = [
+  ['pending', 'admitted', 'running'],
+  ['pending', 'queued', 'admitted', 'running', 'failed'],
+  ['pending', 'admitted', 'running', 'cancelled'],
+  ['pending', 'failed', 'pending', 'admitted', 'running'],
+  ['pending', 'queued', 'admitted', 'running', 'preempted', 'queued', 'admitted', 'running'],
+];
+const eventsOf = (statuses: JobStatus[]): JobEventView[] => statuses.map((status, i) => ({ jobId: 'job-1', version: i + 1, status, run: 1 }));
+
+describe('folding job events into a component', () => {
+  it('ends, for ≥ 1,000 duplicated and reordered deliveries, where the in-order sequence ends', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...lifeCycles),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('running' as const, 'stopped' as const),
+        (statuses, picks, desired) => {
+          const inOrder = eventsOf(statuses);
+          // Every event at least once, plus duplicates, in a random order.
+          const delivered = [...inOrder, ...picks.map((p) => inOrder[p % inOrder.length]!)];
+          const shuffled = delivered.map((e, i) => ({ e, key: picks[i % picks.length]! * 31 + i * 7 })).sort((a, b) => a.key - b.key).map((x) => x.e);
+          expect(fold(shuffled, desired)).toEqual(fold(inOrder, desired));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('ignores events of another run or another job', () => {
+    const other = { jobId: 'job-1', version: 5, status: 'running' as const, run: 2 };
+    expect(foldJobEvent(start, other, { run: 1, desired: 'running' })).toBeNull();
+    const adopted = fold([{ jobId: 'job-1', version: 1, status: 'pending', run: 1 }]);
+    expect(foldJobEvent(adopted, { jobId: 'job-2', version: 9, status: 'running', run: 1 }, { run: 1, desired: 'running' })).toBeNull();
+  });
+
+  it('never brings a stopped deployment back to running', () => {
+    const stopped = fold(eventsOf(['pending', 'admitted', 'running', 'cancelled']), 'stopped');
+    expect(stopped.status).toBe('stopped');
+    const late = foldJobEvent(stopped, { jobId: 'job-1', version: 3, status: 'running', run: 1 }, { run: 1, desired: 'stopped' });
+    expect(late).toBeNull();
+  });
+
+  it('round-trips source ids and refuses malformed ones', () => {
+    expect(parseJobSourceId(jobSourceId('vector-db', 3))).toEqual({ componentId: 'vector-db', run: 3 });
+    for (const bad of [null, '', 'x', 'a#b', '#1', 'UPPER#1']) expect(parseJobSourceId(bad)).toBeNull();
+  });
+});

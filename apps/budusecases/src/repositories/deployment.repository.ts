@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent, DeploymentListQuery } from '@bud/contracts';
+import { USECASE_EVENTS_TOPIC } from '@bud/contracts';
+import { mapRow, returnedRows } from '@bud/database';
+import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../entities/records';
+
+type Row = Record<string, unknown>;
+const JSON_COLUMNS = new Set(['template_document', 'parameters', 'secret_parameters', 'plan', 'planned', 'job_outputs', 'outputs']);
+const column = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const param = (key: string, value: unknown) => (JSON_COLUMNS.has(column(key)) ? JSON.stringify(value) : value);
+
+export interface NewEvent {
+  type: string;
+  componentId?: string | null;
+  status?: string | null;
+  message?: string | null;
+}
+
+@Injectable()
+export class DeploymentRepository {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** The deployment, its components and its first event, in one transaction. Null when the name is taken. */
+  async insert(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): Promise<DeploymentRecord | null> {
+    return this.db.transaction(async (manager) => {
+      const created = await this.insertRow(manager, 'deployments', deployment, '(tenant_id, name) DO NOTHING');
+      if (!created) return null;
+      for (const component of components) await this.insertRow(manager, 'deployment_components', component);
+      await this.addEvent(manager, deployment.id, { type: 'deployment.status', status: deployment.status, message: 'deployment created' }, deployment.createdAt);
+      return mapRow<DeploymentRecord>(created);
+    });
+  }
+
+  async findVisible(id: string, tenantId: string): Promise<DeploymentRecord | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM deployments WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<DeploymentRecord | null> {
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployments WHERE id = $1`, [id]);
+    return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
+  }
+
+  async list(tenantId: string, query: DeploymentListQuery): Promise<{ items: DeploymentRecord[]; total: number }> {
+    const params: unknown[] = [tenantId];
+    const where = ['tenant_id = $1'];
+    for (const [key, value] of [['status', query.status], ['cluster_id', query.cluster_id], ['project_id', query.project_id], ['template_id', query.template_id]] as const) {
+      if (value !== undefined) where.push(`${key} = $${params.push(value)}`);
+    }
+    const filter = where.join(' AND ');
+    const [count, rows] = await Promise.all([
+      this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM deployments WHERE ${filter}`, params),
+      this.db.query<Row[]>(`SELECT * FROM deployments WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`, params),
+    ]);
+    return { items: rows.map((row) => mapRow<DeploymentRecord>(row)), total: count[0]?.total ?? 0 };
+  }
+
+  async components(deploymentId: string, manager: EntityManager = this.db.manager): Promise<DeploymentComponentRecord[]> {
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [deploymentId]);
+    return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
+  }
+
+  async componentsOf(deploymentIds: string[]): Promise<DeploymentComponentRecord[]> {
+    if (deploymentIds.length === 0) return [];
+    const rows = await this.db.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = ANY($1::uuid[]) ORDER BY wave, id`, [deploymentIds]);
+    return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
+  }
+
+  async lockComponent(manager: EntityManager, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`, [deploymentId, componentId]);
+    return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
+  }
+
+  async componentByJob(manager: EntityManager, jobId: string): Promise<DeploymentComponentRecord | null> {
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE job_id = $1 FOR UPDATE`, [jobId]);
+    return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
+  }
+
+  async updateComponent(manager: EntityManager, deploymentId: string, componentId: string, fields: Partial<DeploymentComponentRecord>, now: Date): Promise<void> {
+    const params: unknown[] = [deploymentId, componentId, now];
+    const sets = ['updated_at = $3'];
+    for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
+    await manager.query(`UPDATE deployment_components SET ${sets.join(', ')} WHERE deployment_id = $1 AND id = $2`, params);
+  }
+
+  async updateDeployment(manager: EntityManager, id: string, fields: Partial<DeploymentRecord>, now: Date): Promise<DeploymentRecord | null> {
+    const params: unknown[] = [id, now];
+    const sets = ['updated_at = $2', 'version = version + 1'];
+    for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
+    const rows = returnedRows(await manager.query(`UPDATE deployments SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
+    return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
+  }
+
+  async addEvent(manager: EntityManager, deploymentId: string, event: NewEvent, at: Date): Promise<void> {
+    await manager.query(`INSERT INTO deployment_events (deployment_id, type, component_id, status, message, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      deploymentId,
+      event.type,
+      event.componentId ?? null,
+      event.status ?? null,
+      event.message ?? null,
+      at,
+    ]);
+  }
+
+  /** Progress for other services, published by the relay from the same transaction (topic usecase-events). */
+  async addOutbox(manager: EntityManager, event: CloudEvent, at: Date): Promise<void> {
+    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ('pubsub', $1, $2, $3, $3)`, [USECASE_EVENTS_TOPIC, event, at]);
+  }
+
+  async events(deploymentId: string, afterId = '0', limit = 500): Promise<DeploymentEventRecord[]> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM deployment_events WHERE deployment_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [deploymentId, afterId, limit]);
+    return rows.map((row) => mapRow<DeploymentEventRecord>(row));
+  }
+
+  /** A lease makes one reconciler (of any replica) the only one acting on a deployment for a while. */
+  async acquireLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE deployments SET lease_owner = $2, lease_until = now() + ($3 || ' milliseconds')::interval
+          WHERE id = $1 AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2) RETURNING id`,
+        [id, owner, String(leaseMs)],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.db.query(`UPDATE deployments SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+  }
+
+  /** Deployments whose actual state may differ from the desired one. */
+  async unsettled(limit: number): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM deployments
+        WHERE desired_state = 'deleted'
+           OR (desired_state = 'stopped' AND status <> 'stopped')
+           OR (desired_state = 'running' AND status IN ('pending', 'deploying', 'degraded'))
+           OR (desired_state = 'running' AND status = 'failed' AND on_failure = 'rollback')
+        ORDER BY updated_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM deployments WHERE id = $1`, [id]);
+  }
+
+  private async insertRow(manager: EntityManager, table: string, record: object, onConflict?: string): Promise<Row | null> {
+    const entries = Object.entries(record);
+    const columns = entries.map(([key]) => column(key));
+    const values = entries.map(([key, value]) => param(key, value));
+    const rows = await manager.query<Row[]>(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})${onConflict ? ` ON CONFLICT ${onConflict}` : ''} RETURNING *`,
+      values,
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { TemplateDocument } from '@bud/contracts';
+import { mapRow, returnedRows } from '@bud/database';
+import type { TemplateRecord } from '../entities/records';
+import { likePattern } from './component.repository';
+
+export interface TemplateFilter {
+  category?: string;
+  tag?: string;
+  isSystem?: boolean;
+  q?: string;
+}
+
+export interface TemplateVersionRecord {
+  id: string;
+  templateRowId: string;
+  version: string;
+  revision: number;
+  document: TemplateDocument;
+  author: string | null;
+  change: string;
+  createdAt: Date;
+}
+
+/** What a write records in `template_versions` beside the row it changes. */
+export interface ChangeNote {
+  author: string | null;
+  change: 'created' | 'forked' | 'updated' | 'synced' | 'reactivated' | 'deactivated';
+  at: Date;
+}
+
+/** The columns a save may change; the document's own fields are derived from it. */
+export interface TemplateChanges {
+  document: TemplateDocument;
+  contentHash: string;
+  sourceFile?: string | null;
+  isActive?: boolean;
+}
+
+type Row = Record<string, unknown>;
+const toRecord = (row: Row): TemplateRecord => mapRow<TemplateRecord>(row);
+const VISIBLE = '(tenant_id IS NULL OR tenant_id = $1) AND is_active';
+
+@Injectable()
+export class TemplateRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** System and the tenant's own active templates, ordered by id (ids are unique among them). */
+  async listVisible(tenantId: string, filter: TemplateFilter, page: number, pageSize: number): Promise<{ items: TemplateRecord[]; total: number }> {
+    const params: unknown[] = [tenantId];
+    const where = [VISIBLE];
+    if (filter.category) where.push(`category = $${params.push(filter.category)}`);
+    if (filter.tag) where.push(`$${params.push(filter.tag)} = ANY (tags)`);
+    if (filter.isSystem !== undefined) where.push(`is_system = $${params.push(filter.isSystem)}`);
+    if (filter.q) {
+      const n = params.push(likePattern(filter.q));
+      where.push(`(id ILIKE $${n} OR name ILIKE $${n} OR document->>'description' ILIKE $${n})`);
+    }
+    const clause = where.join(' AND ');
+    const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM templates WHERE ${clause}`, params);
+    const rows = await this.db.query<Row[]>(`SELECT * FROM templates WHERE ${clause} ORDER BY id, row_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+    return { items: rows.map(toRecord), total: count?.total ?? 0 };
+  }
+
+  async findVisible(tenantId: string, id: string): Promise<TemplateRecord | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM templates WHERE ${VISIBLE} AND id = $2`, [tenantId, id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Whether a new template of `tenantId` may not take `id`: a system id (even deactivated) or the tenant's own. */
+  async idTaken(tenantId: string, id: string): Promise<boolean> {
+    const rows = await this.db.query<Row[]>(`SELECT 1 FROM templates WHERE id = $2 AND (tenant_id IS NULL OR tenant_id = $1) LIMIT 1`, [tenantId, id]);
+    return rows.length > 0;
+  }
+
+  /** The ids among `candidates` that `idTaken` would refuse. */
+  async takenIds(tenantId: string, candidates: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<Array<{ id: string }>>(`SELECT id FROM templates WHERE id = ANY ($2::text[]) AND (tenant_id IS NULL OR tenant_id = $1)`, [tenantId, candidates]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async listSystem(runner: DataSource | EntityManager = this.db): Promise<TemplateRecord[]> {
+    return (await runner.query<Row[]>(`SELECT * FROM templates WHERE tenant_id IS NULL ORDER BY id`)).map(toRecord);
+  }
+
+  /** The ids among `ids` that some tenant's user template holds; a system template must not take them. */
+  async userTemplateIds(ids: string[], runner: DataSource | EntityManager = this.db): Promise<Set<string>> {
+    const rows = await runner.query<Array<{ id: string }>>(`SELECT DISTINCT id FROM templates WHERE tenant_id IS NOT NULL AND id = ANY ($1::text[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Active templates of any tenant whose components use registry component `componentId`. */
+  async listActiveUsing(componentId: string): Promise<TemplateRecord[]> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM templates WHERE is_active AND document->'components' @> $1::jsonb ORDER BY id, row_id`, [
+      JSON.stringify([{ component_ref: componentId }]),
+    ]);
+    return rows.map(toRecord);
+  }
+
+  /** Row and first version in one transaction; the caller checked the id (a race still ends in a unique violation, 23505). */
+  async insert(record: Omit<TemplateRecord, 'name' | 'category' | 'version' | 'tags' | 'revision' | 'createdAt' | 'updatedAt'>, note: ChangeNote, manager?: EntityManager): Promise<TemplateRecord> {
+    return this.inTransaction(manager, async (m) => {
+      const d = record.document;
+      const rows = await m.query<Row[]>(
+        `INSERT INTO templates (row_id, id, tenant_id, is_system, document, name, category, version, tags, source_file, content_hash, forked_from, created_by, is_active, created_at, updated_at, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING *`,
+        [record.rowId, record.id, record.tenantId, record.isSystem, JSON.stringify(d), d.name, d.category, d.version, d.tags, record.sourceFile, record.contentHash, record.forkedFrom, record.createdBy, record.isActive, note.at],
+      );
+      const created = toRecord(rows[0] ?? {});
+      await this.addVersion(m, created, note);
+      return created;
+    });
+  }
+
+  /** Optimistic save plus its version row, atomically; null when `expectedRevision` is stale. */
+  async update(rowId: string, expectedRevision: number, changes: TemplateChanges, note: ChangeNote, manager?: EntityManager): Promise<TemplateRecord | null> {
+    return this.inTransaction(manager, async (m) => {
+      const d = changes.document;
+      const rows = returnedRows(
+        await m.query(
+          `UPDATE templates SET document = $3, name = $4, category = $5, version = $6, tags = $7, content_hash = $8,
+             source_file = CASE WHEN $9::boolean THEN $10 ELSE source_file END, is_active = COALESCE($11, is_active),
+             updated_at = $12, revision = revision + 1
+           WHERE row_id = $1 AND revision = $2 RETURNING *`,
+          [rowId, expectedRevision, JSON.stringify(d), d.name, d.category, d.version, d.tags, changes.contentHash, changes.sourceFile !== undefined, changes.sourceFile ?? null, changes.isActive ?? null, note.at],
+        ),
+      );
+      if (!rows[0]) return null;
+      const updated = toRecord(rows[0]);
+      await this.addVersion(m, updated, note);
+      return updated;
+    });
+  }
+
+  /** Hides a system template whose file is gone; its history says so. */
+  async deactivate(rowId: string, note: ChangeNote, manager: EntityManager): Promise<void> {
+    const rows = returnedRows(await manager.query(`UPDATE templates SET is_active = false, updated_at = $2, revision = revision + 1 WHERE row_id = $1 RETURNING *`, [rowId, note.at]));
+    if (rows[0]) await this.addVersion(manager, toRecord(rows[0]), note);
+  }
+
+  /** Hard delete; the versions go with the row (ON DELETE CASCADE). False when `expectedRevision` is stale. */
+  async delete(rowId: string, expectedRevision: number): Promise<boolean> {
+    const rows = returnedRows(await this.db.query(`DELETE FROM templates WHERE row_id = $1 AND revision = $2 RETURNING row_id`, [rowId, expectedRevision]));
+    return rows.length > 0;
+  }
+
+  /** Newest first. */
+  async versions(rowId: string, page: number, pageSize: number): Promise<{ items: TemplateVersionRecord[]; total: number }> {
+    const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM template_versions WHERE template_row_id = $1`, [rowId]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM template_versions WHERE template_row_id = $1 ORDER BY id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      [rowId],
+    );
+    return { items: rows.map((row) => mapRow<TemplateVersionRecord>({ ...row, id: String(row.id) })), total: count?.total ?? 0 };
+  }
+
+  private async addVersion(manager: EntityManager, template: TemplateRecord, note: ChangeNote): Promise<void> {
+    await manager.query(
+      `INSERT INTO template_versions (template_row_id, version, revision, document, author, change, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [template.rowId, template.version, template.revision, JSON.stringify(template.document), note.author, note.change, note.at],
+    );
+  }
+
+  private inTransaction<T>(manager: EntityManager | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? work(manager) : this.db.transaction(work);
+  }
+}

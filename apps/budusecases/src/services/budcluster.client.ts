@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClusterResponse, CreateJobRequest, ErrorBody, JobResponse, ScheduleResponse } from '@bud/contracts';
+import { errorCodeSchema } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import type { ServiceInvoker } from '@bud/invocation';
+import { SERVICE_INVOKER } from './tokens';
+
+const APP_ID = 'budcluster';
+
+/** budcluster's Job API, through Dapr invocation or direct HTTP; the caller's token is passed through. */
+@Injectable()
+export class BudclusterClient {
+  constructor(@Inject(SERVICE_INVOKER) private readonly invoker: ServiceInvoker) {}
+
+  async getCluster(token: string | undefined, clusterId: string): Promise<ClusterResponse> {
+    return this.expect<ClusterResponse>(await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}`, token }), [200], 'cluster_id');
+  }
+
+  async schedule(token: string | undefined, clusterId: string, now: Date): Promise<ScheduleResponse> {
+    const window = `start=${encodeURIComponent(now.toISOString())}&end=${encodeURIComponent(new Date(now.getTime() + 60_000).toISOString())}`;
+    return this.expect<ScheduleResponse>(await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/schedule?${window}`, token }), [200]);
+  }
+
+  /** 201 for a new job, 200 for the job an idempotency key already names. */
+  async createJob(token: string | undefined, clusterId: string, body: CreateJobRequest): Promise<JobResponse> {
+    return this.expect<JobResponse>(await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs`, body, token }), [200, 201]);
+  }
+
+  /** Every job budcluster holds for a deployment, across runs (first 100: deployments have few components). */
+  async jobsOfDeployment(token: string | undefined, clusterId: string, deploymentId: string): Promise<JobResponse[]> {
+    const answer = await this.invoker.invoke<{ items: JobResponse[] }>(APP_ID, {
+      method: 'GET',
+      path: `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`,
+      token,
+    });
+    return answer.status === 404 ? [] : this.expect<{ items: JobResponse[] }>(answer, [200]).items;
+  }
+
+  async getJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse | null> {
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`, token });
+    return answer.status === 404 ? null : this.expect(answer, [200]);
+  }
+
+  /** Cancels an active job (202) or deletes a finished one (204); a job already gone is fine. */
+  async cancelOrDeleteJob(token: string | undefined, clusterId: string, jobId: string): Promise<'cancelled' | 'deleted' | 'gone'> {
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, { method: 'DELETE', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`, token });
+    if (answer.status === 404) return 'gone';
+    this.expect(answer, [202, 204]);
+    return answer.status === 202 ? 'cancelled' : 'deleted';
+  }
+
+  async retryJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse> {
+    return this.expect<JobResponse>(await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}/retry`, token }), [200]);
+  }
+
+  /** budcluster's 4xx verdicts reach our caller unchanged (same code and message), field paths under `pathPrefix`. */
+  private expect<T>(answer: { status: number; body: unknown }, ok: number[], pathPrefix?: string): T {
+    if (ok.includes(answer.status)) return answer.body as T;
+    const error = (answer.body ?? {}) as Partial<ErrorBody>;
+    const code = errorCodeSchema.safeParse(error.error);
+    const message = `budcluster: ${error.message ?? `HTTP ${answer.status}`}`;
+    if (answer.status === 404 && pathPrefix) throw AppError.validation(message, [{ path: pathPrefix, message: 'is not a cluster you can use' }]);
+    throw new AppError(code.success ? code.data : 'upstream_unavailable', message, error.details);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { DeploymentEvent } from '@bud/contracts';
+import { DeploymentRepository } from '../repositories/deployment.repository';
+import { DeploymentEventsHub } from './deployment-events.hub';
+import { toEventResponse } from './deployment-mappers';
+
+// Other replicas record events too; a slow poll catches those, the hub wakes us for our own at once.
+const POLL_MS = 1000;
+
+/** Server-sent events of one deployment: history first, then every new event as it is recorded. */
+@Injectable()
+export class DeploymentEventStream {
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly hub: DeploymentEventsHub,
+  ) {}
+
+  async history(deploymentId: string): Promise<DeploymentEvent[]> {
+    return (await this.deployments.events(deploymentId)).map(toEventResponse);
+  }
+
+  serve(deploymentId: string, request: Request, response: Response): void {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    let lastId = String(request.headers['last-event-id'] ?? '0').replace(/\D/g, '') || '0';
+    let pumping = false;
+    let again = false;
+    const pump = async () => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          for (const event of await this.deployments.events(deploymentId, lastId)) {
+            response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventResponse(event))}\n\n`);
+            lastId = String(event.id);
+          }
+        } while (again);
+      } catch {
+        // the database is briefly unavailable: the next wake or poll tries again
+      } finally {
+        pumping = false;
+      }
+    };
+    const unsubscribe = this.hub.subscribe(deploymentId, () => void pump());
+    const timer = setInterval(() => void pump(), POLL_MS);
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    request.on('close', () => {
+      unsubscribe();
+      clearInterval(timer);
+      clearInterval(heartbeat);
+    });
+    void pump();
+  }
+}

@@ -1,0 +1,10 @@
+import type { ComponentState, DeploymentState } from '../domain/deployment/deployment-state';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+
+export function componentStates(components: DeploymentComponentRecord[]): ComponentState[] {
+  return components.map((c) => ({ id: c.id, status: c.status, dependsOn: c.dependsOn, jobId: c.jobId, jobStatus: c.jobStatus }));
+}
+
+export function deploymentState(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): DeploymentState {
+  return { desired: deployment.desiredState, status: deployment.status, onFailure: deployment.onFailure, components: componentStates(components) };
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent, ComponentStatus, DeploymentStatus } from '@bud/contracts';
+import { OutboxRelay } from '@bud/outbox';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+import { DeploymentRepository } from '../repositories/deployment.repository';
+import { DeploymentEventsHub } from './deployment-events.hub';
+
+/** Status changes of deployments and components: row, history event and outbox row together. */
+@Injectable()
+export class DeploymentWriter {
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly hub: DeploymentEventsHub,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async setComponentStatus(
+    manager: EntityManager,
+    deployment: DeploymentRecord,
+    component: DeploymentComponentRecord,
+    fields: Partial<DeploymentComponentRecord> & { status: ComponentStatus },
+    message: string | null,
+  ): Promise<void> {
+    const now = new Date();
+    await this.deployments.updateComponent(manager, deployment.id, component.id, { ...fields, message }, now);
+    if (fields.status !== component.status) {
+      await this.deployments.addEvent(manager, deployment.id, { type: 'component.status', componentId: component.id, status: fields.status, message }, now);
+      await this.deployments.addOutbox(manager, usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }), now);
+    }
+  }
+
+  async setDeploymentStatus(manager: EntityManager, deployment: DeploymentRecord, status: DeploymentStatus, message: string | null): Promise<DeploymentRecord> {
+    const now = new Date();
+    const updated = (await this.deployments.updateDeployment(manager, deployment.id, { status, statusMessage: message }, now)) ?? deployment;
+    await this.deployments.addEvent(manager, deployment.id, { type: 'deployment.status', status, message }, now);
+    await this.deployments.addOutbox(manager, usecaseEvent(updated, status, { status, message }), now);
+    return updated;
+  }
+
+  async action(manager: EntityManager, deployment: DeploymentRecord, message: string, componentId: string | null = null): Promise<void> {
+    await this.deployments.addEvent(manager, deployment.id, { type: 'action', componentId, message }, new Date());
+  }
+
+  /** After commit: live streams and the relay learn at once. */
+  committed(deploymentId: string): void {
+    this.hub.notify(deploymentId);
+    this.relay.wake();
+  }
+}
+
+function usecaseEvent(deployment: DeploymentRecord, suffix: string, data: Record<string, unknown>): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: `${deployment.id}:${deployment.version}:${suffix}:${Date.now()}`,
+    source: 'budusecases',
+    type: `bud.usecase.${suffix}`,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { deployment_id: deployment.id, tenant_id: deployment.tenantId, cluster_id: deployment.clusterId, run: deployment.run, ...data },
+  };
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@bud/auth';
+import { requireScope } from '@bud/auth';
+import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, PlannedComponent } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+import { DeploymentRepository } from '../repositories/deployment.repository';
+import { BudclusterClient } from './budcluster.client';
+import { DeploymentPlanner } from './deployment-planner';
+import { DeploymentWriter } from './deployment-writer';
+import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
+import { Reconciler } from './reconciler.service';
+
+const TERMINAL_FOR_START = new Set(['stopped', 'failed']);
+
+@Injectable()
+export class DeploymentService {
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly planner: DeploymentPlanner,
+    private readonly writer: DeploymentWriter,
+    private readonly reconciler: Reconciler,
+    private readonly budcluster: BudclusterClient,
+  ) {}
+
+  async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
+    requireScope(principal, 'usecase:manage');
+    return (await this.planner.plan(principal, randomUUID(), request)).plan;
+  }
+
+  async create(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentResponse> {
+    requireScope(principal, 'usecase:manage');
+    const id = randomUUID();
+    const planned = await this.planner.plan(principal, id, request);
+    const now = new Date();
+    const deployment: DeploymentRecord = {
+      id,
+      tenantId: principal.tenantId,
+      projectId: request.project_id ?? null,
+      createdBy: principal.userId,
+      name: request.name,
+      templateId: planned.template.id,
+      templateVersion: planned.template.version,
+      templateDocument: planned.template.document,
+      clusterId: request.cluster_id,
+      namespace: planned.context.deployment.namespace,
+      parameters: planned.plan.parameters,
+      secretParameters: planned.secretParameters,
+      plan: planned.plan,
+      resolveContext: planned.context,
+      status: 'pending',
+      statusMessage: null,
+      desiredState: 'running',
+      onFailure: request.on_failure,
+      run: 1,
+      estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
+      leaseOwner: null,
+      leaseUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const component = (c: PlannedComponent | { id: string; component_ref: string }, wave: number, status: 'pending' | 'skipped'): DeploymentComponentRecord => ({
+      deploymentId: id,
+      id: c.id,
+      componentRef: c.component_ref,
+      status,
+      wave,
+      dependsOn: 'depends_on' in c ? c.depends_on : [],
+      planned: c as PlannedComponent,
+      definition: planned.registry.get(c.component_ref)!,
+      jobId: null,
+      jobStatus: null,
+      jobVersion: 0,
+      jobOutputs: {},
+      outputs: {},
+      message: status === 'skipped' ? 'condition is false' : null,
+      updatedAt: now,
+    });
+    const rows = [
+      ...planned.plan.waves.flatMap((w) => w.components.map((c) => component(c, w.wave, 'pending'))),
+      ...planned.plan.skipped.map((s) => component(s, -1, 'skipped')),
+    ];
+    const created = await this.deployments.insert(deployment, rows);
+    if (!created) throw AppError.conflict(`a deployment named '${request.name}' already exists`);
+    this.reconciler.wake(id);
+    return toDeploymentResponse(created, rows);
+  }
+
+  async list(principal: Principal, query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
+    requireScope(principal, 'usecase:view');
+    const { items, total } = await this.deployments.list(principal.tenantId, query);
+    return { items: items.map((d) => toDeploymentResponse(d)), total, page: query.page, page_size: query.page_size };
+  }
+
+  async get(principal: Principal, id: string): Promise<DeploymentResponse> {
+    const deployment = await this.visible(principal, id, 'view');
+    return toDeploymentResponse(deployment, await this.deployments.components(id));
+  }
+
+  async components(principal: Principal, id: string): Promise<DeploymentResponse['components']> {
+    await this.visible(principal, id, 'view');
+    return toComponentResponses(await this.deployments.components(id));
+  }
+
+  async stop(principal: Principal, id: string): Promise<DeploymentResponse> {
+    const deployment = await this.visible(principal, id, 'manage');
+    if (deployment.desiredState !== 'running') throw AppError.conflict(`the deployment is already ${deployment.status}`);
+    return this.changeDesired(deployment, 'stopped', 'stop requested');
+  }
+
+  /** Re-runs a stopped or failed deployment: a new run, every component from the start. */
+  async start(principal: Principal, id: string): Promise<DeploymentResponse> {
+    const deployment = await this.visible(principal, id, 'manage');
+    if (deployment.desiredState === 'deleted' || !TERMINAL_FOR_START.has(deployment.status)) {
+      throw AppError.conflict(`only stopped or failed deployments can be started; this one is ${deployment.status}`);
+    }
+    const updated = await this.deployments.transaction(async (m) => {
+      const next = await this.deployments.updateDeployment(m, id, { desiredState: 'running', run: deployment.run + 1, status: 'pending', statusMessage: null }, new Date());
+      for (const c of await this.deployments.components(id, m)) {
+        if (c.status === 'skipped') continue;
+        await this.deployments.updateComponent(m, id, c.id, { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {}, message: null }, new Date());
+      }
+      await this.writer.action(m, deployment, `start requested (run ${deployment.run + 1})`);
+      return next!;
+    });
+    this.writer.committed(id);
+    this.reconciler.wake(id);
+    return toDeploymentResponse(updated, await this.deployments.components(id));
+  }
+
+  async delete(principal: Principal, id: string): Promise<DeploymentResponse> {
+    const deployment = await this.visible(principal, id, 'manage');
+    if (deployment.desiredState === 'deleted') throw AppError.conflict('the deployment is already being deleted');
+    return this.changeDesired(deployment, 'deleted', 'delete requested');
+  }
+
+  async retryComponent(principal: Principal, id: string, componentId: string): Promise<DeploymentResponse> {
+    const deployment = await this.visible(principal, id, 'manage');
+    const component = (await this.deployments.components(id)).find((c) => c.id === componentId);
+    if (!component) throw AppError.notFound('component', componentId);
+    if (component.status !== 'failed' || deployment.desiredState !== 'running') throw AppError.conflict(`only a failed component of a running deployment can be retried; '${componentId}' is ${component.status}`);
+    if (component.jobId) await this.budcluster.retryJob(principal.token, deployment.clusterId, component.jobId);
+    await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: component.jobId ? 'deploying' : 'pending' }, 'retry requested'));
+    this.writer.committed(id);
+    this.reconciler.wake(id);
+    return this.get(principal, id);
+  }
+
+  async visible(principal: Principal, id: string, action: 'view' | 'manage'): Promise<DeploymentRecord> {
+    requireScope(principal, action === 'view' ? 'usecase:view' : 'usecase:manage');
+    const deployment = await this.deployments.findVisible(id, principal.tenantId);
+    if (!deployment) throw AppError.notFound('deployment', id);
+    return deployment;
+  }
+
+  private async changeDesired(deployment: DeploymentRecord, desired: 'stopped' | 'deleted', message: string): Promise<DeploymentResponse> {
+    const updated = await this.deployments.transaction(async (m) => {
+      const next = await this.deployments.updateDeployment(m, deployment.id, { desiredState: desired }, new Date());
+      await this.writer.action(m, deployment, message);
+      return next!;
+    });
+    this.writer.committed(deployment.id);
+    this.reconciler.wake(deployment.id);
+    return toDeploymentResponse(updated, await this.deployments.components(deployment.id));
+  }
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { ComponentDefinition, TemplateDocument } from '@bud/contracts';
+import type { ErrorDetail } from '@bud/errors';
+import { checkChartRef, checkHelmValues, checkImageHost } from '@bud/workloads';
+import type { Registry, Result } from '../domain/resolver';
+import { checkComponentDefinition, validateTemplate } from '../domain/resolver';
+import { chartRefOf } from '../domain/resolver/component-fields';
+
+/** Brief §7.4 rules for a template's helm config, reported under the path the resolver hands in. */
+export const helmValuesCheck = (values: Record<string, unknown>, path: string): ErrorDetail[] => checkHelmValues(values, [], path);
+
+/** Everything beyond the schema that makes a registry component unusable: output templates, chart/image hosts, unsafe defaults. */
+export function componentProblems(definition: ComponentDefinition): ErrorDetail[] {
+  const problems = [...checkComponentDefinition(definition)];
+  if (definition.deployment_type === 'helm') {
+    problems.push(...checkChartRef(chartRefOf(definition), 'helm_repo'));
+    problems.push(...checkHelmValues(definition.default_values, [], 'default_values'));
+  }
+  if (definition.image !== undefined) problems.push(...checkImageHost(definition.image, 'image'));
+  return problems;
+}
+
+/** Full validation of a template document: schema, registry refs, expressions, DAG and helm safety. */
+export function templateProblems(document: unknown, registry: Registry): Result<TemplateDocument> {
+  return validateTemplate(document, registry, { checkHelmValues: helmValuesCheck });
+}
+
+/** JSON with object keys sorted, so equal documents hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const contentHash = (document: unknown): string => createHash('sha256').update(canonicalJson(document)).digest('hex');

@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Logger } from '@bud/logging';
+import type { Action } from '../domain/deployment/deployment-state';
+import { aggregateStatus, componentStatusFromJob, planActions } from '../domain/deployment/deployment-state';
+import { jobSourceId } from '../domain/deployment/job-event-fold';
+import { completeJob } from '../domain/resolver';
+import { componentOutputs } from './component-outputs';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+import { DeploymentRepository } from '../repositories/deployment.repository';
+import { BudclusterClient } from './budcluster.client';
+import { deploymentState } from './deployment-snapshot';
+import { DeploymentWriter } from './deployment-writer';
+import type { ReconcilerSettings, ServiceTokenSigner } from './tokens';
+import { RECONCILER_SETTINGS, SERVICE_TOKEN_SIGNER } from './tokens';
+
+const MAX_CONCURRENT = 8;
+const MAX_ROUNDS = 20;
+
+/**
+ * Level-triggered: reads what a deployment wants and has, and acts until they agree. Woken by job
+ * events and actions, and by a periodic tick; a lease keeps replicas from acting on one deployment
+ * at once. Every step is idempotent, so a crash anywhere resumes where it stopped.
+ */
+@Injectable()
+export class Reconciler {
+  private readonly logger = new Logger('reconciler');
+  private readonly queued = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+  private settleIdle?: () => void;
+
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly budcluster: BudclusterClient,
+    private readonly writer: DeploymentWriter,
+    @Inject(RECONCILER_SETTINGS) private readonly settings: ReconcilerSettings,
+    @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    const tick = () => {
+      this.deployments.unsettled(500).then(
+        (ids) => ids.forEach((id) => this.wake(id)),
+        (error: unknown) => this.logger.warn('tick failed', { error: (error as Error).message }),
+      );
+      if (this.running) this.timer = setTimeout(tick, this.settings.tickMs).unref();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.queued.clear();
+    await this.idle;
+  }
+
+  wake(deploymentId: string): void {
+    if (!this.running) return;
+    if (this.inFlight.has(deploymentId)) {
+      this.again.add(deploymentId);
+      return;
+    }
+    this.queued.add(deploymentId);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.inFlight.size === 0 && this.queued.size > 0) this.idle = new Promise((resolve) => (this.settleIdle = resolve));
+    for (const id of this.queued) {
+      if (this.inFlight.size >= MAX_CONCURRENT) return;
+      this.queued.delete(id);
+      this.inFlight.add(id);
+      this.reconcile(id)
+        .catch((error: unknown) => this.logger.warn('reconcile failed; will retry', { deployment_id: id, error: (error as Error).message }))
+        .finally(() => {
+          this.inFlight.delete(id);
+          if (this.again.delete(id)) this.queued.add(id);
+          this.pump();
+          if (this.inFlight.size === 0 && this.queued.size === 0) this.settleIdle?.();
+        });
+    }
+  }
+
+  async reconcile(id: string): Promise<void> {
+    if (!(await this.deployments.acquireLease(id, this.settings.instanceId, this.settings.leaseMs))) return;
+    try {
+      for (let round = 0; round < MAX_ROUNDS && this.running; round++) {
+        const deployment = await this.deployments.findById(id);
+        if (!deployment) return;
+        const components = await this.deployments.components(id);
+        const state = deploymentState(deployment, components);
+        const status = aggregateStatus(state);
+        if (status !== deployment.status) {
+          await this.deployments.transaction((m) => this.writer.setDeploymentStatus(m, deployment, status, null));
+          this.writer.committed(id);
+        }
+        const actions = planActions(state);
+        if (actions.length === 0) return;
+        const token = this.signToken ? await this.signToken(deployment.tenantId) : undefined;
+        await Promise.all(actions.map((action) => this.perform(deployment, components, action, token)));
+      }
+    } finally {
+      await this.deployments.releaseLease(id, this.settings.instanceId);
+    }
+  }
+
+  private async perform(deployment: DeploymentRecord, components: DeploymentComponentRecord[], action: Action, token: string | undefined): Promise<void> {
+    if (action.kind === 'delete_record') {
+      // Earlier runs left finished jobs behind; the record goes only once budcluster holds none.
+      const leftovers = await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id);
+      for (const job of leftovers) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
+      if (leftovers.length > 0) return;
+      await this.deployments.transaction(async (m) => {
+        await this.writer.action(m, deployment, 'deployment deleted');
+        await this.deployments.delete(m, deployment.id);
+      });
+      this.writer.committed(deployment.id);
+      return;
+    }
+    const component = components.find((c) => c.id === action.componentId);
+    if (!component) return;
+    const tearDownStatus = deployment.desiredState === 'deleted' ? 'deleting' : 'stopping';
+    switch (action.kind) {
+      case 'create_job':
+        return this.createJob(deployment, components, component, token);
+      case 'cancel_job': {
+        const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        await this.deployments.transaction((m) =>
+          this.writer.setComponentStatus(m, deployment, component, { status: result === 'cancelled' ? tearDownStatus : deployment.desiredState === 'deleted' ? 'deleting' : 'stopped', ...(result === 'cancelled' ? {} : { jobStatus: 'cancelled' }) }, 'job cancelled'),
+        );
+        break;
+      }
+      case 'delete_job': {
+        const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        if (result !== 'cancelled') await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'));
+        break;
+      }
+      case 'mark_stopped':
+        await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped' }, 'never started'));
+        break;
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unknown action ${JSON.stringify(unreachable)}`);
+      }
+    }
+    this.writer.committed(deployment.id);
+  }
+
+  /** Creates the component's job with its dependencies' outputs filled in; the idempotency key makes a repeat harmless. */
+  private async createJob(deployment: DeploymentRecord, all: DeploymentComponentRecord[], component: DeploymentComponentRecord, token: string | undefined): Promise<void> {
+    const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
+    const body = completeJob(component.planned, { parameters: { ...deployment.parameters, ...deployment.secretParameters }, context: deployment.resolveContext, outputs });
+    if (!body.ok) {
+      await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'failed' }, `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`));
+      this.writer.committed(deployment.id);
+      return;
+    }
+    const suffix = deployment.run > 1 ? `-run${deployment.run}` : '';
+    const job = await this.budcluster.createJob(token, deployment.clusterId, {
+      ...body.value,
+      source_id: jobSourceId(component.id, deployment.run),
+      idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}`,
+    });
+    await this.deployments.transaction(async (m) => {
+      const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+      if (!current || (current.jobId && current.jobId !== job.id)) return;
+      // A job event may have landed first; never step back to an older version.
+      if (job.version <= current.jobVersion) {
+        if (!current.jobId) await this.deployments.updateComponent(m, deployment.id, current.id, { jobId: job.id }, new Date());
+        return;
+      }
+      await this.writer.setComponentStatus(
+        m,
+        deployment,
+        current,
+        {
+          status: componentStatusFromJob(job.status, deployment.desiredState, current.status),
+          jobId: job.id,
+          jobStatus: job.status,
+          jobVersion: job.version,
+          jobOutputs: job.outputs,
+          outputs: componentOutputs(current, job.outputs),
+        },
+        `job ${job.id} created`,
+      );
+    });
+    this.writer.committed(deployment.id);
+  }
+}

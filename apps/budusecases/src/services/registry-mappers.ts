@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { ComponentResponse, TemplateResponse } from '@bud/contracts';
+import { isoTimestampSchema, templateDocumentSchema, uuidSchema } from '@bud/contracts';
+import type { ComponentRecord, TemplateRecord } from '../entities/records';
+import type { TemplateVersionRecord } from '../repositories/template.repository';
+
+// Wire type of `GET /templates/{id}/versions` items; belongs in libs/contracts beside the template schemas.
+export const templateVersionResponseSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  revision: z.number().int(),
+  change: z.string(),
+  author: uuidSchema.nullable(),
+  document: templateDocumentSchema,
+  created_at: isoTimestampSchema,
+});
+export type TemplateVersionResponse = z.infer<typeof templateVersionResponseSchema>;
+
+export function toComponentResponse(component: ComponentRecord): ComponentResponse {
+  return {
+    ...component.definition,
+    is_active: component.isActive,
+    created_at: component.createdAt.toISOString(),
+    updated_at: component.updatedAt.toISOString(),
+  };
+}
+
+export function toTemplateResponse(template: TemplateRecord): TemplateResponse {
+  return {
+    ...template.document,
+    is_system: template.isSystem,
+    is_active: template.isActive,
+    source_file: template.sourceFile,
+    tenant_id: template.tenantId,
+    created_by: template.createdBy,
+    forked_from: template.forkedFrom,
+    revision: template.revision,
+    created_at: template.createdAt.toISOString(),
+    updated_at: template.updatedAt.toISOString(),
+  };
+}
+
+export function toTemplateVersionResponse(version: TemplateVersionRecord): TemplateVersionResponse {
+  return {
+    id: version.id,
+    version: version.version,
+    revision: version.revision,
+    change: version.change,
+    author: version.author,
+    document: version.document,
+    created_at: version.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,22 @@
+import type { TemplateSyncResult } from '@bud/contracts';
+
+export { EVENT_PUBLISHER } from '@bud/outbox';
+export { METRICS_REGISTRY } from '@bud/http';
+
+/** Where system templates and the component seed live (`<dir>/components`, `<dir>/system`). */
+export const TEMPLATES_DIR = Symbol('TEMPLATES_DIR');
+/** The budcluster client (ServiceInvoker: Dapr when present, direct HTTP otherwise). */
+export const SERVICE_INVOKER = Symbol('SERVICE_INVOKER');
+/** Signs service-identity tokens for background work; undefined in dev auth. */
+export const SERVICE_TOKEN_SIGNER = Symbol('SERVICE_TOKEN_SIGNER');
+export const RECONCILER_SETTINGS = Symbol('RECONCILER_SETTINGS');
+
+export interface ReconcilerSettings {
+  tickMs: number;
+  /** Unique per process, names the lease holder. */
+  instanceId: string;
+  leaseMs: number;
+}
+
+export type ServiceTokenSigner = ((tenantId: string) => Promise<string>) | undefined;
+export type SyncResult = TemplateSyncResult;

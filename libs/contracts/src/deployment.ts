@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
+import { jobOutputsSchema } from './job';
+import { deploymentPlanSchema } from './template';
+
+export const deploymentStatuses = ['pending', 'deploying', 'running', 'degraded', 'failed', 'stopping', 'stopped', 'deleting'] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+export const componentStatuses = ['pending', 'deploying', 'running', 'failed', 'skipped', 'stopping', 'stopped', 'deleting'] as const;
+export type ComponentStatus = (typeof componentStatuses)[number];
+export const failurePolicies = ['stop', 'rollback'] as const;
+export type FailurePolicy = (typeof failurePolicies)[number];
+
+export const createDeploymentRequestSchema = z
+  .object({
+    template_id: slugSchema,
+    name: z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label of at most 40 lowercase letters, digits and dashes'),
+    cluster_id: uuidSchema,
+    project_id: uuidSchema.optional(),
+    parameters: z.record(z.string(), z.unknown()).default({}),
+    on_failure: z.enum(failurePolicies).default('stop'),
+  })
+  .strict();
+export type CreateDeploymentRequest = z.infer<typeof createDeploymentRequestSchema>;
+export const createDeploymentQuerySchema = z.object({ dry_run: z.enum(['true', 'false']).optional() }).strict();
+
+export const deploymentComponentResponseSchema = z.object({
+  id: z.string(),
+  component_ref: z.string(),
+  status: z.enum(componentStatuses),
+  blocked_by: z.array(z.string()),
+  depends_on: z.array(z.string()),
+  wave: z.number().int(),
+  job_id: uuidSchema.nullable(),
+  job_status: z.string().nullable(),
+  outputs: z.record(z.string(), z.unknown()),
+  job_outputs: jobOutputsSchema,
+  message: z.string().nullable(),
+  estimated_cost_per_hour: z.string(),
+  updated_at: isoTimestampSchema,
+});
+export type DeploymentComponentResponse = z.infer<typeof deploymentComponentResponseSchema>;
+
+export const deploymentResponseSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  tenant_id: uuidSchema,
+  project_id: uuidSchema.nullable(),
+  created_by: uuidSchema,
+  template_id: z.string(),
+  template_version: z.string(),
+  cluster_id: uuidSchema,
+  namespace: z.string(),
+  parameters: z.record(z.string(), z.unknown()).describe('secrets are masked'),
+  status: z.enum(deploymentStatuses),
+  status_message: z.string().nullable(),
+  on_failure: z.enum(failurePolicies),
+  run: z.number().int().describe('1 for the first start, +1 for each start after a stop or failure'),
+  estimated_cost_per_hour: z.string(),
+  created_at: isoTimestampSchema,
+  updated_at: isoTimestampSchema,
+  version: z.number().int(),
+  components: z.array(deploymentComponentResponseSchema).optional(),
+});
+export type DeploymentResponse = z.infer<typeof deploymentResponseSchema>;
+
+export const deploymentListQuerySchema = paginationQuerySchema
+  .extend({
+    status: z.enum(deploymentStatuses).optional(),
+    cluster_id: uuidSchema.optional(),
+    project_id: uuidSchema.optional(),
+    template_id: slugSchema.optional(),
+  })
+  .strict();
+export type DeploymentListQuery = z.infer<typeof deploymentListQuerySchema>;
+
+export const deploymentEventSchema = z.object({
+  id: z.string(),
+  deployment_id: uuidSchema,
+  type: z.string().describe('deployment.status, component.status, action'),
+  component_id: z.string().nullable(),
+  status: z.string().nullable(),
+  message: z.string().nullable(),
+  occurred_at: isoTimestampSchema,
+});
+export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;
+
+export const dryRunResponseSchema = deploymentPlanSchema;
+export const USECASE_EVENTS_TOPIC = 'usecase-events';
