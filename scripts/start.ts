@@ -13,7 +13,10 @@ interface ServiceDef {
 }
 
 const root = join(__dirname, '..');
-const services: ServiceDef[] = [{ name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082), portEnv: 'BUDCLUSTER_PORT' }];
+const services: ServiceDef[] = [
+  { name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082), portEnv: 'BUDCLUSTER_PORT' },
+  { name: 'budusecases', entry: 'dist/apps/budusecases/src/main.js', port: Number(process.env.BUDUSECASES_PORT ?? 9084), portEnv: 'BUDUSECASES_PORT' },
+];
 const shared = ['DATA_DIR', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'LOG_LEVEL', 'LOG_FORMAT'];
 const children: ChildProcess[] = [];
 let stopping = false;

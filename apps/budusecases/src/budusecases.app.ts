@@ -13,6 +13,7 @@ import { OutboxRelay } from '@bud/outbox';
 import { BudusecasesModule, budusecasesControllers } from './budusecases.module';
 import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
+import { CrashPoints } from './services/crash-points';
 import { Reconciler } from './services/reconciler.service';
 import { TemplateSyncService } from './services/template-sync.service';
 
@@ -47,7 +48,8 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
     serviceTokenSigner: secret ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600) : undefined,
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
-    reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: 30_000 },
+    reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: config.RECONCILE_LEASE_MS },
+    crashPoints: CrashPoints.parse(config.CRASH_AT),
     templatesDir: config.TEMPLATES_DIR,
   });
   const app = await createHttpApp(module, {

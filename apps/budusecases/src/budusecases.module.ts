@@ -16,6 +16,7 @@ import { ComponentRepository } from './repositories/component.repository';
 import { DeploymentRepository } from './repositories/deployment.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { BudclusterClient } from './services/budcluster.client';
+import { CrashPoints } from './services/crash-points';
 import { ComponentService } from './services/component.service';
 import { DeploymentEventStream } from './services/deployment-event-stream';
 import { DeploymentEventsHub } from './services/deployment-events.hub';
@@ -41,6 +42,7 @@ export interface BudusecasesRuntime {
   relay: OutboxRelaySettings;
   reconciler: ReconcilerSettings;
   templatesDir: string;
+  crashPoints: CrashPoints;
 }
 
 @Module({})
@@ -59,6 +61,7 @@ export class BudusecasesModule {
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: RECONCILER_SETTINGS, useValue: runtime.reconciler },
         { provide: TEMPLATES_DIR, useValue: runtime.templatesDir },
+        { provide: CrashPoints, useValue: runtime.crashPoints },
         { provide: APP_GUARD, useClass: AuthGuard },
         OutboxRepository,
         OutboxRelay,

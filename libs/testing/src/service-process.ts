@@ -35,6 +35,15 @@ export class ServiceProcess {
     private readonly nodeArgs: string[] = [],
   ) {}
 
+  /** True once the process has ended (killed, crashed or stopped). */
+  get exited(): boolean {
+    return !!this.child && (this.child.exitCode !== null || this.child.signalCode !== null);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

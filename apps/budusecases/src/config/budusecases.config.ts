@@ -10,6 +10,9 @@ export const budusecasesConfigSchema = baseConfigSchema.extend({
   RECONCILE_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  RECONCILE_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Test-only fault injection, `<crash point>[:<n>]` (services/crash-points.ts). */
+  CRASH_AT: z.string().optional(),
   CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007'),
 });
 export type BudusecasesConfig = z.infer<typeof budusecasesConfigSchema>;

@@ -7,6 +7,7 @@ import { AppError } from '@bud/errors';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
+import { CrashPoints } from './crash-points';
 import { DeploymentPlanner } from './deployment-planner';
 import { DeploymentWriter } from './deployment-writer';
 import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
@@ -22,6 +23,7 @@ export class DeploymentService {
     private readonly writer: DeploymentWriter,
     private readonly reconciler: Reconciler,
     private readonly budcluster: BudclusterClient,
+    private readonly crash: CrashPoints,
   ) {}
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
@@ -125,6 +127,7 @@ export class DeploymentService {
       await this.writer.action(m, deployment, `start requested (run ${deployment.run + 1})`);
       return next!;
     });
+    this.crash.reached('start.after-commit');
     this.writer.committed(id);
     this.reconciler.wake(id);
     return toDeploymentResponse(updated, await this.deployments.components(id));
@@ -161,6 +164,7 @@ export class DeploymentService {
       await this.writer.action(m, deployment, message);
       return next!;
     });
+    this.crash.reached('stop.after-commit');
     this.writer.committed(deployment.id);
     this.reconciler.wake(deployment.id);
     return toDeploymentResponse(updated, await this.deployments.components(deployment.id));

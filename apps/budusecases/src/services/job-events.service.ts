@@ -5,6 +5,7 @@ import { Logger } from '@bud/logging';
 import { foldJobEvent, parseJobSourceId } from '../domain/deployment/job-event-fold';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { componentOutputs } from './component-outputs';
+import { CrashPoints } from './crash-points';
 import { DeploymentWriter } from './deployment-writer';
 import { Reconciler } from './reconciler.service';
 
@@ -20,6 +21,7 @@ export class JobEventsService {
     private readonly deployments: DeploymentRepository,
     private readonly writer: DeploymentWriter,
     private readonly reconciler: Reconciler,
+    private readonly crash: CrashPoints,
   ) {}
 
   async handle(event: CloudEvent): Promise<void> {
@@ -55,9 +57,11 @@ export class JobEventsService {
         { ...next, jobOutputs: data.outputs, outputs: componentOutputs(component, data.outputs) },
         next.status === component.status ? component.message : (message ?? null),
       );
+      this.crash.reached('event.before-commit');
       return true;
     });
     if (changed) {
+      this.crash.reached('event.after-commit');
       this.writer.committed(deploymentId);
       this.reconciler.wake(deploymentId);
     }

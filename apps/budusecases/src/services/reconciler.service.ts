@@ -9,6 +9,7 @@ import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/re
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { deploymentState } from './deployment-snapshot';
+import { CrashPoints } from './crash-points';
 import { DeploymentWriter } from './deployment-writer';
 import type { ReconcilerSettings, ServiceTokenSigner } from './tokens';
 import { RECONCILER_SETTINGS, SERVICE_TOKEN_SIGNER } from './tokens';
@@ -38,6 +39,7 @@ export class Reconciler {
     private readonly writer: DeploymentWriter,
     @Inject(RECONCILER_SETTINGS) private readonly settings: ReconcilerSettings,
     @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
+    private readonly crash: CrashPoints,
   ) {}
 
   start(): void {
@@ -88,6 +90,7 @@ export class Reconciler {
 
   async reconcile(id: string): Promise<void> {
     if (!(await this.deployments.acquireLease(id, this.settings.instanceId, this.settings.leaseMs))) return;
+    this.crash.reached('reconcile.lease-acquired');
     try {
       for (let round = 0; round < MAX_ROUNDS && this.running; round++) {
         const deployment = await this.deployments.findById(id);
@@ -97,6 +100,7 @@ export class Reconciler {
         const status = aggregateStatus(state);
         if (status !== deployment.status) {
           await this.deployments.transaction((m) => this.writer.setDeploymentStatus(m, deployment, status, null));
+          this.crash.reached('reconcile.status-written');
           this.writer.committed(id);
         }
         const actions = planActions(state);
@@ -115,6 +119,7 @@ export class Reconciler {
       const leftovers = await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id);
       for (const job of leftovers) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
       if (leftovers.length > 0) return;
+      this.crash.reached('delete-record.before');
       await this.deployments.transaction(async (m) => {
         await this.writer.action(m, deployment, 'deployment deleted');
         await this.deployments.delete(m, deployment.id);
@@ -129,14 +134,25 @@ export class Reconciler {
       case 'create_job':
         return this.createJob(deployment, components, component, token);
       case 'cancel_job': {
-        const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        // budcluster's DELETE also deletes a finished job, so look first: after a crash the cancel may already be done.
+        const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
+        const active = job !== null && !['succeeded', 'failed', 'cancelled'].includes(job.status);
+        if (active) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        this.crash.reached('cancel.after-request');
         await this.deployments.transaction((m) =>
-          this.writer.setComponentStatus(m, deployment, component, { status: result === 'cancelled' ? tearDownStatus : deployment.desiredState === 'deleted' ? 'deleting' : 'stopped', ...(result === 'cancelled' ? {} : { jobStatus: 'cancelled' }) }, 'job cancelled'),
+          this.writer.setComponentStatus(
+            m,
+            deployment,
+            component,
+            active ? { status: tearDownStatus } : { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped', jobStatus: job?.status ?? 'cancelled' },
+            'job cancelled',
+          ),
         );
         break;
       }
       case 'delete_job': {
         const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        this.crash.reached('delete-job.after-request');
         if (result !== 'cancelled') await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'));
         break;
       }
@@ -161,11 +177,13 @@ export class Reconciler {
       return;
     }
     const suffix = deployment.run > 1 ? `-run${deployment.run}` : '';
+    this.crash.reached('create.before-request');
     const job = await this.budcluster.createJob(token, deployment.clusterId, {
       ...body.value,
       source_id: jobSourceId(component.id, deployment.run),
       idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}`,
     });
+    this.crash.reached('create.after-request');
     await this.deployments.transaction(async (m) => {
       const current = await this.deployments.lockComponent(m, deployment.id, component.id);
       if (!current || (current.jobId && current.jobId !== job.id)) return;
@@ -189,6 +207,7 @@ export class Reconciler {
         `job ${job.id} created`,
       );
     });
+    this.crash.reached('create.after-record');
     this.writer.committed(deployment.id);
   }
 }
