@@ -4,20 +4,26 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { BenchResult } from './stats';
+import { benchDeploy } from './deploy.bench';
 import { benchDomain } from './domain.bench';
 import { benchJobsApi } from './jobs-api.bench';
+import { benchResolve } from './resolve.bench';
 import { benchStartup } from './startup.bench';
 import { databaseForBench } from './bench-database';
 
 interface Measure {
   prefix: string;
-  run(databaseUrl: string): Promise<BenchResult[]>;
+  /** Further result prefixes the measure emits (`--only` selects the measure by any of them). */
+  also?: string[];
+  run(databaseUrl: string, only?: string): Promise<BenchResult[]>;
 }
 
 const measures: Measure[] = [
   { prefix: 'domain.', run: () => benchDomain() },
   { prefix: 'jobs.', run: (url) => benchJobsApi(url) },
   { prefix: 'startup.', run: () => benchStartup() },
+  { prefix: 'resolve.', run: () => benchResolve() },
+  { prefix: 'deploy.', also: ['status.'], run: (url, only) => benchDeploy(url, only) },
 ];
 
 function argument(name: string): string | undefined {
@@ -31,9 +37,10 @@ async function main(): Promise<void> {
   const database = await databaseForBench();
   const results: BenchResult[] = [];
   for (const measure of measures) {
-    if (only && !measure.prefix.startsWith(only) && !only.startsWith(measure.prefix)) continue;
-    process.stdout.write(`bench: ${measure.prefix}*\n`);
-    for (const result of await measure.run(database.url)) {
+    const prefixes = [measure.prefix, ...(measure.also ?? [])];
+    if (only && !prefixes.some((prefix) => prefix.startsWith(only) || only.startsWith(prefix))) continue;
+    process.stdout.write(`bench: ${prefixes.map((prefix) => `${prefix}*`).join(' ')}\n`);
+    for (const result of await measure.run(database.url, only)) {
       if (only && !result.name.startsWith(only)) continue;
       results.push(result);
       const spread = `min ${result.min} max ${result.max}, ${result.runs} runs`;

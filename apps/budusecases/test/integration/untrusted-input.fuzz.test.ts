@@ -52,11 +52,19 @@ interface Answer {
 const clone = <T>(v: T): T => structuredClone(v);
 type Seg = string | number;
 
-/** Every path in a JSON value (root excluded), in a stable order. */
-function pathsOf(value: unknown, prefix: Seg[] = [], out: Seg[][] = []): Seg[][] {
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
-  else if (value !== null && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) out.push([...prefix, k]), pathsOf(v, [...prefix, k], out);
+/** Every path in a JSON value (root excluded) down to a modest depth, in a stable order; iterative, so deep blobs cannot overflow it. */
+function pathsOf(value: unknown, maxDepth = 12): Seg[][] {
+  const out: Seg[][] = [];
+  const stack: Array<{ node: unknown; path: Seg[] }> = [{ node: value, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: Seg[] };
+    if (node === null || typeof node !== 'object' || path.length >= maxDepth) continue;
+    const entries: Array<[Seg, unknown]> = Array.isArray(node) ? node.map((v, i): [Seg, unknown] => [i, v]) : Object.entries(node);
+    for (const [k, v] of entries.reverse()) {
+      out.push([...path, k]);
+      stack.push({ node: v, path: [...path, k] });
+    }
+  }
   return out;
 }
 const containerPaths = (value: unknown): Seg[][] =>
