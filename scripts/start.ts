@@ -3,19 +3,24 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 interface ServiceDef {
   name: string;
   entry: string;
   port: number;
-  portEnv: string;
 }
 
-const root = join(__dirname, '..');
+// Runs from dist/scripts/: the repository root is the nearest folder with a package.json.
+const root = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 const services: ServiceDef[] = [
-  { name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082), portEnv: 'BUDCLUSTER_PORT' },
-  { name: 'budusecases', entry: 'dist/apps/budusecases/src/main.js', port: Number(process.env.BUDUSECASES_PORT ?? 9084), portEnv: 'BUDUSECASES_PORT' },
+  { name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082) },
+  { name: 'budusecases', entry: 'dist/apps/budusecases/src/main.js', port: Number(process.env.BUDUSECASES_PORT ?? 9084) },
 ];
 const shared = ['DATA_DIR', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'LOG_LEVEL', 'LOG_FORMAT'];
 const children: ChildProcess[] = [];
@@ -47,6 +52,15 @@ async function waitReady(service: ServiceDef, child: ChildProcess): Promise<void
   throw new Error(`${service.name} was not ready within 60 s`);
 }
 
+async function assertPortFree(service: ServiceDef): Promise<void> {
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () => reject(new Error(`port ${service.port} for ${service.name} is already in use; stop what holds it or set ${service.name.toUpperCase()}_PORT`)));
+    probe.listen(service.port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;
@@ -62,22 +76,26 @@ function stopAll(code: number): void {
 async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
-  for (const service of services) {
-    const started = Date.now();
-    process.stdout.write(`[start] ${service.name}: starting on port ${service.port}…\n`);
-    const child = spawn(process.execPath, [join(root, service.entry)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    prefixLines(child.stdout, `[${service.name}]`, process.stdout);
-    prefixLines(child.stderr, `[${service.name}]`, process.stderr);
-    child.on('exit', (code) => {
-      if (!stopping) {
-        process.stderr.write(`[start] ${service.name} exited unexpectedly (code ${code}); stopping the platform\n`);
-        stopAll(1);
-      }
-    });
-    await waitReady(service, child);
-    process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port} (API docs: /api/docs)\n`);
-  }
+  // Both start at once (each has its own embedded database); budusecases retries budcluster until it answers.
+  await Promise.all(
+    services.map(async (service) => {
+      const started = Date.now();
+      process.stdout.write(`[start] ${service.name}: starting on port ${service.port}…\n`);
+      await assertPortFree(service);
+      const child = spawn(process.execPath, [join(root, service.entry)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      prefixLines(child.stdout, `[${service.name}]`, process.stdout);
+      prefixLines(child.stderr, `[${service.name}]`, process.stderr);
+      child.on('exit', (code) => {
+        if (!stopping) {
+          process.stderr.write(`[start] ${service.name} exited unexpectedly (code ${code}); stopping the platform\n`);
+          stopAll(1);
+        }
+      });
+      await waitReady(service, child);
+      process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port} (API docs: /api/docs)\n`);
+    }),
+  );
   process.stdout.write(`\nBud Foundry is running on embedded defaults (data in ${process.env.DATA_DIR ?? '.data'}/). Press Ctrl-C to stop.\n`);
 }
 

@@ -109,6 +109,21 @@ class Services {
     for (const step of this.cleanup) await step();
   }
 
+  /** The services' last output, for an error that happened while they ran. */
+  tails(): string {
+    const tail = (name: string, s: ServiceProcess) => `--- ${name}${(s as unknown as { exited?: boolean }).exited ? ' (exited)' : ''}:\n${s.output.join('').slice(-3000)}`;
+    return `${tail('budcluster', this.cluster)}\n${tail('budusecases', this.usecases)}`;
+  }
+
+  /** Runs `work`; a failure carries the services' output. */
+  async explain<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new Error(`${(error as Error).stack ?? String(error)}\n${this.tails()}`);
+    }
+  }
+
   async call<T>(service: ServiceProcess, method: string, path: string, body?: unknown, expect?: number): Promise<{ status: number; body: T }> {
     const answer = await request(`${service.url}${path}`, method, body, this.headers);
     if (expect !== undefined && answer.status !== expect) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
@@ -190,9 +205,9 @@ export async function benchDeploy(serverUrl: string, only?: string): Promise<Ben
   if (wanted(RESULTS.simpleRag) || wanted(RESULTS.propagation)) {
     const services = await Services.start(serverUrl, 'deploy');
     try {
-      const clusterId = await services.fastCluster();
-      if (wanted(RESULTS.simpleRag)) results.push(await simpleRag(services, clusterId));
-      if (wanted(RESULTS.propagation)) results.push(await propagation(services, clusterId));
+      const clusterId = await services.explain(() => services.fastCluster());
+      if (wanted(RESULTS.simpleRag)) results.push(await services.explain(() => simpleRag(services, clusterId)));
+      if (wanted(RESULTS.propagation)) results.push(await services.explain(() => propagation(services, clusterId)));
     } finally {
       await services.stop();
     }
@@ -200,7 +215,7 @@ export async function benchDeploy(serverUrl: string, only?: string): Promise<Ben
   if ([RESULTS.running, RESULTS.stuck, RESULTS.rss, RESULTS.allRunning].some(wanted)) {
     const services = await Services.start(serverUrl, 'deploy1000');
     try {
-      results.push(...(await concurrent(services)));
+      results.push(...(await services.explain(() => concurrent(services))));
     } finally {
       await services.stop();
     }

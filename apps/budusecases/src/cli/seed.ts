@@ -21,7 +21,9 @@ function check(templatesDir: string): number {
     process.stderr.write(`seed --check: ${errors.length} problem(s) in ${templatesRoot(templatesDir)}\n${describeProblems(errors)}\n`);
     return 1;
   }
-  process.stdout.write(`seed --check: ok, ${components.length} components and ${templates.length} system templates in ${templatesRoot(templatesDir)}\n`);
+  process.stdout.write(
+    `seed --check: ok, ${components.length} components and ${templates.length} system templates in ${templatesRoot(templatesDir)}\n`,
+  );
   return 0;
 }
 
@@ -43,7 +45,9 @@ async function main(): Promise<number> {
   configureLogging({ level: 'warn', format: config.LOG_FORMAT, service: 'budusecases-seed' });
   if (args.includes('--check')) return check(config.TEMPLATES_DIR);
   if (!config.DATABASE_URL) {
-    throw new ConfigError('DATABASE_URL is required to seed (the embedded database is seeded at start-up); use --check to validate the files without a database');
+    throw new ConfigError(
+      'DATABASE_URL is required to seed (the embedded database is seeded at start-up); use --check to validate the files without a database',
+    );
   }
   const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 1, entities: [], migrations: budusecasesMigrations });
   await dataSource.initialize();
@@ -51,7 +55,13 @@ async function main(): Promise<number> {
     await dataSource.runMigrations({ transaction: 'each' });
     const components = new ComponentRepository(dataSource);
     const templates = new TemplateRepository(dataSource);
-    const sync = new TemplateSyncService(dataSource, components, new ComponentService(components, templates), templates, config.TEMPLATES_DIR);
+    const sync = new TemplateSyncService(
+      dataSource,
+      components,
+      new ComponentService(components, templates),
+      templates,
+      config.TEMPLATES_DIR,
+    );
     const result = await sync.syncAll({ failOnInvalid: true });
     process.stdout.write(`${report(result)}\n`);
     return 0;

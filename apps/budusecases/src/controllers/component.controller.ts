@@ -18,14 +18,22 @@ export class ComponentController {
   constructor(private readonly components: ComponentService) {}
 
   @Get()
-  @Operation({ summary: 'List active registry components, by id', query: componentListQuerySchema, response: pageOf(componentResponseSchema) })
+  @Operation({
+    summary: 'List active registry components, by id',
+    query: componentListQuerySchema,
+    response: pageOf(componentResponseSchema),
+  })
   list(@Query(new ZodPipe(componentListQuerySchema, 'query')) query: ComponentListQuery): Promise<Page<ComponentResponse>> {
     return this.components.list(query);
   }
 
   // Declared before `:id` so that `search` is never read as a component id.
   @Get('search')
-  @Operation({ summary: 'Active components in a category carrying every listed tag (up to 100, by id)', query: componentSearchQuerySchema, response: pageOf(componentResponseSchema) })
+  @Operation({
+    summary: 'Active components in a category carrying every listed tag (up to 100, by id)',
+    query: componentSearchQuerySchema,
+    response: pageOf(componentResponseSchema),
+  })
   search(@Query(new ZodPipe(componentSearchQuerySchema, 'query')) query: ComponentSearchQuery): Promise<Page<ComponentResponse>> {
     return this.components.search(query);
   }
@@ -37,13 +45,25 @@ export class ComponentController {
   }
 
   @Post()
-  @Operation({ summary: 'Register a component (platform:admin)', body: createComponentRequestSchema, response: componentResponseSchema, status: 201 })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(createComponentRequestSchema, 'component')) body: ComponentDefinition): Promise<ComponentResponse> {
+  @Operation({
+    summary: 'Register a component (platform:admin)',
+    body: createComponentRequestSchema,
+    response: componentResponseSchema,
+    status: 201,
+  })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(createComponentRequestSchema, 'component')) body: ComponentDefinition,
+  ): Promise<ComponentResponse> {
     return this.components.create(principal, body);
   }
 
   @Put(':id')
-  @Operation({ summary: 'Replace a component definition, reviving it if soft-deleted (platform:admin)', body: updateComponentRequestSchema, response: componentResponseSchema })
+  @Operation({
+    summary: 'Replace a component definition, reviving it if soft-deleted (platform:admin)',
+    body: updateComponentRequestSchema,
+    response: componentResponseSchema,
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
@@ -55,7 +75,10 @@ export class ComponentController {
   @Delete(':id')
   @HttpCode(204)
   @Operation({ summary: 'Soft-delete a component (platform:admin; 409 while an active template uses it)', status: 204 })
-  async delete(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string }): Promise<void> {
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
+  ): Promise<void> {
     await this.components.delete(principal, params.id);
   }
 }

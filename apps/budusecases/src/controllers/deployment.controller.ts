@@ -8,7 +8,6 @@ import {
   deploymentComponentResponseSchema,
   deploymentEventSchema,
   deploymentListQuerySchema,
-  deploymentPlanSchema,
   deploymentResponseSchema,
   pageOf,
   uuidSchema,

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
-import type { CloudEvent } from '@bud/contracts';
 import type { DaprSubscription } from '@bud/invocation';
 import { Operation, Public } from '@bud/http';
 import { JobEventsService } from '../services/job-events.service';
@@ -26,7 +25,7 @@ export class JobEventsController {
   async receive(@Body() body: unknown): Promise<{ status: 'SUCCESS' | 'DROP' }> {
     const event = cloudEventSchema.safeParse(body);
     if (!event.success) return { status: 'DROP' };
-    await this.events.handle(event.data as CloudEvent);
+    await this.events.handle(event.data);
     return { status: 'SUCCESS' };
   }
 }

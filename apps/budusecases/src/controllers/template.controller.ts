@@ -40,20 +40,39 @@ export class TemplateController {
   ) {}
 
   @Get()
-  @Operation({ summary: "List system templates and the caller's tenant's, by id", query: templateListQuerySchema, response: pageOf(templateResponseSchema) })
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(templateListQuerySchema, 'query')) query: TemplateListQuery): Promise<Page<TemplateResponse>> {
+  @Operation({
+    summary: "List system templates and the caller's tenant's, by id",
+    query: templateListQuerySchema,
+    response: pageOf(templateResponseSchema),
+  })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(templateListQuerySchema, 'query')) query: TemplateListQuery,
+  ): Promise<Page<TemplateResponse>> {
     return this.templates.list(principal, query);
   }
 
   @Post()
-  @Operation({ summary: "Save a user template in the caller's tenant", body: createTemplateRequestSchema, response: templateResponseSchema, status: 201 })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(createTemplateRequestSchema, 'template')) body: TemplateDocument): Promise<TemplateResponse> {
+  @Operation({
+    summary: "Save a user template in the caller's tenant",
+    body: createTemplateRequestSchema,
+    response: templateResponseSchema,
+    status: 201,
+  })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(createTemplateRequestSchema, 'template')) body: TemplateDocument,
+  ): Promise<TemplateResponse> {
     return this.templates.create(principal, body);
   }
 
   @Post('sync')
   @HttpCode(200)
-  @Operation({ summary: 'Sync the registry seed and system templates from TEMPLATES_DIR (platform:admin)', response: templateSyncResultSchema, status: 200 })
+  @Operation({
+    summary: 'Sync the registry seed and system templates from TEMPLATES_DIR (platform:admin)',
+    response: templateSyncResultSchema,
+    status: 200,
+  })
   async syncSystemTemplates(@CurrentPrincipal() principal: Principal): Promise<TemplateSyncResult> {
     requireScope(principal, 'platform:admin');
     return this.sync.syncAll();
@@ -61,18 +80,31 @@ export class TemplateController {
 
   @Get(':id')
   @Operation({ summary: 'Get a template', response: templateResponseSchema })
-  get(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string }): Promise<TemplateResponse> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
+  ): Promise<TemplateResponse> {
     return this.templates.get(principal, params.id);
   }
 
   @Get(':id/schema')
-  @Operation({ summary: "JSON Schema (draft 2020-12) of the template's parameters, for forms", response: z.record(z.string(), z.unknown()) })
-  schema(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string }): Promise<JsonSchema> {
+  @Operation({
+    summary: "JSON Schema (draft 2020-12) of the template's parameters, for forms",
+    response: z.record(z.string(), z.unknown()),
+  })
+  schema(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
+  ): Promise<JsonSchema> {
     return this.templates.parametersSchema(principal, params.id);
   }
 
   @Get(':id/versions')
-  @Operation({ summary: 'Saved revisions of a template, newest first', query: versionsQuerySchema, response: pageOf(templateVersionResponseSchema) })
+  @Operation({
+    summary: 'Saved revisions of a template, newest first',
+    query: versionsQuerySchema,
+    response: pageOf(templateVersionResponseSchema),
+  })
   versions(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
@@ -82,7 +114,11 @@ export class TemplateController {
   }
 
   @Put(':id')
-  @Operation({ summary: 'Replace a user template (owner or template:manage; revision guards concurrent edits)', body: updateTemplateRequestSchema, response: templateResponseSchema })
+  @Operation({
+    summary: 'Replace a user template (owner or template:manage; revision guards concurrent edits)',
+    body: updateTemplateRequestSchema,
+    response: templateResponseSchema,
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
@@ -94,12 +130,20 @@ export class TemplateController {
   @Delete(':id')
   @HttpCode(204)
   @Operation({ summary: 'Delete a user template and its history (owner or template:manage)', status: 204 })
-  async delete(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string }): Promise<void> {
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
+  ): Promise<void> {
     await this.templates.delete(principal, params.id);
   }
 
   @Post(':id/fork')
-  @Operation({ summary: 'Copy a visible template into a user template (default id <id>-copy, made unique)', body: forkTemplateRequestSchema, response: templateResponseSchema, status: 201 })
+  @Operation({
+    summary: 'Copy a visible template into a user template (default id <id>-copy, made unique)',
+    body: forkTemplateRequestSchema,
+    response: templateResponseSchema,
+    status: 201,
+  })
   fork(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },

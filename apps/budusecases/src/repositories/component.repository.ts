@@ -36,7 +36,10 @@ export class ComponentRepository {
     }
     const clause = where.join(' AND ');
     const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM components WHERE ${clause}`, params);
-    const rows = await this.db.query<Row[]>(`SELECT * FROM components WHERE ${clause} ORDER BY id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM components WHERE ${clause} ORDER BY id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
     return { items: rows.map(toRecord), total: count?.total ?? 0 };
   }
 
@@ -69,19 +72,46 @@ export class ComponentRepository {
     const rows = await runner.query<Row[]>(
       `INSERT INTO components (id, definition, name, category, deployment_type, tags, version, is_active, created_at, updated_at, revision)
        VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $8, 1) ON CONFLICT DO NOTHING RETURNING *`,
-      [definition.id, JSON.stringify(definition), definition.name, definition.category, definition.deployment_type, definition.tags, definition.version, now],
+      [
+        definition.id,
+        JSON.stringify(definition),
+        definition.name,
+        definition.category,
+        definition.deployment_type,
+        definition.tags,
+        definition.version,
+        now,
+      ],
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Optimistic: null when the revision moved on. `activate` revives a soft-deleted component. */
-  async update(id: string, expectedRevision: number, definition: ComponentDefinition, now: Date, activate: boolean, runner: Queryable = this.db): Promise<ComponentRecord | null> {
+  async update(
+    id: string,
+    expectedRevision: number,
+    definition: ComponentDefinition,
+    now: Date,
+    activate: boolean,
+    runner: Queryable = this.db,
+  ): Promise<ComponentRecord | null> {
     const rows = returnedRows(
       await runner.query(
         `UPDATE components SET definition = $3, name = $4, category = $5, deployment_type = $6, tags = $7, version = $8,
            is_active = is_active OR $9, updated_at = $10, revision = revision + 1
          WHERE id = $1 AND revision = $2 RETURNING *`,
-        [id, expectedRevision, JSON.stringify(definition), definition.name, definition.category, definition.deployment_type, definition.tags, definition.version, activate, now],
+        [
+          id,
+          expectedRevision,
+          JSON.stringify(definition),
+          definition.name,
+          definition.category,
+          definition.deployment_type,
+          definition.tags,
+          definition.version,
+          activate,
+          now,
+        ],
       ),
     );
     return rows[0] ? toRecord(rows[0]) : null;
@@ -89,11 +119,10 @@ export class ComponentRepository {
 
   async deactivate(id: string, expectedRevision: number, now: Date): Promise<ComponentRecord | null> {
     const rows = returnedRows(
-      await this.db.query(`UPDATE components SET is_active = false, updated_at = $3, revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING *`, [
-        id,
-        expectedRevision,
-        now,
-      ]),
+      await this.db.query(
+        `UPDATE components SET is_active = false, updated_at = $3, revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING *`,
+        [id, expectedRevision, now],
+      ),
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }

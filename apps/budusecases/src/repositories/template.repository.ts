@@ -48,7 +48,12 @@ export class TemplateRepository {
   constructor(private readonly db: DataSource) {}
 
   /** System and the tenant's own active templates, ordered by id (ids are unique among them). */
-  async listVisible(tenantId: string, filter: TemplateFilter, page: number, pageSize: number): Promise<{ items: TemplateRecord[]; total: number }> {
+  async listVisible(
+    tenantId: string,
+    filter: TemplateFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: TemplateRecord[]; total: number }> {
     const params: unknown[] = [tenantId];
     const where = [VISIBLE];
     if (filter.category) where.push(`category = $${params.push(filter.category)}`);
@@ -60,7 +65,10 @@ export class TemplateRepository {
     }
     const clause = where.join(' AND ');
     const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM templates WHERE ${clause}`, params);
-    const rows = await this.db.query<Row[]>(`SELECT * FROM templates WHERE ${clause} ORDER BY id, row_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM templates WHERE ${clause} ORDER BY id, row_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
     return { items: rows.map(toRecord), total: count?.total ?? 0 };
   }
 
@@ -71,13 +79,19 @@ export class TemplateRepository {
 
   /** Whether a new template of `tenantId` may not take `id`: a system id (even deactivated) or the tenant's own. */
   async idTaken(tenantId: string, id: string): Promise<boolean> {
-    const rows = await this.db.query<Row[]>(`SELECT 1 FROM templates WHERE id = $2 AND (tenant_id IS NULL OR tenant_id = $1) LIMIT 1`, [tenantId, id]);
+    const rows = await this.db.query<Row[]>(`SELECT 1 FROM templates WHERE id = $2 AND (tenant_id IS NULL OR tenant_id = $1) LIMIT 1`, [
+      tenantId,
+      id,
+    ]);
     return rows.length > 0;
   }
 
   /** The ids among `candidates` that `idTaken` would refuse. */
   async takenIds(tenantId: string, candidates: string[]): Promise<Set<string>> {
-    const rows = await this.db.query<Array<{ id: string }>>(`SELECT id FROM templates WHERE id = ANY ($2::text[]) AND (tenant_id IS NULL OR tenant_id = $1)`, [tenantId, candidates]);
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM templates WHERE id = ANY ($2::text[]) AND (tenant_id IS NULL OR tenant_id = $1)`,
+      [tenantId, candidates],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -87,26 +101,50 @@ export class TemplateRepository {
 
   /** The ids among `ids` that some tenant's user template holds; a system template must not take them. */
   async userTemplateIds(ids: string[], runner: DataSource | EntityManager = this.db): Promise<Set<string>> {
-    const rows = await runner.query<Array<{ id: string }>>(`SELECT DISTINCT id FROM templates WHERE tenant_id IS NOT NULL AND id = ANY ($1::text[])`, [ids]);
+    const rows = await runner.query<Array<{ id: string }>>(
+      `SELECT DISTINCT id FROM templates WHERE tenant_id IS NOT NULL AND id = ANY ($1::text[])`,
+      [ids],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
   /** Active templates of any tenant whose components use registry component `componentId`. */
   async listActiveUsing(componentId: string): Promise<TemplateRecord[]> {
-    const rows = await this.db.query<Row[]>(`SELECT * FROM templates WHERE is_active AND document->'components' @> $1::jsonb ORDER BY id, row_id`, [
-      JSON.stringify([{ component_ref: componentId }]),
-    ]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM templates WHERE is_active AND document->'components' @> $1::jsonb ORDER BY id, row_id`,
+      [JSON.stringify([{ component_ref: componentId }])],
+    );
     return rows.map(toRecord);
   }
 
   /** Row and first version in one transaction; the caller checked the id (a race still ends in a unique violation, 23505). */
-  async insert(record: Omit<TemplateRecord, 'name' | 'category' | 'version' | 'tags' | 'revision' | 'createdAt' | 'updatedAt'>, note: ChangeNote, manager?: EntityManager): Promise<TemplateRecord> {
+  async insert(
+    record: Omit<TemplateRecord, 'name' | 'category' | 'version' | 'tags' | 'revision' | 'createdAt' | 'updatedAt'>,
+    note: ChangeNote,
+    manager?: EntityManager,
+  ): Promise<TemplateRecord> {
     return this.inTransaction(manager, async (m) => {
       const d = record.document;
       const rows = await m.query<Row[]>(
         `INSERT INTO templates (row_id, id, tenant_id, is_system, document, name, category, version, tags, source_file, content_hash, forked_from, created_by, is_active, created_at, updated_at, revision)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1) RETURNING *`,
-        [record.rowId, record.id, record.tenantId, record.isSystem, JSON.stringify(d), d.name, d.category, d.version, d.tags, record.sourceFile, record.contentHash, record.forkedFrom, record.createdBy, record.isActive, note.at],
+        [
+          record.rowId,
+          record.id,
+          record.tenantId,
+          record.isSystem,
+          JSON.stringify(d),
+          d.name,
+          d.category,
+          d.version,
+          d.tags,
+          record.sourceFile,
+          record.contentHash,
+          record.forkedFrom,
+          record.createdBy,
+          record.isActive,
+          note.at,
+        ],
       );
       const created = toRecord(rows[0] ?? {});
       await this.addVersion(m, created, note);
@@ -115,7 +153,13 @@ export class TemplateRepository {
   }
 
   /** Optimistic save plus its version row, atomically; null when `expectedRevision` is stale. */
-  async update(rowId: string, expectedRevision: number, changes: TemplateChanges, note: ChangeNote, manager?: EntityManager): Promise<TemplateRecord | null> {
+  async update(
+    rowId: string,
+    expectedRevision: number,
+    changes: TemplateChanges,
+    note: ChangeNote,
+    manager?: EntityManager,
+  ): Promise<TemplateRecord | null> {
     return this.inTransaction(manager, async (m) => {
       const d = changes.document;
       const rows = returnedRows(
@@ -124,7 +168,20 @@ export class TemplateRepository {
              source_file = CASE WHEN $9::boolean THEN $10 ELSE source_file END, is_active = COALESCE($11, is_active),
              updated_at = $12, revision = revision + 1
            WHERE row_id = $1 AND revision = $2 RETURNING *`,
-          [rowId, expectedRevision, JSON.stringify(d), d.name, d.category, d.version, d.tags, changes.contentHash, changes.sourceFile !== undefined, changes.sourceFile ?? null, changes.isActive ?? null, note.at],
+          [
+            rowId,
+            expectedRevision,
+            JSON.stringify(d),
+            d.name,
+            d.category,
+            d.version,
+            d.tags,
+            changes.contentHash,
+            changes.sourceFile !== undefined,
+            changes.sourceFile ?? null,
+            changes.isActive ?? null,
+            note.at,
+          ],
         ),
       );
       if (!rows[0]) return null;
@@ -136,19 +193,29 @@ export class TemplateRepository {
 
   /** Hides a system template whose file is gone; its history says so. */
   async deactivate(rowId: string, note: ChangeNote, manager: EntityManager): Promise<void> {
-    const rows = returnedRows(await manager.query(`UPDATE templates SET is_active = false, updated_at = $2, revision = revision + 1 WHERE row_id = $1 RETURNING *`, [rowId, note.at]));
+    const rows = returnedRows(
+      await manager.query(
+        `UPDATE templates SET is_active = false, updated_at = $2, revision = revision + 1 WHERE row_id = $1 RETURNING *`,
+        [rowId, note.at],
+      ),
+    );
     if (rows[0]) await this.addVersion(manager, toRecord(rows[0]), note);
   }
 
   /** Hard delete; the versions go with the row (ON DELETE CASCADE). False when `expectedRevision` is stale. */
   async delete(rowId: string, expectedRevision: number): Promise<boolean> {
-    const rows = returnedRows(await this.db.query(`DELETE FROM templates WHERE row_id = $1 AND revision = $2 RETURNING row_id`, [rowId, expectedRevision]));
+    const rows = returnedRows(
+      await this.db.query(`DELETE FROM templates WHERE row_id = $1 AND revision = $2 RETURNING row_id`, [rowId, expectedRevision]),
+    );
     return rows.length > 0;
   }
 
   /** Newest first. */
   async versions(rowId: string, page: number, pageSize: number): Promise<{ items: TemplateVersionRecord[]; total: number }> {
-    const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM template_versions WHERE template_row_id = $1`, [rowId]);
+    const [count] = await this.db.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM template_versions WHERE template_row_id = $1`,
+      [rowId],
+    );
     const rows = await this.db.query<Row[]>(
       `SELECT * FROM template_versions WHERE template_row_id = $1 ORDER BY id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       [rowId],

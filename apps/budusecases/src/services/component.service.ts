@@ -62,7 +62,8 @@ export class ComponentService {
     requireScope(principal, 'platform:admin');
     this.check(definition);
     const created = await this.components.insert(definition, new Date());
-    if (!created) throw AppError.conflict(`component '${definition.id}' already exists; PUT /components/${definition.id} changes (or revives) it`);
+    if (!created)
+      throw AppError.conflict(`component '${definition.id}' already exists; PUT /components/${definition.id} changes (or revives) it`);
     this.invalidateRegistry();
     return toComponentResponse(created);
   }
@@ -70,7 +71,8 @@ export class ComponentService {
   /** Replaces the definition; a soft-deleted component becomes active again. */
   async update(principal: Principal, id: string, definition: ComponentDefinition): Promise<ComponentResponse> {
     requireScope(principal, 'platform:admin');
-    if (definition.id !== id) throw AppError.validation('the component id cannot change', [{ path: 'id', message: `must be '${id}', the id in the path` }]);
+    if (definition.id !== id)
+      throw AppError.validation('the component id cannot change', [{ path: 'id', message: `must be '${id}', the id in the path` }]);
     this.check(definition);
     const current = await this.existing(id);
     await this.keepTemplatesValid(id, definition);
@@ -86,7 +88,8 @@ export class ComponentService {
     const current = await this.existing(id);
     if (!current.isActive) return;
     await this.keepTemplatesValid(id, null);
-    if (!(await this.components.deactivate(id, current.revision, new Date()))) throw AppError.conflict(`component '${id}' changed meanwhile; retry`);
+    if (!(await this.components.deactivate(id, current.revision, new Date())))
+      throw AppError.conflict(`component '${id}' changed meanwhile; retry`);
     this.invalidateRegistry();
   }
 
@@ -109,9 +112,13 @@ export class ComponentService {
     const registry = new Map(await this.activeRegistry());
     if (next) registry.set(id, next);
     else registry.delete(id);
-    const broken = users.filter((t) => !templateProblems(t.document, registry).ok).map((t) => (t.isSystem ? t.id : `${t.id} (tenant ${t.tenantId})`));
+    const broken = users
+      .filter((t) => !templateProblems(t.document, registry).ok)
+      .map((t) => (t.isSystem ? t.id : `${t.id} (tenant ${t.tenantId})`));
     if (broken.length > 0) {
-      throw AppError.conflict(`${next ? 'this change' : 'deleting it'} would make active templates invalid: ${broken.slice(0, 20).join(', ')}`);
+      throw AppError.conflict(
+        `${next ? 'this change' : 'deleting it'} would make active templates invalid: ${broken.slice(0, 20).join(', ')}`,
+      );
     }
   }
 }

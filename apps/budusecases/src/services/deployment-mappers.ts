@@ -33,7 +33,7 @@ export function toComponentResponses(components: DeploymentComponentRecord[]): D
     id: c.id,
     component_ref: c.componentRef,
     status: c.status,
-    blocked_by: c.status === 'pending' ? blockedBy(states[i]!, states) : [],
+    blocked_by: c.status === 'pending' ? blockedBy(states[i], states) : [],
     depends_on: c.dependsOn,
     wave: c.wave,
     job_id: c.jobId,

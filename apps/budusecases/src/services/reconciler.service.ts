@@ -27,11 +27,9 @@ export class Reconciler {
   private readonly logger = new Logger('reconciler');
   private readonly queued = new Set<string>();
   private readonly again = new Set<string>();
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running = false;
-  private idle: Promise<void> = Promise.resolve();
-  private settleIdle?: () => void;
 
   constructor(
     private readonly deployments: DeploymentRepository,
@@ -58,7 +56,7 @@ export class Reconciler {
     this.running = false;
     clearTimeout(this.timer);
     this.queued.clear();
-    await this.idle;
+    await Promise.allSettled(this.inFlight.values());
   }
 
   wake(deploymentId: string): void {
@@ -72,19 +70,17 @@ export class Reconciler {
   }
 
   private pump(): void {
-    if (this.inFlight.size === 0 && this.queued.size > 0) this.idle = new Promise((resolve) => (this.settleIdle = resolve));
     for (const id of this.queued) {
       if (this.inFlight.size >= MAX_CONCURRENT) return;
       this.queued.delete(id);
-      this.inFlight.add(id);
-      this.reconcile(id)
+      const work = this.reconcile(id)
         .catch((error: unknown) => this.logger.warn('reconcile failed; will retry', { deployment_id: id, error: (error as Error).message }))
         .finally(() => {
           this.inFlight.delete(id);
-          if (this.again.delete(id)) this.queued.add(id);
+          if (this.again.delete(id) && this.running) this.queued.add(id);
           this.pump();
-          if (this.inFlight.size === 0 && this.queued.size === 0) this.settleIdle?.();
         });
+      this.inFlight.set(id, work);
     }
   }
 

@@ -28,10 +28,20 @@ describe('checkTemplateFiles (seed --check)', () => {
   });
 
   it.each([
-    ['an unsafe helm value', 'size: "{{ parameters.vector_db_size }}"', 'size: "{{ parameters.vector_db_size }}"\n        hostNetwork: true', 'components[0].config.persistence.hostNetwork'],
+    [
+      'an unsafe helm value',
+      'size: "{{ parameters.vector_db_size }}"',
+      'size: "{{ parameters.vector_db_size }}"\n        hostNetwork: true',
+      'components[0].config.persistence.hostNetwork',
+    ],
     ['an unknown output key', "components['llm'].outputs.url", "components['llm'].outputs.nope", 'components[3].env.LLM_URL'],
     ['an unknown component ref', 'component_ref: tei-embedding', 'component_ref: no-such-thing', 'components[1].component_ref'],
-    ['an expression syntax error', '{{ parameters.embedding_model }}', '{{ parameters.embedding_model | }}', 'components[1].config.model_id'],
+    [
+      'an expression syntax error',
+      '{{ parameters.embedding_model }}',
+      '{{ parameters.embedding_model | }}',
+      'components[1].config.model_id',
+    ],
     ['an unknown field', 'complexity: simple', 'complexity: simple\ncolour: red', 'colour'],
   ])('names the file and path of %s', (_name, from, to, path) => {
     edit(SIMPLE_RAG, from, to);
@@ -60,7 +70,11 @@ describe('checkTemplateFiles (seed --check)', () => {
     expect(errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ source_file: SIMPLE_RAG, path: 'components[0].component_ref' }),
-        expect.objectContaining({ source_file: 'components/milvus.yaml', path: 'helm_repo', message: expect.stringContaining('link-local') }),
+        expect.objectContaining({
+          source_file: 'components/milvus.yaml',
+          path: 'helm_repo',
+          message: expect.stringContaining('link-local'),
+        }),
       ]),
     );
   });

@@ -49,7 +49,13 @@ function readYaml(root: string, sourceFile: string): { value: unknown } | { erro
     return { value: parseSafeYaml(readFileSync(join(root, sourceFile), 'utf8'), sourceFile) };
   } catch (error) {
     if (error instanceof SafeYamlError) {
-      return { error: { source_file: sourceFile, path: error.path ?? '(root)', message: `line ${error.line}, column ${error.column}: ${error.reason}` } };
+      return {
+        error: {
+          source_file: sourceFile,
+          path: error.path ?? '(root)',
+          message: `line ${error.line}, column ${error.column}: ${error.reason}`,
+        },
+      };
     }
     return { error: { source_file: sourceFile, path: '(root)', message: (error as Error).message } };
   }
@@ -78,7 +84,8 @@ export function loadComponentFiles(root: string): { components: ComponentFile[];
     }
     const problems = componentProblems(parsed.data);
     if (parsed.data.id !== idOf(name)) problems.push({ path: 'id', message: `must match the file name '${idOf(name)}'` });
-    if (components.some((c) => c.definition.id === parsed.data.id)) problems.push({ path: 'id', message: `duplicates component '${parsed.data.id}'` });
+    if (components.some((c) => c.definition.id === parsed.data.id))
+      problems.push({ path: 'id', message: `duplicates component '${parsed.data.id}'` });
     if (problems.length > 0) errors.push(...problemsOf(sourceFile, problems));
     else components.push({ sourceFile, definition: parsed.data });
   }
@@ -91,7 +98,8 @@ export function loadSystemTemplateFiles(root: string, registry: Registry): Syste
   if (result.errors.length > 0) return result;
   for (const entry of readdirSync(join(root, 'system'), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory()) {
-      if (/\.ya?ml$/.test(entry.name)) result.errors.push({ source_file: `system/${entry.name}`, path: '(root)', message: 'must sit in system/<category>/' });
+      if (/\.ya?ml$/.test(entry.name))
+        result.errors.push({ source_file: `system/${entry.name}`, path: '(root)', message: 'must sit in system/<category>/' });
       continue;
     }
     for (const name of yamlNames(join(root, 'system', entry.name))) {
@@ -111,7 +119,8 @@ export function loadSystemTemplateFiles(root: string, registry: Registry): Syste
       const problems: ErrorDetail[] = [];
       if (document.id !== idOf(name)) problems.push({ path: 'id', message: `must match the file name '${idOf(name)}'` });
       if (document.category !== entry.name) problems.push({ path: 'category', message: `must match the directory '${entry.name}'` });
-      if (result.templates.some((t) => t.document.id === document.id)) problems.push({ path: 'id', message: `duplicates template '${document.id}'` });
+      if (result.templates.some((t) => t.document.id === document.id))
+        problems.push({ path: 'id', message: `duplicates template '${document.id}'` });
       if (problems.length > 0) result.errors.push(...problemsOf(sourceFile, problems));
       else result.templates.push({ sourceFile, document, contentHash: contentHash(document) });
     }
@@ -128,4 +137,5 @@ export function checkTemplateFiles(dir: string): { components: ComponentFile[]; 
   return { components: seeded.components, templates: system.templates, errors: [...seeded.errors, ...system.errors] };
 }
 
-export const describeProblems = (errors: readonly FileProblem[]): string => errors.map((e) => `${e.source_file}: ${e.path}: ${e.message}`).join('\n');
+export const describeProblems = (errors: readonly FileProblem[]): string =>
+  errors.map((e) => `${e.source_file}: ${e.path}: ${e.message}`).join('\n');

@@ -62,6 +62,7 @@ export class TemplateSyncService {
       if (!(error instanceof DryRunDone)) throw error;
     }
     if (!options.checkOnly) this.componentService.invalidateRegistry();
+    for (const ids of [result.created, result.updated, result.unchanged, result.deactivated]) ids.sort();
     this.logger.info('template sync', {
       check_only: options.checkOnly ?? false,
       created: result.created.length,
@@ -98,9 +99,21 @@ export class TemplateSyncService {
       const row = rows.get(document.id);
       const changes = { document, contentHash, sourceFile, isActive: true };
       if (!row && heldByUsers.has(document.id)) {
-        result.conflicts.push({ id: document.id, source_file: sourceFile, message: `user templates already use the id '${document.id}'; give the system template another id` });
+        result.conflicts.push({
+          id: document.id,
+          source_file: sourceFile,
+          message: `user templates already use the id '${document.id}'; give the system template another id`,
+        });
       } else if (!row) {
-        const record = { rowId: randomUUID(), id: document.id, tenantId: null, isSystem: true, forkedFrom: null, createdBy: null, ...changes };
+        const record = {
+          rowId: randomUUID(),
+          id: document.id,
+          tenantId: null,
+          isSystem: true,
+          forkedFrom: null,
+          createdBy: null,
+          ...changes,
+        };
         await this.templates.insert(record, note('created'), manager);
         result.created.push(document.id);
       } else if (row.version !== document.version) {

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import { hasScope } from '@bud/auth';
-import type { ForkTemplateRequest, Page, PaginationQuery, TemplateDocument, TemplateListQuery, TemplateResponse, UpdateTemplateRequest } from '@bud/contracts';
+import type {
+  ForkTemplateRequest,
+  Page,
+  PaginationQuery,
+  TemplateDocument,
+  TemplateListQuery,
+  TemplateResponse,
+  UpdateTemplateRequest,
+} from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { JsonSchema } from '../domain/parameter-schema';
 import { parametersJsonSchema } from '../domain/parameter-schema';
@@ -93,7 +101,9 @@ export class TemplateService {
     const current = await this.editable(principal, id);
     const { revision, ...fields } = body;
     if (fields.id !== undefined && fields.id !== id) {
-      throw AppError.validation('the template id cannot change', [{ path: 'id', message: `must be '${id}', the id in the path; fork to copy under a new id` }]);
+      throw AppError.validation('the template id cannot change', [
+        { path: 'id', message: `must be '${id}', the id in the path; fork to copy under a new id` },
+      ]);
     }
     if (revision !== undefined && revision !== current.revision) throw this.stale(id, current.revision);
     const document = await this.validate({ ...fields, id });
@@ -109,7 +119,12 @@ export class TemplateService {
     if (!(await this.templates.delete(current.rowId, current.revision))) throw this.stale(id);
   }
 
-  private async insertUserTemplate(principal: Principal, document: TemplateDocument, forkedFrom: string | null, change: 'created' | 'forked'): Promise<TemplateResponse> {
+  private async insertUserTemplate(
+    principal: Principal,
+    document: TemplateDocument,
+    forkedFrom: string | null,
+    change: 'created' | 'forked',
+  ): Promise<TemplateResponse> {
     try {
       const created = await this.templates.insert(
         {
@@ -161,6 +176,8 @@ export class TemplateService {
   }
 
   private stale(id: string, current?: number): AppError {
-    return AppError.conflict(`template '${id}' changed meanwhile${current === undefined ? '' : ` (revision is ${current})`}; reload and retry`);
+    return AppError.conflict(
+      `template '${id}' changed meanwhile${current === undefined ? '' : ` (revision is ${current})`}; reload and retry`,
+    );
   }
 }

@@ -47,7 +47,7 @@ describe('budusecases survives a crash at every step of a deployment', () => {
     ];
     for (let step = 0; step < steps.length; ) {
       try {
-        await steps[step]!();
+        await steps[step]();
         step++;
       } catch (error) {
         // A request cut by the crash can fail a moment before the exit is observed.

@@ -8,7 +8,7 @@ const rag = (overrides: Record<string, Partial<ComponentState>> = {}): Component
     { id: 'embed', dependsOn: [] },
     { id: 'llm', dependsOn: [] },
     { id: 'orch', dependsOn: ['db', 'embed', 'llm'] },
-  ].map((c) => ({ status: 'pending', jobId: null, jobStatus: null, ...c, ...overrides[c.id] }) as ComponentState);
+  ].map((c) => ({ status: 'pending', jobId: null, jobStatus: null, ...c, ...overrides[c.id] }));
 const running = { status: 'running', jobId: 'j', jobStatus: 'running' } as const;
 const state = (components: ComponentState[], over: Partial<DeploymentState> = {}): DeploymentState => ({ desired: 'running', status: 'deploying', onFailure: 'stop', components, ...over });
 const kinds = (s: DeploymentState) => planActions(s).map((a) => ('componentId' in a ? `${a.kind}:${a.componentId}` : a.kind));
@@ -26,7 +26,7 @@ describe('deployment state', () => {
 
   it('explains what a pending component waits for', () => {
     const components = rag({ db: running });
-    expect(blockedBy(components[3]!, components)).toEqual(['embed', 'llm']);
+    expect(blockedBy(components[3], components)).toEqual(['embed', 'llm']);
   });
 
   it('launches nothing more after a failure with on_failure=stop, and rolls back with rollback', () => {

@@ -27,8 +27,8 @@ describe('folding job events into a component', () => {
         (statuses, picks, desired) => {
           const inOrder = eventsOf(statuses);
           // Every event at least once, plus duplicates, in a random order.
-          const delivered = [...inOrder, ...picks.map((p) => inOrder[p % inOrder.length]!)];
-          const shuffled = delivered.map((e, i) => ({ e, key: picks[i % picks.length]! * 31 + i * 7 })).sort((a, b) => a.key - b.key).map((x) => x.e);
+          const delivered = [...inOrder, ...picks.map((p) => inOrder[p % inOrder.length])];
+          const shuffled = delivered.map((e, i) => ({ e, key: picks[i % picks.length] * 31 + i * 7 })).sort((a, b) => a.key - b.key).map((x) => x.e);
           expect(fold(shuffled, desired)).toEqual(fold(inOrder, desired));
         },
       ),

@@ -40,5 +40,5 @@ export function jobSourceId(componentId: string, run: number): string {
 
 export function parseJobSourceId(sourceId: string | null): { componentId: string; run: number } | null {
   const match = /^([a-z0-9-]{1,63})#(\d{1,9})$/.exec(sourceId ?? '');
-  return match ? { componentId: match[1]!, run: Number(match[2]) } : null;
+  return match ? { componentId: match[1], run: Number(match[2]) } : null;
 }
