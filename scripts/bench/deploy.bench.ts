@@ -187,6 +187,13 @@ function pidOf(service: ServiceProcess, entry: string): number {
   throw new Error(`no process found for ${entry} on port ${service.port}`);
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, counted from the state field (3) here.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** VmRSS and VmHWM (peak resident set) of a process, in MiB. */
 function memoryOf(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -283,6 +290,7 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
   const pids = { budcluster: pidOf(services.cluster, CLUSTER_ENTRY), budusecases: pidOf(services.usecases, USECASES_ENTRY) };
   const rssNow = () => memoryOf(pids.budcluster).rss + memoryOf(pids.budusecases).rss;
   const idleRss = rssNow();
+  const cpuAtStart = { budcluster: cpuSecondsOf(pids.budcluster), budusecases: cpuSecondsOf(pids.budusecases) };
   let sampledPeak = idleRss;
   const sampler = setInterval(() => {
     try {
@@ -296,13 +304,18 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
   let created = 0;
   let allRunningAt: number | undefined;
   let counts: Record<string, number> = {};
+  const postLatencies: number[] = [];
+  const timeline: string[] = [];
+  let nextMark = 0;
   try {
     await pool(
       Array.from({ length: CONCURRENT }, () => 0),
       CONCURRENCY,
       async () => {
         try {
+          const posted = performance.now();
           await services.deploy(clusterId, 'simple-chatbot-v1');
+          postLatencies.push(performance.now() - posted);
           created++;
         } catch (error) {
           createErrors.push((error as Error).message);
@@ -314,6 +327,14 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
     let last = '';
     while (performance.now() - started < CONCURRENT_DEADLINE_MS) {
       counts = await services.countByStatus();
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed >= nextMark) {
+        // deployments running/deploying/pending | budcluster jobs running/all
+        const jobsNow = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1`, undefined, 200);
+        const runningNow = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`, undefined, 200);
+        timeline.push(`${Math.round(elapsed)}s:${counts['running'] ?? 0}/${counts['deploying'] ?? 0}/${counts['pending'] ?? 0}|${runningNow.body.total}/${jobsNow.body.total}`);
+        nextMark = elapsed + 10;
+      }
       if ((counts['running'] ?? 0) >= created) {
         allRunningAt = performance.now();
         break;
@@ -328,6 +349,7 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
     const postSeconds = (postedAt - started) / 1000;
     clearInterval(sampler);
     const memory = { budcluster: memoryOf(pids.budcluster), budusecases: memoryOf(pids.budusecases) };
+    const cpu = `CPU used during the measure: budcluster ${round(cpuSecondsOf(pids.budcluster) - cpuAtStart.budcluster)} s, budusecases ${round(cpuSecondsOf(pids.budusecases) - cpuAtStart.budusecases)} s`;
     const peak = memory.budcluster.hwm + memory.budusecases.hwm;
     const jobs = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1`, undefined, 200);
     const runningJobs = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`, undefined, 200);
@@ -336,7 +358,7 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
     const outcome = allRunningAt
       ? `all running ${round((allRunningAt - started) / 1000)} s after the first POST`
       : `gave up ${round((performance.now() - started) / 1000)} s after the first POST (${performance.now() - started >= CONCURRENT_DEADLINE_MS ? 'deadline' : `no change for ${NO_PROGRESS_MS / 1000} s`})`;
-    const summary = `runs: 1 (a single 1,000-deployment run); ${CONCURRENT} × simple-chatbot-v1 POSTed ${CONCURRENCY} at a time in ${round(postSeconds)} s (${created} created, ${createErrors.length} refused${createErrors[0] ? `: ${createErrors[0].slice(0, 200)}` : ''}); ${outcome}; statuses ${JSON.stringify(counts)}; budcluster jobs ${jobs.body.total} (expected ${created * 2}), running ${runningJobs.body.total}`;
+    const summary = `runs: 1 (a single 1,000-deployment run); ${CONCURRENT} × simple-chatbot-v1 POSTed ${CONCURRENCY} at a time in ${round(postSeconds)} s (${created} created, ${createErrors.length} refused${createErrors[0] ? `: ${createErrors[0].slice(0, 200)}` : ''}); ${outcome}; statuses ${JSON.stringify(counts)}; budcluster jobs ${jobs.body.total} (expected ${created * 2}), running ${runningJobs.body.total}; POST latency p50 of the first 100 ${round(percentile(postLatencies.slice(0, 100), 50))} ms, of the last 100 ${round(percentile(postLatencies.slice(-100), 50))} ms; over time (deployments running/deploying/pending|budcluster jobs running/all) ${timeline.join(' ')}; ${cpu}`;
     const one = (name: string, unit: string, value: number, extra: Partial<BenchResult> = {}) => summarize(name, unit, [value], { note: summary, ...extra });
     const results = [
       one(RESULTS.running, 'deployments', running),

@@ -7,6 +7,8 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Histogram } from 'prom-client';
 import { NestLoggerAdapter } from '@bud/logging';
+import { AppError } from '@bud/errors';
+import { findBodyViolation } from './bounded-body';
 import { toErrorBody } from './error-body';
 import { ErrorFilter } from './error.filter';
 import { latencyMiddleware } from './metrics';
@@ -27,8 +29,11 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   app.use(latencyMiddleware(options.latency));
   app.use((request: Request, response: Response, next: NextFunction) => {
     jsonParser(request, response, (error?: unknown) => {
-      if (!error) return next();
-      const body = toErrorBody(error, request);
+      const violation = error ? null : findBodyViolation(request.body);
+      if (!error && !violation) return next();
+      const body = violation
+        ? toErrorBody(AppError.validation(`the request body is invalid: ${violation.path} ${violation.message}`, [violation]))
+        : toErrorBody(error, request);
       response.status(body.status_code).json(body);
     });
   });

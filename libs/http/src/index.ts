@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './openapi';
 export * from './create-http-app';
 export * from './health.controller';
+export * from './bounded-body';

@@ -1,43 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import type { TemplateDocument } from '@bud/contracts';
 import { mapRow, returnedRows } from '@bud/database';
 import type { TemplateRecord } from '../entities/records';
 import { likePattern } from './component.repository';
-
-export interface TemplateFilter {
-  category?: string;
-  tag?: string;
-  isSystem?: boolean;
-  q?: string;
-}
-
-export interface TemplateVersionRecord {
-  id: string;
-  templateRowId: string;
-  version: string;
-  revision: number;
-  document: TemplateDocument;
-  author: string | null;
-  change: string;
-  createdAt: Date;
-}
-
-/** What a write records in `template_versions` beside the row it changes. */
-export interface ChangeNote {
-  author: string | null;
-  change: 'created' | 'forked' | 'updated' | 'synced' | 'reactivated' | 'deactivated';
-  at: Date;
-}
-
-/** The columns a save may change; the document's own fields are derived from it. */
-export interface TemplateChanges {
-  document: TemplateDocument;
-  contentHash: string;
-  sourceFile?: string | null;
-  isActive?: boolean;
-}
+import type { ChangeNote, TemplateChanges, TemplateFilter, TemplateVersionRecord } from './template-rows';
 
 type Row = Record<string, unknown>;
 const toRecord = (row: Row): TemplateRecord => mapRow<TemplateRecord>(row);
@@ -79,11 +46,7 @@ export class TemplateRepository {
 
   /** Whether a new template of `tenantId` may not take `id`: a system id (even deactivated) or the tenant's own. */
   async idTaken(tenantId: string, id: string): Promise<boolean> {
-    const rows = await this.db.query<Row[]>(`SELECT 1 FROM templates WHERE id = $2 AND (tenant_id IS NULL OR tenant_id = $1) LIMIT 1`, [
-      tenantId,
-      id,
-    ]);
-    return rows.length > 0;
+    return (await this.takenIds(tenantId, [id])).has(id);
   }
 
   /** The ids among `candidates` that `idTaken` would refuse. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ComponentResponse, TemplateResponse } from '@bud/contracts';
 import { isoTimestampSchema, templateDocumentSchema, uuidSchema } from '@bud/contracts';
 import type { ComponentRecord, TemplateRecord } from '../entities/records';
-import type { TemplateVersionRecord } from '../repositories/template.repository';
+import type { TemplateVersionRecord } from '../repositories/template-rows';
 
 // Wire type of `GET /templates/{id}/versions` items; belongs in libs/contracts beside the template schemas.
 export const templateVersionResponseSchema = z.object({

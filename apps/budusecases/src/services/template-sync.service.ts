@@ -6,7 +6,7 @@ import type { TemplateSyncResult } from '@bud/contracts';
 import { Logger } from '@bud/logging';
 import type { Registry } from '../domain/resolver';
 import { ComponentRepository } from '../repositories/component.repository';
-import type { ChangeNote } from '../repositories/template.repository';
+import type { ChangeNote } from '../repositories/template-rows';
 import { TemplateRepository } from '../repositories/template.repository';
 import { ComponentService } from './component.service';
 import type { ComponentFile, SystemTemplateFiles } from './template-files';

@@ -15,7 +15,7 @@ import { AppError } from '@bud/errors';
 import type { JsonSchema } from '../domain/parameter-schema';
 import { parametersJsonSchema } from '../domain/parameter-schema';
 import type { TemplateRecord } from '../entities/records';
-import type { ChangeNote } from '../repositories/template.repository';
+import type { ChangeNote } from '../repositories/template-rows';
 import { TemplateRepository } from '../repositories/template.repository';
 import { ComponentService } from './component.service';
 import { contentHash, templateProblems } from './document-checks';
