@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventPublisher } from '@bud/invocation';
 import { Logger } from '@bud/logging';
+import type { OutboxRow } from './outbox-row';
 import { OutboxRepository } from './outbox.repository';
 
 export const EVENT_PUBLISHER = Symbol('EVENT_PUBLISHER');
@@ -11,9 +12,10 @@ export interface OutboxRelaySettings {
   batchSize: number;
 }
 export const OUTBOX_RELAY_SETTINGS = Symbol('OUTBOX_RELAY_SETTINGS');
+const PUBLISH_CONCURRENCY = 16;
 
 /**
- * Publishes outbox rows at least once, in id order per batch. Rows are leased while in flight, so a
+ * Publishes outbox rows at least once, a batch at a time (rows in parallel within it). Rows are leased while in flight, so a
  * relay that dies mid-batch leaves them to be published again when the lease runs out.
  */
 @Injectable()
@@ -75,16 +77,26 @@ export class OutboxRelay {
         const batch = await this.outbox.claim(this.settings.batchSize, this.settings.leaseMs);
         if (batch.length === 0) return;
         const delivered: string[] = [];
-        for (const row of batch) {
-          try {
-            await this.publisher.publish(row.pubsubName, row.topic, row.event);
-            delivered.push(row.id);
-          } catch (error) {
-            const retryIn = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7));
-            await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
-            this.logger.warn('publish failed; will retry', { outbox_id: row.id, topic: row.topic, attempts: row.attempts + 1, retry_in_ms: retryIn, error: (error as Error).message });
+        // Events of one subject (a job, a deployment) go out in order; different subjects in parallel.
+        const groups = [...groupBySubject(batch).values()];
+        let next = 0;
+        const publishGroups = async (): Promise<void> => {
+          while (next < groups.length) {
+            for (const row of groups[next++]) {
+              try {
+                await this.publisher.publish(row.pubsubName, row.topic, row.event);
+                delivered.push(row.id);
+              } catch (error) {
+                const retryIn = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7));
+                await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
+                this.logger.warn('publish failed; will retry', { outbox_id: row.id, topic: row.topic, attempts: row.attempts + 1, retry_in_ms: retryIn, error: (error as Error).message });
+                // The rest of this subject waits for its lease to end, so order holds.
+                break;
+              }
+            }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, groups.length) }, publishGroups));
         await this.outbox.markPublished(delivered);
         this.published += delivered.length;
         if (delivered.length < batch.length) return;
@@ -93,4 +105,16 @@ export class OutboxRelay {
       this.logger.warn('outbox drain interrupted', { error: (error as Error).message });
     }
   }
+}
+
+function groupBySubject(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const data = (row.event.data ?? {}) as { job_id?: unknown; deployment_id?: unknown };
+    const subject = typeof data.job_id === 'string' ? data.job_id : typeof data.deployment_id === 'string' ? data.deployment_id : row.id;
+    const group = groups.get(subject);
+    if (group) group.push(row);
+    else groups.set(subject, [row]);
+  }
+  return groups;
 }

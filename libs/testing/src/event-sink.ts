@@ -10,6 +10,8 @@ export class TestEventSubscriber {
   readonly received: CloudEvent[] = [];
   delayMs = 0;
   failNext = 0;
+  /** Deliveries that arrived, acknowledged or not yet (a slow subscriber holds them for delayMs). */
+  arrivals = 0;
   private server?: http.Server;
   url = '';
 
@@ -25,6 +27,7 @@ export class TestEventSubscriber {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        this.arrivals++;
         const answer = () => {
           if (this.failNext > 0) {
             this.failNext--;

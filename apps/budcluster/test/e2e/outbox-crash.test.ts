@@ -54,12 +54,12 @@ describe('job events survive a relay killed mid-flight', () => {
     const local = clusters.items.find((c) => c.name === 'local')!;
 
     // Slow acknowledgements keep events in flight when the process dies.
-    subscriber.delayMs = 150;
+    subscriber.delayMs = 3000;
     for (let i = 0; i < 10; i++) {
       const answer = await fetch(`${service.url}/api/v1/clusters/${local.id}/jobs`, { method: 'POST', headers, body: JSON.stringify(containerJob()) });
       expect(answer.status).toBe(201);
     }
-    await pollUntil(() => subscriber.received.length, (n) => n >= 3, { what: 'some events delivered' });
+    await pollUntil(() => subscriber.arrivals, (n) => n >= 3, { what: 'some events in flight' });
     await service.kill();
 
     const { rows: before } = await sql.query(`SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM outbox`);

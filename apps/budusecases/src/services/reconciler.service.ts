@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@bud/logging';
 import type { Action } from '../domain/deployment/deployment-state';
 import { aggregateStatus, componentStatusFromJob, planActions } from '../domain/deployment/deployment-state';
-import { jobSourceId } from '../domain/deployment/job-event-fold';
+import { foldJobEvent, jobSourceId } from '../domain/deployment/job-event-fold';
 import { completeJob } from '../domain/resolver';
 import { componentOutputs } from './component-outputs';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
@@ -100,7 +100,10 @@ export class Reconciler {
           this.writer.committed(id);
         }
         const actions = planActions(state);
-        if (actions.length === 0) return;
+        if (actions.length === 0) {
+          await this.refreshStopping(deployment, components);
+          return;
+        }
         const token = this.signToken ? await this.signToken(deployment.tenantId) : undefined;
         await Promise.all(actions.map((action) => this.perform(deployment, components, action, token)));
       }
@@ -135,15 +138,18 @@ export class Reconciler {
         const active = job !== null && !['succeeded', 'failed', 'cancelled'].includes(job.status);
         if (active) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
         this.crash.reached('cancel.after-request');
-        await this.deployments.transaction((m) =>
-          this.writer.setComponentStatus(
+        await this.deployments.transaction(async (m) => {
+          const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+          // The job's own event may have been folded meanwhile; never step back from what it said.
+          if (!current || current.jobVersion > component.jobVersion) return;
+          await this.writer.setComponentStatus(
             m,
             deployment,
-            component,
+            current,
             active ? { status: tearDownStatus } : { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped', jobStatus: job?.status ?? 'cancelled' },
             'job cancelled',
-          ),
-        );
+          );
+        });
         break;
       }
       case 'delete_job': {
@@ -161,6 +167,27 @@ export class Reconciler {
       }
     }
     this.writer.committed(deployment.id);
+  }
+
+  /**
+   * Defence in depth for a component left `stopping`: ask budcluster for its job and fold what it
+   * says, as its event would have. Events are delivered at least once, so this rarely finds news.
+   */
+  private async refreshStopping(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): Promise<void> {
+    const stale = components.filter((c) => (c.status === 'stopping' || c.status === 'deleting') && c.jobId && c.jobStatus !== 'cancelled');
+    if (stale.length === 0) return;
+    const token = this.signToken ? await this.signToken(deployment.tenantId) : undefined;
+    for (const component of stale) {
+      const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
+      if (!job) continue;
+      const next = foldJobEvent(component, { jobId: job.id, version: job.version, status: job.status, run: deployment.run }, { run: deployment.run, desired: deployment.desiredState });
+      if (!next) continue;
+      await this.deployments.transaction(async (m) => {
+        const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+        if (current && current.jobVersion < job.version) await this.writer.setComponentStatus(m, deployment, current, next, 'job state refreshed from budcluster');
+      });
+      this.writer.committed(deployment.id);
+    }
   }
 
   /** Creates the component's job with its dependencies' outputs filled in; the idempotency key makes a repeat harmless. */
