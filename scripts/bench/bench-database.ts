@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@bud/database';
+import { createDatabaseOn } from '@bud/testing';
 
 export interface BenchDatabase {
   url: string;
@@ -22,25 +22,8 @@ export async function databaseForBench(): Promise<BenchDatabase> {
   return { url: server, kind: `PostgreSQL ${version} server`, stop: async () => undefined };
 }
 
-/** A fresh database on the bench server for one measure. */
+/** A fresh database on the bench server for one measure (the embedded engine has only one). */
 export async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (serverUrl.includes('127.0.0.1') && !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL) {
-    return { url: serverUrl, drop: async () => undefined };
-  }
-  const name = `bud_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  if (!process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL) return { url: serverUrl, drop: async () => undefined };
+  return createDatabaseOn(serverUrl, 'bud_bench');
 }

@@ -7,3 +7,4 @@ export * from './openapi';
 export * from './create-http-app';
 export * from './health.controller';
 export * from './bounded-body';
+export * from './run-service';

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './tcp-fault-proxy';
 export * from './event-sink';
 export * from './service-process';
+export * from './api-client';

@@ -19,10 +19,12 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    return startEmbeddedPostgresProcess();
-  }
-  const name = `bud_test_${randomBytes(6).toString('hex')}`;
+  return serverUrl ? createDatabaseOn(serverUrl) : startEmbeddedPostgresProcess();
+}
+
+/** A new, empty database on a Postgres server, dropped (connections and all) by `drop()`. */
+export async function createDatabaseOn(serverUrl: string, prefix = 'bud_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { signToken } from '@bud/auth';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
-import { createTestDatabase, TestEventSubscriber } from '@bud/testing';
-import type { TestDatabase } from '@bud/testing';
+import { callApi, createTestDatabase, newCaller, TestEventSubscriber } from '@bud/testing';
+import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
 import { startBudcluster } from '../../src/budcluster.app';
 import type { RunningBudcluster, StartOverrides } from '../../src/budcluster.app';
 import { loadBudclusterConfig } from '../../src/config/budcluster.config';
 
 export const JWT_SECRET = 'test-secret-of-at-least-32-characters!!';
 
-export interface Caller {
-  tenantId: string;
-  userId: string;
-  token: string;
-}
-
-export interface HttpAnswer<T = any> {
-  status: number;
-  body: T;
-}
+export type { Caller, HttpAnswer };
 
 export interface Harness {
   service: RunningBudcluster;
@@ -30,7 +20,7 @@ export interface Harness {
   admin: Caller;
   localClusterId: string;
   caller(scopes: Scope[], tenantId?: string): Promise<Caller>;
-  http<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; caller?: Caller; headers?: Record<string, string> }): Promise<HttpAnswer<T>>;
+  http<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>;
   newSimulatedCluster(caller: Caller, settings?: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
@@ -56,31 +46,13 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     }),
     overrides,
   );
-  const caller = async (granted: Scope[], tenantId: string = randomUUID()): Promise<Caller> => {
-    const userId = randomUUID();
-    return { tenantId, userId, token: await signToken(JWT_SECRET, { sub: userId, tenant_id: tenantId, scopes: granted }) };
-  };
+  const caller = (granted: Scope[], tenantId?: string) => newCaller(JWT_SECRET, granted, tenantId);
   const everything = scopes.filter((s) => s !== 'platform:admin');
   const tenantA = await caller(everything);
   const tenantB = await caller(everything);
   const admin = await caller(['platform:admin']);
 
-  const http = async <T>(method: string, path: string, options: { body?: unknown; raw?: string; caller?: Caller; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> => {
-    const headers: Record<string, string> = { ...options.headers };
-    const who = options.caller === undefined ? tenantA : options.caller;
-    if (who) headers.authorization = `Bearer ${who.token}`;
-    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${service.url}${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (metrics); keep the text
-    }
-    return { status: response.status, body: body as T };
-  };
+  const http = <T>(method: string, path: string, options?: RequestOptions) => callApi<T>(service.url, tenantA, method, path, options);
 
   const clusters = await http<{ items: Array<{ id: string; name: string }> }>('GET', '/api/v1/clusters?page_size=100');
   const local = clusters.body.items.find((c) => c.name === 'local');

@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { OUTBOX_INDEX_DDL, OUTBOX_TABLE_DDL } from '@bud/outbox';
 
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';
@@ -122,8 +121,21 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL
       )`);
     await db.query(`CREATE INDEX deployment_events_deployment ON deployment_events (deployment_id, id)`);
-    await db.query(OUTBOX_TABLE_DDL);
-    await db.query(OUTBOX_INDEX_DDL);
+    // The outbox layout libs/outbox reads (OutboxRow); written out here because a migration never changes.
+    await db.query(`
+      CREATE TABLE outbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        pubsub_name text NOT NULL,
+        topic text NOT NULL,
+        event jsonb NOT NULL,
+        created_at timestamptz NOT NULL,
+        published_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        lease_until timestamptz,
+        last_error text
+      )`);
+    await db.query(`CREATE INDEX outbox_unpublished ON outbox (next_attempt_at, id) WHERE published_at IS NULL`);
   }
 
   async down(db: QueryRunner): Promise<void> {

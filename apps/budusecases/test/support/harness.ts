@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { signToken } from '@bud/auth';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
-import { ServiceProcess, createTestDatabase, freePort } from '@bud/testing';
-import type { TestDatabase } from '@bud/testing';
+import { ServiceProcess, callApi, createTestDatabase, freePort, newCaller } from '@bud/testing';
+import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
 import { startBudusecases } from '../../src/budusecases.app';
 import type { RunningBudusecases } from '../../src/budusecases.app';
 import { loadBudusecasesConfig } from '../../src/config/budusecases.config';
 
 export const JWT_SECRET = 'usecases-test-secret-of-32-characters!!';
 
-export interface Caller {
-  tenantId: string;
-  userId: string;
-  token: string;
-}
-
-export interface HttpAnswer<T = any> {
-  status: number;
-  body: T;
-}
-
-type RequestOptions = { body?: unknown; raw?: string; caller?: Caller | null; headers?: Record<string, string> };
+export type { Caller, HttpAnswer };
 
 export interface UsecasesHarness {
   usecases: RunningBudusecases;
@@ -39,23 +27,6 @@ export interface UsecasesHarness {
   /** Calls budcluster. */
   clusterHttp<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>;
   stop(): Promise<void>;
-}
-
-async function call<T>(baseUrl: string, fallback: Caller, method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.caller === undefined ? fallback : options.caller;
-  if (who) headers.authorization = `Bearer ${who.token}`;
-  const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (payload !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: body as T };
 }
 
 /**
@@ -97,15 +68,12 @@ export async function startUsecasesHarness(env: { usecases?: Record<string, stri
       ...env.usecases,
     }),
   );
-  const caller = async (granted: Scope[], tenantId: string = randomUUID()): Promise<Caller> => {
-    const userId = randomUUID();
-    return { tenantId, userId, token: await signToken(JWT_SECRET, { sub: userId, tenant_id: tenantId, scopes: granted }) };
-  };
+  const caller = (granted: Scope[], tenantId?: string) => newCaller(JWT_SECRET, granted, tenantId);
   const everything = scopes.filter((s) => s !== 'platform:admin');
   const tenantA = await caller(everything);
   const tenantB = await caller(everything);
   const admin = await caller(['platform:admin']);
-  const clusters = await call<{ items: Array<{ id: string; name: string }> }>(cluster.url, tenantA, 'GET', '/api/v1/clusters?page_size=100');
+  const clusters = await callApi<{ items: Array<{ id: string; name: string }> }>(cluster.url, tenantA, 'GET', '/api/v1/clusters?page_size=100');
   const local = clusters.body.items.find((c) => c.name === 'local');
   if (!local) throw new Error('no local cluster');
   return {
@@ -118,8 +86,8 @@ export async function startUsecasesHarness(env: { usecases?: Record<string, stri
     admin,
     localClusterId: local.id,
     caller,
-    http: (method, path, options) => call(usecases.url, tenantA, method, path, options),
-    clusterHttp: (method, path, options) => call(cluster.url, tenantA, method, path, options),
+    http: (method, path, options) => callApi(usecases.url, tenantA, method, path, options),
+    clusterHttp: (method, path, options) => callApi(cluster.url, tenantA, method, path, options),
     async stop() {
       await usecases.stop();
       await cluster.stop();
