@@ -21,6 +21,7 @@ import { ComponentService } from './services/component.service';
 import { DeploymentEventStream } from './services/deployment-event-stream';
 import { DeploymentEventsHub } from './services/deployment-events.hub';
 import { DeploymentPlanner } from './services/deployment-planner';
+import { DeploymentUpdater } from './services/deployment-updater';
 import { DeploymentWriter } from './services/deployment-writer';
 import { DeploymentService } from './services/deployment.service';
 import { JobEventsService } from './services/job-events.service';
@@ -75,6 +76,7 @@ export class BudusecasesModule {
         DeploymentEventsHub,
         DeploymentEventStream,
         DeploymentPlanner,
+        DeploymentUpdater,
         DeploymentWriter,
         DeploymentService,
         Reconciler,

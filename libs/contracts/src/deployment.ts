@@ -90,3 +90,7 @@ export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;
 
 export const dryRunResponseSchema = deploymentPlanSchema;
 export const USECASE_EVENTS_TOPIC = 'usecase-events';
+
+/** `PATCH /deployments/{id}`: new parameter values (merged over the current ones). */
+export const updateDeploymentRequestSchema = z.object({ parameters: z.record(z.string(), z.unknown()) }).strict();
+export type UpdateDeploymentRequest = z.infer<typeof updateDeploymentRequestSchema>;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Principal } from '@bud/auth';
@@ -10,9 +10,10 @@ import {
   deploymentListQuerySchema,
   deploymentResponseSchema,
   pageOf,
+  updateDeploymentRequestSchema,
   uuidSchema,
 } from '@bud/contracts';
-import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page } from '@bud/contracts';
+import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, UpdateDeploymentRequest } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
 import { DeploymentEventStream } from '../services/deployment-event-stream';
 import { DeploymentService } from '../services/deployment.service';
@@ -71,6 +72,16 @@ export class DeploymentController {
     await this.deployments.visible(principal, params.id, 'view');
     if ((request.headers.accept ?? '').includes('text/event-stream')) return this.stream.serve(params.id, request, response);
     response.json({ items: await this.stream.history(params.id) });
+  }
+
+  @Patch(':id')
+  @Operation({ summary: 'Update parameters: only components whose job changes are replaced, in dependency order', body: updateDeploymentRequestSchema, response: deploymentResponseSchema })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+    @Body(new ZodPipe(updateDeploymentRequestSchema, 'deployment update')) body: UpdateDeploymentRequest,
+  ): Promise<DeploymentResponse> {
+    return this.deployments.update(principal, params.id, body);
   }
 
   @Post(':id/stop')

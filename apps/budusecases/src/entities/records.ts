@@ -84,6 +84,8 @@ export interface DeploymentComponentRecord {
   jobStatus: JobStatus | null;
   jobVersion: number;
   jobOutputs: JobOutputs;
+  /** Bumped when an update changes this component's job: the old job is replaced, events of it ignored. */
+  revision: number;
   outputs: Record<string, unknown>;
   message: string | null;
   updatedAt: Date;

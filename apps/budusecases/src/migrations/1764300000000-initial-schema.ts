@@ -103,6 +103,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         job_status text,
         job_version integer NOT NULL DEFAULT 0,
         job_outputs jsonb NOT NULL DEFAULT '{}',
+        revision integer NOT NULL DEFAULT 0,
         outputs jsonb NOT NULL DEFAULT '{}',
         message text,
         updated_at timestamptz NOT NULL,

@@ -25,7 +25,12 @@ export class DeploymentPlanner {
     private readonly budcluster: BudclusterClient,
   ) {}
 
-  async plan(principal: Principal, id: string, request: CreateDeploymentRequest): Promise<PlannedDeployment> {
+  /** `stored` re-plans a deployment on the template document it was created from (updates). */
+  async plan(principal: Principal, id: string, request: CreateDeploymentRequest, stored?: PlannedDeployment['template']): Promise<PlannedDeployment> {
+    return this.planWith(principal, id, request, stored ?? (await this.findTemplate(principal, request)));
+  }
+
+  private async findTemplate(principal: Principal, request: CreateDeploymentRequest): Promise<PlannedDeployment['template']> {
     const template = await this.templates.findVisible(principal, request.template_id).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'not_found') {
         throw AppError.validation(`template '${request.template_id}' was not found`, [{ path: 'template_id', message: 'is not a template you can use' }]);
@@ -33,6 +38,10 @@ export class DeploymentPlanner {
       throw error;
     });
     if (!template.isActive) throw AppError.validation(`template '${request.template_id}' is no longer active`, [{ path: 'template_id', message: 'is deactivated' }]);
+    return { id: template.id, version: template.version, document: template.document };
+  }
+
+  private async planWith(principal: Principal, id: string, request: CreateDeploymentRequest, template: { id: string; version: string; document: TemplateDocument }): Promise<PlannedDeployment> {
     const cluster = await this.budcluster.getCluster(principal.token, request.cluster_id);
     const schedule = await this.budcluster.schedule(principal.token, request.cluster_id, new Date());
     const gpuFree = Object.fromEntries(Object.entries(schedule.gpus).map(([type, g]) => [type, Math.max(0, g.total - g.used)]));

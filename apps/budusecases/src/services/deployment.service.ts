@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
-import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, PlannedComponent } from '@bud/contracts';
+import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from './crash-points';
 import { DeploymentPlanner } from './deployment-planner';
+import { DeploymentUpdater } from './deployment-updater';
 import { DeploymentWriter } from './deployment-writer';
 import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
 import { Reconciler } from './reconciler.service';
@@ -24,6 +25,7 @@ export class DeploymentService {
     private readonly reconciler: Reconciler,
     private readonly budcluster: BudclusterClient,
     private readonly crash: CrashPoints,
+    private readonly updater: DeploymentUpdater,
   ) {}
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
@@ -76,6 +78,7 @@ export class DeploymentService {
       jobStatus: null,
       jobVersion: 0,
       jobOutputs: {},
+      revision: 0,
       outputs: {},
       message: status === 'skipped' ? 'condition is false' : null,
       updatedAt: now,
@@ -137,6 +140,10 @@ export class DeploymentService {
     const deployment = await this.visible(principal, id, 'manage');
     if (deployment.desiredState === 'deleted') throw AppError.conflict('the deployment is already being deleted');
     return this.changeDesired(deployment, 'deleted', 'delete requested');
+  }
+
+  async update(principal: Principal, id: string, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
+    return this.updater.update(principal, await this.visible(principal, id, 'manage'), request);
   }
 
   async retryComponent(principal: Principal, id: string, componentId: string): Promise<DeploymentResponse> {

@@ -44,7 +44,7 @@ export class JobEventsService {
         this.logger.debug('job event for an unknown component', { event_id: event.id, deployment_id: deploymentId, component_id: source.componentId });
         return false;
       }
-      const next = foldJobEvent(component, { jobId: data.job_id, version: data.version, status: data.status, run: source.run }, { run: deployment.run, desired: deployment.desiredState });
+      const next = foldJobEvent(component, { jobId: data.job_id, version: data.version, status: data.status, run: source.run, revision: source.revision }, { run: deployment.run, desired: deployment.desiredState });
       if (!next) {
         this.logger.debug('job event changes nothing', { event_id: event.id, job_version: component.jobVersion, job_id: component.jobId, run: deployment.run });
         return false;

@@ -132,6 +132,18 @@ export class Reconciler {
     switch (action.kind) {
       case 'create_job':
         return this.createJob(deployment, components, component, token);
+      case 'replace_job': {
+        // An update changed this component: its old job goes, then create_job starts the new one.
+        const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
+        if (job && !['succeeded', 'failed', 'cancelled'].includes(job.status)) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
+        await this.deployments.transaction(async (m) => {
+          const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+          if (current?.jobId !== component.jobId) return;
+          await this.deployments.updateComponent(m, deployment.id, component.id, { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} }, new Date());
+          await this.writer.action(m, deployment, `old job ${component.jobId} replaced`, component.id);
+        });
+        break;
+      }
       case 'cancel_job': {
         // budcluster's DELETE also deletes a finished job, so look first: after a crash the cancel may already be done.
         const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
@@ -180,7 +192,7 @@ export class Reconciler {
     for (const component of stale) {
       const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
       if (!job) continue;
-      const next = foldJobEvent(component, { jobId: job.id, version: job.version, status: job.status, run: deployment.run }, { run: deployment.run, desired: deployment.desiredState });
+      const next = foldJobEvent(component, { jobId: job.id, version: job.version, status: job.status, run: deployment.run, revision: component.revision }, { run: deployment.run, desired: deployment.desiredState });
       if (!next) continue;
       await this.deployments.transaction(async (m) => {
         const current = await this.deployments.lockComponent(m, deployment.id, component.id);
@@ -203,8 +215,8 @@ export class Reconciler {
     this.crash.reached('create.before-request');
     const job = await this.budcluster.createJob(token, deployment.clusterId, {
       ...body.value,
-      source_id: jobSourceId(component.id, deployment.run),
-      idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}`,
+      source_id: jobSourceId(component.id, deployment.run, component.revision),
+      idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}${component.revision > 0 ? `-rev${component.revision}` : ''}`,
     });
     this.crash.reached('create.after-request');
     await this.deployments.transaction(async (m) => {

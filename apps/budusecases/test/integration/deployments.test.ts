@@ -65,6 +65,37 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect(await jobsOf(created.body.id)).toEqual([]);
   });
 
+  it('updates parameters by replacing only the components whose job changes, keeping the rest running', async () => {
+    const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
+    await waitForStatus(h, created.body.id, 'running');
+    const before = await jobsOf(created.body.id);
+    const patched = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: { embedding_model: 'BAAI/bge-small-en-v1.5' } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.parameters.embedding_model).toBe('BAAI/bge-small-en-v1.5');
+    expect(patched.body.components.find((c: any) => c.id === 'embedding').status).toBe('pending');
+    await pollUntil(
+      async () => (await h.http('GET', `/api/v1/deployments/${created.body.id}`)).body,
+      (d: any) => d.status === 'running' && d.components.find((c: any) => c.id === 'embedding').job_id !== before.find((j) => j.name === 'embedding').id,
+      { what: 'embedding replaced', timeoutMs: 30_000 },
+    );
+    const after = await jobsOf(created.body.id);
+    const byName = (jobs: any[], name: string) => jobs.filter((j) => j.name === name);
+    for (const name of ['vector-db', 'llm', 'orchestrator']) {
+      expect(byName(after, name).map((j) => [j.id, j.status])).toEqual(byName(before, name).map((j) => [j.id, 'running']));
+    }
+    expect(byName(after, 'embedding').map((j) => j.status).sort()).toEqual(['cancelled', 'running']);
+    const replacement = byName(after, 'embedding').find((j) => j.status === 'running');
+    expect(replacement.spec.model_id).toBe('BAAI/bge-small-en-v1.5');
+    expect(replacement.source_id).toBe('embedding#1.1');
+
+    const invalid = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: { vector_db_size: '7Gi' } } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.details.map((d: any) => d.path)).toContain('parameters.vector_db_size');
+    await h.http('POST', `/api/v1/deployments/${created.body.id}/stop`);
+    await waitForStatus(h, created.body.id, 'stopped');
+    expect((await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: {} } })).status).toBe(409);
+  });
+
   it('streams progress over SSE', async () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
     const response = await fetch(`${h.usecases.url}/api/v1/deployments/${created.body.id}/events`, {

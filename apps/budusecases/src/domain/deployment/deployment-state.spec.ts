@@ -24,6 +24,12 @@ describe('deployment state', () => {
     expect(kinds(state(rag({ db: { status: 'deploying' } })))).toEqual(['create_job:db', 'create_job:embed', 'create_job:llm']);
   });
 
+  it('replaces the job of an updated component (pending with a job) once its dependencies run', () => {
+    const updated = rag({ db: running, embed: { status: 'pending', jobId: 'old', jobStatus: 'running' }, llm: running, orch: running });
+    expect(kinds(state(updated, { status: 'running' }))).toEqual(['replace_job:embed']);
+    expect(aggregateStatus(state(updated, { status: 'running' }))).toBe('deploying');
+  });
+
   it('explains what a pending component waits for', () => {
     const components = rag({ db: running });
     expect(blockedBy(components[3], components)).toEqual(['embed', 'llm']);

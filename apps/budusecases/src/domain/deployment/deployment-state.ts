@@ -20,6 +20,7 @@ export interface DeploymentState {
 
 export type Action =
   | { kind: 'create_job'; componentId: string }
+  | { kind: 'replace_job'; componentId: string }
   | { kind: 'cancel_job'; componentId: string }
   | { kind: 'delete_job'; componentId: string }
   | { kind: 'mark_stopped'; componentId: string }
@@ -73,6 +74,7 @@ export function aggregateStatus(state: DeploymentState): DeploymentStatus {
   if (state.desired === 'stopped') return live.some(hasActiveJob) || live.some((c) => c.status === 'stopping') ? 'stopping' : 'stopped';
   if (live.some((c) => c.status === 'failed')) return 'failed';
   if (live.every((c) => c.status === 'running')) return 'running';
+  if (live.some((c) => c.status === 'pending')) return 'deploying';
   if ((state.status === 'running' || state.status === 'degraded') && live.every((c) => c.jobId !== null)) return 'degraded';
   return 'deploying';
 }
@@ -84,9 +86,10 @@ export function planActions(state: DeploymentState): Action[] {
   const tearingDown = state.desired !== 'running' || (failed && state.onFailure === 'rollback');
   if (!tearingDown) {
     if (failed) return [];
+    // A pending component that still has a job is being updated: its old job goes first.
     return live
       .filter((c) => (c.status === 'pending' || (c.status === 'deploying' && c.jobId === null)) && blockedBy(c, live).length === 0)
-      .map((c) => ({ kind: 'create_job', componentId: c.id }));
+      .map((c) => ({ kind: c.jobId !== null && c.status === 'pending' ? 'replace_job' : 'create_job', componentId: c.id }));
   }
   const actions: Action[] = [];
   // Dependents first: a component is cancelled only when nothing that depends on it still runs.

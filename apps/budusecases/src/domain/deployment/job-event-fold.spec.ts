@@ -3,7 +3,7 @@ import type { JobStatus } from '@bud/contracts';
 import type { ComponentJobView, JobEventView } from './job-event-fold';
 import { foldJobEvent, parseJobSourceId, jobSourceId } from './job-event-fold';
 
-const start: ComponentJobView = { status: 'deploying', jobId: null, jobStatus: null, jobVersion: 0 };
+const start: ComponentJobView = { status: 'deploying', jobId: null, jobStatus: null, jobVersion: 0, revision: 0 };
 const fold = (events: JobEventView[], desired: 'running' | 'stopped' = 'running', initial = start) =>
   events.reduce((component, event) => foldJobEvent(component, event, { run: 1, desired }) ?? component, initial);
 
@@ -15,7 +15,7 @@ const lifeCycles: JobStatus[][] = [
   ['pending', 'failed', 'pending', 'admitted', 'running'],
   ['pending', 'queued', 'admitted', 'running', 'preempted', 'queued', 'admitted', 'running'],
 ];
-const eventsOf = (statuses: JobStatus[]): JobEventView[] => statuses.map((status, i) => ({ jobId: 'job-1', version: i + 1, status, run: 1 }));
+const eventsOf = (statuses: JobStatus[]): JobEventView[] => statuses.map((status, i) => ({ jobId: 'job-1', version: i + 1, status, run: 1, revision: 0 }));
 
 describe('folding job events into a component', () => {
   it('ends, for ≥ 1,000 duplicated and reordered deliveries, where the in-order sequence ends', () => {
@@ -36,22 +36,29 @@ describe('folding job events into a component', () => {
     );
   });
 
+  it('ignores events of a job an update replaced', () => {
+    const replaced = { ...start, revision: 1 };
+    expect(foldJobEvent(replaced, { jobId: 'old', version: 7, status: 'cancelled', run: 1, revision: 0 }, { run: 1, desired: 'running' })).toBeNull();
+    expect(foldJobEvent(replaced, { jobId: 'new', version: 1, status: 'pending', run: 1, revision: 1 }, { run: 1, desired: 'running' })?.jobId).toBe('new');
+  });
+
   it('ignores events of another run or another job', () => {
-    const other = { jobId: 'job-1', version: 5, status: 'running' as const, run: 2 };
+    const other = { jobId: 'job-1', version: 5, status: 'running' as const, run: 2, revision: 0 };
     expect(foldJobEvent(start, other, { run: 1, desired: 'running' })).toBeNull();
-    const adopted = fold([{ jobId: 'job-1', version: 1, status: 'pending', run: 1 }]);
-    expect(foldJobEvent(adopted, { jobId: 'job-2', version: 9, status: 'running', run: 1 }, { run: 1, desired: 'running' })).toBeNull();
+    const adopted = fold([{ jobId: 'job-1', version: 1, status: 'pending', run: 1, revision: 0 }]);
+    expect(foldJobEvent(adopted, { jobId: 'job-2', version: 9, status: 'running', run: 1, revision: 0 }, { run: 1, desired: 'running' })).toBeNull();
   });
 
   it('never brings a stopped deployment back to running', () => {
     const stopped = fold(eventsOf(['pending', 'admitted', 'running', 'cancelled']), 'stopped');
     expect(stopped.status).toBe('stopped');
-    const late = foldJobEvent(stopped, { jobId: 'job-1', version: 3, status: 'running', run: 1 }, { run: 1, desired: 'stopped' });
+    const late = foldJobEvent(stopped, { jobId: 'job-1', version: 3, status: 'running', run: 1, revision: 0 }, { run: 1, desired: 'stopped' });
     expect(late).toBeNull();
   });
 
   it('round-trips source ids and refuses malformed ones', () => {
-    expect(parseJobSourceId(jobSourceId('vector-db', 3))).toEqual({ componentId: 'vector-db', run: 3 });
+    expect(parseJobSourceId(jobSourceId('vector-db', 3))).toEqual({ componentId: 'vector-db', run: 3, revision: 0 });
+    expect(parseJobSourceId(jobSourceId('llm', 1, 2))).toEqual({ componentId: 'llm', run: 1, revision: 2 });
     for (const bad of [null, '', 'x', 'a#b', '#1', 'UPPER#1']) expect(parseJobSourceId(bad)).toBeNull();
   });
 });

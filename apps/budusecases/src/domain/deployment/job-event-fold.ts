@@ -7,14 +7,16 @@ export interface ComponentJobView {
   jobId: string | null;
   jobStatus: JobStatus | null;
   jobVersion: number;
+  revision: number;
 }
 
 export interface JobEventView {
   jobId: string;
   version: number;
   status: JobStatus;
-  /** The deployment run the job was created for (from the job's source_id). */
+  /** The deployment run and component revision the job was created for (from the job's source_id). */
   run: number;
+  revision: number;
 }
 
 /**
@@ -22,23 +24,24 @@ export interface JobEventView {
  * job, another job, or a version already seen (duplicates and out-of-order deliveries are no-ops).
  */
 export function foldJobEvent(current: ComponentJobView, event: JobEventView, deployment: { run: number; desired: DesiredState }): ComponentJobView | null {
-  if (event.run !== deployment.run) return null;
+  if (event.run !== deployment.run || event.revision !== current.revision) return null;
   if (current.jobId !== null && current.jobId !== event.jobId) return null;
   if (event.version <= current.jobVersion) return null;
   return {
     jobId: event.jobId,
     jobStatus: event.status,
     jobVersion: event.version,
+    revision: current.revision,
     status: componentStatusFromJob(event.status, deployment.desired, current.status),
   };
 }
 
-/** source_id of a use-case job: `<component id>#<run>`. */
-export function jobSourceId(componentId: string, run: number): string {
-  return `${componentId}#${run}`;
+/** source_id of a use-case job: `<component id>#<run>`, plus `.<revision>` once an update replaced it. */
+export function jobSourceId(componentId: string, run: number, revision = 0): string {
+  return revision > 0 ? `${componentId}#${run}.${revision}` : `${componentId}#${run}`;
 }
 
-export function parseJobSourceId(sourceId: string | null): { componentId: string; run: number } | null {
-  const match = /^([a-z0-9-]{1,63})#(\d{1,9})$/.exec(sourceId ?? '');
-  return match ? { componentId: match[1], run: Number(match[2]) } : null;
+export function parseJobSourceId(sourceId: string | null): { componentId: string; run: number; revision: number } | null {
+  const match = /^([a-z0-9-]{1,63})#(\d{1,9})(?:\.(\d{1,9}))?$/.exec(sourceId ?? '');
+  return match ? { componentId: match[1], run: Number(match[2]), revision: Number(match[3] ?? 0) } : null;
 }
