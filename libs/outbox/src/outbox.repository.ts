@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@bud/contracts';
-import { mapRow, returnedRows } from '@bud/database';
+import { mapRow, poolQuery } from '@bud/database';
 import type { OutboxRow } from './outbox-row';
 
 @Injectable()
@@ -16,7 +16,8 @@ export class OutboxRepository {
 
   /** Leases a batch so a second relay (or this one after a crash) skips it until the lease ends. */
   async claim(limit: number, leaseMs: number): Promise<OutboxRow[]> {
-    const result: unknown = await this.db.query(
+    const rows = await poolQuery(
+      this.db,
       `UPDATE outbox SET lease_until = now() + ($2 || ' milliseconds')::interval
         WHERE id IN (
           SELECT id FROM outbox
@@ -25,11 +26,11 @@ export class OutboxRepository {
         RETURNING *`,
       [limit, String(leaseMs)],
     );
-    return returnedRows(result).map((row) => mapRow<OutboxRow>(row)).sort((a, b) => Number(a.id) - Number(b.id));
+    return rows.map((row) => mapRow<OutboxRow>(row)).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   async markPublished(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.db.query(`UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    if (ids.length > 0) await poolQuery(this.db, `UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
   async markFailed(id: string, error: string, retryInMs: number): Promise<void> {

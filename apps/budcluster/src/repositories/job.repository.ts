@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { JobListQuery, JobStatus } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
-import { mapRow, returnedRows } from '@bud/database';
+import { mapRow, poolQuery, returnedRows } from '@bud/database';
 
 const JOB_COLUMNS = [
   'id', 'name', 'cluster_id', 'tenant_id', 'project_id', 'created_by', 'job_type', 'deployment_type', 'source_type', 'source_id',
@@ -39,7 +39,8 @@ export class JobRepository {
     });
     const placeholders = JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
     const n = JOB_COLUMNS.length;
-    const rows = await this.db.query<Record<string, unknown>[]>(
+    const rows = await poolQuery(
+      this.db,
       `WITH inserted AS (
          INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${placeholders})
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
