@@ -22,7 +22,7 @@ import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { registerJobMetrics } from './services/metrics';
 import { OutboxRelay } from '@bud/outbox';
-import { SecretBox } from './services/secret-box';
+import { SecretBox } from '@bud/auth';
 
 export interface RunningBudcluster {
   app: INestApplication;

@@ -21,7 +21,7 @@ import { METRICS_REGISTRY } from './services/metrics';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
-import type { SecretBox } from './services/secret-box';
+import type { SecretBox } from '@bud/auth';
 import { CLOCK, EVENT_PUBLISHER, SECRET_BOX } from './services/tokens';
 
 export const budclusterControllers = [ClusterController, JobController, HealthController];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { TokenVerifier, signToken } from '@bud/auth';
+import { SecretBox, TokenVerifier, signToken } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
@@ -50,6 +50,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
     reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: config.RECONCILE_LEASE_MS },
     crashPoints: CrashPoints.parse(config.CRASH_AT),
+    secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(config.DATA_DIR, 'budusecases', 'secrets.key')),
     templatesDir: config.TEMPLATES_DIR,
   });
   const app = await createHttpApp(module, {

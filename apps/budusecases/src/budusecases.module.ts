@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { TokenVerifier } from '@bud/auth';
+import type { SecretBox } from '@bud/auth';
 import { AuthGuard, HealthController } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbox';
@@ -21,6 +22,7 @@ import { ComponentService } from './services/component.service';
 import { DeploymentEventStream } from './services/deployment-event-stream';
 import { DeploymentEventsHub } from './services/deployment-events.hub';
 import { DeploymentPlanner } from './services/deployment-planner';
+import { SECRET_BOX } from './services/deployment-secrets';
 import { DeploymentUpdater } from './services/deployment-updater';
 import { DeploymentWriter } from './services/deployment-writer';
 import { DeploymentService } from './services/deployment.service';
@@ -44,6 +46,7 @@ export interface BudusecasesRuntime {
   reconciler: ReconcilerSettings;
   templatesDir: string;
   crashPoints: CrashPoints;
+  secretBox: SecretBox;
 }
 
 @Module({})
@@ -63,6 +66,7 @@ export class BudusecasesModule {
         { provide: RECONCILER_SETTINGS, useValue: runtime.reconciler },
         { provide: TEMPLATES_DIR, useValue: runtime.templatesDir },
         { provide: CrashPoints, useValue: runtime.crashPoints },
+        { provide: SECRET_BOX, useValue: runtime.secretBox },
         { provide: APP_GUARD, useClass: AuthGuard },
         OutboxRepository,
         OutboxRelay,

@@ -1,3 +1,4 @@
 export * from './principal';
 export * from './token-verifier';
 export * from './token-signer';
+export * from './secret-box';

@@ -6,7 +6,7 @@ import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { toJobModel } from '../services/mappers';
-import type { SecretBox } from '../services/secret-box';
+import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '../services/tokens';
 import type { ClusterDriver, StatusSink } from './cluster-driver';
 import { createDriver } from './driver-factory';

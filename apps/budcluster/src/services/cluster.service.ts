@@ -14,7 +14,7 @@ import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toClusterResponse } from './mappers';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from './tokens';
 
 /** Default list prices (USD/hour) so estimates mean something before an operator sets real ones. */

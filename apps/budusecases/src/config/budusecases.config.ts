@@ -10,6 +10,8 @@ export const budusecasesConfigSchema = baseConfigSchema.extend({
   RECONCILE_TICK_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** 32-byte key (hex or base64) sealing secret parameters at rest; embedded mode generates one under DATA_DIR. */
+  SECRETS_KEY: z.string().min(32).optional(),
   RECONCILE_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Test-only fault injection, `<crash point>[:<n>]` (services/crash-points.ts). */
   CRASH_AT: z.string().optional(),

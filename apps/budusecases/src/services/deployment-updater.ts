@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import type { DeploymentResponse, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
@@ -6,6 +7,7 @@ import type { DeploymentRecord } from '../entities/records';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { SECRET_MASK } from '../domain/resolver';
 import { DeploymentPlanner } from './deployment-planner';
+import { SECRET_BOX, openSecrets, sealSecrets } from './deployment-secrets';
 import { canonicalJson } from './document-checks';
 import { DeploymentWriter } from './deployment-writer';
 import { toDeploymentResponse } from './deployment-mappers';
@@ -25,6 +27,7 @@ export class DeploymentUpdater {
     private readonly planner: DeploymentPlanner,
     private readonly writer: DeploymentWriter,
     private readonly reconciler: Reconciler,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   async update(principal: Principal, deployment: DeploymentRecord, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
@@ -32,7 +35,7 @@ export class DeploymentUpdater {
       throw AppError.conflict(`only a running, degraded or failed deployment can be updated; this one is ${deployment.status}`);
     }
     const current = Object.fromEntries(Object.entries(deployment.parameters).filter(([, value]) => value !== SECRET_MASK && value !== null));
-    const parameters = { ...current, ...deployment.secretParameters, ...request.parameters };
+    const parameters = { ...current, ...openSecrets(this.secrets, deployment.secretParameters), ...request.parameters };
     const planned = await this.planner.plan(
       principal,
       deployment.id,
@@ -57,7 +60,7 @@ export class DeploymentUpdater {
       return this.deployments.updateDeployment(
         m,
         deployment.id,
-        { parameters: planned.plan.parameters, secretParameters: planned.secretParameters, plan: planned.plan, estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour },
+        { parameters: planned.plan.parameters, secretParameters: sealSecrets(this.secrets, planned.secretParameters), plan: planned.plan, estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour },
         now,
       );
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
 import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
@@ -9,6 +10,7 @@ import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from './crash-points';
 import { DeploymentPlanner } from './deployment-planner';
+import { SECRET_BOX, sealSecrets } from './deployment-secrets';
 import { DeploymentUpdater } from './deployment-updater';
 import { DeploymentWriter } from './deployment-writer';
 import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
@@ -26,6 +28,7 @@ export class DeploymentService {
     private readonly budcluster: BudclusterClient,
     private readonly crash: CrashPoints,
     private readonly updater: DeploymentUpdater,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
@@ -50,7 +53,7 @@ export class DeploymentService {
       clusterId: request.cluster_id,
       namespace: planned.context.deployment.namespace,
       parameters: planned.plan.parameters,
-      secretParameters: planned.secretParameters,
+      secretParameters: sealSecrets(this.secrets, planned.secretParameters),
       plan: planned.plan,
       resolveContext: planned.context,
       status: 'pending',

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
 import type { Action } from '../domain/deployment/deployment-state';
 import { aggregateStatus, componentStatusFromJob, planActions } from '../domain/deployment/deployment-state';
@@ -10,6 +11,7 @@ import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { deploymentState } from './deployment-snapshot';
 import { CrashPoints } from './crash-points';
+import { SECRET_BOX, openSecrets } from './deployment-secrets';
 import { DeploymentWriter } from './deployment-writer';
 import type { ReconcilerSettings, ServiceTokenSigner } from './tokens';
 import { RECONCILER_SETTINGS, SERVICE_TOKEN_SIGNER } from './tokens';
@@ -38,6 +40,7 @@ export class Reconciler {
     @Inject(RECONCILER_SETTINGS) private readonly settings: ReconcilerSettings,
     @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
     private readonly crash: CrashPoints,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   start(): void {
@@ -205,7 +208,7 @@ export class Reconciler {
   /** Creates the component's job with its dependencies' outputs filled in; the idempotency key makes a repeat harmless. */
   private async createJob(deployment: DeploymentRecord, all: DeploymentComponentRecord[], component: DeploymentComponentRecord, token: string | undefined): Promise<void> {
     const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
-    const body = completeJob(component.planned, { parameters: { ...deployment.parameters, ...deployment.secretParameters }, context: deployment.resolveContext, outputs });
+    const body = completeJob(component.planned, { parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) }, context: deployment.resolveContext, outputs });
     if (!body.ok) {
       await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'failed' }, `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`));
       this.writer.committed(deployment.id);

@@ -96,6 +96,33 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect((await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: {} } })).status).toBe(409);
   });
 
+  it('keeps secret parameters sealed at rest and masked in answers, and hands them to the job', async () => {
+    const template = {
+      id: 'secret-cache',
+      name: 'Secret cache',
+      category: 'chatbot',
+      version: '1.0.0',
+      complexity: 'simple',
+      parameters: [{ name: 'password', type: 'secret', required: true }],
+      components: [{ id: 'cache', component_ref: 'redis', env: { REDIS_PASSWORD: '{{ parameters.password }}' } }],
+    };
+    const saved = await h.http('POST', '/api/v1/templates', { body: template });
+    expect(saved.status).toBe(201);
+    const created = await h.http('POST', '/api/v1/deployments', { body: { template_id: 'secret-cache', name: 'secret-cache', cluster_id: clusterId, parameters: { password: 'hunter2-very-secret' } } });
+    expect(created.status).toBe(201);
+    expect(created.body.parameters.password).toBe('********');
+    expect(JSON.stringify(created.body)).not.toContain('hunter2');
+    await waitForStatus(h, created.body.id, 'running');
+    const sql = new Client({ connectionString: h.usecasesDb.url });
+    await sql.connect();
+    const { rows } = await sql.query(`SELECT secret_parameters::text AS secrets, parameters::text AS params FROM deployments WHERE id = $1`, [created.body.id]);
+    await sql.end();
+    expect(rows[0].secrets).toContain('sealed');
+    expect(rows[0].secrets + rows[0].params).not.toContain('hunter2');
+    const [job] = await jobsOf(created.body.id);
+    expect(job.spec.env.REDIS_PASSWORD).toBe('hunter2-very-secret');
+  });
+
   it('streams progress over SSE', async () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
     const response = await fetch(`${h.usecases.url}/api/v1/deployments/${created.body.id}/events`, {
