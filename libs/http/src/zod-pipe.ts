@@ -15,9 +15,3 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
     return result.data;
   }
 }
-
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string, pathPrefix = ''): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationErrorFrom(result.error, what, pathPrefix);
-  return result.data;
-}

@@ -40,8 +40,4 @@ export class OutboxRepository {
     );
   }
 
-  async pendingCount(): Promise<number> {
-    const [row] = await this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
-    return row?.n ?? 0;
-  }
 }

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { signToken } from '@bud/auth';
 import { ServiceProcess, TestEventSubscriber, createTestDatabase, freePort, pollUntil } from '@bud/testing';
 import type { TestDatabase } from '@bud/testing';
-import { JWT_SECRET, containerJob } from '../support/harness';
+import { JWT_SECRET, containerJob, testBudclusterEnv } from '../support/harness';
 
 describe('job events survive a relay killed mid-flight', () => {
   let db: TestDatabase;
@@ -27,18 +27,7 @@ describe('job events survive a relay killed mid-flight', () => {
   const startService = async (port: number) => {
     service = new ServiceProcess(
       'dist/apps/budcluster/src/main.js',
-      {
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: String(db.poolSize),
-        AUTH_JWT_SECRET: JWT_SECRET,
-        SECRETS_KEY: 'k'.repeat(64),
-        LOCAL_CLUSTER: 'true',
-        EVENT_SUBSCRIBER_URLS: subscriber.url,
-        OUTBOX_LEASE_MS: '500',
-        OUTBOX_POLL_MS: '100',
-        LOG_LEVEL: 'error',
-        DATA_DIR: `/tmp/bud-test-${randomUUID()}`,
-      },
+      { ...testBudclusterEnv(db, subscriber.url), OUTBOX_LEASE_MS: '500' },
       port,
     );
     await service.start();

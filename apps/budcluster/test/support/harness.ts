@@ -9,6 +9,21 @@ import { loadBudclusterConfig } from '../../src/config/budcluster.config';
 
 export const JWT_SECRET = 'test-secret-of-at-least-32-characters!!';
 
+/** budcluster's settings in tests: JWT auth, a fixed key, events to the given subscriber, fast relay. */
+export function testBudclusterEnv(db: TestDatabase, subscriberUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: String(db.poolSize),
+    AUTH_JWT_SECRET: JWT_SECRET,
+    SECRETS_KEY: 'k'.repeat(64),
+    LOCAL_CLUSTER: 'true',
+    EVENT_SUBSCRIBER_URLS: subscriberUrl,
+    OUTBOX_POLL_MS: '100',
+    LOG_LEVEL: 'error',
+    DATA_DIR: `/tmp/bud-test-${randomUUID()}`,
+  };
+}
+
 export type { Caller, HttpAnswer };
 
 export interface Harness {
@@ -26,22 +41,14 @@ export interface Harness {
 }
 
 /** Starts budcluster on a fresh database with JWT auth, a subscriber for its events and a simulated cluster. */
-export async function startHarness(env: Record<string, string> = {}, overrides: StartOverrides = {}, existing?: { db: TestDatabase; subscriber: TestEventSubscriber }): Promise<Harness> {
-  const db = existing?.db ?? (await createTestDatabase());
-  const subscriber = existing?.subscriber ?? new TestEventSubscriber(['job-events']);
-  if (!existing) await subscriber.start();
+export async function startHarness(env: Record<string, string> = {}, overrides: StartOverrides = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const subscriber = new TestEventSubscriber(['job-events']);
+  await subscriber.start();
   const service = await startBudcluster(
     loadBudclusterConfig({
       PORT: '0',
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: String(db.poolSize),
-      AUTH_JWT_SECRET: JWT_SECRET,
-      SECRETS_KEY: 'k'.repeat(64),
-      LOCAL_CLUSTER: 'true',
-      EVENT_SUBSCRIBER_URLS: subscriber.url,
-      OUTBOX_POLL_MS: '100',
-      LOG_LEVEL: 'error',
-      DATA_DIR: `/tmp/bud-test-${randomUUID()}`,
+      ...testBudclusterEnv(db, subscriber.url),
       ...env,
     }),
     overrides,
@@ -79,10 +86,8 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     },
     async stop() {
       await service.stop();
-      if (!existing) {
-        await subscriber.stop();
-        await db.drop();
-      }
+      await subscriber.stop();
+      await db.drop();
     },
   };
 }

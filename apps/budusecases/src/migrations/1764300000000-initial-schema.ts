@@ -109,7 +109,6 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL,
         PRIMARY KEY (deployment_id, id)
       )`);
-    await db.query(`CREATE INDEX deployment_components_job ON deployment_components (job_id) WHERE job_id IS NOT NULL`);
 
     await db.query(`
       CREATE TABLE deployment_events (

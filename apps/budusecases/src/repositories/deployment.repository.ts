@@ -66,19 +66,8 @@ export class DeploymentRepository {
     return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
   }
 
-  async componentsOf(deploymentIds: string[]): Promise<DeploymentComponentRecord[]> {
-    if (deploymentIds.length === 0) return [];
-    const rows = await this.db.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = ANY($1::uuid[]) ORDER BY wave, id`, [deploymentIds]);
-    return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
-  }
-
   async lockComponent(manager: EntityManager, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
     const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`, [deploymentId, componentId]);
-    return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
-  }
-
-  async componentByJob(manager: EntityManager, jobId: string): Promise<DeploymentComponentRecord | null> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE job_id = $1 FOR UPDATE`, [jobId]);
     return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
   }
 
