@@ -82,15 +82,18 @@ export class OutboxRelay {
         let next = 0;
         const publishGroups = async (): Promise<void> => {
           while (next < groups.length) {
-            for (const row of groups[next++]) {
+            const group = groups[next++];
+            for (const [index, row] of group.entries()) {
               try {
                 await this.publisher.publish(row.pubsubName, row.topic, row.event);
                 delivered.push(row.id);
               } catch (error) {
                 const retryIn = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7));
                 await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
+                // The rest of this subject becomes due together with the failed row (claims go in id order,
+                // so order holds) instead of sitting out the whole lease.
+                await this.outbox.defer(group.slice(index + 1).map((later) => later.id), retryIn);
                 this.logger.warn('publish failed; will retry', { outbox_id: row.id, topic: row.topic, attempts: row.attempts + 1, retry_in_ms: retryIn, error: (error as Error).message });
-                // The rest of this subject waits for its lease to end, so order holds.
                 break;
               }
             }

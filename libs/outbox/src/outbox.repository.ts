@@ -33,6 +33,11 @@ export class OutboxRepository {
     if (ids.length > 0) await poolQuery(this.db, `UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
+  /** Releases rows unpublished and due again in `dueInMs`, without counting an attempt. */
+  async defer(ids: string[], dueInMs: number): Promise<void> {
+    if (ids.length > 0) await poolQuery(this.db, `UPDATE outbox SET lease_until = NULL, next_attempt_at = now() + ($2 || ' milliseconds')::interval WHERE id = ANY($1::bigint[])`, [ids, String(dueInMs)]);
+  }
+
   async markFailed(id: string, error: string, retryInMs: number): Promise<void> {
     await this.db.query(
       `UPDATE outbox SET attempts = attempts + 1, last_error = $2, lease_until = NULL, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`,

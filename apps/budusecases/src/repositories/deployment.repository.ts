@@ -61,6 +61,23 @@ export class DeploymentRepository {
     return { items: rows.map((row) => mapRow<DeploymentRecord>(row)), total: count[0]?.total ?? 0 };
   }
 
+  /** The deployment and its components as of one instant, so a plan never mixes two runs. */
+  async snapshot(id: string): Promise<{ deployment: DeploymentRecord; components: DeploymentComponentRecord[] } | null> {
+    return this.db.transaction('REPEATABLE READ', async (manager) => {
+      const deployment = await this.findById(id, manager);
+      return deployment ? { deployment, components: await this.components(id, manager) } : null;
+    });
+  }
+
+  /**
+   * Inside a transaction: true when the deployment still has the run and desired state a plan was made
+   * from. The share lock holds off start/stop/delete until the caller commits.
+   */
+  async stillPlannedAs(manager: EntityManager, planned: DeploymentRecord): Promise<boolean> {
+    const rows = await manager.query<Row[]>(`SELECT run, desired_state FROM deployments WHERE id = $1 FOR SHARE`, [planned.id]);
+    return rows[0]?.run === planned.run && rows[0]?.desired_state === planned.desiredState;
+  }
+
   async components(deploymentId: string, manager: EntityManager = this.db.manager): Promise<DeploymentComponentRecord[]> {
     const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [deploymentId]);
     return rows.map((row) => mapRow<DeploymentComponentRecord>(row));

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
 import type { Action } from '../domain/deployment/deployment-state';
@@ -92,13 +93,13 @@ export class Reconciler {
     this.crash.reached('reconcile.lease-acquired');
     try {
       for (let round = 0; round < MAX_ROUNDS && this.running; round++) {
-        const deployment = await this.deployments.findById(id);
-        if (!deployment) return;
-        const components = await this.deployments.components(id);
+        const snapshot = await this.deployments.snapshot(id);
+        if (!snapshot) return;
+        const { deployment, components } = snapshot;
         const state = deploymentState(deployment, components);
         const status = aggregateStatus(state);
         if (status !== deployment.status) {
-          await this.deployments.transaction((m) => this.writer.setDeploymentStatus(m, deployment, status, null));
+          if (!(await this.whilePlanned(deployment, (m) => this.writer.setDeploymentStatus(m, deployment, status, null)))) continue;
           this.crash.reached('reconcile.status-written');
           this.writer.committed(id);
         }
@@ -122,7 +123,7 @@ export class Reconciler {
       for (const job of leftovers) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
       if (leftovers.length > 0) return;
       this.crash.reached('delete-record.before');
-      await this.deployments.transaction(async (m) => {
+      await this.whilePlanned(deployment, async (m) => {
         await this.writer.action(m, deployment, 'deployment deleted');
         await this.deployments.delete(m, deployment.id);
       });
@@ -139,7 +140,7 @@ export class Reconciler {
         // An update changed this component: its old job goes, then create_job starts the new one.
         const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
         if (job && !['succeeded', 'failed', 'cancelled'].includes(job.status)) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
-        await this.deployments.transaction(async (m) => {
+        await this.whilePlanned(deployment, async (m) => {
           const current = await this.deployments.lockComponent(m, deployment.id, component.id);
           if (current?.jobId !== component.jobId) return;
           await this.deployments.updateComponent(m, deployment.id, component.id, { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} }, new Date());
@@ -153,7 +154,7 @@ export class Reconciler {
         const active = job !== null && !['succeeded', 'failed', 'cancelled'].includes(job.status);
         if (active) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
         this.crash.reached('cancel.after-request');
-        await this.deployments.transaction(async (m) => {
+        await this.whilePlanned(deployment, async (m) => {
           const current = await this.deployments.lockComponent(m, deployment.id, component.id);
           // The job's own event may have been folded meanwhile; never step back from what it said.
           if (!current || current.jobVersion > component.jobVersion) return;
@@ -170,11 +171,11 @@ export class Reconciler {
       case 'delete_job': {
         const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
         this.crash.reached('delete-job.after-request');
-        if (result !== 'cancelled') await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'));
+        if (result !== 'cancelled') await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'));
         break;
       }
       case 'mark_stopped':
-        await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped' }, 'never started'));
+        await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped' }, 'never started'));
         break;
       default: {
         const unreachable: never = action;
@@ -182,6 +183,18 @@ export class Reconciler {
       }
     }
     this.writer.committed(deployment.id);
+  }
+
+  /**
+   * Runs a write made from `planned` only if start/stop/delete has not moved the deployment on since;
+   * otherwise the next round plans again from fresh state. False when skipped.
+   */
+  private whilePlanned(planned: DeploymentRecord, write: (manager: EntityManager) => Promise<unknown>): Promise<boolean> {
+    return this.deployments.transaction(async (m) => {
+      if (!(await this.deployments.stillPlannedAs(m, planned))) return false;
+      await write(m);
+      return true;
+    });
   }
 
   /**
@@ -197,7 +210,7 @@ export class Reconciler {
       if (!job) continue;
       const next = foldJobEvent(component, { jobId: job.id, version: job.version, status: job.status, run: deployment.run, revision: component.revision }, { run: deployment.run, desired: deployment.desiredState });
       if (!next) continue;
-      await this.deployments.transaction(async (m) => {
+      await this.whilePlanned(deployment, async (m) => {
         const current = await this.deployments.lockComponent(m, deployment.id, component.id);
         if (current && current.jobVersion < job.version) await this.writer.setComponentStatus(m, deployment, current, next, 'job state refreshed from budcluster');
       });
@@ -210,7 +223,7 @@ export class Reconciler {
     const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
     const body = completeJob(component.planned, { parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) }, context: deployment.resolveContext, outputs });
     if (!body.ok) {
-      await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: 'failed' }, `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`));
+      await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: 'failed' }, `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`));
       this.writer.committed(deployment.id);
       return;
     }
@@ -222,7 +235,7 @@ export class Reconciler {
       idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}${component.revision > 0 ? `-rev${component.revision}` : ''}`,
     });
     this.crash.reached('create.after-request');
-    await this.deployments.transaction(async (m) => {
+    await this.whilePlanned(deployment, async (m) => {
       const current = await this.deployments.lockComponent(m, deployment.id, component.id);
       if (!current || (current.jobId && current.jobId !== job.id)) return;
       // A job event may have landed first; never step back to an older version.
