@@ -17,13 +17,16 @@ const swc = [
   },
 ];
 
+// The web UI's components (React, automatic JSX runtime); their specs choose jsdom with a docblock.
+const swcTsx = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transform: { '^.+\\.tsx$': swcTsx, '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper,
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/'],
+  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.spec.tsx', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/', '/e2e-ui/'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,

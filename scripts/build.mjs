@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist');
 const sourceRoots = ['apps', 'libs', 'scripts'];
-const skipped = /(\.spec\.ts|\.d\.ts)$|\/(node_modules|test|e2e-ui)\//;
+// The web UI's sources are bundled by Vite (npm run build:ui); only its server is compiled here.
+const skipped = /(\.spec\.ts|\.d\.ts)$|\/(node_modules|test|e2e-ui)\/|apps\/budadmin\/src\//;
 const { compilerOptions } = JSON.parse(
   (await import('node:fs')).readFileSync(join(root, 'tsconfig.base.json'), 'utf8'),
 );

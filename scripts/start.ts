@@ -1,9 +1,9 @@
 // `npm start`: runs every service of the platform on its embedded defaults in one terminal,
 // with prefixed logs, a progress line per service, and a clean shutdown on Ctrl-C.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 interface ServiceDef {
@@ -21,6 +21,7 @@ const root = ((): string => {
 const services: ServiceDef[] = [
   { name: 'budcluster', entry: 'dist/apps/budcluster/src/main.js', port: Number(process.env.BUDCLUSTER_PORT ?? 9082) },
   { name: 'budusecases', entry: 'dist/apps/budusecases/src/main.js', port: Number(process.env.BUDUSECASES_PORT ?? 9084) },
+  { name: 'budadmin', entry: 'dist/apps/budadmin/server/main.js', port: Number(process.env.BUDADMIN_PORT ?? 8007) },
 ];
 const shared = ['DATA_DIR', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'LOG_LEVEL', 'LOG_FORMAT'];
 const children: ChildProcess[] = [];
@@ -30,6 +31,7 @@ function envFor(service: ServiceDef): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(service.port) };
   for (const name of shared) if (process.env[name]) env[name] = process.env[name];
   env.BUDCLUSTER_URL = `http://127.0.0.1:${services[0].port}`;
+  env.BUDUSECASES_URL = `http://127.0.0.1:${services[1].port}`;
   return env;
 }
 
@@ -73,9 +75,28 @@ function stopAll(code: number): void {
   }, () => process.exit(code));
 }
 
+function newestChange(path: string): number {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return Math.max(info.mtimeMs, ...readdirSync(path).map((entry) => newestChange(join(path, entry))));
+}
+
+/** The web UI is bundled by Vite; only when its sources changed since the last bundle. */
+function ensureUiBuilt(): void {
+  const bundle = join(root, 'dist/budadmin/index.html');
+  const sources = ['apps/budadmin/src', 'apps/budadmin/index.html', 'apps/budadmin/vite.config.mts', 'libs/contracts/src'].map((p) => join(root, p));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(...sources.map(newestChange))) return;
+  const started = Date.now();
+  process.stdout.write('[start] budadmin: building the web UI…\n');
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/budadmin/vite.config.mts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the web UI did not build (see above)');
+  process.stdout.write(`[start] budadmin: web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
+  ensureUiBuilt();
   // Both start at once (each has its own embedded database); budusecases retries budcluster until it answers.
   await Promise.all(
     services.map(async (service) => {
@@ -93,10 +114,12 @@ async function main(): Promise<void> {
         }
       });
       await waitReady(service, child);
-      process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port} (API docs: /api/docs)\n`);
+      const docs = service.name === 'budadmin' ? '' : ' (API docs: /api/docs)';
+      process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port}${docs}\n`);
     }),
   );
   process.stdout.write(`\nBud Foundry is running on embedded defaults (data in ${process.env.DATA_DIR ?? '.data'}/). Press Ctrl-C to stop.\n`);
+  process.stdout.write(`Open the UI: http://127.0.0.1:${services[2].port}/usecases\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,83 @@
+import type {
+  ClusterResponse,
+  ComponentResponse,
+  DeploymentEvent,
+  DeploymentPlan,
+  DeploymentResponse,
+  JobResponse,
+  Page,
+  ScheduleResponse,
+  TemplateResponse,
+} from '@bud/contracts';
+import { ApiError } from './api-error';
+
+export type JsonSchema = {
+  properties?: Record<string, FieldSchema>;
+  required?: string[];
+  title?: string;
+};
+export interface FieldSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: Array<string | number>;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  writeOnly?: boolean;
+  'x-bud-type'?: string;
+}
+
+// Same origin: server/serve.ts (and Vite's dev server) route /api/v1/clusters to budcluster, the rest to budusecases.
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw await ApiError.from(response);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+export const api = {
+  templates: (params: { q?: string; category?: string; tag?: string; page_size?: number } = {}) =>
+    request<Page<TemplateResponse>>('GET', `/api/v1/templates${query({ page_size: 100, ...params })}`),
+  template: (id: string) => request<TemplateResponse>('GET', `/api/v1/templates/${encodeURIComponent(id)}`),
+  templateSchema: (id: string) => request<JsonSchema>('GET', `/api/v1/templates/${encodeURIComponent(id)}/schema`),
+  forkTemplate: (id: string) => request<TemplateResponse>('POST', `/api/v1/templates/${encodeURIComponent(id)}/fork`, {}),
+  updateTemplate: (id: string, document: unknown) => request<TemplateResponse>('PUT', `/api/v1/templates/${encodeURIComponent(id)}`, document),
+  components: () => request<Page<ComponentResponse>>('GET', '/api/v1/components?page_size=100'),
+  clusters: () => request<Page<ClusterResponse>>('GET', '/api/v1/clusters?page_size=100'),
+  clusterJobs: (clusterId: string) => request<Page<JobResponse>>('GET', `/api/v1/clusters/${clusterId}/jobs?page_size=100`),
+  schedule: (clusterId: string, start: Date, end: Date) =>
+    request<ScheduleResponse>('GET', `/api/v1/clusters/${clusterId}/schedule${query({ start: start.toISOString(), end: end.toISOString() })}`),
+  dryRun: (body: DeployRequest) => request<DeploymentPlan>('POST', '/api/v1/deployments?dry_run=true', body),
+  deploy: (body: DeployRequest) => request<DeploymentResponse>('POST', '/api/v1/deployments', body),
+  deployments: (params: { status?: string; page?: number; page_size?: number } = {}) =>
+    request<Page<DeploymentResponse>>('GET', `/api/v1/deployments${query({ page_size: 20, ...params })}`),
+  deployment: (id: string) => request<DeploymentResponse>('GET', `/api/v1/deployments/${id}`),
+  deploymentEvents: (id: string) => request<{ items: DeploymentEvent[] }>('GET', `/api/v1/deployments/${id}/events`),
+  stop: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/stop`),
+  start: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/start`),
+  retry: (id: string, componentId: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/retry`),
+  remove: (id: string) => request<DeploymentResponse>('DELETE', `/api/v1/deployments/${id}`),
+};
+
+export interface DeployRequest {
+  template_id: string;
+  name: string;
+  cluster_id: string;
+  parameters: Record<string, unknown>;
+}

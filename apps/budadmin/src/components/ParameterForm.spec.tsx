@@ -1,0 +1,69 @@
+/** @jest-environment jsdom */
+import { fireEvent, render, screen } from '@testing-library/react';
+import type { JsonSchema } from '../api/client';
+import { formFields } from '../forms/schema-form';
+import { ParameterForm } from './ParameterForm';
+
+beforeAll(() => {
+  // antd reads media queries; jsdom has none.
+  Object.defineProperty(window, 'matchMedia', { writable: true, value: (query: string) => ({ matches: false, media: query, onchange: null, addListener: () => undefined, removeListener: () => undefined, addEventListener: () => undefined, removeEventListener: () => undefined, dispatchEvent: () => false }) });
+});
+
+const schema: JsonSchema = {
+  required: ['model_id'],
+  properties: {
+    model_id: { type: 'string', title: 'LLM Model', description: 'Hugging Face id', 'x-bud-type': 'model_ref' },
+    top_k: { type: 'integer', minimum: 1, maximum: 50, default: 5, title: 'Top K', 'x-bud-type': 'integer' },
+    streaming: { type: 'boolean', default: true, title: 'Streaming', 'x-bud-type': 'boolean' },
+    size: { type: 'string', enum: ['10Gi', '50Gi'], default: '50Gi', title: 'Size', 'x-bud-type': 'enum' },
+    api_key: { type: 'string', format: 'password', writeOnly: true, title: 'API key', 'x-bud-type': 'secret' },
+  },
+};
+
+function renderForm(values: Record<string, unknown> = {}, problems: Record<string, string> = {}) {
+  const onChange = jest.fn();
+  const view = render(<ParameterForm fields={formFields(schema)} values={values} problems={problems} onChange={onChange} />);
+  return { onChange, view };
+}
+
+describe('ParameterForm', () => {
+  it('renders an input of the right kind for every parameter, labelled', () => {
+    const { view } = renderForm();
+    expect(screen.getByLabelText('LLM Model')).toHaveProperty('type', 'text');
+    expect(screen.getByLabelText('Top K').getAttribute('role')).toBe('spinbutton');
+    expect(screen.getByLabelText('Streaming').getAttribute('role')).toBe('switch');
+    expect(screen.getByLabelText('API key')).toHaveProperty('type', 'password');
+    expect(view.container.querySelector('[data-param="size"]') ?? screen.getByLabelText('Size')).toBeTruthy();
+  });
+
+  it('marks required parameters without a default, and only those', () => {
+    const { view } = renderForm();
+    const required = [...view.container.querySelectorAll('.ant-form-item-required')].map((label) => label.textContent);
+    expect(required).toEqual(['LLM Model']);
+  });
+
+  it('shows defaults as placeholders and never prefills a secret', () => {
+    renderForm();
+    expect(screen.getByLabelText('Top K').getAttribute('placeholder')).toBe('default: 5');
+    expect(screen.getByLabelText('API key')).toHaveProperty('value', '');
+  });
+
+  it('shows each problem under its field, prefixed by the label', () => {
+    renderForm({ top_k: 99 }, { top_k: 'must be at most 50', model_id: 'is required' });
+    expect(screen.getByText('Top K must be at most 50')).toBeTruthy();
+    expect(screen.getByText('LLM Model is required')).toBeTruthy();
+  });
+
+  it('reports typed values: text as strings, booleans as booleans', () => {
+    const { onChange } = renderForm();
+    fireEvent.change(screen.getByLabelText('LLM Model'), { target: { value: 'meta-llama/Llama-3.1-8B-Instruct' } });
+    expect(onChange).toHaveBeenCalledWith('model_id', 'meta-llama/Llama-3.1-8B-Instruct');
+    fireEvent.click(screen.getByLabelText('Streaming'));
+    expect(onChange).toHaveBeenCalledWith('streaming', false);
+  });
+
+  it('says so when a template has no parameters', () => {
+    render(<ParameterForm fields={[]} values={{}} problems={{}} onChange={() => undefined} />);
+    expect(screen.getByText('This template has no parameters.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { Link, useParams } from 'react-router-dom';
+import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
+import { api } from '../api/client';
+import { ApiError, describeError } from '../api/api-error';
+import { useDeploymentStream } from '../api/deployment-stream';
+import { DagView } from '../components/DagView';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusTag, statusColor } from '../components/StatusTag';
+
+const STOPPABLE = new Set(['pending', 'deploying', 'running', 'degraded']);
+const STARTABLE = new Set(['stopped', 'failed']);
+
+function explain(c: DeploymentComponentResponse): string | undefined {
+  if (c.blocked_by.length > 0) return `waiting for ${c.blocked_by.join(', ')}`;
+  return c.message ?? undefined;
+}
+
+function urlsOf(c: DeploymentComponentResponse): string[] {
+  return Object.values(c.outputs).filter((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v));
+}
+
+export default function DeploymentStatusPage() {
+  const { id = '' } = useParams();
+  const { message } = AntApp.useApp();
+  const [deployment, setDeployment] = useState<DeploymentResponse>();
+  const [events, setEvents] = useState<DeploymentEvent[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [gone, setGone] = useState(false);
+  const [busy, setBusy] = useState<string>();
+
+  const refresh = useCallback(async () => {
+    try {
+      setDeployment(await api.deployment(id));
+      setError(undefined);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 404) setGone(true);
+      else setError(failure);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const stream = useDeploymentStream(id, (event) => {
+    setEvents((seen) => (seen.some((e) => e.id === event.id) ? seen : [...seen, event]));
+    void refresh();
+  });
+
+  const act = async (label: string, action: () => Promise<unknown>) => {
+    setBusy(label);
+    try {
+      await action();
+      void message.success(`${label} requested`);
+      await refresh();
+    } catch (failure) {
+      void message.error(describeError(failure));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  if (gone) return <Result status="success" title="This deployment has been deleted" extra={<Link to="/deployments">Back to deployments</Link>} />;
+  if (error && !deployment) return <ErrorAlert error={error} title="Could not load the deployment" />;
+  if (!deployment) return <Spin />;
+  const components = deployment.components ?? [];
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space align="center" wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {deployment.name} <span data-testid="deployment-status"><StatusTag status={deployment.status} /></span>
+        </Typography.Title>
+        <Space>
+          <Tag color={stream === 'live' ? 'green' : 'orange'}>{stream === 'live' ? 'live' : stream}</Tag>
+          <Popconfirm title="Stop every component of this deployment?" okText="Stop" onConfirm={() => void act('Stop', () => api.stop(id))} disabled={!STOPPABLE.has(deployment.status)}>
+            <Button disabled={!STOPPABLE.has(deployment.status)} loading={busy === 'Stop'}>
+              Stop
+            </Button>
+          </Popconfirm>
+          <Popconfirm title="Start a new run of this deployment?" okText="Start" onConfirm={() => void act('Start', () => api.start(id))} disabled={!STARTABLE.has(deployment.status)}>
+            <Button disabled={!STARTABLE.has(deployment.status)} loading={busy === 'Start'}>
+              Start
+            </Button>
+          </Popconfirm>
+          <Popconfirm title="Delete this deployment and all its jobs?" okText="Delete" okButtonProps={{ danger: true }} onConfirm={() => void act('Delete', () => api.remove(id))} disabled={deployment.status === 'deleting'}>
+            <Button danger disabled={deployment.status === 'deleting'} loading={busy === 'Delete'}>
+              Delete
+            </Button>
+          </Popconfirm>
+        </Space>
+      </Space>
+      {deployment.status_message ? <Typography.Text type="secondary">{deployment.status_message}</Typography.Text> : null}
+      <Descriptions size="small" bordered column={{ xs: 1, md: 3 }}>
+        <Descriptions.Item label="Template">
+          <Link to={`/usecases/${deployment.template_id}`}>{deployment.template_id}</Link> v{deployment.template_version}
+        </Descriptions.Item>
+        <Descriptions.Item label="Run">{deployment.run}</Descriptions.Item>
+        <Descriptions.Item label="$/hour">{deployment.estimated_cost_per_hour}</Descriptions.Item>
+        <Descriptions.Item label="Namespace">{deployment.namespace}</Descriptions.Item>
+        <Descriptions.Item label="On failure">{deployment.on_failure}</Descriptions.Item>
+        <Descriptions.Item label="Created">{new Date(deployment.created_at).toLocaleString()}</Descriptions.Item>
+      </Descriptions>
+      <Card title="Components">
+        <DagView nodes={components.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on, status: c.status, detail: explain(c) }))} />
+        <Table<DeploymentComponentResponse>
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={components}
+          style={{ marginTop: 16 }}
+          columns={[
+            { title: 'Component', dataIndex: 'id', render: (cid: string, c) => <span data-component={cid}>{cid} <Tag>{c.component_ref}</Tag></span> },
+            { title: 'Status', dataIndex: 'status', render: (s: string, c) => <span data-component-status={c.id}><StatusTag status={s} /></span> },
+            { title: 'Why', key: 'why', render: (_: unknown, c) => explain(c) ?? '—' },
+            { title: 'Endpoints', key: 'urls', render: (_: unknown, c) => urlsOf(c).map((u) => <div key={u}><Typography.Text copyable>{u}</Typography.Text></div>) },
+            { title: '$/hour', dataIndex: 'estimated_cost_per_hour', align: 'right' },
+            {
+              title: '',
+              key: 'retry',
+              render: (_: unknown, c) =>
+                c.status === 'failed' ? (
+                  <Popconfirm title={`Retry ${c.id}?`} onConfirm={() => void act('Retry', () => api.retry(id, c.id))}>
+                    <Button size="small">Retry</Button>
+                  </Popconfirm>
+                ) : null,
+            },
+          ]}
+        />
+      </Card>
+      <Card title="Events">
+        <Timeline
+          items={[...events].reverse().slice(0, 100).map((e) => ({
+            color: statusColor(e.status ?? '') === 'default' ? 'gray' : statusColor(e.status ?? ''),
+            children: (
+              <span>
+                <Typography.Text type="secondary">{new Date(e.occurred_at).toLocaleTimeString()}</Typography.Text> {e.component_id ? <strong>{e.component_id}</strong> : null} {e.status ?? ''} {e.message ?? ''}
+              </span>
+            ),
+          }))}
+        />
+      </Card>
+    </Space>
+  );
+}
