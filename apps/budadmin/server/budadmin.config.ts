@@ -9,6 +9,7 @@ export const budadminConfigSchema = z.object({
   BUDCLUSTER_URL: z.string().url().default('http://127.0.0.1:9082'),
   BUDUSECASES_URL: z.string().url().default('http://127.0.0.1:9084'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
 });
 export type BudadminConfig = z.infer<typeof budadminConfigSchema>;
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Logger } from '@bud/logging';
+import { Logger, configureLogging } from '@bud/logging';
 import { proxy, upstreamFor } from './api-proxy';
 import { loadBudadminConfig } from './budadmin.config';
 import { serveStatic } from './static-files';
@@ -9,6 +9,7 @@ import { serveStatic } from './static-files';
 /** budadmin: the built web UI plus one origin for both APIs, so the browser needs no CORS. */
 function main(): void {
   const config = loadBudadminConfig();
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, service: 'budadmin' });
   const logger = new Logger('budadmin');
   const root = resolve(config.UI_DIR);
   if (!existsSync(resolve(root, 'index.html'))) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { TokenVerifier } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
-import { createDataSource, startEmbeddedPostgres } from '@bud/database';
+import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
 import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher } from '@bud/invocation';
@@ -44,7 +44,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(dataDir, 'pg'))).url;
   const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: budclusterEntities, migrations: budclusterMigrations });
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  const applied = await migrate(dataSource);
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
 
   const { registry, httpDuration } = createMetricsRegistry('budcluster');

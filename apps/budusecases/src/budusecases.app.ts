@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { SecretBox, TokenVerifier, signToken } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
-import { createDataSource, startEmbeddedPostgres } from '@bud/database';
+import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
 import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
@@ -34,7 +34,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(config.DATA_DIR, 'budusecases', 'pg'))).url;
   const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: [], migrations: budusecasesMigrations });
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  const applied = await migrate(dataSource);
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
 
   const { registry, httpDuration } = createMetricsRegistry('budusecases');

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './embedded-postgres';
 export * from './row-mapper';
 export * from './pool-query';
+export * from './migrate';

