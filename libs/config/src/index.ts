@@ -2,21 +2,21 @@ import { z } from 'zod';
 
 /** Settings every service understands (brief §2); each app extends this with its own. */
 export const baseConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535),
-  HOST: z.string().optional(),
-  DATA_DIR: z.string().default('.data'),
-  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).describe('HTTP port'),
+  HOST: z.string().optional().describe('bind address; 127.0.0.1 in dev auth mode, else 0.0.0.0'),
+  DATA_DIR: z.string().default('.data').describe('root of embedded data (databases, generated keys)'),
+  DATABASE_URL: z.string().url().optional().describe('PostgreSQL server URL; unset: embedded PGlite under DATA_DIR'),
   /** Connections per service; 1 is forced for the embedded engine. */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  AUTH_JWT_SECRET: z.string().min(16).optional(),
-  AUTH_JWKS_URL: z.string().url().optional(),
-  AUTH_ISSUER: z.string().optional(),
-  AUTH_AUDIENCE: z.string().optional(),
-  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  BUDCLUSTER_URL: z.string().url().default('http://127.0.0.1:9082'),
-  BUDUSECASES_URL: z.string().url().default('http://127.0.0.1:9084'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10).describe('database connections (1 on the embedded engine)'),
+  AUTH_JWT_SECRET: z.string().min(16).optional().describe('HS256 secret verifying bearer tokens; with AUTH_JWKS_URL unset too, dev mode'),
+  AUTH_JWKS_URL: z.string().url().optional().describe('JWKS URL verifying RS256 bearer tokens (e.g. Keycloak)'),
+  AUTH_ISSUER: z.string().optional().describe('expected token issuer (iss)'),
+  AUTH_AUDIENCE: z.string().optional().describe('expected token audience (aud)'),
+  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional().describe('Dapr sidecar HTTP port; set: invocation and pub/sub go through Dapr'),
+  BUDCLUSTER_URL: z.string().url().default('http://127.0.0.1:9082').describe('budcluster base URL for the direct transport'),
+  BUDUSECASES_URL: z.string().url().default('http://127.0.0.1:9084').describe('budusecases base URL for the direct transport'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level logged'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty').describe('pretty lines, or json for log collectors'),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

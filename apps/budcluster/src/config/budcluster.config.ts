@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { baseConfigSchema, loadConfig } from '@bud/config';
 
 export const budclusterConfigSchema = baseConfigSchema.extend({
-  PORT: z.coerce.number().int().min(0).max(65535).default(9082),
+  PORT: z.coerce.number().int().min(0).max(65535).default(9082).describe('HTTP port'),
   /** 32-byte key (hex or base64) for AES-256-GCM of stored kubeconfigs; embedded mode generates one under DATA_DIR. */
-  SECRETS_KEY: z.string().min(32).optional(),
+  SECRETS_KEY: z.string().min(32).optional().describe('32-byte key (hex or base64) encrypting stored kubeconfigs; embedded mode generates one under DATA_DIR'),
   /** Base URLs that receive `job-events` over the direct transport (ignored when Dapr is used). */
-  EVENT_SUBSCRIBER_URLS: z.string().optional(),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  K8S_RESYNC_MS: z.coerce.number().int().min(1000).default(300_000),
+  EVENT_SUBSCRIBER_URLS: z.string().optional().describe('comma-separated direct-transport subscribers of job-events (default: BUDUSECASES_URL)'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('outbox relay poll interval'),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe('how long an in-flight outbox row stays leased to one relay'),
+  K8S_RESYNC_MS: z.coerce.number().int().min(1000).default(300_000).describe('Kubernetes relist and drift-repair interval'),
   /** Register the shared simulated cluster `local` at start-up (default on in embedded mode). */
-  LOCAL_CLUSTER: z.enum(['true', 'false']).optional(),
-  CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007'),
+  LOCAL_CLUSTER: z.enum(['true', 'false']).optional().describe('register the shared simulated cluster local (default: on in embedded mode)'),
+  CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007').describe('browser origins allowed to call the API'),
 });
 export type BudclusterConfig = z.infer<typeof budclusterConfigSchema>;
 
