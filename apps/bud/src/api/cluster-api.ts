@@ -1,0 +1,21 @@
+import type { ClusterResponse, JobResponse, Page } from '@bud/contracts';
+import type { ApiClient } from './api-client';
+import type { PageQuery } from './usecases-api';
+
+/** budcluster's routes under /api/v1: clusters and their jobs. */
+export class ClusterApi {
+  constructor(readonly client: ApiClient) {}
+
+  listClusters(query: PageQuery): Promise<Page<ClusterResponse>> {
+    return this.client.get('/api/v1/clusters', { ...query });
+  }
+
+  /** `status` goes as typed: budcluster validates it and names a wrong one. */
+  listJobs(clusterId: string, query: PageQuery & { status?: string[] }): Promise<Page<JobResponse>> {
+    return this.client.get(`/api/v1/clusters/${encodeURIComponent(clusterId)}/jobs`, {
+      page: query.page,
+      page_size: query.page_size,
+      status: query.status?.join(','),
+    });
+  }
+}

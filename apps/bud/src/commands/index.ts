@@ -1,0 +1,17 @@
+import type { CommandSpec } from './command';
+import { clusterCommands } from './clusters';
+import { componentCommands } from './components';
+import { deployCommand } from './deploy';
+import { deploymentCommands } from './deployments';
+import { jobCommands } from './jobs';
+import { templateCommands } from './templates';
+
+/** Every command, in the order `bud --help` lists them. */
+export const commands: readonly CommandSpec[] = [
+  ...templateCommands,
+  ...componentCommands,
+  ...clusterCommands,
+  deployCommand,
+  ...deploymentCommands,
+  ...jobCommands,
+];

@@ -1,0 +1,39 @@
+import { renderTable } from '../format/table';
+import { formatAge, formatGpu, formatUsd } from '../format/values';
+import { resolveClusterId } from '../lookups';
+import type { CommandSpec } from './command';
+import { printPage } from './list-output';
+import { pageQuery, pagingOptions } from './paging';
+
+export const jobCommands: CommandSpec[] = [
+  {
+    words: ['jobs', 'list'],
+    args: [],
+    summary: "List a cluster's jobs, newest first",
+    options: {
+      cluster: { type: 'string', value: 'name|id', required: true, description: 'the cluster' },
+      status: { type: 'string', value: 'status', multiple: true, description: 'only jobs in this status: pending, queued, admitted, running, succeeded, failed, cancelled or preempted; also comma-separated' },
+      ...pagingOptions,
+    },
+    async run(context) {
+      const clusterId = await resolveClusterId(context.clusters, context.input.requiredString('cluster'));
+      const status = context.input.strings('status').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      const answer = await context.clusters.listJobs(clusterId, { ...pageQuery(context.input), ...(status.length > 0 ? { status } : {}) });
+      printPage(context, answer, 'jobs', (items) =>
+        renderTable(
+          ['name', 'id', 'status', 'type', 'source', 'gpus', { header: '$/hour', align: 'right' }, 'age'],
+          items.map((j) => [
+            j.name,
+            j.id,
+            j.status,
+            j.job_type,
+            j.source_id ? `${j.source_type}:${j.source_id}` : j.source_type,
+            formatGpu(j.resources.gpu_count * j.resources.replicas, j.resources.gpu_type),
+            formatUsd(j.estimated_cost_per_hour),
+            formatAge(j.created_at, context.now()),
+          ]),
+        ),
+      );
+    },
+  },
+];

@@ -1,0 +1,183 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repoRoot } from '@bud/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the CLI meets the platform as budusecases' own suites start it: budcluster a process, budusecases on a fresh database, JWT auth
+import { startUsecasesHarness } from '../../../budusecases/test/support/harness';
+
+interface BudRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+
+/** The CLI as a user runs it: the real bin script, in its own process, configured by file and environment. */
+describe('bud, the command line, against running services', () => {
+  let h: Awaited<ReturnType<typeof startUsecasesHarness>>;
+  let home: string;
+  let configPath: string;
+  const name = `cli-${randomUUID().slice(0, 8)}`;
+
+  const bud = (args: string[], env: Record<string, string> = {}): Promise<BudRun> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'apps/bud/bin/bud.js'), ...args], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? '', HOME: home, BUD_CONFIG: configPath, BUD_TOKEN: h.tenantA.token, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  const deploymentByName = async (wanted: string) => (await h.http('GET', '/api/v1/deployments?page_size=100')).body.items.find((d: any) => d.name === wanted);
+
+  beforeAll(async () => {
+    h = await startUsecasesHarness();
+    home = mkdtempSync(join(tmpdir(), 'bud-cli-home-'));
+    // URLs from the config file, the token from the environment: both sources, as a user would set them up.
+    configPath = join(home, 'bud.json');
+    writeFileSync(configPath, JSON.stringify({ api_url: h.usecases.url, cluster_api_url: h.cluster.url }));
+  });
+  afterAll(async () => {
+    await h?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists the system templates, simple-rag-v1 among them, as a table and as JSON', async () => {
+    const table = await bud(['templates', 'list']);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+CATEGORY/);
+    expect(table.stdout).toMatch(/^simple-rag-v1\s+Simple RAG\s+rag\s+1\.0\.0\s+4\s+system$/m);
+
+    const json = await bud(['templates', 'list', '--output', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).items.map((t: any) => t.id)).toContain('simple-rag-v1');
+  });
+
+  it('shows the shared simulated cluster', async () => {
+    const result = await bud(['clusters', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^local\\s+${h.localClusterId}\\s+simulated\\s+ready\\s+yes`, 'm'));
+  });
+
+  it('prints the plan of a dry run and creates nothing', async () => {
+    const result = await bud(['deploy', 'simple-rag-v1', '--cluster', 'local', '--name', name, '--set', `model_id=${MODEL}`, '--dry-run']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('dry run: nothing was created');
+    expect(result.stdout).toMatch(/^\s*0\s+llm\s+vllm-endpoint\s+model\s+1x A100-80GB\s+\$\d+\.\d{2}/m);
+    expect(result.stdout).toMatch(/^\s*1\s+orchestrator\s+rag-orchestrator\s+docker\s+-/m);
+    expect(result.stdout).toMatch(/^Total:\s+4 components, 1x A100-80GB, \$\d+\.\d{2}\/hour$/m);
+    expect(result.stdout).toMatch(/^Capacity:\s+fits: /m);
+    expect(await deploymentByName(name)).toBeUndefined();
+  });
+
+  it('deploys with --wait, printing each component as it changes, and exits 0 once running', async () => {
+    const result = await bud(['deploy', 'simple-rag-v1', '--cluster', 'local', '--name', name, '--set', `model_id=${MODEL}`, '--wait', '--timeout', '60']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const progress = result.stdout.split('\n').filter((l) => /^\s+\d\d:\d\d:\d\d\s/.test(l));
+    const has = (subject: string, status: string) => progress.some((l) => new RegExp(`^\\s+\\S+\\s+${subject}\\s+${status}\\b`).test(l));
+    for (const component of ['vector-db', 'embedding', 'llm', 'orchestrator']) {
+      expect(has(component, 'deploying')).toBe(true);
+      expect(has(component, 'running')).toBe(true);
+    }
+    // The wait ends on the deployment's own status event. Order across components is not asserted: an event the
+    // server's stream passes over is printed when the CLI reads the stream again, a little late.
+    expect(progress.at(-1)).toMatch(new RegExp(`^\\s+\\S+\\s+${name}\\s+running$`));
+    expect(result.stdout).toContain(`${name} is running: 4 components`);
+    expect((await deploymentByName(name)).status).toBe('running');
+  });
+
+  it('shows the deployment as running, by name, as a table and as JSON', async () => {
+    const table = await bud(['deployments', 'show', name]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Status:\s+running$/m);
+    expect(table.stdout).toMatch(/^orchestrator\s+rag-orchestrator\s+1\s+running\s+running\s+\$\d+\.\d{2}\s+http:\/\//m);
+
+    const json = await bud(['deployments', 'show', name, '-o', 'json']);
+    expect(json.code).toBe(0);
+    const deployment = JSON.parse(json.stdout);
+    expect(deployment).toMatchObject({ name, status: 'running', template_id: 'simple-rag-v1', cluster_id: h.localClusterId });
+    expect(deployment.components.map((c: any) => c.status)).toEqual(['running', 'running', 'running', 'running']);
+  });
+
+  it("lists the deployment's jobs on the cluster", async () => {
+    const deployment = await deploymentByName(name);
+    const result = await bud(['jobs', 'list', '--cluster', 'local', '--status', 'running', '-o', 'json']);
+    expect(result.code).toBe(0);
+    const mine = JSON.parse(result.stdout).items.filter((j: any) => j.usecase_deployment_id === deployment.id);
+    expect(mine.map((j: any) => j.name).sort()).toEqual(['embedding', 'llm', 'orchestrator', 'vector-db']);
+  });
+
+  it("refuses a parameter outside its range with the server's message, naming the field", async () => {
+    const result = await bud(['deploy', 'simple-chatbot-v1', '--cluster', 'local', '--name', 'too-big', '--set', `model_id=${MODEL}`, '--set', 'gpu_count=99']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: .*parameters\.gpu_count must be at most 8/);
+    expect(result.stderr).not.toContain('{');
+    expect(await deploymentByName('too-big')).toBeUndefined();
+  });
+
+  it('refuses an unknown template, naming the field', async () => {
+    const result = await bud(['deploy', 'no-such-template', '--cluster', 'local', '--name', 'nope']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("template 'no-such-template' was not found");
+    expect(result.stderr).toContain('template_id');
+  });
+
+  it('refuses an unknown flag with usage and exit 2, before calling anything', async () => {
+    const result = await bud(['deployments', 'list', '--colour']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain("unknown option '--colour'");
+    expect(result.stderr).toContain('Usage: bud deployments list');
+  });
+
+  it('names the URL it could not reach and suggests npm start; the environment overrides the config file', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const result = await bud(['templates', 'list'], { BUD_API_URL: closed });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot reach budusecases at ${closed}`);
+    expect(result.stderr).toContain('npm start');
+  });
+
+  it('exits 1 with the failing component when a deployment fails under --wait', async () => {
+    const flaky = await h.clusterHttp('POST', '/api/v1/clusters', {
+      body: { name: `flaky-${randomUUID().slice(0, 8)}`, type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0, failing_images: ['vllm'] } },
+    });
+    expect(flaky.status).toBe(201);
+    const result = await bud(['deploy', 'simple-rag-v1', '--cluster', flaky.body.name, '--name', `${name}-f`, '--set', `model_id=${MODEL}`, '--wait', '--timeout', '60']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+llm\s+failed\b/m);
+    expect(result.stderr).toMatch(new RegExp(`^error: ${name}-f is failed, not running`));
+    expect(result.stderr).toMatch(/^\s+llm: /m);
+  });
+
+  it('stops the deployment and waits until it is stopped', async () => {
+    const result = await bud(['deployments', 'stop', name, '--wait', '--timeout', '60']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+orchestrator\s+stopped\b/m);
+    expect(result.stdout).toContain(`${name} is stopped.`);
+    expect((await deploymentByName(name)).status).toBe('stopped');
+  });
+
+  it('deletes the deployment and waits until it is gone', async () => {
+    const { id } = await deploymentByName(name);
+    const result = await bud(['deployments', 'delete', name, '--wait', '--timeout', '60']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${name} is deleted.`);
+    expect((await h.http('GET', `/api/v1/deployments/${id}`)).status).toBe(404);
+
+    const show = await bud(['deployments', 'show', name]);
+    expect(show).toMatchObject({ code: 1, stderr: `error: no deployment named '${name}'\n` });
+  });
+});
