@@ -124,6 +124,18 @@ export class DeploymentRepository {
     return rows.map((row) => mapRow<DeploymentEventRecord>(row));
   }
 
+  /**
+   * Events after `afterId`, and also those recorded since `recentSince` whatever their id: ids come from
+   * a sequence, so a transaction that commits late adds an id below ones already read.
+   */
+  async eventsForStream(deploymentId: string, afterId: string, recentSince: Date, limit = 500): Promise<DeploymentEventRecord[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM deployment_events WHERE deployment_id = $1 AND (id > $2 OR occurred_at >= $3) ORDER BY id LIMIT $4`,
+      [deploymentId, afterId, recentSince, limit],
+    );
+    return rows.map((row) => mapRow<DeploymentEventRecord>(row));
+  }
+
   /** A lease makes one reconciler (of any replica) the only one acting on a deployment for a while. */
   async acquireLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
     const rows = returnedRows(

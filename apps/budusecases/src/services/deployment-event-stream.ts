@@ -7,8 +7,13 @@ import { toEventResponse } from './deployment-mappers';
 
 // Other replicas record events too; a slow poll catches those, the hub wakes us for our own at once.
 const POLL_MS = 1000;
+// Events are re-read for this long after they are recorded, to catch ids that committed out of order.
+const LATE_COMMIT_WINDOW_MS = 30_000;
 
-/** Server-sent events of one deployment: history first, then every new event as it is recorded. */
+/**
+ * Server-sent events of one deployment: history first, then every new event as it is recorded, at least
+ * once (an event id may repeat after a reconnect; ids identify events).
+ */
 @Injectable()
 export class DeploymentEventStream {
   constructor(
@@ -23,6 +28,7 @@ export class DeploymentEventStream {
   serve(deploymentId: string, request: Request, response: Response): void {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     let lastId = String(request.headers['last-event-id'] ?? '0').replace(/\D/g, '') || '0';
+    const sent = new Map<string, number>();
     let pumping = false;
     let again = false;
     const pump = async () => {
@@ -34,9 +40,15 @@ export class DeploymentEventStream {
       try {
         do {
           again = false;
-          for (const event of await this.deployments.events(deploymentId, lastId)) {
-            response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventResponse(event))}\n\n`);
-            lastId = String(event.id);
+          const now = Date.now();
+          for (const [id, at] of sent) if (at < now - 2 * LATE_COMMIT_WINDOW_MS) sent.delete(id);
+          for (const event of await this.deployments.eventsForStream(deploymentId, lastId, new Date(now - LATE_COMMIT_WINDOW_MS))) {
+            const id = String(event.id);
+            // At least once: a resumed stream repeats the window's events; clients drop ids they have seen.
+            if (sent.has(id)) continue;
+            response.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventResponse(event))}\n\n`);
+            sent.set(id, now);
+            if (BigInt(id) > BigInt(lastId)) lastId = id;
           }
         } while (again);
       } catch {

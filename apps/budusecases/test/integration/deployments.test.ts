@@ -145,6 +145,35 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect(history.body.items.map((e: any) => e.type)).toEqual(expect.arrayContaining(['deployment.status', 'component.status']));
   });
 
+  it('streams an event that committed after later ids were already streamed', async () => {
+    const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
+    await waitForStatus(h, created.body.id, 'running');
+    const response = await fetch(`${h.usecases.url}/api/v1/deployments/${created.body.id}/events`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${h.tenantA.token}` },
+    });
+    const reader = response.body!.getReader();
+    let text = '';
+    const readUntil = (what: string, accept: (t: string) => boolean) =>
+      pollUntil(
+        async () => {
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+          return text;
+        },
+        accept,
+        { what, timeoutMs: 30_000 },
+      );
+    await readUntil('history streamed', (t) => t.includes('"status":"running"'));
+    // An id below every streamed one, recorded now: what a slow transaction's event looks like.
+    const sql = new Client({ connectionString: h.usecasesDb.url });
+    await sql.connect();
+    await sql.query(`INSERT INTO deployment_events (id, deployment_id, type, status, message, occurred_at) OVERRIDING SYSTEM VALUE VALUES (-1, $1, 'action', NULL, 'committed late', now())`, [created.body.id]);
+    await sql.end();
+    await readUntil('the late event', (t) => t.includes('committed late'));
+    await reader.cancel();
+    expect(text.match(/"message":"committed late"/g)).toHaveLength(1);
+  });
+
   it('with on_failure=stop, a failing component fails the deployment and nothing after it starts; retry recovers', async () => {
     const flaky = await fastCluster(h, h.tenantA, { failing_images: ['vllm'] });
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(flaky) });
