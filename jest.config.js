@@ -26,7 +26,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper,
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.spec.tsx', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/', '/e2e-ui/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/', '/e2e-ui/', '<rootDir>/test/readme/'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,
