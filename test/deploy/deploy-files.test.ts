@@ -37,6 +37,9 @@ describe('docker-compose.yml', () => {
     addFormats(ajv);
     // Compose durations are Go's ("5s", "1m30s"), not ISO 8601.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    // Port specs ("8080", "8000-8010/udp"), checked by Compose itself.
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+    ajv.addFormat('ports', true);
     const valid = ajv.validate(schema, compose);
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);

@@ -102,6 +102,13 @@ describe('followDeployment', () => {
     await expect(followDeployment(api, 'd', options({ deadline: Date.now() + 100 }).merged)).resolves.toEqual({ kind: 'timed_out' });
   });
 
+  it('skips events the caller has seen when a resumed stream sends them again', async () => {
+    const { api } = fakeApi([{ events: [event(5, null, 'stopped'), event(8, null, 'pending'), event(9, null, 'stopped')], staysOpen: true }]);
+    const { merged, seen } = options({ target: 'stopped', afterEventId: '7', seenEventIds: ['5', '7'] });
+    await expect(followDeployment(api, 'd', merged)).resolves.toEqual({ kind: 'reached', status: 'stopped' });
+    expect(seen).toEqual(['deployment pending', 'deployment stopped']);
+  });
+
   it('only follows events after the one it is told it has seen', async () => {
     const { api, opened } = fakeApi([{ events: [event(8, null, 'stopped')], staysOpen: true }]);
     await expect(followDeployment(api, 'd', options({ target: 'stopped', afterEventId: '7' }).merged)).resolves.toEqual({ kind: 'reached', status: 'stopped' });

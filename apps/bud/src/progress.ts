@@ -27,6 +27,8 @@ export interface FollowOptions {
   target: WaitTarget;
   /** Events up to this id are history the caller has seen (or that predate its action). */
   afterEventId: string;
+  /** Ids of events the caller has already seen; a resumed stream may send them again and they are skipped. */
+  seenEventIds?: Iterable<string>;
   deadline: number;
   onEvent(event: DeploymentEvent): void;
   timings?: Partial<FollowTimings>;
@@ -43,7 +45,7 @@ export async function followDeployment(api: UsecasesApi, deploymentId: string, o
   const timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const follow = new AbortController();
   const deadlineTimer = setTimeout(() => follow.abort(), Math.max(0, options.deadline - Date.now()));
-  const reported = new Set<string>();
+  const reported = new Set<string>(options.seenEventIds ?? []);
   try {
     while (!follow.signal.aborted) {
       const connection = new AbortController();

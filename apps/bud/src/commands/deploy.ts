@@ -48,7 +48,7 @@ export const deployCommand: CommandSpec = {
     const created = await context.usecases.createDeployment(request);
     if (!context.input.boolean('wait')) return printCreated(context, created, clusterArg);
     context.output.progress(`Deploying ${describe(created, clusterArg)}; waiting up to ${timeoutSeconds(context)}s for it to run:`);
-    const running = await waitForStatus(context, created, 'running', '0');
+    const running = await waitForStatus(context, created, 'running', { afterEventId: '0', seenEventIds: [] });
     if (context.format === 'json') return context.output.json(running);
     context.output.out(`${running.name} is running: ${running.components?.length ?? 0} components, ${formatUsd(running.estimated_cost_per_hour)}/hour.`);
     if (running.components) context.output.out(renderComponents(running.components));

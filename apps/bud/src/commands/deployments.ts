@@ -4,7 +4,7 @@ import { resolveDeploymentId } from '../lookups';
 import type { CommandContext, CommandSpec } from './command';
 import { printPage } from './list-output';
 import { pageQuery, pagingOptions } from './paging';
-import { lastEventId, waitForDeletion, waitForStatus, waitOptions } from './waiting';
+import { historySoFar, waitForDeletion, waitForStatus, waitOptions } from './waiting';
 
 export const deploymentCommands: CommandSpec[] = [
   {
@@ -65,12 +65,12 @@ export const deploymentCommands: CommandSpec[] = [
 async function actAndWait(context: CommandContext, target: 'stopped' | 'running', act: (id: string) => Promise<DeploymentResponse>): Promise<void> {
   const id = await resolveDeploymentId(context.usecases, context.input.positionals[0]);
   const wait = context.input.boolean('wait');
-  const after = wait ? await lastEventId(context, id) : '0';
+  const seen = wait ? await historySoFar(context, id) : { afterEventId: '0', seenEventIds: [] };
   const accepted = await act(id);
   const verb = target === 'stopped' ? 'Stopping' : 'Starting';
   if (!wait) return report(context, accepted, requested(target === 'stopped' ? 'Stop' : 'Start', accepted));
   context.output.progress(`${verb} ${accepted.name} (${accepted.id}); waiting for it to be ${target}:`);
-  const final = await waitForStatus(context, accepted, target, after);
+  const final = await waitForStatus(context, accepted, target, seen);
   report(context, final, `${final.name} is ${final.status}.`);
 }
 

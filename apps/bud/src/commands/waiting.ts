@@ -19,21 +19,28 @@ export function timeoutSeconds(context: CommandContext): number {
   return context.input.integer('timeout', DEFAULT_TIMEOUT_SECONDS);
 }
 
-/** The id of the newest event: a wait after an action follows only what the action caused. */
-export async function lastEventId(context: CommandContext, deploymentId: string): Promise<string> {
-  return (await context.usecases.deploymentHistory(deploymentId)).at(-1)?.id ?? '0';
+export interface SeenHistory {
+  afterEventId: string;
+  seenEventIds: string[];
+}
+
+/** The events so far: a wait after an action follows only what the action caused. */
+export async function historySoFar(context: CommandContext, deploymentId: string): Promise<SeenHistory> {
+  const history = await context.usecases.deploymentHistory(deploymentId);
+  return { afterEventId: history.at(-1)?.id ?? '0', seenEventIds: history.map((e) => e.id) };
 }
 
 /**
  * Prints each status change until the deployment reaches `target` and returns it then. Otherwise
  * fails; a script asking for JSON still gets the final state on stdout.
  */
-export async function waitForStatus(context: CommandContext, deployment: DeploymentResponse, target: WaitTarget, afterEventId: string): Promise<DeploymentResponse> {
+export async function waitForStatus(context: CommandContext, deployment: DeploymentResponse, target: WaitTarget, seen: SeenHistory): Promise<DeploymentResponse> {
   const seconds = timeoutSeconds(context);
   const lines = new EventLines(deployment.name, deployment.components?.map((c) => c.id) ?? []);
   const outcome = await followDeployment(context.usecases, deployment.id, {
     target,
-    afterEventId,
+    afterEventId: seen.afterEventId,
+    seenEventIds: seen.seenEventIds,
     deadline: Date.now() + seconds * 1000,
     onEvent: (event) => context.output.progress(lines.line(event)),
   });

@@ -31,12 +31,10 @@ describe('parseSafeYaml', () => {
     });
   });
 
-  it('refuses a billion-laughs alias bomb on its first anchor, fast', () => {
-    const started = performance.now();
+  it('refuses a billion-laughs alias bomb on its first anchor, before expanding anything', () => {
     const error = yamlErrorOf(billionLaughs);
     expect(error.message).toMatch(/anchors and aliases are not allowed \(&a\)/);
     expect(error.line).toBe(1);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it.each([

@@ -5,9 +5,11 @@ import { ExpressionError, escapeTemplateText, parseExpression, printExpression, 
 const RUNS = 1_000;
 const scope = { parameters: { a: 1, b: 'x', c: true, d: null }, components: { llm: { outputs: { url: 'u' } } } };
 
-/** Runs fn and fails the property when it throws anything but an ExpressionError or takes long. */
+/**
+ * Runs fn and fails the property when it throws anything but an ExpressionError. A hang fails the
+ * test by its timeout; speed is the bench's business, not a wall-clock assertion's.
+ */
 function onlyExpressionErrors(fn: () => unknown): void {
-  const started = performance.now();
   try {
     fn();
   } catch (error) {
@@ -15,7 +17,6 @@ function onlyExpressionErrors(fn: () => unknown): void {
     expect(error.path).toBe('p');
     expect(error.column).toBeGreaterThanOrEqual(1);
   }
-  expect(performance.now() - started).toBeLessThan(50);
 }
 
 const TOKENS = [
@@ -93,7 +94,7 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
 }));
 
 describe('expression properties', () => {
-  it('random strings never throw anything but ExpressionError and finish quickly', () => {
+  it('random strings never throw anything but ExpressionError', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (text) => {
         onlyExpressionErrors(() => renderTemplateString(text, scope, 'p'));
@@ -103,7 +104,7 @@ describe('expression properties', () => {
     );
   });
 
-  it('token soups never throw anything but ExpressionError and finish quickly', () => {
+  it('token soups never throw anything but ExpressionError', () => {
     fc.assert(
       fc.property(tokenSoup, (soup) => {
         onlyExpressionErrors(() => renderTemplateString(soup, scope, 'p'));
