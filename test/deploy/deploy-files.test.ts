@@ -40,6 +40,7 @@ describe('docker-compose.yml', () => {
     // Port specs ("8080", "8000-8010/udp"), checked by Compose itself.
     ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
     ajv.addFormat('ports', true);
+    ajv.addFormat('subnet_ip_address', true);
     const valid = ajv.validate(schema, compose);
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
