@@ -27,6 +27,8 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.spec.tsx', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/cluster/', '<rootDir>/test/dapr/', '/e2e-ui/', '<rootDir>/test/readme/'],
+  // The test bed's caches (Go builds, etcd data) are not the project's modules or snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/.testbed/'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,

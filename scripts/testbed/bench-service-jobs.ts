@@ -1,0 +1,155 @@
+// How many SERVICE jobs budcluster's kubernetes driver takes from create to running per second on the
+// test bed's control plane: `node dist/scripts/testbed/bench-service-jobs.js [jobs=200] [concurrency=16]`.
+// budcluster runs as a process from dist/ (embedded Postgres, or the server of BENCH_DATABASE_URL /
+// TEST_DATABASE_URL). Prints one JSON line. The jobs' namespace is deleted afterwards.
+import { randomUUID } from 'node:crypto';
+import { signToken } from '@bud/auth';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { freePort, ServiceProcess, TestEventSubscriber } from '@bud/testing';
+import { databaseForBench, freshDatabase } from '../bench/bench-database';
+import { kubeConfigFrom } from './cluster-setup';
+import { runningState, up } from './control-plane';
+import { readFileSync } from 'node:fs';
+import { progress } from './progress';
+
+const SECRET = 'bench-secret-of-at-least-32-characters!';
+
+interface JobRow {
+  id: string;
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  k8s_namespace: string;
+}
+
+async function call<T>(url: string, method: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const jobs = Number(process.argv[2] ?? 200);
+  const concurrency = Number(process.argv[3] ?? 16);
+  const state = runningState() ?? (await up());
+  const kubeconfig = readFileSync(state.kubeconfig, 'utf8');
+
+  const server = await databaseForBench();
+  const db = await freshDatabase(server.url);
+  const embedded = !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL;
+  const subscriber = new TestEventSubscriber(['job-events']);
+  await subscriber.start();
+  const service = new ServiceProcess(
+    'dist/apps/budcluster/src/main.js',
+    {
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: embedded ? '1' : '10',
+      AUTH_JWT_SECRET: SECRET,
+      SECRETS_KEY: 'b'.repeat(64),
+      LOCAL_CLUSTER: 'false',
+      EVENT_SUBSCRIBER_URLS: subscriber.url,
+      LOG_LEVEL: 'error',
+      DATA_DIR: `/tmp/bud-bench-${randomUUID()}`,
+    },
+    await freePort(),
+  );
+  await service.start(60_000);
+  const token = await signToken(
+    SECRET,
+    { sub: randomUUID(), tenant_id: randomUUID(), scopes: ['job:manage', 'job:view', 'cluster:manage'] },
+    7200,
+  );
+  let namespace: string | undefined;
+  try {
+    const cluster = await call<{ id: string }>(`${service.url}/api/v1/clusters`, 'POST', token, {
+      name: `bench-${randomUUID().slice(0, 8)}`,
+      type: 'kubernetes',
+      kubeconfig,
+    });
+    if (cluster.status !== 201) throw new Error(`cluster registration: ${JSON.stringify(cluster.body)}`);
+    const jobsUrl = `${service.url}/api/v1/clusters/${cluster.body.id}/jobs`;
+    progress('bench', `creating ${jobs} SERVICE jobs, ${concurrency} at a time (database: ${server.kind})`);
+
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < jobs) {
+          next++;
+          const created = await call<JobRow>(jobsUrl, 'POST', token, {
+            name: `bench-${randomUUID().slice(0, 8)}`,
+            job_type: 'service',
+            spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
+            resources: { cpu_request: '100m', memory_request: '128Mi' },
+          });
+          if (created.status !== 201) throw new Error(`job create: ${created.status} ${JSON.stringify(created.body)}`);
+          namespace ??= created.body.k8s_namespace;
+        }
+      }),
+    );
+    const createdSeconds = (Date.now() - started) / 1000;
+    progress('bench', `${jobs} jobs created in ${createdSeconds.toFixed(1)} s; waiting for running`);
+
+    const deadline = Date.now() + 20 * 60_000;
+    let running = 0;
+    while (running < jobs) {
+      if (Date.now() > deadline) throw new Error(`only ${running}/${jobs} jobs running after 20 minutes`);
+      running = (await call<{ total: number }>(`${jobsUrl}?status=running&page_size=1`, 'GET', token)).body.total;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const allRunningSeconds = (Date.now() - started) / 1000;
+
+    const latencies: number[] = [];
+    for (let page = 1; latencies.length < jobs; page++) {
+      const { body } = await call<{ items: JobRow[] }>(`${jobsUrl}?page=${page}&page_size=100`, 'GET', token);
+      if (body.items.length === 0) break;
+      for (const job of body.items) if (job.started_at) latencies.push((Date.parse(job.started_at) - Date.parse(job.created_at)) / 1000);
+    }
+    latencies.sort((a, b) => a - b);
+    const result = {
+      jobs,
+      concurrency,
+      database: server.kind,
+      create_seconds: round(createdSeconds),
+      create_per_second: round(jobs / createdSeconds),
+      all_running_seconds: round(allRunningSeconds),
+      create_to_running_per_second: round(jobs / allRunningSeconds),
+      create_to_running_seconds: {
+        p50: round(percentile(latencies, 50)),
+        p95: round(percentile(latencies, 95)),
+        max: round(latencies[latencies.length - 1] ?? NaN),
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await service.stop();
+    await subscriber.stop();
+    await db.drop();
+    await server.stop();
+    if (namespace)
+      await kubeConfigFrom(kubeconfig)
+        .makeApiClient(CoreV1Api)
+        .deleteNamespace({ name: namespace })
+        .catch(() => undefined);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
