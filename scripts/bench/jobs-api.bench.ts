@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { signToken } from '@bud/auth';
-import { ServiceProcess, TestEventSubscriber, freePort } from '@bud/testing';
-import { freshDatabase } from './bench-database';
+import { startBenchBudcluster } from './bench-budcluster';
+import type { BenchBudcluster } from './bench-budcluster';
 import { request } from './http-client';
 import type { BenchResult } from './stats';
 import { percentile, pool, repeat, round, summarize, median } from './stats';
 
-const SECRET = 'bench-secret-of-at-least-32-characters!';
 const JOBS_PER_RUN = 2000;
 const CONCURRENCY = 32;
 const RUNS = 5;
@@ -21,39 +19,17 @@ const jobBody = () => ({
 
 /** Job creation through the HTTP API vs a raw insert of the same rows; GET /jobs over 100k rows. */
 export async function benchJobsApi(serverUrl: string): Promise<BenchResult[]> {
-  const db = await freshDatabase(serverUrl);
-  const embedded = !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL;
-  const subscriber = new TestEventSubscriber(['job-events']);
-  await subscriber.start();
-  const service = new ServiceProcess(
-    'dist/apps/budcluster/src/main.js',
-    {
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: embedded ? '1' : '10',
-      AUTH_JWT_SECRET: SECRET,
-      SECRETS_KEY: 'b'.repeat(64),
-      LOCAL_CLUSTER: 'false',
-      EVENT_SUBSCRIBER_URLS: subscriber.url,
-      LOG_LEVEL: 'error',
-      DATA_DIR: `/tmp/bud-bench-${randomUUID()}`,
-    },
-    await freePort(),
-    // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load
-    process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
-  );
-  await service.start(60_000);
+  const bench = await startBenchBudcluster(serverUrl);
   try {
-    return await measure(service, db.url, embedded);
+    return await measure(bench);
   } finally {
-    await service.stop();
-    await subscriber.stop();
-    await db.drop();
+    await bench.stop();
   }
 }
 
-async function measure(service: ServiceProcess, databaseUrl: string, embedded: boolean): Promise<BenchResult[]> {
+async function measure({ service, databaseUrl, embedded, token }: BenchBudcluster): Promise<BenchResult[]> {
   const tenantId = randomUUID();
-  const headers = { authorization: `Bearer ${await signToken(SECRET, { sub: randomUUID(), tenant_id: tenantId, scopes: ['job:manage', 'job:view', 'cluster:manage'] }, 7200)}` };
+  const headers = { authorization: `Bearer ${await token(['job:manage', 'job:view', 'cluster:manage'], tenantId)}` };
   // Admission an hour away: the measure is creation, not the simulated lifecycle.
   const cluster = JSON.parse(
     (await request(`${service.url}/api/v1/clusters`, 'POST', { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } }, headers)).body,

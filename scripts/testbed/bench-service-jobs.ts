@@ -3,16 +3,14 @@
 // budcluster runs as a process from dist/ (embedded Postgres, or the server of BENCH_DATABASE_URL /
 // TEST_DATABASE_URL). Prints one JSON line. The jobs' namespace is deleted afterwards.
 import { randomUUID } from 'node:crypto';
-import { signToken } from '@bud/auth';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { freePort, ServiceProcess, TestEventSubscriber } from '@bud/testing';
-import { databaseForBench, freshDatabase } from '../bench/bench-database';
+import { databaseForBench } from '../bench/bench-database';
+import { startBenchBudcluster } from '../bench/bench-budcluster';
+import { percentile, round } from '../bench/stats';
 import { kubeConfigFrom } from './cluster-setup';
 import { runningState, up } from './control-plane';
 import { readFileSync } from 'node:fs';
 import { progress } from './progress';
-
-const SECRET = 'bench-secret-of-at-least-32-characters!';
 
 interface JobRow {
   id: string;
@@ -32,10 +30,6 @@ async function call<T>(url: string, method: string, token: string, body?: unknow
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 async function main(): Promise<void> {
   const jobs = Number(process.argv[2] ?? 200);
   const concurrency = Number(process.argv[3] ?? 16);
@@ -43,30 +37,9 @@ async function main(): Promise<void> {
   const kubeconfig = readFileSync(state.kubeconfig, 'utf8');
 
   const server = await databaseForBench();
-  const db = await freshDatabase(server.url);
-  const embedded = !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL;
-  const subscriber = new TestEventSubscriber(['job-events']);
-  await subscriber.start();
-  const service = new ServiceProcess(
-    'dist/apps/budcluster/src/main.js',
-    {
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: embedded ? '1' : '10',
-      AUTH_JWT_SECRET: SECRET,
-      SECRETS_KEY: 'b'.repeat(64),
-      LOCAL_CLUSTER: 'false',
-      EVENT_SUBSCRIBER_URLS: subscriber.url,
-      LOG_LEVEL: 'error',
-      DATA_DIR: `/tmp/bud-bench-${randomUUID()}`,
-    },
-    await freePort(),
-  );
-  await service.start(60_000);
-  const token = await signToken(
-    SECRET,
-    { sub: randomUUID(), tenant_id: randomUUID(), scopes: ['job:manage', 'job:view', 'cluster:manage'] },
-    7200,
-  );
+  const bench = await startBenchBudcluster(server.url);
+  const service = bench.service;
+  const token = await bench.token(['job:manage', 'job:view', 'cluster:manage']);
   let namespace: string | undefined;
   try {
     const cluster = await call<{ id: string }>(`${service.url}/api/v1/clusters`, 'POST', token, {
@@ -130,9 +103,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await service.stop();
-    await subscriber.stop();
-    await db.drop();
+    await bench.stop();
     await server.stop();
     if (namespace)
       await kubeConfigFrom(kubeconfig)
@@ -142,9 +113,6 @@ async function main(): Promise<void> {
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
 
 main().then(
   () => process.exit(0),
