@@ -3,3 +3,4 @@ export * from './embedded-postgres';
 export * from './row-mapper';
 export * from './pool-query';
 export * from './migrate';
+export * from './migrate-command';
