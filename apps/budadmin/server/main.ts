@@ -32,11 +32,13 @@ function main(): void {
     process.exit(1);
   });
   server.listen(config.PORT, config.HOST, () => logger.info('budadmin listening', { url: `http://${config.HOST}:${config.PORT}`, budcluster: urls.budcluster, budusecases: urls.budusecases }));
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    // Open event streams would keep close() waiting forever.
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Open event streams would keep close() waiting forever.
-  process.on('SIGTERM', () => setTimeout(() => server.closeAllConnections(), 1000).unref());
 }
 
 main();

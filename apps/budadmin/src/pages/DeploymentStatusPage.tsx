@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { Link, useParams } from 'react-router-dom';
 import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
@@ -30,13 +30,27 @@ export default function DeploymentStatusPage() {
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState<string>();
 
+  // A burst of events (the history on connect, a wave of components) costs one read in flight and one after it.
+  const reading = useRef<{ busy: boolean; again: boolean }>({ busy: false, again: false });
   const refresh = useCallback(async () => {
+    if (reading.current.busy) {
+      reading.current.again = true;
+      return;
+    }
+    reading.current.busy = true;
     try {
-      setDeployment(await api.deployment(id));
-      setError(undefined);
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 404) setGone(true);
-      else setError(failure);
+      do {
+        reading.current.again = false;
+        try {
+          setDeployment(await api.deployment(id));
+          setError(undefined);
+        } catch (failure) {
+          if (failure instanceof ApiError && failure.status === 404) setGone(true);
+          else setError(failure);
+        }
+      } while (reading.current.again);
+    } finally {
+      reading.current.busy = false;
     }
   }, [id]);
 
