@@ -56,7 +56,7 @@ export function runningState(): TestbedState | undefined {
 }
 
 export async function up(): Promise<TestbedState> {
-  await buildAll();
+  await buildAll({ only: ['etcd', 'kubernetes', 'kwok'] });
   const running = runningState();
   if (running) {
     progress('up', `already running: ${running.apiserverUrl} (kubeconfig ${running.kubeconfig})`);

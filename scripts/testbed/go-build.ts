@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, ETCD_VERSION, goModulesDir, KUBERNETES_VERSION, KWOK_VERSION } from './layout';
+import { daprBuildEnv } from './dapr-source';
+import { cacheDir, DAPR_VERSION, ETCD_VERSION, goModulesDir, KUBERNETES_VERSION, KWOK_VERSION } from './layout';
 import { progress } from './progress';
 
 interface Component {
@@ -14,6 +15,8 @@ interface Component {
   /** Package path → binary name. */
   commands: Record<string, string>;
   ldflags: string;
+  /** Prepares what the build reads besides the wrapper module; returns extra env for `go build`. */
+  prepare?: () => Record<string, string>;
 }
 
 const versionPackage = 'k8s.io/component-base/version';
@@ -53,6 +56,15 @@ export const COMPONENTS: Component[] = [
     commands: { 'sigs.k8s.io/kwok/cmd/kwok': 'kwok' },
     ldflags: '-s -w',
   },
+  {
+    name: 'dapr',
+    version: DAPR_VERSION,
+    module: 'dapr',
+    commands: { '.': 'daprd' },
+    // daprd reports this as its runtime version (the release build stamps it the same way).
+    ldflags: `-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION.slice(1)}`,
+    prepare: daprBuildEnv,
+  },
 ];
 
 export function binDir(component: Component): string {
@@ -70,9 +82,9 @@ function isBuilt(component: Component): boolean {
   return Object.values(component.commands).every((name) => existsSync(join(binDir(component), name)));
 }
 
-function run(command: string, args: string[], cwd: string): Promise<void> {
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`)),
@@ -80,10 +92,15 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-/** Builds what is not cached yet (niced: the machine is shared). Returns seconds spent per component. */
-export async function buildAll(options: { force?: boolean } = {}): Promise<Record<string, number>> {
+/**
+ * Builds what is not cached yet (niced: the machine is shared), all components or the `only` ones.
+ * Returns seconds spent per component.
+ */
+export async function buildAll(options: { force?: boolean; only?: string[] } = {}): Promise<Record<string, number>> {
   const seconds: Record<string, number> = {};
-  for (const component of COMPONENTS) {
+  const unknown = options.only?.filter((name) => !COMPONENTS.some((c) => c.name === name)) ?? [];
+  if (unknown.length) throw new Error(`no component named ${unknown.join(', ')} (known: ${COMPONENTS.map((c) => c.name).join(', ')})`);
+  for (const component of COMPONENTS.filter((c) => !options.only || options.only.includes(c.name))) {
     const started = Date.now();
     if (!options.force && isBuilt(component)) {
       progress('build', `${component.name} ${component.version}: cached in ${binDir(component)}`);
@@ -103,6 +120,7 @@ export async function buildAll(options: { force?: boolean } = {}): Promise<Recor
       'nice',
       ['-n', '19', 'go', 'build', '-trimpath', '-buildvcs=false', '-ldflags', component.ldflags, '-o', output, ...packages],
       join(goModulesDir, component.module),
+      component.prepare?.(),
     );
     rmSync(binDir(component), { recursive: true, force: true });
     renameSync(staging, binDir(component));

@@ -14,6 +14,8 @@ export const repoRoot = ((): string => {
 export const KUBERNETES_VERSION = 'v1.37.2';
 export const ETCD_VERSION = 'v3.7.3';
 export const KWOK_VERSION = 'v0.8.0';
+/** daprd (the Dapr sidecar): v1.18.3 needs durabletask-go v0.12.4, which the module proxy refuses (403). */
+export const DAPR_VERSION = 'v1.18.2';
 /** helm-controller and source-controller releases whose module zips carry config/crd/bases (Flux 2.8 line). */
 export const HELM_CONTROLLER_VERSION = 'v1.6.0';
 export const SOURCE_CONTROLLER_VERSION = 'v1.9.6';

@@ -1,5 +1,6 @@
 // The test bed's command line: `node dist/scripts/testbed/main.js <build|up|down|status|env>`.
-//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler and kwok
+//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok and daprd;
+//           `build dapr` (or other component names) builds only those
 //   up      build, then start the control plane, install the Flux CRDs and the fake GPU nodes
 //   down    stop every process `up` started (pid files) and remove .testbed/run/
 //   status  print the running control plane's state (exit 1 when none runs)
@@ -11,7 +12,8 @@ async function main(command: string): Promise<number> {
   switch (command) {
     case 'build': {
       const started = Date.now();
-      const seconds = await buildAll({ force: process.argv.includes('--force') });
+      const names = process.argv.slice(3).filter((arg) => !arg.startsWith('--'));
+      const seconds = await buildAll({ force: process.argv.includes('--force'), only: names.length ? names : undefined });
       process.stdout.write(`${JSON.stringify({ seconds, total: (Date.now() - started) / 1000 })}\n`);
       return 0;
     }
@@ -35,7 +37,7 @@ async function main(command: string): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write('usage: testbed build [--force] | up | down | status | env\n');
+      process.stderr.write('usage: testbed build [--force] [etcd|kubernetes|kwok|dapr ...] | up | down | status | env\n');
       return 2;
   }
 }

@@ -71,6 +71,19 @@ describe('docker-compose.yml', () => {
   it('mounts the Dapr components that exist in deploy/dapr', () => {
     const components = readdirSync(join(repoRoot, 'deploy/dapr')).map((f) => load(read(`deploy/dapr/${f}`)) as { kind: string; spec: { type: string } });
     expect(components).toContainEqual(expect.objectContaining({ kind: 'Component', spec: expect.objectContaining({ type: 'pubsub.redis' }) }));
+    // pubsub.yaml reads the Redis address from the sidecar's environment.
+    for (const name of ['budcluster-dapr', 'budusecases-dapr']) {
+      expect(compose.services[name].volumes).toContain('./deploy/dapr:/components:ro');
+      expect(compose.services[name].environment.REDIS_HOST).toBe('redis:6379');
+    }
+  });
+
+  it('retries event deliveries without end: the Redis Streams component drops a message once its retries end', () => {
+    const resiliency = readdirSync(join(repoRoot, 'deploy/dapr'))
+      .map((f) => load(read(`deploy/dapr/${f}`)) as any)
+      .find((o) => o.kind === 'Resiliency');
+    const policy = resiliency.spec.targets.components.pubsub.inbound.retry;
+    expect(resiliency.spec.policies.retries[policy].maxRetries).toBe(-1);
   });
 });
 

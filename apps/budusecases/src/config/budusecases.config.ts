@@ -14,7 +14,7 @@ export const budusecasesConfigSchema = baseConfigSchema.extend({
   SECRETS_KEY: z.string().min(32).optional().describe('32-byte key (hex or base64) sealing secret parameters at rest; embedded mode generates one under DATA_DIR'),
   RECONCILE_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe('how long a crashed replica keeps a deployment from other reconcilers'),
   /** Test-only fault injection, `<crash point>[:<n>]` (services/crash-points.ts). */
-  CRASH_AT: z.string().optional().describe('test-only fault injection: a crash point name, optionally :n for its n-th pass'),
+  CRASH_AT: z.string().optional().describe('test-only fault injection: `<point>`, `<point>:<n>` or `<point>:<n>:error`; the n-th pass through a crash point kills the process (`:error` fails that pass instead)'),
   CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007').describe('browser origins allowed to call the API'),
 });
 export type BudusecasesConfig = z.infer<typeof budusecasesConfigSchema>;

@@ -57,11 +57,12 @@ export class JobEventsService {
         { ...next, jobOutputs: data.outputs, outputs: componentOutputs(component, data.outputs) },
         next.status === component.status ? component.message : (message ?? null),
       );
-      this.crash.reached('event.before-commit');
+      this.crash.reached('event.before-commit', `event ${event.id}`);
       return true;
     });
     if (changed) {
-      this.crash.reached('event.after-commit');
+      this.logger.debug('job event applied', { event_id: event.id, deployment_id: deploymentId, component_id: source.componentId, job_status: data.status });
+      this.crash.reached('event.after-commit', `event ${event.id}`);
       this.writer.committed(deploymentId);
       this.reconciler.wake(deploymentId);
     }

@@ -1,0 +1,152 @@
+import { pollUntil } from '@bud/testing';
+import { DaprPlatform } from './support/dapr-platform';
+
+const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
+
+/**
+ * budcluster and budusecases each behind a real daprd: every call between them goes through both sidecars
+ * (service invocation) and every job event through Redis Streams (pub/sub). The services' direct URLs point
+ * at a closed port, so nothing here can work except through Dapr.
+ */
+describe('the platform over real Dapr sidecars', () => {
+  const platform = new DaprPlatform();
+  let token = '';
+  let clusterId = '';
+
+  const call = async <T = any>(base: string, method: string, path: string, options: { body?: unknown; token?: string | null } = {}) => {
+    const bearer = options.token === undefined ? token : options.token;
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const usecases = (method: string, path: string, options?: { body?: unknown; token?: string | null }) => call(platform.budusecases.url, method, path, options);
+  const deploymentStatus = async (id: string) => (await usecases('GET', `/api/v1/deployments/${id}`)).body?.status as string | undefined;
+  const waitForStatus = (id: string, status: string, timeoutMs = 60_000) =>
+    pollUntil(() => deploymentStatus(id), (s) => s === status, { what: `deployment ${id} ${status}`, timeoutMs, intervalMs: 100, abortIf: () => platform.budusecases.exited }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${platform.logs()}`);
+      },
+    );
+  /** How many times budusecases answered the subscription route with `status` (its Prometheus histogram count). */
+  const deliveries = async (status: number): Promise<number> => {
+    const text = await (await fetch(`${platform.budusecases.url}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith('http_request_duration_seconds_count{') && l.includes(`route="${JOB_EVENTS_ROUTE}"`) && l.includes(`status="${status}"`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const ragDeployment = (name: string) => ({ template_id: 'simple-rag-v1', name, cluster_id: clusterId, parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' } });
+
+  beforeAll(async () => {
+    await platform.start();
+    token = await platform.token();
+    const cluster = await call(platform.budcluster.url, 'POST', '/api/v1/clusters', {
+      body: { name: 'dapr-bed', type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0 } },
+    });
+    expect(cluster.status).toBe(201);
+    clusterId = cluster.body.id;
+  }, 180_000);
+  afterAll(() => platform.stop(), 60_000);
+
+  it('invokes budcluster through the sidecars with the caller\'s token, and its verdict comes back', async () => {
+    // Straight through budusecases' sidecar to budcluster's: the Authorization header reaches budcluster.
+    const viaSidecar = (bearer: string | null) => call(platform.usecasesSidecar.url, 'GET', `/v1.0/invoke/budcluster/method/api/v1/clusters/${clusterId}`, { token: bearer });
+    const asOwner = await viaSidecar(token);
+    expect(asOwner).toMatchObject({ status: 200, body: { id: clusterId, name: 'dapr-bed' } });
+    const anonymous = await viaSidecar(null);
+    expect(anonymous).toMatchObject({ status: 401, body: { status_code: 401, error: 'unauthenticated' } });
+    const otherTenant = await platform.token();
+    expect((await viaSidecar(otherTenant)).status).toBe(404);
+
+    // Through budusecases' own client: the dry run reads the cluster and its price table from budcluster.
+    const plan = await usecases('POST', '/api/v1/deployments?dry_run=true', { body: ragDeployment('dapr-dry-run') });
+    expect(plan.status).toBe(200);
+    expect(Number(plan.body.total.estimated_cost_per_hour)).toBeGreaterThan(0);
+    expect(plan.body.capacity).toBeDefined();
+    // Another tenant's token travels the same path, so budcluster hides the cluster and says which field is wrong.
+    const foreign = await usecases('POST', '/api/v1/deployments?dry_run=true', { body: ragDeployment('dapr-dry-run'), token: otherTenant });
+    expect(foreign.status).toBeGreaterThanOrEqual(400);
+    expect(foreign.status).toBeLessThan(500);
+    expect(JSON.stringify(foreign.body.details ?? foreign.body)).toContain('cluster_id');
+  });
+
+  it('deploys simple-rag-v1 to running, stops and deletes it, with job events delivered by Dapr pub/sub', async () => {
+    // budusecases' sidecar asked the app what it subscribes to, as Dapr does at start-up.
+    const metadata = await platform.usecasesSidecar.metadata();
+    expect(metadata.subscriptions).toContainEqual(expect.objectContaining({ pubsubname: 'pubsub', topic: 'job-events', rules: [expect.objectContaining({ path: JOB_EVENTS_ROUTE })] }));
+    const deliveredBefore = await deliveries(200);
+
+    const started = Date.now();
+    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment('dapr-rag') });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const running = await waitForStatus(id, 'running');
+    console.log(`simple-rag-v1 over Dapr: POST → running in ${Date.now() - started} ms`);
+    expect(running).toBe('running');
+    // Component status moves only on job events (the reconciler never polls a running job), so each arrived over Dapr.
+    expect((await deliveries(200)) - deliveredBefore).toBeGreaterThanOrEqual(4);
+    const jobs = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
+    expect(jobs.body.items.map((j: { source_id: string }) => j.source_id).sort()).toEqual(['embedding#1', 'llm#1', 'orchestrator#1', 'vector-db#1']);
+
+    expect((await usecases('POST', `/api/v1/deployments/${id}/stop`)).status).toBe(202);
+    await waitForStatus(id, 'stopped');
+    expect((await usecases('DELETE', `/api/v1/deployments/${id}`)).status).toBe(202);
+    await pollUntil(() => usecases('GET', `/api/v1/deployments/${id}`), (a) => a.status === 404, { what: `deployment ${id} gone`, timeoutMs: 60_000, intervalMs: 100 });
+    const left = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
+    expect(left.body.items).toEqual([]);
+  });
+
+  it('redelivers a job event the subscriber answered with an error', async () => {
+    // The first job event budusecases folds fails (its transaction rolls back and the route answers 500).
+    await platform.startUsecases({ CRASH_AT: 'event.before-commit:1:error', LOG_LEVEL: 'debug' });
+    const failedBefore = await deliveries(500);
+    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment('dapr-redelivery') });
+    expect(created.status).toBe(201);
+    const output = () => platform.budusecases.output.join('');
+    const failedEvent = await pollUntil(() => /crash point event\.before-commit reached \(event ([^)]+)\): failing this pass/.exec(output())?.[1], Boolean, {
+      what: 'the injected failure',
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    expect((await deliveries(500)) - failedBefore).toBeGreaterThanOrEqual(1);
+    // The very event that failed is delivered again: applied, or found already superseded by a later event of its job.
+    const handledAgain = (text: string) => text.split('\n').some((line) => line.includes(`event_id=${failedEvent}`) && /job event (applied|changes nothing)/.test(line));
+    await pollUntil(output, handledAgain, { what: `event ${failedEvent} redelivered`, timeoutMs: 60_000, intervalMs: 100 }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output().split('\n').filter((l) => l.includes(failedEvent!)).join('\n')}\n${platform.logs()}`);
+    });
+    await waitForStatus(created.body.id, 'running');
+  });
+
+  it('delivers the job events that came while budusecases was down once it is back', async () => {
+    await platform.startUsecases();
+    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment('dapr-app-down') });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitForStatus(id, 'running');
+    const jobs = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
+    const llmJob = jobs.body.items.find((j: { source_id: string }) => j.source_id === 'llm#1');
+
+    await platform.budusecases.kill();
+    const sidecarLog = () => platform.usecasesSidecar.output.join('');
+    const logBefore = sidecarLog().length;
+    // The job ends behind budusecases' back; its event reaches a sidecar whose app is gone, and stays pending.
+    expect((await call(platform.budcluster.url, 'DELETE', `/api/v1/clusters/${clusterId}/jobs/${llmJob.id}`)).status).toBe(202);
+    await pollUntil(() => sidecarLog().slice(logBefore), (text) => /error while publishing a subscribed message to topic job-events.*connection refused/.test(text), {
+      what: 'a failed delivery to the stopped app',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    await platform.startUsecases();
+
+    const llm = await pollUntil(
+      async () => ((await usecases('GET', `/api/v1/deployments/${id}`)).body.components ?? []).find((c: { id: string }) => c.id === 'llm'),
+      (c) => c?.job_status === 'cancelled',
+      { what: 'the llm component to learn its job was cancelled', timeoutMs: 60_000, intervalMs: 100 },
+    );
+    expect(llm.job_id).toBe(llmJob.id);
+  });
+});
