@@ -30,6 +30,14 @@ async function call<T>(url: string, method: string, token: string, body?: unknow
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
+/** budcluster's `bud_kubernetes_api_requests_total` (the drivers' own count). */
+async function kubernetesApiRequests(serviceUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('bud_kubernetes_api_requests_total'));
+  if (!line) throw new Error('budcluster /metrics has no bud_kubernetes_api_requests_total');
+  return Number(line.split(' ').pop());
+}
+
 async function main(): Promise<void> {
   const jobs = Number(process.argv[2] ?? 200);
   const concurrency = Number(process.argv[3] ?? 16);
@@ -49,6 +57,7 @@ async function main(): Promise<void> {
     });
     if (cluster.status !== 201) throw new Error(`cluster registration: ${JSON.stringify(cluster.body)}`);
     const jobsUrl = `${service.url}/api/v1/clusters/${cluster.body.id}/jobs`;
+    const apiCallsBefore = await kubernetesApiRequests(service.url);
     progress('bench', `creating ${jobs} SERVICE jobs, ${concurrency} at a time (database: ${server.kind})`);
 
     const started = Date.now();
@@ -79,6 +88,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const allRunningSeconds = (Date.now() - started) / 1000;
+    // Includes the informers' watch reconnections and resyncs while the jobs ran, as a driver really pays them.
+    const apiCallsPerJob = ((await kubernetesApiRequests(service.url)) - apiCallsBefore) / jobs;
 
     const latencies: number[] = [];
     for (let page = 1; latencies.length < jobs; page++) {
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
       create_per_second: round(jobs / createdSeconds),
       all_running_seconds: round(allRunningSeconds),
       create_to_running_per_second: round(jobs / allRunningSeconds),
+      k8s_api_calls_per_job: round(apiCallsPerJob),
       create_to_running_seconds: {
         p50: round(percentile(latencies, 50)),
         p95: round(percentile(latencies, 95)),

@@ -11,6 +11,7 @@ import { toJobModel } from '../../apps/budcluster/src/services/mappers';
 import { FAIL_POD_LABEL } from '../../scripts/testbed/kwok-config';
 import { setReleaseCondition } from './support/helm-releases';
 import { acquireTestbed, isGone, type Testbed } from './support/testbed';
+import { watchAnswer } from './support/watch-answer';
 
 const SLOW = { timeoutMs: 60_000, intervalMs: 200 };
 const HELM = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
@@ -36,7 +37,7 @@ describe('kubernetes driver on the test bed control plane', () => {
 
   beforeAll(async () => {
     testbed = await acquireTestbed();
-    // A labelled object no job row owns, made first: the orphan sweep spares objects younger than its 2-minute grace.
+    // A labelled object no job row owns, made first: the orphan sweep spares objects younger than its grace (45 s here).
     await testbed.kube.core.createNamespace({ body: { metadata: { name: orphanNamespace } } });
     await testbed.kube.core.createNamespacedService({
       namespace: orphanNamespace,
@@ -46,7 +47,7 @@ describe('kubernetes driver on the test bed control plane', () => {
       },
     });
     // CLUSTER_TEST_LOG_LEVEL=warn shows the driver's informer restarts and resync decisions.
-    h = await startHarness({ K8S_RESYNC_MS: '2000', LOG_LEVEL: process.env.CLUSTER_TEST_LOG_LEVEL ?? 'error' });
+    h = await startHarness({ K8S_RESYNC_MS: '2000', K8S_ORPHAN_GRACE_MS: '45000', LOG_LEVEL: process.env.CLUSTER_TEST_LOG_LEVEL ?? 'error' });
     const created = await h.http<{ id: string; gpu_inventory: Record<string, number> }>('POST', '/api/v1/clusters', {
       body: { name: `testbed-${randomUUID().slice(0, 8)}`, type: 'kubernetes', kubeconfig: testbed.kubeconfig },
     });
@@ -80,7 +81,11 @@ describe('kubernetes driver on the test bed control plane', () => {
     expect(gpuInventory).toEqual({ 'A100-80GB': 16, 'H100-80GB': 8 });
   });
 
+  /** The drivers' own count of Kubernetes API requests, as budcluster's /metrics reports it. */
+  const apiRequests = async () => Number(/^bud_kubernetes_api_requests_total\{[^}]*\} (\d+)$/m.exec((await h.http<string>('GET', '/metrics')).body)?.[1]);
+
   it('turns a SERVICE job into a Deployment and a Service that go pending → admitted → running as kwok readies the pod', async () => {
+    const requestsBefore = await apiRequests();
     const job = await createJob(containerJob());
     expect(job.status).toBe('pending');
     const running = await until(job.id, 'running');
@@ -95,6 +100,8 @@ describe('kubernetes driver on the test bed control plane', () => {
     const pods = await podsOf(job);
     expect(pods.map((p) => p.status?.phase)).toEqual(['Running']);
     expect(pods[0]?.spec?.nodeName).toBe('kwok-cpu-0');
+    // At least the two applies (Deployment, Service) were counted.
+    expect((await apiRequests()) - requestsBefore).toBeGreaterThanOrEqual(2);
   });
 
   it('schedules a GPU service onto a node of its GPU product', async () => {
@@ -264,10 +271,13 @@ describe('kubernetes driver on the test bed control plane', () => {
   it('recovers its watches after an API server restart, missing no transition', async () => {
     const job = await createJob(containerJob());
     await until(job.id, 'running');
+    const staleVersion = (await testbed.kube.apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED })).metadata!.resourceVersion!;
     // Watches break and the restarted server's watch cache no longer holds their resourceVersion (410 Gone):
     // the informers relist. The deletion lands as soon as the server answers, so only a relist or a new
-    // watch can see it (the resync's 2-minute grace spares the just-applied job).
+    // watch can see it (the resync's 45 s grace spares the just-applied job).
     await testbed.restart('kube-apiserver');
+    // What the informers meet on reconnecting: the server refuses to resume a watch from before its restart.
+    expect(await watchAnswer(testbed.kube.config, '/apis/apps/v1/deployments', staleVersion, MANAGED)).toBe(410);
     await testbed.kube.apps.deleteNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
     const failed = await until(job.id, 'failed');
     expect(failed.status_reason).toBe('ResourceMissing');

@@ -20,7 +20,7 @@ import { budclusterMigrations } from './migrations';
 import { JobRepository } from './repositories/job.repository';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
-import { registerJobMetrics } from './services/metrics';
+import { registerDriverMetrics, registerJobMetrics } from './services/metrics';
 import { OutboxRelay } from '@bud/outbox';
 import { SecretBox } from '@bud/auth';
 
@@ -58,7 +58,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
-    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, simulatedResyncMs: 60_000 },
+    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS, simulatedResyncMs: 60_000 },
   });
   const app = await createHttpApp(module, {
     openApiDocument: buildOpenApiDocument('budcluster', '0.1.0', budclusterControllers),
@@ -67,6 +67,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   });
   await app.init();
   registerJobMetrics(registry, app.get(JobRepository));
+  registerDriverMetrics(registry, app.get(DriverRegistry));
 
   const embeddedMode = !config.DATABASE_URL;
   if (config.LOCAL_CLUSTER === 'true' || (config.LOCAL_CLUSTER === undefined && embeddedMode)) await app.get(ClusterService).ensureLocalCluster();

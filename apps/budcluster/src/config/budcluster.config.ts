@@ -10,6 +10,12 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('outbox relay poll interval'),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe('how long an in-flight outbox row stays leased to one relay'),
   K8S_RESYNC_MS: z.coerce.number().int().min(1000).default(300_000).describe('Kubernetes relist and drift-repair interval'),
+  K8S_ORPHAN_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(120_000)
+    .describe('how old labelled objects without a job row must be before the resync removes them, and how long a just-applied job is spared from ResourceMissing'),
   /** Register the shared simulated cluster `local` at start-up (default on in embedded mode). */
   LOCAL_CLUSTER: z.enum(['true', 'false']).optional().describe('register the shared simulated cluster local (default: on in embedded mode)'),
   CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007').describe('browser origins allowed to call the API'),

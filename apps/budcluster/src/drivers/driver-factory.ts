@@ -9,6 +9,7 @@ export interface DriverFactoryDeps {
   clock: Clock;
   openKubeconfig(sealed: string): string;
   resyncIntervalMs: number;
+  orphanGraceMs: number;
 }
 
 export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): ClusterDriver {
@@ -16,5 +17,5 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
     return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
   }
   if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
-  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs });
+  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs, orphanGraceMs: deps.orphanGraceMs });
 }

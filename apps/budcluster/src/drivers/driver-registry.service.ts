@@ -15,6 +15,7 @@ import { SimulatedDriver } from './simulated/simulated-driver';
 export const DRIVER_SETTINGS = Symbol('DRIVER_SETTINGS');
 export interface DriverSettings {
   kubernetesResyncMs: number;
+  kubernetesOrphanGraceMs: number;
   simulatedResyncMs: number;
 }
 
@@ -81,10 +82,10 @@ export class DriverRegistry {
     if (driver) await (await driver).stop();
   }
 
+  /** Kubernetes API requests made so far by the drivers that started. */
   async apiCalls(): Promise<number> {
-    let total = 0;
-    for (const driver of this.drivers.values()) total += (await driver).apiCalls;
-    return total;
+    const drivers = await Promise.allSettled(this.drivers.values());
+    return drivers.reduce((total, d) => total + (d.status === 'fulfilled' ? d.value.apiCalls : 0), 0);
   }
 
   /** Places pending jobs and repairs drift; also run periodically. */
@@ -100,6 +101,7 @@ export class DriverRegistry {
       clock: this.clock,
       openKubeconfig: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,
+      orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
     });
     await driver.start(this.sink);
     const interval = cluster.type === 'simulated' ? this.settings.simulatedResyncMs : this.settings.kubernetesResyncMs;

@@ -1,6 +1,7 @@
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { jobStatuses } from '@bud/contracts';
+import type { DriverRegistry } from '../drivers/driver-registry.service';
 import type { JobRepository } from '../repositories/job.repository';
 
 export { METRICS_REGISTRY } from '@bud/http';
@@ -15,6 +16,22 @@ export function registerJobMetrics(registry: Registry, jobs: JobRepository): voi
     async collect() {
       const counts = new Map((await jobs.statusCounts()).map((row) => [row.status, row.n]));
       for (const status of jobStatuses) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+}
+
+/**
+ * Kubernetes API requests the drivers made (applies, deletes, lists, watch connections), read from the
+ * drivers at scrape time: the `k8s.api_calls_per_job` target divides its growth by the jobs created.
+ */
+export function registerDriverMetrics(registry: Registry, drivers: DriverRegistry): void {
+  new Counter({
+    name: 'bud_kubernetes_api_requests_total',
+    help: 'Kubernetes API requests made by the cluster drivers of this replica',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc(await drivers.apiCalls());
     },
   });
 }
