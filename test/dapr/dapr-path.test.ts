@@ -1,4 +1,5 @@
-import { pollUntil } from '@bud/testing';
+import { callApi, pollUntil } from '@bud/testing';
+import type { Caller, RequestOptions } from '@bud/testing';
 import { DaprPlatform } from './support/dapr-platform';
 
 const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
@@ -10,20 +11,11 @@ const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
  */
 describe('the platform over real Dapr sidecars', () => {
   const platform = new DaprPlatform();
-  let token = '';
+  let owner: Caller;
   let clusterId = '';
 
-  const call = async <T = any>(base: string, method: string, path: string, options: { body?: unknown; token?: string | null } = {}) => {
-    const bearer = options.token === undefined ? token : options.token;
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  const usecases = (method: string, path: string, options?: { body?: unknown; token?: string | null }) => call(platform.budusecases.url, method, path, options);
+  const call = <T = any>(base: string, method: string, path: string, options?: RequestOptions) => callApi<T>(base, owner, method, path, options);
+  const usecases = (method: string, path: string, options?: RequestOptions) => call(platform.budusecases.url, method, path, options);
   const deploymentStatus = async (id: string) => (await usecases('GET', `/api/v1/deployments/${id}`)).body?.status as string | undefined;
   const waitForStatus = (id: string, status: string, timeoutMs = 60_000) =>
     pollUntil(() => deploymentStatus(id), (s) => s === status, { what: `deployment ${id} ${status}`, timeoutMs, intervalMs: 100, abortIf: () => platform.budusecases.exited }).catch(
@@ -40,10 +32,21 @@ describe('the platform over real Dapr sidecars', () => {
     return line ? Number(line.split(' ').pop()) : 0;
   };
   const ragDeployment = (name: string) => ({ template_id: 'simple-rag-v1', name, cluster_id: clusterId, parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' } });
+  /** Deploys simple-rag-v1, waits for running, and returns it with the job of one of its components. */
+  const runningRag = async (name: string, componentId: string): Promise<{ id: string; job: { id: string } }> => {
+    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment(name) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitForStatus(id, 'running');
+    const jobs = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
+    return { id, job: jobs.body.items.find((j: { source_id: string }) => j.source_id === `${componentId}#1`) };
+  };
+  const componentOf = async (deploymentId: string, componentId: string) =>
+    ((await usecases('GET', `/api/v1/deployments/${deploymentId}`)).body.components ?? []).find((c: { id: string }) => c.id === componentId);
 
   beforeAll(async () => {
     await platform.start();
-    token = await platform.token();
+    owner = await platform.caller();
     const cluster = await call(platform.budcluster.url, 'POST', '/api/v1/clusters', {
       body: { name: 'dapr-bed', type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0 } },
     });
@@ -54,12 +57,12 @@ describe('the platform over real Dapr sidecars', () => {
 
   it('invokes budcluster through the sidecars with the caller\'s token, and its verdict comes back', async () => {
     // Straight through budusecases' sidecar to budcluster's: the Authorization header reaches budcluster.
-    const viaSidecar = (bearer: string | null) => call(platform.usecasesSidecar.url, 'GET', `/v1.0/invoke/budcluster/method/api/v1/clusters/${clusterId}`, { token: bearer });
-    const asOwner = await viaSidecar(token);
+    const viaSidecar = (caller: Caller | null) => call(platform.usecasesSidecar.url, 'GET', `/v1.0/invoke/budcluster/method/api/v1/clusters/${clusterId}`, { caller });
+    const asOwner = await viaSidecar(owner);
     expect(asOwner).toMatchObject({ status: 200, body: { id: clusterId, name: 'dapr-bed' } });
     const anonymous = await viaSidecar(null);
     expect(anonymous).toMatchObject({ status: 401, body: { status_code: 401, error: 'unauthenticated' } });
-    const otherTenant = await platform.token();
+    const otherTenant = await platform.caller();
     expect((await viaSidecar(otherTenant)).status).toBe(404);
 
     // Through budusecases' own client: the dry run reads the cluster and its price table from budcluster.
@@ -68,7 +71,7 @@ describe('the platform over real Dapr sidecars', () => {
     expect(Number(plan.body.total.estimated_cost_per_hour)).toBeGreaterThan(0);
     expect(plan.body.capacity).toBeDefined();
     // Another tenant's token travels the same path, so budcluster hides the cluster and says which field is wrong.
-    const foreign = await usecases('POST', '/api/v1/deployments?dry_run=true', { body: ragDeployment('dapr-dry-run'), token: otherTenant });
+    const foreign = await usecases('POST', '/api/v1/deployments?dry_run=true', { body: ragDeployment('dapr-dry-run'), caller: otherTenant });
     expect(foreign.status).toBeGreaterThanOrEqual(400);
     expect(foreign.status).toBeLessThan(500);
     expect(JSON.stringify(foreign.body.details ?? foreign.body)).toContain('cluster_id');
@@ -124,12 +127,7 @@ describe('the platform over real Dapr sidecars', () => {
 
   it('delivers the job events that came while budusecases was down once it is back', async () => {
     await platform.startUsecases();
-    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment('dapr-app-down') });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
-    await waitForStatus(id, 'running');
-    const jobs = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
-    const llmJob = jobs.body.items.find((j: { source_id: string }) => j.source_id === 'llm#1');
+    const { id, job: llmJob } = await runningRag('dapr-app-down', 'llm');
 
     await platform.budusecases.kill();
     const sidecarLog = () => platform.usecasesSidecar.output.join('');
@@ -143,21 +141,16 @@ describe('the platform over real Dapr sidecars', () => {
     });
     await platform.startUsecases();
 
-    const llm = await pollUntil(
-      async () => ((await usecases('GET', `/api/v1/deployments/${id}`)).body.components ?? []).find((c: { id: string }) => c.id === 'llm'),
-      (c) => c?.job_status === 'cancelled',
-      { what: 'the llm component to learn its job was cancelled', timeoutMs: 60_000, intervalMs: 100 },
-    );
+    const llm = await pollUntil(() => componentOf(id, 'llm'), (c) => c?.job_status === 'cancelled', {
+      what: 'the llm component to learn its job was cancelled',
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     expect(llm.job_id).toBe(llmJob.id);
   });
 
   it('keeps budcluster\'s events in its outbox while its sidecar is down, and publishes them when it is back', async () => {
-    const created = await usecases('POST', '/api/v1/deployments', { body: ragDeployment('dapr-sidecar-down') });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
-    await waitForStatus(id, 'running');
-    const jobs = await call(platform.budcluster.url, 'GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`);
-    const embeddingJob = jobs.body.items.find((j: { source_id: string }) => j.source_id === 'embedding#1');
+    const { id, job: embeddingJob } = await runningRag('dapr-sidecar-down', 'embedding');
 
     await platform.clusterSidecar.stop();
     // Invocation has no path to budcluster now: budusecases says so instead of hanging or answering 500.
@@ -171,10 +164,9 @@ describe('the platform over real Dapr sidecars', () => {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    const component = async () => ((await usecases('GET', `/api/v1/deployments/${id}`)).body.components ?? []).find((c: { id: string }) => c.id === 'embedding');
-    expect((await component()).job_status).toBe('running');
+    expect((await componentOf(id, 'embedding')).job_status).toBe('running');
 
     await platform.clusterSidecar.start();
-    await pollUntil(component, (c) => c?.job_status === 'cancelled', { what: 'the embedding component to learn its job was cancelled', timeoutMs: 60_000, intervalMs: 100 });
+    await pollUntil(() => componentOf(id, 'embedding'), (c) => c?.job_status === 'cancelled', { what: 'the embedding component to learn its job was cancelled', timeoutMs: 60_000, intervalMs: 100 });
   });
 });

@@ -75,11 +75,15 @@ export class ServiceProcess {
     await this.signal('SIGTERM');
   }
 
-  private async signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
+  private signal(signal: NodeJS.Signals): Promise<void> {
+    return signalAndWait(this.child, signal);
   }
+}
+
+/** Sends `signal` to a child process that still runs and resolves once it has exited. */
+export async function signalAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
 }

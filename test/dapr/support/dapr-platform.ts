@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signToken } from '@bud/auth';
-import { ServiceProcess, createTestDatabase, freePort } from '@bud/testing';
-import type { TestDatabase } from '@bud/testing';
+import { ServiceProcess, createTestDatabase, freePort, newCaller } from '@bud/testing';
+import type { Caller, TestDatabase } from '@bud/testing';
 import { DaprdSidecar } from './daprd-sidecar';
 import { RedisServer } from './redis-server';
 
@@ -94,9 +92,9 @@ export class DaprPlatform {
     await this.budusecases.start();
   }
 
-  /** A token for a fresh tenant with every scope. */
-  token(tenantId = randomUUID()): Promise<string> {
-    return signToken(SECRET, { sub: randomUUID(), tenant_id: tenantId, scopes: ['usecase:manage', 'usecase:view', 'job:view', 'job:manage', 'cluster:manage'] });
+  /** A caller of a fresh tenant with every scope. */
+  caller(): Promise<Caller> {
+    return newCaller(SECRET, ['usecase:manage', 'usecase:view', 'job:view', 'job:manage', 'cluster:manage']);
   }
 
   /** Every process's recent output, for a failure message. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, pollUntil, repoRoot } from '@bud/testing';
+import { freePort, pollUntil, repoRoot, signalAndWait } from '@bud/testing';
 import { binary } from '../../../scripts/testbed/go-build';
 
 export interface SidecarOptions {
@@ -75,11 +75,7 @@ export class DaprdSidecar {
     return (await fetch(`${this.url}/v1.0/metadata`)).json();
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return signalAndWait(this.child, 'SIGTERM');
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { freePort, pollUntil } from '@bud/testing';
+import { freePort, pollUntil, signalAndWait } from '@bud/testing';
 import { redisServerBinary } from './redis-binary';
 
 
@@ -41,11 +41,7 @@ export class RedisServer {
     });
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return signalAndWait(this.child, 'SIGTERM');
   }
 }
