@@ -24,6 +24,7 @@ function modelJob(i: number): JobModel {
     annotations: {},
     namespace: 'uc-bench',
     status: 'pending',
+    secretEnvSealed: null,
   };
 }
 

@@ -238,6 +238,26 @@ describe('kubernetes driver on the test bed control plane', () => {
     });
   });
 
+  it('gives secret_env to the container through a Secret, and deletes the Secret with the job', async () => {
+    const spec = { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }], env: { MODE: 'demo' }, secret_env: { API_KEY: 'sk-test-bed-value' } };
+    const job = await createJob(containerJob({ spec }));
+    await until(job.id, 'running');
+    const ns = job.k8s_namespace;
+    const secret = await testbed.kube.core.readNamespacedSecret({ name: `${job.name}-env`, namespace: ns });
+    expect(Buffer.from(secret.data?.API_KEY ?? '', 'base64').toString()).toBe('sk-test-bed-value');
+    expect(secret.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'budcluster', 'bud.ai/job-id': job.id });
+    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: ns });
+    expect(deployment.spec?.template.spec?.containers[0]?.env).toEqual([
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'API_KEY' } } },
+      { name: 'MODE', value: 'demo' },
+    ]);
+    expect((await h.http('DELETE', `${jobsPath()}/${job.id}`)).status).toBe(202);
+    await pollUntil(() => isGone(() => testbed.kube.core.readNamespacedSecret({ name: `${job.name}-env`, namespace: ns })), Boolean, {
+      ...SLOW,
+      what: 'Secret deleted',
+    });
+  });
+
   it('deletes the objects of a cancelled job', async () => {
     const job = await createJob(containerJob());
     await until(job.id, 'running');

@@ -24,6 +24,11 @@ export const quantitySchema = z
 
 const envNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
 export const envSchema = z.record(envNameSchema, z.string().max(65536));
+/** What a job answers in place of each `secret_env` value. */
+export const SECRET_MASK = '********';
+const secretEnvSchema = envSchema.describe(
+  'write-only environment: stored sealed, answered masked, given to the container through a Kubernetes Secret',
+);
 const imageSchema = z.string().min(1).max(500).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be a container image reference');
 
 export const portSchema = z
@@ -41,6 +46,7 @@ export const containerSpecSchema = z
     command: z.array(z.string().max(4096)).max(100).optional(),
     args: z.array(z.string().max(4096)).max(200).optional(),
     env: envSchema.default({}),
+    secret_env: secretEnvSchema.optional(),
     ports: z.array(portSchema).max(20).default([]),
     health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
     volumes: z
@@ -67,6 +73,7 @@ export const modelSpecSchema = z
     model_id: z.string().min(1).max(300).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be a model id like meta-llama/Llama-3.1-8B-Instruct'),
     engine_args: z.array(z.string().max(4096)).max(100).optional(),
     env: envSchema.optional(),
+    secret_env: secretEnvSchema.optional(),
   })
   .strict();
 

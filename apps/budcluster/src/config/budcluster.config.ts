@@ -4,7 +4,7 @@ import { baseConfigSchema, loadConfig } from '@bud/config';
 export const budclusterConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(9082).describe('HTTP port'),
   /** 32-byte key (hex or base64) for AES-256-GCM of stored kubeconfigs; embedded mode generates one under DATA_DIR. */
-  SECRETS_KEY: z.string().min(32).optional().describe('32-byte key (hex or base64) encrypting stored kubeconfigs; embedded mode generates one under DATA_DIR'),
+  SECRETS_KEY: z.string().min(32).optional().describe('32-byte key (hex or base64) encrypting stored kubeconfigs and jobs\' secret_env; embedded mode generates one under DATA_DIR'),
   /** Base URLs that receive `job-events` over the direct transport (ignored when Dapr is used). */
   EVENT_SUBSCRIBER_URLS: z.string().optional().describe('comma-separated direct-transport subscribers of job-events (default: BUDUSECASES_URL)'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('outbox relay poll interval'),

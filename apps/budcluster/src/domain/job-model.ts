@@ -17,6 +17,8 @@ export interface JobModel {
   annotations: Record<string, string>;
   namespace: string;
   status: JobStatus;
+  /** The sealed `secret_env`; drivers that place workloads open it with the platform's key. */
+  secretEnvSealed: string | null;
 }
 
 /** A status a driver observed for a job; the lifecycle service decides whether it is a legal move. */

@@ -8,6 +8,8 @@ import { SimulatedDriver } from './simulated/simulated-driver';
 export interface DriverFactoryDeps {
   clock: Clock;
   openKubeconfig(sealed: string): string;
+  /** Opens what the platform sealed with SECRETS_KEY (a job's secret_env). */
+  openSecret(sealed: string): string;
   resyncIntervalMs: number;
   orphanGraceMs: number;
 }
@@ -17,5 +19,5 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
     return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
   }
   if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
-  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs, orphanGraceMs: deps.orphanGraceMs });
+  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs, orphanGraceMs: deps.orphanGraceMs, openSecret: (sealed) => deps.openSecret(sealed) });
 }

@@ -100,6 +100,7 @@ export class DriverRegistry {
     const driver = createDriver(cluster, {
       clock: this.clock,
       openKubeconfig: (sealed) => this.secrets.open(sealed),
+      openSecret: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,
       orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
     });

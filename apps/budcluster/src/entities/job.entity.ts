@@ -40,4 +40,6 @@ export class JobEntity {
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt!: Date | null;
   @Column('integer') version!: number;
+  /** `secret_env` sealed with SECRETS_KEY (never answered); the spec holds its keys with masked values. */
+  @Column('text', { name: 'secret_env_sealed', nullable: true }) secretEnvSealed!: string | null;
 }

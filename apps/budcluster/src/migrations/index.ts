@@ -1,5 +1,6 @@
 import { InitialSchema1764200000000 } from './1764200000000-initial-schema';
 import { JobsStatusPageIndex1764900000000 } from './1764900000000-jobs-status-page-index';
+import { JobSecretEnv1764900000001 } from './1764900000001-job-secret-env';
 
 /** Append-only: never edit a migration that has landed. */
-export const budclusterMigrations = [InitialSchema1764200000000, JobsStatusPageIndex1764900000000];
+export const budclusterMigrations = [InitialSchema1764200000000, JobsStatusPageIndex1764900000000, JobSecretEnv1764900000001];

@@ -10,7 +10,7 @@ const JOB_COLUMNS = [
   'usecase_deployment_id', 'idempotency_key', 'spec', 'resources', 'priority_class', 'priority', 'policy', 'labels', 'annotations',
   'status', 'status_reason', 'status_message', 'retry_count', 'k8s_namespace', 'k8s_resource_kind', 'k8s_resource_name',
   'kueue_workload_name', 'outputs', 'estimated_cost_per_hour', 'estimated_cost', 'actual_cost', 'created_at', 'updated_at',
-  'queued_at', 'started_at', 'completed_at', 'version',
+  'queued_at', 'started_at', 'completed_at', 'version', 'secret_env_sealed',
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** Totals above this are reported as this number with `total_capped: true`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@bud/auth';
+import type { Principal, SecretBox } from '@bud/auth';
 import { priorityValues } from '@bud/contracts';
 import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
@@ -18,7 +18,8 @@ import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toJobModel, toJobResponse } from './mappers';
 import { OutboxRelay } from '@bud/outbox';
-import { CLOCK } from './tokens';
+import { sealSecretEnv } from './secret-env';
+import { CLOCK, SECRET_BOX } from './tokens';
 
 const PATCH_RETRIES = 5;
 
@@ -33,6 +34,7 @@ export class JobService {
     private readonly drivers: DriverRegistry,
     private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   async create(principal: Principal, clusterId: string, request: CreateJobRequest): Promise<{ job: JobResponse; created: boolean }> {
@@ -42,6 +44,7 @@ export class JobService {
     const now = new Date(this.clock.now());
     const id = randomUUID();
     const perHour = hourlyCostMicros(request.resources, cluster.priceTable);
+    const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
     const entity: JobEntity = {
       id,
       name: request.name,
@@ -55,7 +58,7 @@ export class JobService {
       sourceId: request.source_id ?? null,
       usecaseDeploymentId: request.usecase_deployment_id ?? null,
       idempotencyKey: request.idempotency_key ?? null,
-      spec: request.spec,
+      spec,
       resources: request.resources,
       priorityClass: request.priority_class,
       priority: priorityValues[request.priority_class],
@@ -80,6 +83,7 @@ export class JobService {
       startedAt: null,
       completedAt: null,
       version: 1,
+      secretEnvSealed: sealed,
     };
     const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
     if (created) {

@@ -95,5 +95,6 @@ export function toJobModel(job: JobEntity): JobModel {
     annotations: job.annotations,
     namespace: job.k8sNamespace,
     status: job.status,
+    secretEnvSealed: job.secretEnvSealed,
   };
 }

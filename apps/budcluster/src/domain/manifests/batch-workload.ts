@@ -2,6 +2,7 @@ import type { V1JobSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
 import { kueueLabels, objectMeta } from './labels';
 import { containerFor, podTemplate } from './pod-template';
+import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
 import { CHECKPOINT_MOUNT_PATH, workloadStorage } from './volumes';
 
@@ -21,5 +22,5 @@ export function renderBatchWorkload(job: JobModel, options: RenderOptions): Kube
     template: podTemplate(job, container, { restartPolicy: 'Never', mounts: storage.mounts, extraEnv }),
   };
   const labels = options.kueue ? kueueLabels(job) : {};
-  return [...storage.claims, { apiVersion: 'batch/v1', kind: 'Job', metadata: objectMeta(job, job.name, labels), spec }];
+  return [...renderSecretEnv(job, options.secretEnv), ...storage.claims, { apiVersion: 'batch/v1', kind: 'Job', metadata: objectMeta(job, job.name, labels), spec }];
 }

@@ -7,3 +7,4 @@ export * from './batch-workload';
 export * from './helm-release';
 export * from './outputs';
 export * from './render';
+export * from './secret-env';

@@ -1,10 +1,11 @@
 import type { ContainerSpec } from '@bud/contracts';
-import type { V1Container, V1PodTemplateSpec, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1PodTemplateSpec, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
 import { checkImageHost } from '@bud/workloads';
 import { modelToContainer } from '../model-engines';
 import { jobLabels } from './labels';
+import { secretEnvName, secretEnvNames } from './secret-env';
 import type { ClaimMount } from './volumes';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -63,7 +64,10 @@ export function podTemplate(job: JobModel, container: ContainerSpec, options: Po
   if (imageProblems.length > 0) throw AppError.validation(`spec.image ${imageProblems[0]?.message ?? 'is not allowed'}`, imageProblems);
 
   const gpus = job.resources.gpu_count;
-  const env = { ...options.extraEnv, ...container.env };
+  const secretNames = secretEnvNames(job);
+  // A secret value wins over a plain one of the same name (an engine default such as HF_HOME, say).
+  const env: Record<string, string> = { ...options.extraEnv, ...container.env };
+  for (const name of secretNames) delete env[name];
   const volumes: V1Volume[] = options.mounts.map((m) => ({ name: m.volumeName, persistentVolumeClaim: { claimName: m.claimName } }));
   const volumeMounts: V1VolumeMount[] = options.mounts.map((m) => ({ name: m.volumeName, mountPath: m.mountPath }));
   if (gpus > 0) {
@@ -77,9 +81,10 @@ export function podTemplate(job: JobModel, container: ContainerSpec, options: Po
     image: container.image,
     ...(container.command ? { command: [...container.command] } : {}),
     ...(container.args ? { args: [...container.args] } : {}),
-    env: Object.keys(env)
-      .sort()
-      .map((name) => ({ name, value: env[name] ?? '' })),
+    env: [
+      ...Object.keys(env).map((name): V1EnvVar => ({ name, value: env[name] ?? '' })),
+      ...secretNames.map((name): V1EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secretEnvName(job), key: name } } })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     ports: container.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
     resources: resourcesOf(job),
     ...probesOf(job, container),

@@ -3,13 +3,14 @@ import { AppError } from '@bud/errors';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { JobModel } from '../job-model';
-import type { HelmReleaseSpec, HelmRepositorySpec, KubernetesObject, RenderOptions } from './index';
+import type { HelmReleaseSpec, HelmRepositorySpec, KubernetesObject, RenderOptions, WorkloadObject } from './index';
 import { renderManifests, serviceOutputs } from './index';
 
 // Independent of the renderer's own helpers, so a bug there cannot hide here.
@@ -62,6 +63,7 @@ function makeJob(overrides: Partial<JobModel> = {}, spec: JobSpec = container())
     annotations: {},
     namespace: 'tenant-7d1e6a2b',
     status: 'pending',
+    secretEnvSealed: null,
     ...overrides,
   };
 }
@@ -83,13 +85,14 @@ const validators: Record<string, (o: KubernetesObject) => void> = {
   'batch/v1 Job': (o) => new Job(o as unknown as ConstructorParameters<typeof Job>[0]).validate(),
   'v1 Service': (o) => new Service(o).validate(),
   'v1 PersistentVolumeClaim': (o) => new PersistentVolumeClaim(o).validate(),
+  'v1 Secret': (o) => new Secret(o).validate(),
   'source.toolkit.fluxcd.io/v1 HelmRepository': (o) => validateHelmRepository(o),
   'helm.toolkit.fluxcd.io/v2 HelmRelease': (o) => validateHelmRelease(o),
 };
 
 /** The HelmRepository CRD fields we rely on (source.toolkit.fluxcd.io/v1). */
 function validateHelmRepository(o: KubernetesObject): void {
-  const spec = o.spec as HelmRepositorySpec;
+  const spec = (o as WorkloadObject).spec as HelmRepositorySpec;
   expect(Object.keys(spec).sort()).toEqual(expect.arrayContaining(['interval', 'url']));
   expect(Object.keys(spec).every((k) => ['url', 'interval', 'type'].includes(k))).toBe(true);
   expect(spec.url).toMatch(/^(https|oci):\/\/[^/]+/);
@@ -100,7 +103,7 @@ function validateHelmRepository(o: KubernetesObject): void {
 
 /** The HelmRelease CRD fields we rely on (helm.toolkit.fluxcd.io/v2). */
 function validateHelmRelease(o: KubernetesObject): void {
-  const spec = o.spec as HelmReleaseSpec;
+  const spec = (o as WorkloadObject).spec as HelmReleaseSpec;
   expect(
     Object.keys(spec).every((k) =>
       ['interval', 'timeout', 'releaseName', 'chart', 'install', 'upgrade', 'commonMetadata', 'values'].includes(k),
@@ -417,9 +420,9 @@ describe('batch and training workloads', () => {
 });
 
 describe('helm releases', () => {
-  const release = (objects: KubernetesObject[]): HelmReleaseSpec => find<KubernetesObject>(objects, 'HelmRelease').spec as HelmReleaseSpec;
+  const release = (objects: KubernetesObject[]): HelmReleaseSpec => find<WorkloadObject>(objects, 'HelmRelease').spec as HelmReleaseSpec;
   const repository = (objects: KubernetesObject[]): HelmRepositorySpec =>
-    find<KubernetesObject>(objects, 'HelmRepository').spec as HelmRepositorySpec;
+    find<WorkloadObject>(objects, 'HelmRepository').spec as HelmRepositorySpec;
 
   it('splits an OCI ref into an oci HelmRepository and the chart name, pinned to the chart version', () => {
     const objects = renderManifests(makeJob({ name: 'cache' }, helm()), noKueue);
@@ -609,3 +612,49 @@ describe('serviceOutputs', () => {
     }
   });
 });
+
+describe('secret_env', () => {
+  const MASKED = { HF_TOKEN: '********', API_KEY: '********' };
+  const values = { HF_TOKEN: 'hf_live_value', API_KEY: 'sk-live-value' };
+  const envOf = (objects: KubernetesObject[], kind: 'Deployment' | 'Job') =>
+    find<IDeployment | IJob>(objects, kind).spec!.template.spec!.containers[0].env ?? [];
+
+  it.each<[string, JobModel]>([
+    ['a container service', makeJob({}, container({ secret_env: MASKED }))],
+    ['a model service', makeJob({ resources: { ...makeJob().resources, gpu_count: 1, gpu_type: 'A100-80GB' } }, model({ secret_env: MASKED }))],
+    ['a batch job', makeJob({ jobType: 'batch' }, container({ secret_env: MASKED }))],
+  ])('%s gets its secret env from a Secret applied before the workload, never as plain values', (_name, job) => {
+    const objects = renderManifests(job, { kueue: false, secretEnv: values });
+    for (const o of objects) expectValidObject(o, job);
+    expect(kindsOf(objects)[0]).toBe(`Secret/${job.name}-env`);
+    const secret = find<{ type: string; data: Record<string, string> }>(objects, 'Secret');
+    expect(secret.type).toBe('Opaque');
+    expect(Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))).toEqual(values);
+    const env = envOf(objects, job.jobType === 'service' ? 'Deployment' : 'Job');
+    expect(env.filter((e) => e.name in values)).toEqual([
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'API_KEY' } } },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'HF_TOKEN' } } },
+    ]);
+    expect(env.map((e) => e.name)).toEqual([...env.map((e) => e.name)].sort());
+    const workloads = JSON.stringify(objects.filter((o) => o.kind !== 'Secret'));
+    for (const value of Object.values(values)) expect(workloads).not.toContain(value);
+    expect(workloads).not.toContain('********');
+  });
+
+  it('lets a secret value win over a plain one of the same name', () => {
+    const job = makeJob({}, container({ env: { LOG_LEVEL: 'info', API_KEY: 'plain' }, secret_env: { API_KEY: '********' } }));
+    const env = envOf(renderManifests(job, { kueue: false, secretEnv: { API_KEY: 'sk' } }), 'Deployment');
+    expect(env.filter((e) => e.name === 'API_KEY')).toEqual([{ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-env', key: 'API_KEY' } } }]);
+  });
+
+  it('names the Secret, empty, when rendering only to delete', () => {
+    const job = makeJob({}, container({ secret_env: MASKED }));
+    const secret = find<{ metadata: { name: string }; data: Record<string, string> }>(renderManifests(job, noKueue), 'Secret');
+    expect(secret).toMatchObject({ metadata: { name: 'chat-api-env' }, data: {} });
+  });
+
+  it('renders no Secret for a job without secret_env', () => {
+    expect(kindsOf(renderManifests(makeJob(), noKueue))).not.toContain('Secret/chat-api-env');
+  });
+});
+

@@ -3,6 +3,7 @@ import type { JobModel } from '../job-model';
 import { kueueLabels, objectMeta, selectorLabels } from './labels';
 import { serviceName } from './outputs';
 import { containerFor, podTemplate } from './pod-template';
+import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
 import { workloadStorage } from './volumes';
 
@@ -30,6 +31,7 @@ export function renderServiceWorkload(job: JobModel, options: RenderOptions): Ku
     template: podTemplate(job, container, { restartPolicy: 'Always', mounts: storage.mounts, extraLabels: queueLabels }),
   };
   const objects: KubernetesObject[] = [
+    ...renderSecretEnv(job, options.secretEnv),
     ...storage.claims,
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: objectMeta(job, job.name, queueLabels), spec: deploymentSpec },
   ];

@@ -7,11 +7,22 @@ export interface ObjectMeta {
 }
 
 /** A rendered Kubernetes object as plain JSON, ready for server-side apply. */
-export interface KubernetesObject {
+export type KubernetesObject = WorkloadObject | SecretObject;
+
+export interface WorkloadObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
   spec: object;
+}
+
+/** A v1 Secret: no spec, base64 `data`. */
+export interface SecretObject {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: ObjectMeta;
+  type: 'Opaque';
+  data: Record<string, string>;
 }
 
 export interface RenderOptions {
@@ -22,4 +33,6 @@ export interface RenderOptions {
    * `flux-system`; a cluster running Flux with `--no-cross-namespace-refs` needs it in each job namespace.
    */
   platformChartSource?: { name: string; namespace?: string };
+  /** The job's opened `secret_env` values; omitted when objects are rendered only to be found or deleted. */
+  secretEnv?: Record<string, string>;
 }

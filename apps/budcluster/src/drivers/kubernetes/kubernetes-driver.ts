@@ -26,6 +26,8 @@ export interface KubernetesDriverOptions {
   orphanGraceMs?: number;
   /** Bounds each request other than watches, so a hung API server cannot stall apply or reconcile. Default 30 s. */
   requestTimeoutMs?: number;
+  /** Opens a job's sealed `secret_env` (SECRETS_KEY) for the Secret it is given through. */
+  openSecret?: (sealed: string) => string;
   logger?: DriverLogger;
 }
 
@@ -104,9 +106,15 @@ export class KubernetesDriver implements ClusterDriver {
   async apply(job: JobModel): Promise<void> {
     this.jobs.applied(job, this.clock.now());
     this.handler.forget(job.id);
-    const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
+    const objects = renderManifests(job, { kueue: await this.client.hasKueue(), secretEnv: this.secretEnvOf(job) });
     for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) await this.client.ensureNamespace(namespace);
     for (const object of objects) await this.client.apply(object);
+  }
+
+  private secretEnvOf(job: JobModel): Record<string, string> | undefined {
+    if (!job.secretEnvSealed) return undefined;
+    if (!this.options.openSecret) throw new Error(`job ${job.id} has secret_env but the driver of cluster ${this.options.clusterId} cannot open it`);
+    return JSON.parse(this.options.openSecret(job.secretEnvSealed)) as Record<string, string>;
   }
 
   async remove(job: JobModel): Promise<void> {

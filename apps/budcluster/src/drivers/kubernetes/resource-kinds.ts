@@ -23,6 +23,7 @@ export const HELM_RELEASE: ResourceKind = {
   primary: true,
 };
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
+const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false };
 const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
 const HELM_REPOSITORY: ResourceKind = {
   apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -40,7 +41,7 @@ const OCI_REPOSITORY: ResourceKind = {
 /** Kinds watched for status. */
 export const WATCHED_KINDS: readonly ResourceKind[] = [DEPLOYMENT, BATCH_JOB, HELM_RELEASE];
 /** Every kind the manifest renderers emit; reconcile lists all of them so orphans are removed whole. */
-export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, PVC, HELM_REPOSITORY, OCI_REPOSITORY];
+export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, SECRET, PVC, HELM_REPOSITORY, OCI_REPOSITORY];
 
 /** The all-namespaces collection path, e.g. `/apis/apps/v1/deployments` or `/api/v1/services`. */
 export function collectionPath(kind: ResourceKind): string {

@@ -26,6 +26,7 @@ export function makeJob(
     annotations: {},
     namespace: 'tenant-7d1e6a2b',
     status: 'running',
+    secretEnvSealed: null,
     ...overrides,
   };
 }

@@ -49,6 +49,7 @@ const makeJob = (overrides: Partial<JobModel> = {}): JobModel => ({
   annotations: {},
   namespace: 'ns',
   status: 'pending',
+  secretEnvSealed: null,
   ...overrides,
 });
 

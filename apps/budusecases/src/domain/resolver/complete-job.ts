@@ -4,6 +4,7 @@ import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
 import { ExpressionError, renderTemplateString, valueToText } from '../expressions';
 import { expressionDetail } from './analyze-template';
+import { isEnvValuePath } from './plan-component';
 import { planningScope } from './resolve-template';
 import { setOwn } from './render-tree';
 import type { ResolveContext, Result } from './types';
@@ -52,6 +53,15 @@ function containerAt(root: Record<string, unknown>, path: ReadonlyArray<string |
  * The job body ready for budcluster: every pending string of the plan rendered with the dependencies'
  * outputs and the secret parameters. Fails (with paths inside the job) when an output is missing.
  */
+/** An env value made from a secret parameter leaves `spec.env` for the write-only `spec.secret_env`. */
+function moveToSecretEnv(job: CreateJobRequest, name: string, value: string): void {
+  if (job.spec.kind === 'helm') throw new Error('a helm spec has no env');
+  const env = { ...job.spec.env };
+  delete env[name];
+  job.spec.env = env;
+  job.spec.secret_env = { ...job.spec.secret_env, [name]: value };
+}
+
 export function completeJob(component: PlannedComponent, input: CompletionInput): Result<CreateJobRequest> {
   const job = structuredClone(component.job);
   if (component.pending.length === 0) return { ok: true, value: job };
@@ -73,7 +83,8 @@ export function completeJob(component: PlannedComponent, input: CompletionInput)
     try {
       const value = renderTemplateString(current, scope, path).value;
       const text = TEXT_FIELDS.has(String(pending.path[1]));
-      if (Array.isArray(container)) container[Number(key)] = text ? valueToText(value) : value;
+      if (pending.secrets.length > 0 && isEnvValuePath(pending.path)) moveToSecretEnv(job, String(key), valueToText(value));
+      else if (Array.isArray(container)) container[Number(key)] = text ? valueToText(value) : value;
       else setOwn(container, String(key), text ? valueToText(value) : value);
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;

@@ -80,11 +80,21 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
   };
 }
 
+/** `spec.env.<NAME>` of a job body: where a secret may go (completeJob moves it to `spec.secret_env`). */
+export function isEnvValuePath(path: ReadonlyArray<string | number>): boolean {
+  return path.length === 3 && path[0] === 'spec' && path[1] === 'env';
+}
+
 function pendingValues(pending: readonly PendingString[], input: ComponentPlanInput, base: Array<string | number>): PendingValue[] {
   const out: PendingValue[] = [];
   for (const p of pending) {
     const path = jobPathOf(input.analyzed.definition.deployment_type, p.relative);
-    if (path) out.push({ path, components: p.components, secrets: p.secrets });
+    if (path && p.secrets.length > 0 && !isEnvValuePath(path))
+      input.errors.push({
+        path: formatPath([...base, ...p.relative]),
+        message: `uses the secret parameter '${p.secrets[0]}': secrets may only be env values (they reach the container through a Kubernetes Secret)`,
+      });
+    else if (path) out.push({ path, components: p.components, secrets: p.secrets });
     else
       input.errors.push({
         path: formatPath([...base, ...p.relative]),

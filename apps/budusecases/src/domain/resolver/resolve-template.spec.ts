@@ -130,14 +130,24 @@ describe('resolveTemplate: a valid template becomes a plan', () => {
     expect(done.ok ? [] : done.errors.map((e) => e.path)).toEqual(['spec.env.DB', 'spec.env.LLM']);
   });
 
-  it('never shows a secret: masked in parameters, deferred in the job, filled only by completeJob', () => {
+  it('never shows a secret: masked in parameters, deferred in the job, filled only by completeJob into secret_env', () => {
     const p = plan(withComponent(2, { env: { KEY: 'Bearer {{ parameters.api_key }}' } }), { model_id: MODEL, api_key: 's3cr3t-value' });
     expect(JSON.stringify(p)).not.toContain('s3cr3t-value');
     expect(p.parameters['api_key']).toBe('********');
     const api = component(p, 'api');
     expect(api.pending).toEqual([{ path: ['spec', 'env', 'KEY'], components: [], secrets: ['api_key'] }]);
     const done = completeJob(api, { parameters: { api_key: 's3cr3t-value' }, context: makeContext(), outputs: {} });
-    expect(done.ok && done.value.spec.kind === 'container' && done.value.spec.env['KEY']).toBe('Bearer s3cr3t-value');
+    const spec = done.ok && done.value.spec.kind === 'container' ? done.value.spec : undefined;
+    expect(spec?.secret_env).toEqual({ KEY: 'Bearer s3cr3t-value' });
+    expect(spec?.env).not.toHaveProperty('KEY');
+  });
+
+  it('refuses a secret anywhere but an env value, naming the template path', () => {
+    const api = base.components[2];
+    expect(errors(withComponent(2, { config: { ...api.config, args: ['--key', '{{ parameters.api_key }}'] } }), { model_id: MODEL, api_key: 's3cr3t-value' })).toContainEqual({
+      path: 'components[2].config.args[1]',
+      message: "uses the secret parameter 'api_key': secrets may only be env values (they reach the container through a Kubernetes Secret)",
+    });
   });
 
   it('skips a component whose condition is false and drops it from dependencies', () => {

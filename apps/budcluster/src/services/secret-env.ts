@@ -1,0 +1,20 @@
+import type { SecretBox } from '@bud/auth';
+import { SECRET_MASK } from '@bud/contracts';
+import type { JobSpec } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+
+/**
+ * Splits a spec's `secret_env` off for sealing: the stored spec keeps its keys with masked values (what every
+ * answer shows), the values travel sealed to the driver that places the workload. A key may not be in both env
+ * maps: which value the container sees would be a guess.
+ */
+export function sealSecretEnv(spec: JobSpec, box: SecretBox): { spec: JobSpec; sealed: string | null } {
+  if (spec.kind === 'helm' || !spec.secret_env || Object.keys(spec.secret_env).length === 0) return { spec, sealed: null };
+  const clashes = Object.keys(spec.secret_env).filter((name) => spec.env !== undefined && Object.hasOwn(spec.env, name));
+  if (clashes.length > 0) {
+    const details = clashes.map((name) => ({ path: `spec.secret_env.${name}`, message: 'is also set in spec.env' }));
+    throw AppError.validation(`spec.secret_env.${clashes[0]} is also set in spec.env`, details);
+  }
+  const masked = Object.fromEntries(Object.keys(spec.secret_env).map((name) => [name, SECRET_MASK]));
+  return { spec: { ...spec, secret_env: masked }, sealed: box.seal(JSON.stringify(spec.secret_env)) };
+}
