@@ -46,11 +46,17 @@ describe('the README quick start, as a new user follows it', () => {
   const leftovers = () => spawnSync('pgrep', ['-f', clone], { encoding: 'utf8' }).stdout.trim();
 
   async function npmStart(): Promise<void> {
+    // Picked again just before each start (not only before the install): a free port is free only until someone binds it.
+    ports = { budcluster: await freePort(), budusecases: await freePort(), budadmin: await freePort() };
     output = '';
     platform = spawn('npm', ['start'], { cwd: clone, env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     platform.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     platform.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await pollUntil(() => output, (text) => text.includes('Open the UI:'), { what: 'npm start ready', timeoutMs: 240_000, intervalMs: 200, abortIf: () => platform!.exitCode !== null });
+    await pollUntil(() => output, (text) => text.includes('Open the UI:'), { what: 'npm start ready', timeoutMs: 240_000, intervalMs: 200, abortIf: () => platform!.exitCode !== null }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; npm start printed:\n${output.slice(-6000)}`);
+      },
+    );
     expect(output).toContain(`http://127.0.0.1:${ports.budadmin}/usecases`);
   }
 
