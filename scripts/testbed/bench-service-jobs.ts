@@ -4,6 +4,7 @@
 // TEST_DATABASE_URL). Prints one JSON line. The jobs' namespace is deleted afterwards.
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { metricValue } from '@bud/testing';
 import { databaseForBench } from '../bench/bench-database';
 import { startBenchBudcluster } from '../bench/bench-budcluster';
 import { percentile, round } from '../bench/stats';
@@ -32,10 +33,9 @@ async function call<T>(url: string, method: string, token: string, body?: unknow
 
 /** budcluster's `bud_kubernetes_api_requests_total` (the drivers' own count). */
 async function kubernetesApiRequests(serviceUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${serviceUrl}/metrics`)).text();
-  const line = metrics.split('\n').find((l) => l.startsWith('bud_kubernetes_api_requests_total'));
-  if (!line) throw new Error('budcluster /metrics has no bud_kubernetes_api_requests_total');
-  return Number(line.split(' ').pop());
+  const requests = metricValue(await (await fetch(`${serviceUrl}/metrics`)).text(), 'bud_kubernetes_api_requests_total');
+  if (requests === undefined) throw new Error('budcluster /metrics has no bud_kubernetes_api_requests_total');
+  return requests;
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // scheduler built from source, etcd, and kwok playing the kubelets of fake GPU nodes (scripts/testbed).
 // No Flux controller runs: the test plays helm-controller by writing HelmRelease status itself.
 import { randomUUID } from 'node:crypto';
-import { pollUntil } from '@bud/testing';
+import { metricValue, pollUntil } from '@bud/testing';
 import { containerJob, startHarness, type Harness } from '../../apps/budcluster/test/support/harness';
 import { DriverRegistry } from '../../apps/budcluster/src/drivers/driver-registry.service';
 import { ClusterRepository } from '../../apps/budcluster/src/repositories/cluster.repository';
@@ -82,7 +82,7 @@ describe('kubernetes driver on the test bed control plane', () => {
   });
 
   /** The drivers' own count of Kubernetes API requests, as budcluster's /metrics reports it. */
-  const apiRequests = async () => Number(/^bud_kubernetes_api_requests_total\{[^}]*\} (\d+)$/m.exec((await h.http<string>('GET', '/metrics')).body)?.[1]);
+  const apiRequests = async () => metricValue((await h.http<string>('GET', '/metrics')).body, 'bud_kubernetes_api_requests_total') ?? NaN;
 
   it('turns a SERVICE job into a Deployment and a Service that go pending → admitted → running as kwok readies the pod', async () => {
     const requestsBefore = await apiRequests();

@@ -1,4 +1,4 @@
-import { callApi, pollUntil } from '@bud/testing';
+import { callApi, metricValue, pollUntil } from '@bud/testing';
 import type { Caller, RequestOptions } from '@bud/testing';
 import { DaprPlatform } from './support/dapr-platform';
 
@@ -25,11 +25,8 @@ describe('the platform over real Dapr sidecars', () => {
     );
   /** How many times budusecases answered the subscription route with `status` (its Prometheus histogram count). */
   const deliveries = async (status: number): Promise<number> => {
-    const text = await (await fetch(`${platform.budusecases.url}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find((l) => l.startsWith('http_request_duration_seconds_count{') && l.includes(`route="${JOB_EVENTS_ROUTE}"`) && l.includes(`status="${status}"`));
-    return line ? Number(line.split(' ').pop()) : 0;
+    const exposition = await (await fetch(`${platform.budusecases.url}/metrics`)).text();
+    return metricValue(exposition, 'http_request_duration_seconds_count', { route: JOB_EVENTS_ROUTE, status: String(status) }) ?? 0;
   };
   const ragDeployment = (name: string) => ({ template_id: 'simple-rag-v1', name, cluster_id: clusterId, parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' } });
   /** Deploys simple-rag-v1, waits for running, and returns it with the job of one of its components. */

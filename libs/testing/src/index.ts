@@ -4,3 +4,4 @@ export * from './tcp-fault-proxy';
 export * from './event-sink';
 export * from './service-process';
 export * from './api-client';
+export * from './metric-value';
