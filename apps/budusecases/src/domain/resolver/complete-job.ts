@@ -4,7 +4,7 @@ import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
 import { ExpressionError, renderTemplateString, valueToText } from '../expressions';
 import { expressionDetail } from './analyze-template';
-import { isEnvValuePath } from './plan-component';
+import { isEnvValuePath } from './component-fields';
 import { planningScope } from './resolve-template';
 import { setOwn } from './render-tree';
 import type { ResolveContext, Result } from './types';

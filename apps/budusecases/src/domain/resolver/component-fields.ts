@@ -17,6 +17,11 @@ export function jobPathOf(deploymentType: DeploymentType, relative: ReadonlyArra
   return null;
 }
 
+/** `spec.env.<NAME>` of a job body: where a secret may go (completeJob moves it to `spec.secret_env`). */
+export function isEnvValuePath(path: ReadonlyArray<string | number>): boolean {
+  return path.length === 3 && path[0] === 'spec' && path[1] === 'env';
+}
+
 /** Template fields evaluated while planning: they decide sizing, so they cannot wait for outputs or secrets. */
 export function planningFields(component: TemplateComponent): Array<[Array<string | number>, unknown]> {
   const fields: Array<[Array<string | number>, unknown]> = [];

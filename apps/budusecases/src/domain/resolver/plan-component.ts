@@ -6,7 +6,7 @@ import { quantitySchema } from '@bud/contracts';
 import { formatUsd, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
-import { jobPathOf } from './component-fields';
+import { isEnvValuePath, jobPathOf } from './component-fields';
 import { buildJobSpec } from './job-spec';
 import type { PendingString, RenderContext } from './render-tree';
 import { deepMerge, renderTree, setOwn } from './render-tree';
@@ -78,11 +78,6 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
     replicas,
     ...optional('storage'),
   };
-}
-
-/** `spec.env.<NAME>` of a job body: where a secret may go (completeJob moves it to `spec.secret_env`). */
-export function isEnvValuePath(path: ReadonlyArray<string | number>): boolean {
-  return path.length === 3 && path[0] === 'spec' && path[1] === 'env';
 }
 
 function pendingValues(pending: readonly PendingString[], input: ComponentPlanInput, base: Array<string | number>): PendingValue[] {
