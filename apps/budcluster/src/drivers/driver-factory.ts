@@ -7,9 +7,8 @@ import { SimulatedDriver } from './simulated/simulated-driver';
 
 export interface DriverFactoryDeps {
   clock: Clock;
-  openKubeconfig(sealed: string): string;
-  /** Opens what the platform sealed with SECRETS_KEY (a job's secret_env). */
-  openSecret(sealed: string): string;
+  /** Opens what the platform sealed with SECRETS_KEY: a cluster's kubeconfig, a job's secret_env. */
+  openSealed(sealed: string): string;
   resyncIntervalMs: number;
   orphanGraceMs: number;
 }
@@ -19,5 +18,10 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
     return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
   }
   if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
-  return new KubernetesDriver(deps.openKubeconfig(cluster.kubeconfigEncrypted), { clusterId: cluster.id, resyncIntervalMs: deps.resyncIntervalMs, orphanGraceMs: deps.orphanGraceMs, openSecret: (sealed) => deps.openSecret(sealed) });
+  return new KubernetesDriver(deps.openSealed(cluster.kubeconfigEncrypted), {
+    clusterId: cluster.id,
+    resyncIntervalMs: deps.resyncIntervalMs,
+    orphanGraceMs: deps.orphanGraceMs,
+    openSecret: (sealed) => deps.openSealed(sealed),
+  });
 }

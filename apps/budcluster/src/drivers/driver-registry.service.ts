@@ -99,8 +99,7 @@ export class DriverRegistry {
   private async startDriver(cluster: ClusterEntity): Promise<ClusterDriver> {
     const driver = createDriver(cluster, {
       clock: this.clock,
-      openKubeconfig: (sealed) => this.secrets.open(sealed),
-      openSecret: (sealed) => this.secrets.open(sealed),
+      openSealed: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,
       orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
     });
