@@ -12,7 +12,20 @@ export const baseConfigSchema = z.object({
   AUTH_JWKS_URL: z.string().url().optional().describe('JWKS URL verifying RS256 bearer tokens (e.g. Keycloak)'),
   AUTH_ISSUER: z.string().optional().describe('expected token issuer (iss)'),
   AUTH_AUDIENCE: z.string().optional().describe('expected token audience (aud)'),
-  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional().describe('Dapr sidecar HTTP port; set: invocation and pub/sub go through Dapr'),
+  SERVICE_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      "secret (≥ 32 chars) the services sign and verify each other's tokens with, apart from user tokens; unset: generated once under DATA_DIR and shared by the services there",
+    ),
+  DAPR_HTTP_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .describe('Dapr sidecar HTTP port; set: invocation and pub/sub go through Dapr'),
   BUDCLUSTER_URL: z.string().url().default('http://127.0.0.1:9082').describe('budcluster base URL for the direct transport'),
   BUDUSECASES_URL: z.string().url().default('http://127.0.0.1:9084').describe('budusecases base URL for the direct transport'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level logged'),
