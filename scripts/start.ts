@@ -23,7 +23,16 @@ const services: ServiceDef[] = [
   { name: 'budusecases', entry: 'dist/apps/budusecases/src/main.js', port: Number(process.env.BUDUSECASES_PORT ?? 9084) },
   { name: 'budadmin', entry: 'dist/apps/budadmin/server/main.js', port: Number(process.env.BUDADMIN_PORT ?? 8007) },
 ];
-const shared = ['DATA_DIR', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'LOG_LEVEL', 'LOG_FORMAT'];
+const shared = [
+  'DATA_DIR',
+  'SERVICE_TOKEN_SECRET',
+  'AUTH_JWT_SECRET',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+];
 const children: ChildProcess[] = [];
 let stopping = false;
 
@@ -58,7 +67,13 @@ async function assertPortFree(service: ServiceDef): Promise<void> {
   const { createServer } = await import('node:net');
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', () => reject(new Error(`port ${service.port} for ${service.name} is already in use; stop what holds it or set ${service.name.toUpperCase()}_PORT`)));
+    probe.once('error', () =>
+      reject(
+        new Error(
+          `port ${service.port} for ${service.name} is already in use; stop what holds it or set ${service.name.toUpperCase()}_PORT`,
+        ),
+      ),
+    );
     probe.listen(service.port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
@@ -69,10 +84,13 @@ function stopAll(code: number): void {
   process.stdout.write('\nstopping the platform…\n');
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   const force = setTimeout(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), 15_000);
-  Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', resolve))))).then(() => {
-    clearTimeout(force);
-    process.exit(code);
-  }, () => process.exit(code));
+  Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', resolve))))).then(
+    () => {
+      clearTimeout(force);
+      process.exit(code);
+    },
+    () => process.exit(code),
+  );
 }
 
 function newestChange(path: string): number {
@@ -84,11 +102,17 @@ function newestChange(path: string): number {
 /** The web UI is bundled by Vite; only when its sources changed since the last bundle. */
 function ensureUiBuilt(): void {
   const bundle = join(root, 'dist/budadmin/index.html');
-  const sources = ['apps/budadmin/src', 'apps/budadmin/index.html', 'apps/budadmin/vite.config.mts', 'libs/contracts/src'].map((p) => join(root, p));
+  const sources = ['apps/budadmin/src', 'apps/budadmin/index.html', 'apps/budadmin/vite.config.mts', 'libs/contracts/src'].map((p) =>
+    join(root, p),
+  );
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(...sources.map(newestChange))) return;
   const started = Date.now();
   process.stdout.write('[start] budadmin: building the web UI…\n');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/budadmin/vite.config.mts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/budadmin/vite.config.mts', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (build.status !== 0) throw new Error('the web UI did not build (see above)');
   process.stdout.write(`[start] budadmin: web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
@@ -103,7 +127,11 @@ async function main(): Promise<void> {
       const started = Date.now();
       process.stdout.write(`[start] ${service.name}: starting on port ${service.port}…\n`);
       await assertPortFree(service);
-      const child = spawn(process.execPath, [join(root, service.entry)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(root, service.entry)], {
+        cwd: root,
+        env: envFor(service),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       prefixLines(child.stdout, `[${service.name}]`, process.stdout);
       prefixLines(child.stderr, `[${service.name}]`, process.stderr);
@@ -115,10 +143,14 @@ async function main(): Promise<void> {
       });
       await waitReady(service, child);
       const docs = service.name === 'budadmin' ? '' : ' (API docs: /api/docs)';
-      process.stdout.write(`[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port}${docs}\n`);
+      process.stdout.write(
+        `[start] ${service.name}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://127.0.0.1:${service.port}${docs}\n`,
+      );
     }),
   );
-  process.stdout.write(`\nBud Foundry is running on embedded defaults (data in ${process.env.DATA_DIR ?? '.data'}/). Press Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `\nBud Foundry is running on embedded defaults (data in ${process.env.DATA_DIR ?? '.data'}/). Press Ctrl-C to stop.\n`,
+  );
   process.stdout.write(`Open the UI: http://127.0.0.1:${services[2].port}/usecases\n`);
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '@bud/contracts';
 import { signToken } from '@bud/auth';
-import { ServiceProcess, TestEventSubscriber, freePort } from '@bud/testing';
+import { ServiceProcess, TestEventSubscriber, freePort, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import { freshDatabase } from './bench-database';
 
 export const BENCH_SECRET = 'bench-secret-of-at-least-32-characters!';
@@ -30,6 +30,7 @@ export async function startBenchBudcluster(serverUrl: string): Promise<BenchBudc
       DATABASE_URL: db.url,
       DATABASE_POOL_SIZE: embedded ? '1' : '10',
       AUTH_JWT_SECRET: BENCH_SECRET,
+      SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
       SECRETS_KEY: 'b'.repeat(64),
       LOCAL_CLUSTER: 'false',
       EVENT_SUBSCRIBER_URLS: subscriber.url,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { signToken } from '@bud/auth';
 import { deploymentStatuses, scopes } from '@bud/contracts';
-import { ServiceProcess, freePort } from '@bud/testing';
+import { ServiceProcess, freePort, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import { freshDatabase } from './bench-database';
 import { request } from './http-client';
 import type { BenchResult } from './stats';
@@ -76,6 +76,7 @@ class Services {
         {
           ...(await databaseEnv()),
           AUTH_JWT_SECRET: SECRET,
+          SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
           SECRETS_KEY: 'b'.repeat(64),
           LOCAL_CLUSTER: 'false',
           BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}`,
@@ -89,7 +90,14 @@ class Services {
       await cluster.start(60_000);
       const usecases = new ServiceProcess(
         USECASES_ENTRY,
-        { ...(await databaseEnv()), AUTH_JWT_SECRET: SECRET, BUDCLUSTER_URL: cluster.url, LOG_LEVEL: 'error', DATA_DIR: dataDir },
+        {
+          ...(await databaseEnv()),
+          AUTH_JWT_SECRET: SECRET,
+          SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
+          BUDCLUSTER_URL: cluster.url,
+          LOG_LEVEL: 'error',
+          DATA_DIR: dataDir,
+        },
         usecasesPort,
         nodeArgs,
       );
@@ -111,7 +119,8 @@ class Services {
 
   /** The services' last output, for an error that happened while they ran. */
   tails(): string {
-    const tail = (name: string, s: ServiceProcess) => `--- ${name}${(s as unknown as { exited?: boolean }).exited ? ' (exited)' : ''}:\n${s.output.join('').slice(-3000)}`;
+    const tail = (name: string, s: ServiceProcess) =>
+      `--- ${name}${(s as unknown as { exited?: boolean }).exited ? ' (exited)' : ''}:\n${s.output.join('').slice(-3000)}`;
     return `${tail('budcluster', this.cluster)}\n${tail('budusecases', this.usecases)}`;
   }
 
@@ -124,21 +133,44 @@ class Services {
     }
   }
 
-  async call<T>(service: ServiceProcess, method: string, path: string, body?: unknown, expect?: number): Promise<{ status: number; body: T }> {
+  async call<T>(
+    service: ServiceProcess,
+    method: string,
+    path: string,
+    body?: unknown,
+    expect?: number,
+  ): Promise<{ status: number; body: T }> {
     const answer = await request(`${service.url}${path}`, method, body, this.headers);
-    if (expect !== undefined && answer.status !== expect) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
+    if (expect !== undefined && answer.status !== expect)
+      throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
     return { status: answer.status, body: (answer.body ? JSON.parse(answer.body) : undefined) as T };
   }
 
   /** A simulated cluster of the caller's tenant: no delays, GPUs for every deployment of the bench. */
   async fastCluster(): Promise<string> {
-    const settings = { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, gpu_capacity: { 'A100-80GB': 100_000, 'H100-80GB': 100_000 } };
-    const created = await this.call<{ id: string }>(this.cluster, 'POST', '/api/v1/clusters', { name: `bench-${randomUUID().slice(0, 8)}`, type: 'simulated', settings }, 201);
+    const settings = {
+      admit_delay_ms: 0,
+      ready_delay_ms: 0,
+      batch_run_ms: 0,
+      gpu_capacity: { 'A100-80GB': 100_000, 'H100-80GB': 100_000 },
+    };
+    const created = await this.call<{ id: string }>(
+      this.cluster,
+      'POST',
+      '/api/v1/clusters',
+      { name: `bench-${randomUUID().slice(0, 8)}`, type: 'simulated', settings },
+      201,
+    );
     return created.body.id;
   }
 
   async deploy(clusterId: string, templateId: string): Promise<string> {
-    const body = { template_id: templateId, name: `b-${randomUUID().slice(0, 12)}`, cluster_id: clusterId, parameters: { model_id: MODEL } };
+    const body = {
+      template_id: templateId,
+      name: `b-${randomUUID().slice(0, 12)}`,
+      cluster_id: clusterId,
+      parameters: { model_id: MODEL },
+    };
     return (await this.call<{ id: string }>(this.usecases, 'POST', '/api/v1/deployments', body, 201)).body.id;
   }
 
@@ -153,7 +185,8 @@ class Services {
       const deployment = await this.deployment(id);
       const at = performance.now();
       if (statuses.includes(deployment.status)) return { at, deployment };
-      if (deployment.status === 'failed' && !statuses.includes('failed')) throw new Error(`deployment ${id} failed: ${deployment.status_message}`);
+      if (deployment.status === 'failed' && !statuses.includes('failed'))
+        throw new Error(`deployment ${id} failed: ${deployment.status_message}`);
       if (at > deadline) throw new Error(`deployment ${id} still ${deployment.status} after ${timeoutMs} ms`);
       await sleep(POLL_MS);
     }
@@ -163,7 +196,13 @@ class Services {
     const counts: Record<string, number> = {};
     await Promise.all(
       deploymentStatuses.map(async (status) => {
-        const page = await this.call<{ total: number }>(this.usecases, 'GET', `/api/v1/deployments?status=${status}&page_size=1`, undefined, 200);
+        const page = await this.call<{ total: number }>(
+          this.usecases,
+          'GET',
+          `/api/v1/deployments?status=${status}&page_size=1`,
+          undefined,
+          200,
+        );
         if (page.body.total > 0) counts[status] = page.body.total;
       }),
     );
@@ -330,9 +369,23 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
       const elapsed = (performance.now() - started) / 1000;
       if (elapsed >= nextMark) {
         // deployments running/deploying/pending | budcluster jobs running/all
-        const jobsNow = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1`, undefined, 200);
-        const runningNow = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`, undefined, 200);
-        timeline.push(`${Math.round(elapsed)}s:${counts['running'] ?? 0}/${counts['deploying'] ?? 0}/${counts['pending'] ?? 0}|${runningNow.body.total}/${jobsNow.body.total}`);
+        const jobsNow = await services.call<{ total: number }>(
+          services.cluster,
+          'GET',
+          `/api/v1/clusters/${clusterId}/jobs?page_size=1`,
+          undefined,
+          200,
+        );
+        const runningNow = await services.call<{ total: number }>(
+          services.cluster,
+          'GET',
+          `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`,
+          undefined,
+          200,
+        );
+        timeline.push(
+          `${Math.round(elapsed)}s:${counts['running'] ?? 0}/${counts['deploying'] ?? 0}/${counts['pending'] ?? 0}|${runningNow.body.total}/${jobsNow.body.total}`,
+        );
         nextMark = elapsed + 10;
       }
       if ((counts['running'] ?? 0) >= created) {
@@ -351,15 +404,28 @@ async function concurrent(services: Services): Promise<BenchResult[]> {
     const memory = { budcluster: memoryOf(pids.budcluster), budusecases: memoryOf(pids.budusecases) };
     const cpu = `CPU used during the measure: budcluster ${round(cpuSecondsOf(pids.budcluster) - cpuAtStart.budcluster)} s, budusecases ${round(cpuSecondsOf(pids.budusecases) - cpuAtStart.budusecases)} s`;
     const peak = memory.budcluster.hwm + memory.budusecases.hwm;
-    const jobs = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1`, undefined, 200);
-    const runningJobs = await services.call<{ total: number }>(services.cluster, 'GET', `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`, undefined, 200);
+    const jobs = await services.call<{ total: number }>(
+      services.cluster,
+      'GET',
+      `/api/v1/clusters/${clusterId}/jobs?page_size=1`,
+      undefined,
+      200,
+    );
+    const runningJobs = await services.call<{ total: number }>(
+      services.cluster,
+      'GET',
+      `/api/v1/clusters/${clusterId}/jobs?page_size=1&status=running`,
+      undefined,
+      200,
+    );
     const running = counts['running'] ?? 0;
     const stuck = CONCURRENT - running;
     const outcome = allRunningAt
       ? `all running ${round((allRunningAt - started) / 1000)} s after the first POST`
       : `gave up ${round((performance.now() - started) / 1000)} s after the first POST (${performance.now() - started >= CONCURRENT_DEADLINE_MS ? 'deadline' : `no change for ${NO_PROGRESS_MS / 1000} s`})`;
     const summary = `runs: 1 (a single 1,000-deployment run); ${CONCURRENT} × simple-chatbot-v1 POSTed ${CONCURRENCY} at a time in ${round(postSeconds)} s (${created} created, ${createErrors.length} refused${createErrors[0] ? `: ${createErrors[0].slice(0, 200)}` : ''}); ${outcome}; statuses ${JSON.stringify(counts)}; budcluster jobs ${jobs.body.total} (expected ${created * 2}), running ${runningJobs.body.total}; POST latency p50 of the first 100 ${round(percentile(postLatencies.slice(0, 100), 50))} ms, of the last 100 ${round(percentile(postLatencies.slice(-100), 50))} ms; over time (deployments running/deploying/pending|budcluster jobs running/all) ${timeline.join(' ')}; ${cpu}`;
-    const one = (name: string, unit: string, value: number, extra: Partial<BenchResult> = {}) => summarize(name, unit, [value], { note: summary, ...extra });
+    const one = (name: string, unit: string, value: number, extra: Partial<BenchResult> = {}) =>
+      summarize(name, unit, [value], { note: summary, ...extra });
     const results = [
       one(RESULTS.running, 'deployments', running),
       one(RESULTS.stuck, 'deployments', stuck),

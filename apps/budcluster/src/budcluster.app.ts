@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { TokenVerifier } from '@bud/auth';
+import { TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
@@ -42,20 +42,32 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   const dataDir = join(config.DATA_DIR, 'budcluster');
   let embedded: EmbeddedPostgres | undefined;
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(dataDir, 'pg'))).url;
-  const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: budclusterEntities, migrations: budclusterMigrations });
+  const dataSource = createDataSource({
+    url,
+    poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
+    entities: budclusterEntities,
+    migrations: budclusterMigrations,
+  });
   await dataSource.initialize();
   const applied = await migrate(dataSource);
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
 
   const { registry, httpDuration } = createMetricsRegistry('budcluster');
   const publisher =
-    overrides.publisher ?? (config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscriberUrls(config)));
+    overrides.publisher ??
+    (config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscriberUrls(config)));
   const module = BudclusterModule.forRoot({
     dataSource,
     clock: overrides.clock ?? systemClock,
     publisher,
     secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(dataDir, 'secrets.key')),
-    verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    serviceTokens: serviceTokensFor(config),
+    verifier: new TokenVerifier({
+      jwtSecret: config.AUTH_JWT_SECRET,
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
     drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS, simulatedResyncMs: 60_000 },
@@ -70,7 +82,8 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   registerDriverMetrics(registry, app.get(DriverRegistry));
 
   const embeddedMode = !config.DATABASE_URL;
-  if (config.LOCAL_CLUSTER === 'true' || (config.LOCAL_CLUSTER === undefined && embeddedMode)) await app.get(ClusterService).ensureLocalCluster();
+  if (config.LOCAL_CLUSTER === 'true' || (config.LOCAL_CLUSTER === undefined && embeddedMode))
+    await app.get(ClusterService).ensureLocalCluster();
   const lifecycle = app.get(JobLifecycleService);
   await app.get(DriverRegistry).startAll((observed) => lifecycle.observe(observed));
   app.get(OutboxRelay).start();
@@ -84,7 +97,11 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   server.headersTimeout = 66_000;
   const address = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  logger.info('budcluster listening', { url: baseUrl, database: embedded ? 'embedded' : 'server', auth: isDevAuth(config) ? 'dev' : 'jwt' });
+  logger.info('budcluster listening', {
+    url: baseUrl,
+    database: embedded ? 'embedded' : 'server',
+    auth: isDevAuth(config) ? 'dev' : 'jwt',
+  });
 
   return {
     app,

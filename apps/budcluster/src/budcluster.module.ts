@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
-import { TokenVerifier } from '@bud/auth';
+import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import { AuthGuard, HealthController } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
@@ -33,6 +33,8 @@ export interface BudclusterRuntime {
   publisher: EventPublisher;
   secretBox: SecretBox;
   verifier: TokenVerifier;
+  /** Verifies budusecases' calls and signs the job events budcluster delivers directly. */
+  serviceTokens: ServiceTokens;
   registry: Registry;
   relay: OutboxRelaySettings;
   drivers: DriverSettings;
@@ -50,6 +52,7 @@ export class BudclusterModule {
         { provide: EVENT_PUBLISHER, useValue: runtime.publisher },
         { provide: SECRET_BOX, useValue: runtime.secretBox },
         { provide: TokenVerifier, useValue: runtime.verifier },
+        { provide: ServiceTokens, useValue: runtime.serviceTokens },
         { provide: METRICS_REGISTRY, useValue: runtime.registry },
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: DRIVER_SETTINGS, useValue: runtime.drivers },

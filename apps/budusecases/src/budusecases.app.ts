@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { SecretBox, TokenVerifier, signToken } from '@bud/auth';
+import { SecretBox, TokenVerifier, serviceTokensFor, signToken } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
@@ -32,25 +32,43 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
   const logger = new Logger('budusecases');
   let embedded: EmbeddedPostgres | undefined;
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(config.DATA_DIR, 'budusecases', 'pg'))).url;
-  const dataSource = createDataSource({ url, poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE, entities: [], migrations: budusecasesMigrations });
+  const dataSource = createDataSource({
+    url,
+    poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
+    entities: [],
+    migrations: budusecasesMigrations,
+  });
   await dataSource.initialize();
   const applied = await migrate(dataSource);
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
 
   const { registry, httpDuration } = createMetricsRegistry('budusecases');
-  const subscribers = (config.EVENT_SUBSCRIBER_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const subscribers = (config.EVENT_SUBSCRIBER_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const secret = config.AUTH_JWT_SECRET;
   const module = BudusecasesModule.forRoot({
     dataSource,
     publisher: config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscribers),
     invoker: new ServiceInvoker({ daprHttpPort: config.DAPR_HTTP_PORT, directUrls: { budcluster: config.BUDCLUSTER_URL } }),
-    verifier: new TokenVerifier({ jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
-    serviceTokenSigner: secret ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600) : undefined,
+    serviceTokens: serviceTokensFor(config),
+    verifier: new TokenVerifier({
+      jwtSecret: config.AUTH_JWT_SECRET,
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
+    serviceTokenSigner: secret
+      ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600)
+      : undefined,
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
     reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: config.RECONCILE_LEASE_MS },
     crashPoints: CrashPoints.parse(config.CRASH_AT),
-    secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(config.DATA_DIR, 'budusecases', 'secrets.key')),
+    secretBox: config.SECRETS_KEY
+      ? new SecretBox(config.SECRETS_KEY)
+      : SecretBox.fromKeyFile(join(config.DATA_DIR, 'budusecases', 'secrets.key')),
     templatesDir: config.TEMPLATES_DIR,
   });
   const app = await createHttpApp(module, {
@@ -62,7 +80,12 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
 
   // An invalid system template aborts start-up with the file and path (brief §6.3).
   const sync = await app.get(TemplateSyncService).syncAll({ failOnInvalid: true });
-  logger.info('templates synced', { created: sync.created.length, updated: sync.updated.length, conflicts: sync.conflicts.length, deactivated: sync.deactivated.length });
+  logger.info('templates synced', {
+    created: sync.created.length,
+    updated: sync.updated.length,
+    conflicts: sync.conflicts.length,
+    deactivated: sync.deactivated.length,
+  });
   app.get(OutboxRelay).start();
   app.get(Reconciler).start();
 

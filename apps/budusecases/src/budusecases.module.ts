@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
-import { TokenVerifier } from '@bud/auth';
+import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import type { SecretBox } from '@bud/auth';
 import { AuthGuard, HealthController } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
@@ -31,15 +31,30 @@ import { Reconciler } from './services/reconciler.service';
 import { TemplateSyncService } from './services/template-sync.service';
 import { TemplateService } from './services/template.service';
 import type { ReconcilerSettings, ServiceTokenSigner } from './services/tokens';
-import { EVENT_PUBLISHER, METRICS_REGISTRY, RECONCILER_SETTINGS, SERVICE_INVOKER, SERVICE_TOKEN_SIGNER, TEMPLATES_DIR } from './services/tokens';
+import {
+  EVENT_PUBLISHER,
+  METRICS_REGISTRY,
+  RECONCILER_SETTINGS,
+  SERVICE_INVOKER,
+  SERVICE_TOKEN_SIGNER,
+  TEMPLATES_DIR,
+} from './services/tokens';
 
-export const budusecasesControllers = [ComponentController, TemplateController, DeploymentController, JobEventsController, HealthController];
+export const budusecasesControllers = [
+  ComponentController,
+  TemplateController,
+  DeploymentController,
+  JobEventsController,
+  HealthController,
+];
 
 export interface BudusecasesRuntime {
   dataSource: DataSource;
   publisher: EventPublisher;
   invoker: ServiceInvoker;
   verifier: TokenVerifier;
+  /** Signs budusecases' calls to budcluster and verifies directly delivered job events. */
+  serviceTokens: ServiceTokens;
   serviceTokenSigner: ServiceTokenSigner;
   registry: Registry;
   relay: OutboxRelaySettings;
@@ -61,6 +76,7 @@ export class BudusecasesModule {
         { provide: SERVICE_INVOKER, useValue: runtime.invoker },
         { provide: SERVICE_TOKEN_SIGNER, useValue: runtime.serviceTokenSigner },
         { provide: TokenVerifier, useValue: runtime.verifier },
+        { provide: ServiceTokens, useValue: runtime.serviceTokens },
         { provide: METRICS_REGISTRY, useValue: runtime.registry },
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: RECONCILER_SETTINGS, useValue: runtime.reconciler },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { uuidSchema } from '@bud/contracts';
@@ -94,6 +94,13 @@ export class ServiceTokens {
       return null;
     }
   }
+}
+
+/** SERVICE_TOKEN_SECRET when set; else the key under DATA_DIR that the services started there share. */
+export function serviceTokensFor(settings: { SERVICE_TOKEN_SECRET?: string; DATA_DIR: string }): ServiceTokens {
+  return settings.SERVICE_TOKEN_SECRET
+    ? new ServiceTokens(settings.SERVICE_TOKEN_SECRET)
+    : ServiceTokens.fromKeyFile(join(settings.DATA_DIR, 'service-token.key'));
 }
 
 export function bearerToken(authorization: string | undefined): string | undefined {

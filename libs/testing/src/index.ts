@@ -5,3 +5,4 @@ export * from './event-sink';
 export * from './service-process';
 export * from './api-client';
 export * from './metric-value';
+export * from './service-secret';

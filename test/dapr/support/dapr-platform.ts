@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess, createTestDatabase, freePort, newCaller } from '@bud/testing';
+import { ServiceProcess, createTestDatabase, freePort, newCaller, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import type { Caller, TestDatabase } from '@bud/testing';
 import { DaprdSidecar } from './daprd-sidecar';
 import { RedisServer } from './redis-server';
@@ -48,7 +48,12 @@ export class DaprPlatform {
     const clusterPort = await freePort();
     this.usecasesPort = await freePort();
     this.clusterSidecar = new DaprdSidecar({ appId: 'budcluster', appPort: clusterPort, configFile, redisHost: this.redis.address });
-    this.usecasesSidecar = new DaprdSidecar({ appId: 'budusecases', appPort: this.usecasesPort, configFile, redisHost: this.redis.address });
+    this.usecasesSidecar = new DaprdSidecar({
+      appId: 'budusecases',
+      appPort: this.usecasesPort,
+      configFile,
+      redisHost: this.redis.address,
+    });
 
     this.budcluster = new ServiceProcess(
       'dist/apps/budcluster/src/main.js',
@@ -56,6 +61,7 @@ export class DaprPlatform {
         DATABASE_URL: this.clusterDb.url,
         DATABASE_POOL_SIZE: String(this.clusterDb.poolSize),
         AUTH_JWT_SECRET: SECRET,
+        SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
         SECRETS_KEY: 'k'.repeat(64),
         DAPR_HTTP_PORT: String(await this.clusterSidecar.reservePort()),
         BUDUSECASES_URL: NOWHERE,
@@ -80,6 +86,7 @@ export class DaprPlatform {
         DATABASE_URL: this.usecasesDb.url,
         DATABASE_POOL_SIZE: String(this.usecasesDb.poolSize),
         AUTH_JWT_SECRET: SECRET,
+        SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
         DAPR_HTTP_PORT: String(await this.usecasesSidecar.reservePort()),
         BUDCLUSTER_URL: NOWHERE,
         RECONCILE_TICK_MS: '200',

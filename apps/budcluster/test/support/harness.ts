@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
-import { callApi, createTestDatabase, newCaller, TestEventSubscriber } from '@bud/testing';
+import { callApi, createTestDatabase, newCaller, TestEventSubscriber, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
 import { startBudcluster } from '../../src/budcluster.app';
 import type { RunningBudcluster, StartOverrides } from '../../src/budcluster.app';
@@ -15,6 +15,7 @@ export function testBudclusterEnv(db: TestDatabase, subscriberUrl: string): Reco
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(db.poolSize),
     AUTH_JWT_SECRET: JWT_SECRET,
+    SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
     SECRETS_KEY: 'k'.repeat(64),
     LOCAL_CLUSTER: 'true',
     EVENT_SUBSCRIBER_URLS: subscriberUrl,
@@ -79,7 +80,11 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     async newSimulatedCluster(owner, settings = {}) {
       const created = await http<{ id: string }>('POST', '/api/v1/clusters', {
         caller: owner,
-        body: { name: `sim-${++clusterSeq}-${randomUUID().slice(0, 6)}`, type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, ...settings } },
+        body: {
+          name: `sim-${++clusterSeq}-${randomUUID().slice(0, 6)}`,
+          type: 'simulated',
+          settings: { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, ...settings },
+        },
       });
       if (created.status !== 201) throw new Error(`cluster create failed: ${JSON.stringify(created.body)}`);
       return created.body.id;

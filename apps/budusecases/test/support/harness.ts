@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
-import { ServiceProcess, callApi, createTestDatabase, freePort, newCaller } from '@bud/testing';
+import { ServiceProcess, callApi, createTestDatabase, freePort, newCaller, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
 import { startBudusecases } from '../../src/budusecases.app';
 import type { RunningBudusecases } from '../../src/budusecases.app';
@@ -33,7 +33,9 @@ export interface UsecasesHarness {
  * budcluster (a process) and budusecases (in-process) on their own fresh databases, talking real HTTP to each other
  * (direct transport: job events reach budusecases' Dapr-style subscription route).
  */
-export async function startUsecasesHarness(env: { usecases?: Record<string, string>; cluster?: Record<string, string> } = {}): Promise<UsecasesHarness> {
+export async function startUsecasesHarness(
+  env: { usecases?: Record<string, string>; cluster?: Record<string, string> } = {},
+): Promise<UsecasesHarness> {
   const [clusterDb, usecasesDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   const [clusterPort, usecasesPort] = [await freePort(), await freePort()];
   const dataDir = `/tmp/bud-test-${randomUUID()}`;
@@ -43,6 +45,7 @@ export async function startUsecasesHarness(env: { usecases?: Record<string, stri
       DATABASE_URL: clusterDb.url,
       DATABASE_POOL_SIZE: String(clusterDb.poolSize),
       AUTH_JWT_SECRET: JWT_SECRET,
+      SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
       SECRETS_KEY: 'k'.repeat(64),
       LOCAL_CLUSTER: 'true',
       BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}`,
@@ -60,6 +63,7 @@ export async function startUsecasesHarness(env: { usecases?: Record<string, stri
       DATABASE_URL: usecasesDb.url,
       DATABASE_POOL_SIZE: String(usecasesDb.poolSize),
       AUTH_JWT_SECRET: JWT_SECRET,
+      SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
       BUDCLUSTER_URL: cluster.url,
       RECONCILE_TICK_MS: '200',
       OUTBOX_POLL_MS: '100',
@@ -73,7 +77,12 @@ export async function startUsecasesHarness(env: { usecases?: Record<string, stri
   const tenantA = await caller(everything);
   const tenantB = await caller(everything);
   const admin = await caller(['platform:admin']);
-  const clusters = await callApi<{ items: Array<{ id: string; name: string }> }>(cluster.url, tenantA, 'GET', '/api/v1/clusters?page_size=100');
+  const clusters = await callApi<{ items: Array<{ id: string; name: string }> }>(
+    cluster.url,
+    tenantA,
+    'GET',
+    '/api/v1/clusters?page_size=100',
+  );
   const local = clusters.body.items.find((c) => c.name === 'local');
   if (!local) throw new Error('no local cluster');
   return {

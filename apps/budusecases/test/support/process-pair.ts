@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@bud/auth';
-import { ServiceProcess, createTestDatabase, freePort } from '@bud/testing';
+import { ServiceProcess, createTestDatabase, freePort, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import type { TestDatabase } from '@bud/testing';
 
 export const PAIR_SECRET = 'process-pair-secret-of-32-characters!';
@@ -25,6 +25,7 @@ export class ProcessPair {
         DATABASE_URL: this.clusterDb.url,
         DATABASE_POOL_SIZE: String(this.clusterDb.poolSize),
         AUTH_JWT_SECRET: PAIR_SECRET,
+        SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
         SECRETS_KEY: 'k'.repeat(64),
         BUDUSECASES_URL: `http://127.0.0.1:${this.usecasesPort}`,
         OUTBOX_POLL_MS: '100',
@@ -35,7 +36,11 @@ export class ProcessPair {
     );
     await this.budcluster.start();
     await this.startUsecases();
-    this.token = await signToken(PAIR_SECRET, { sub: randomUUID(), tenant_id: randomUUID(), scopes: ['usecase:manage', 'usecase:view', 'job:view', 'job:manage', 'cluster:manage'] });
+    this.token = await signToken(PAIR_SECRET, {
+      sub: randomUUID(),
+      tenant_id: randomUUID(),
+      scopes: ['usecase:manage', 'usecase:view', 'job:view', 'job:manage', 'cluster:manage'],
+    });
   }
 
   async startUsecases(extraEnv: Record<string, string> = {}): Promise<void> {
@@ -45,6 +50,7 @@ export class ProcessPair {
         DATABASE_URL: this.usecasesDb.url,
         DATABASE_POOL_SIZE: String(this.usecasesDb.poolSize),
         AUTH_JWT_SECRET: PAIR_SECRET,
+        SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
         BUDCLUSTER_URL: this.budcluster.url,
         RECONCILE_TICK_MS: '200',
         RECONCILE_LEASE_MS: '1000',
@@ -57,7 +63,12 @@ export class ProcessPair {
     await this.budusecases.start();
   }
 
-  async call<T = any>(service: 'budcluster' | 'budusecases', method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async call<T = any>(
+    service: 'budcluster' | 'budusecases',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const base = service === 'budcluster' ? this.budcluster.url : this.budusecases.url;
     const response = await fetch(`${base}${path}`, {
       method,
