@@ -12,6 +12,7 @@ import { findBodyViolation } from './bounded-body';
 import { toErrorBody } from './error-body';
 import { ErrorFilter } from './error.filter';
 import { latencyMiddleware } from './metrics';
+import { StrictQueryInterceptor } from './strict-query.interceptor';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -39,6 +40,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   });
   if (options.corsOrigins?.length) app.enableCors({ origin: options.corsOrigins });
   app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalInterceptors(new StrictQueryInterceptor());
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, options.openApiDocument as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
   return app;

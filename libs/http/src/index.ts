@@ -8,3 +8,5 @@ export * from './create-http-app';
 export * from './health.controller';
 export * from './bounded-body';
 export * from './run-service';
+export * from './query-rules';
+export * from './strict-query.interceptor';

@@ -21,6 +21,10 @@ export function Operation(meta: OperationMeta): MethodDecorator {
   };
 }
 
+export function operationOf(handler: object): OperationMeta | undefined {
+  return Reflect.getMetadata(OPERATION, handler) as OperationMeta | undefined;
+}
+
 const methodNames: Partial<Record<RequestMethod, string>> = {
   [RequestMethod.GET]: 'get',
   [RequestMethod.POST]: 'post',
@@ -51,7 +55,7 @@ export function buildOpenApiDocument(title: string, version: string, controllers
       const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
       const routePath = Reflect.getMetadata('path', handler) as string | undefined;
       if (method === undefined || routePath === undefined) continue;
-      const meta = Reflect.getMetadata(OPERATION, handler) as OperationMeta | undefined;
+      const meta = operationOf(handler);
       const path = joinPath(base, routePath);
       const parameters = [...path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
       if (meta?.query) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import {
   clusterListQuerySchema,
@@ -10,7 +10,7 @@ import {
   updateClusterRequestSchema,
 } from '@bud/contracts';
 import type { ClusterResponse, CreateClusterRequest, Page, UpdateClusterRequest } from '@bud/contracts';
-import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { z } from 'zod';
 import { ClusterService } from '../services/cluster.service';
 import { idParamsSchema } from './params';
@@ -29,7 +29,7 @@ export class ClusterController {
 
   @Get()
   @Operation({ summary: "List the caller's and shared clusters, by name", query: listQuerySchema, response: pageOf(clusterResponseSchema) })
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(listQuerySchema, 'query')) query: z.infer<typeof listQuerySchema>): Promise<Page<ClusterResponse>> {
+  list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: z.infer<typeof listQuerySchema>): Promise<Page<ClusterResponse>> {
     return this.clusters.list(principal, { type: query.type, status: query.status }, query.page, query.page_size);
   }
 
@@ -55,7 +55,7 @@ export class ClusterController {
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParamsSchema, 'path')) params: { id: string },
-    @Query(new ZodPipe(deleteClusterQuerySchema, 'query')) query: { force?: 'true' | 'false' },
+    @ValidQuery() query: { force?: 'true' | 'false' },
   ): Promise<void> {
     await this.clusters.delete(principal, params.id, query.force === 'true');
   }

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Principal } from '@bud/auth';
 import { createJobRequestSchema, jobListQuerySchema, jobResponseSchema, pageOf, patchJobRequestSchema, scheduleQuerySchema, scheduleResponseSchema } from '@bud/contracts';
 import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest, ScheduleResponse } from '@bud/contracts';
-import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { JobService } from '../services/job.service';
 import { ScheduleService } from '../services/schedule.service';
 import { clusterParamsSchema, jobParamsSchema } from './params';
@@ -36,7 +36,7 @@ export class JobController {
   list(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(clusterParamsSchema, 'path')) params: ClusterParams,
-    @Query(new ZodPipe(jobListQuerySchema, 'query')) query: JobListQuery,
+    @ValidQuery() query: JobListQuery,
   ): Promise<Page<JobResponse>> {
     return this.jobs.list(principal, params.cluster_id, query);
   }
@@ -81,7 +81,7 @@ export class JobController {
   schedule(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(clusterParamsSchema, 'path')) params: ClusterParams,
-    @Query(new ZodPipe(scheduleQuerySchema, 'query')) query: { start: string; end: string },
+    @ValidQuery() query: { start: string; end: string },
   ): Promise<ScheduleResponse> {
     return this.schedules.schedule(principal, params.cluster_id, new Date(query.start), new Date(query.end));
   }

@@ -107,14 +107,14 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     async (query) => {
       const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?${query}`);
       expectError(answer, 422, 'validation_failed');
-      expect(answer.body.details[0].path).toMatch(new RegExp(`^${query.split('=')[0]}(\\[|$)`));
+      expect(answer.body.details[0].path).toMatch(new RegExp(`^query\\.${query.split('=')[0]}(\\[|$)`));
     },
   );
 
   it('answers an inverted schedule window with 422', async () => {
     const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/schedule?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z`);
     expectError(answer, 422, 'validation_failed');
-    expect(answer.body.details[0].path).toBe('end');
+    expect(answer.body.details[0].path).toBe('query.end');
   });
 
   it('answers illegal transitions with 409 invalid_transition', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import {
   componentListQuerySchema,
@@ -9,7 +9,7 @@ import {
   updateComponentRequestSchema,
 } from '@bud/contracts';
 import type { ComponentDefinition, ComponentListQuery, ComponentResponse, ComponentSearchQuery, Page } from '@bud/contracts';
-import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { ComponentService } from '../services/component.service';
 import { slugParamsSchema } from './params';
 
@@ -23,7 +23,7 @@ export class ComponentController {
     query: componentListQuerySchema,
     response: pageOf(componentResponseSchema),
   })
-  list(@Query(new ZodPipe(componentListQuerySchema, 'query')) query: ComponentListQuery): Promise<Page<ComponentResponse>> {
+  list(@ValidQuery() query: ComponentListQuery): Promise<Page<ComponentResponse>> {
     return this.components.list(query);
   }
 
@@ -34,7 +34,7 @@ export class ComponentController {
     query: componentSearchQuerySchema,
     response: pageOf(componentResponseSchema),
   })
-  search(@Query(new ZodPipe(componentSearchQuerySchema, 'query')) query: ComponentSearchQuery): Promise<Page<ComponentResponse>> {
+  search(@ValidQuery() query: ComponentSearchQuery): Promise<Page<ComponentResponse>> {
     return this.components.search(query);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Principal } from '@bud/auth';
@@ -14,7 +14,7 @@ import {
   uuidSchema,
 } from '@bud/contracts';
 import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, UpdateDeploymentRequest } from '@bud/contracts';
-import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { DeploymentEventStream } from '../services/deployment-event-stream';
 import { DeploymentService } from '../services/deployment.service';
 
@@ -32,7 +32,7 @@ export class DeploymentController {
   @Operation({ summary: 'Deploy a template on a cluster (201); ?dry_run=true answers the plan (200) and creates nothing', body: createDeploymentRequestSchema, query: createDeploymentQuerySchema, response: deploymentResponseSchema, status: 201 })
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodPipe(createDeploymentQuerySchema, 'query')) query: { dry_run?: 'true' | 'false' },
+    @ValidQuery() query: { dry_run?: 'true' | 'false' },
     @Body(new ZodPipe(createDeploymentRequestSchema, 'deployment')) body: CreateDeploymentRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeploymentResponse | DeploymentPlan> {
@@ -45,7 +45,7 @@ export class DeploymentController {
 
   @Get()
   @Operation({ summary: 'List deployments, newest first', query: deploymentListQuerySchema, response: pageOf(deploymentResponseSchema) })
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(deploymentListQuerySchema, 'query')) query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
+  list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
     return this.deployments.list(principal, query);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { z } from 'zod';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
@@ -22,7 +22,7 @@ import type {
   TemplateSyncResult,
   UpdateTemplateRequest,
 } from '@bud/contracts';
-import { CurrentPrincipal, Operation, ZodPipe } from '@bud/http';
+import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import type { JsonSchema } from '../domain/parameter-schema';
 import type { TemplateVersionResponse } from '../services/registry-mappers';
 import { templateVersionResponseSchema } from '../services/registry-mappers';
@@ -47,7 +47,7 @@ export class TemplateController {
   })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodPipe(templateListQuerySchema, 'query')) query: TemplateListQuery,
+    @ValidQuery() query: TemplateListQuery,
   ): Promise<Page<TemplateResponse>> {
     return this.templates.list(principal, query);
   }
@@ -108,7 +108,7 @@ export class TemplateController {
   versions(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
-    @Query(new ZodPipe(versionsQuerySchema, 'query')) query: PaginationQuery,
+    @ValidQuery() query: PaginationQuery,
   ): Promise<Page<TemplateVersionResponse>> {
     return this.templates.versions(principal, params.id, query);
   }

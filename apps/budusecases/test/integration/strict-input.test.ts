@@ -1,0 +1,63 @@
+import { startUsecasesHarness } from '../support/harness';
+import type { UsecasesHarness } from '../support/harness';
+import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
+
+describe('budusecases refuses what it would otherwise ignore', () => {
+  let h: UsecasesHarness;
+  let clusterId: string;
+  let deploymentId: string;
+  beforeAll(async () => {
+    h = await startUsecasesHarness();
+    clusterId = await fastCluster(h, h.tenantA);
+    deploymentId = (await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) })).body.id;
+    await waitForStatus(h, deploymentId, 'running');
+  });
+  afterAll(() => h.stop());
+
+  const expectValidation = (answer: { status: number; body: any }, path: string) => {
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({ status_code: 422, error: 'validation_failed' });
+    expect(answer.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+  };
+
+  describe('unknown query parameters', () => {
+    it('answers an update with ?dry_run=true with 422 naming it, and changes nothing', async () => {
+      const before = (await h.http('GET', `/api/v1/deployments/${deploymentId}`)).body;
+      const answer = await h.http('PATCH', `/api/v1/deployments/${deploymentId}?dry_run=true`, {
+        body: { parameters: { vector_db_size: '100Gi' } },
+      });
+      expectValidation(answer, 'query.dry_run');
+      const after = (await h.http('GET', `/api/v1/deployments/${deploymentId}`)).body;
+      expect(after.parameters).toEqual(before.parameters);
+      expect(after.version).toBe(before.version);
+    });
+
+    it('answers a delete with ?dry_run=true with 422 naming it, and keeps the deployment', async () => {
+      expectValidation(await h.http('DELETE', `/api/v1/deployments/${deploymentId}?dry_run=true`), 'query.dry_run');
+      const after = await h.http('GET', `/api/v1/deployments/${deploymentId}`);
+      expect(after.status).toBe(200);
+      expect(after.body.status).toBe('running');
+    });
+
+    it.each([
+      ['POST', '/api/v1/deployments/{deployment}/stop?force=true', 'query.force'],
+      ['GET', '/api/v1/deployments/{deployment}?expand=jobs', 'query.expand'],
+      ['GET', '/api/v1/deployments?page=1&sort=name', 'query.sort'],
+      ['GET', '/api/v1/templates/simple-rag-v1?version=2', 'query.version'],
+      ['POST', '/api/v1/templates/simple-rag-v1/fork?dry_run=true', 'query.dry_run'],
+      ['GET', '/api/v1/components/search?category=llm&tag=x', 'query.tag'],
+      ['GET', '/dapr/subscribe?x=1', 'query.x'],
+    ])('answers %s %s with 422', async (method, path, detail) => {
+      const body = method === 'POST' && path.includes('fork') ? {} : undefined;
+      expectValidation(await h.http(method, path.replace('{deployment}', deploymentId), { body }), detail);
+    });
+
+    it('still answers declared query parameters, and documents them', async () => {
+      expect((await h.http('POST', '/api/v1/deployments?dry_run=true', { body: ragRequest(clusterId) })).status).toBe(200);
+      expect((await h.http('GET', '/api/v1/templates?is_system=true&page_size=5')).status).toBe(200);
+      const docs = await h.http('GET', '/api/docs-json');
+      const createParams = docs.body.paths['/api/v1/deployments'].post.parameters.map((p: any) => `${p.in}:${p.name}`);
+      expect(createParams).toContain('query:dry_run');
+    });
+  });
+});
