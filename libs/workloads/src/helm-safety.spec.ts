@@ -1,5 +1,6 @@
 import type { HelmSpec } from '@bud/contracts';
-import { checkChartRef, checkHelmSpec, checkImageHost, forbiddenHostReason, MAX_VALUES_DEPTH, MAX_VALUES_NODES } from './helm-safety';
+import { forbiddenHostReason } from './forbidden-host';
+import { checkChartRef, checkHelmSpec, checkImageHost, MAX_VALUES_DEPTH, MAX_VALUES_NODES } from './helm-safety';
 
 const helmSpec = (values: Record<string, unknown>, chartRef = 'oci://registry-1.docker.io/bitnamicharts/redis'): HelmSpec => ({
   kind: 'helm',

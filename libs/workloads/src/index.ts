@@ -1,3 +1,4 @@
 export * from './quantity';
 export * from './cost';
 export * from './helm-safety';
+export * from './forbidden-host';
