@@ -70,7 +70,14 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
-    drivers: { kubernetesResyncMs: config.K8S_RESYNC_MS, kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS, simulatedResyncMs: 60_000 },
+    drivers: {
+      kubernetesResyncMs: config.K8S_RESYNC_MS,
+      kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS,
+      simulatedResyncMs: 60_000,
+      // Replicas share one server; the embedded engine serves this process alone, which then owns every cluster.
+      ownershipDatabaseUrl: embedded ? undefined : url,
+      ownershipCheckMs: config.CLUSTER_OWNERSHIP_CHECK_MS,
+    },
   });
   const app = await createHttpApp(module, {
     openApiDocument: buildOpenApiDocument('budcluster', '0.1.0', budclusterControllers),

@@ -16,6 +16,13 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
     .min(1000)
     .default(120_000)
     .describe('how old labelled objects without a job row must be before the resync removes them, and how long a just-applied job is spared from ResourceMissing'),
+  CLUSTER_OWNERSHIP_CHECK_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(2000)
+    .describe('how often a replica proves its cluster ownership, takes clusters without an owner (the handover time after an owner dies) and sweeps pending jobs handed to it'),
   /** Register the shared simulated cluster `local` at start-up (default on in embedded mode). */
   LOCAL_CLUSTER: z.enum(['true', 'false']).optional().describe('register the shared simulated cluster local (default: on in embedded mode)'),
   CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007').describe('browser origins allowed to call the API'),

@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@bud/logging';
 import type { Clock } from '../domain/clock';
 import type { JobModel } from '../domain/job-model';
-import type { ClusterEntity } from '../entities';
+import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { toJobModel } from '../services/mappers';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '../services/tokens';
+import { AdvisoryLockOwnership } from './advisory-lock-ownership';
 import type { ClusterDriver, StatusSink } from './cluster-driver';
+import { SoleOwnership } from './cluster-ownership';
+import type { ClusterOwnership, ClusterWork } from './cluster-ownership';
 import { createDriver } from './driver-factory';
 import { SimulatedDriver } from './simulated/simulated-driver';
 
@@ -17,14 +20,28 @@ export interface DriverSettings {
   kubernetesResyncMs: number;
   kubernetesOrphanGraceMs: number;
   simulatedResyncMs: number;
+  /** A PostgreSQL server: replicas share its clusters through advisory locks there. Unset: this process owns every cluster. */
+  ownershipDatabaseUrl?: string;
+  /** How often ownership is proven, clusters without an owner are taken and pending jobs swept. Default 2 s. */
+  ownershipCheckMs?: number;
 }
 
-/** One driver per cluster, started lazily; placement failures become a failed job, never a lost one. */
+/**
+ * One driver per cluster, run only by the replica that owns the cluster; other replicas hand their
+ * work to the owner. Placement failures become a failed job, never a lost one.
+ */
 @Injectable()
 export class DriverRegistry {
   private readonly logger = new Logger('driver-registry');
   private readonly drivers = new Map<string, Promise<ClusterDriver>>();
   private readonly resyncTimers = new Map<string, NodeJS.Timeout>();
+  /** Pending jobs this owner applied, so the pending sweep does not apply them again (pruned to what is still pending). */
+  private readonly applied = new Map<string, Set<string>>();
+  private readonly settingsVersions = new Map<string, number>();
+  private readonly ownership: ClusterOwnership;
+  private readonly checkMs: number;
+  private checkTimer: NodeJS.Timeout | undefined;
+  private checking = false;
   private sink: StatusSink = async () => undefined;
 
   constructor(
@@ -33,53 +50,72 @@ export class DriverRegistry {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(DRIVER_SETTINGS) private readonly settings: DriverSettings,
-  ) {}
+  ) {
+    this.checkMs = settings.ownershipCheckMs ?? 2000;
+    this.ownership = settings.ownershipDatabaseUrl
+      ? new AdvisoryLockOwnership({ databaseUrl: settings.ownershipDatabaseUrl, checkMs: this.checkMs })
+      : new SoleOwnership();
+  }
 
-  /** Starts a driver for every cluster and reconciles it: pending jobs are placed, drift repaired. */
+  /** Takes every cluster nobody owns, starts its driver and reconciles it; then keeps doing so periodically. */
   async startAll(sink: StatusSink): Promise<void> {
     this.sink = sink;
-    for (const cluster of await this.clusters.listAll()) {
-      await this.driverFor(cluster).catch((error: unknown) => this.logger.error('driver failed to start', { cluster_id: cluster.id, error: (error as Error).message }));
-    }
+    this.ownership.onWork((work) => void this.doHandedOver(work));
+    this.ownership.onLost(
+      () =>
+        void this.stopDrivers().catch((error: unknown) => this.logger.error('stepping down failed', { error: (error as Error).message })),
+    );
+    await this.checkOwnership();
+    this.checkTimer = setInterval(() => void this.checkOwnership(), this.checkMs);
+    this.checkTimer.unref();
   }
 
   async stopAll(): Promise<void> {
-    for (const timer of this.resyncTimers.values()) clearInterval(timer);
-    this.resyncTimers.clear();
-    const drivers = await Promise.allSettled(this.drivers.values());
-    this.drivers.clear();
-    await Promise.all(drivers.map((d) => (d.status === 'fulfilled' ? d.value.stop() : Promise.resolve())));
+    clearInterval(this.checkTimer);
+    this.checkTimer = undefined;
+    await this.stopDrivers();
+    await this.ownership.close();
   }
 
-  driverFor(cluster: ClusterEntity): Promise<ClusterDriver> {
-    let driver = this.drivers.get(cluster.id);
-    if (!driver) {
-      driver = this.startDriver(cluster);
-      driver.catch(() => this.drivers.delete(cluster.id));
-      this.drivers.set(cluster.id, driver);
-    }
-    return driver;
+  /** Starts the cluster's driver if this replica owns the cluster or can take it; false when another replica owns it. */
+  async claim(cluster: ClusterEntity): Promise<boolean> {
+    if (this.drivers.has(cluster.id)) return true;
+    if (!(await this.ownership.acquire(cluster.id))) return false;
+    if (!this.drivers.has(cluster.id)) this.logger.info('owning cluster', { cluster_id: cluster.id, type: cluster.type });
+    await this.driverFor(cluster);
+    return true;
+  }
+
+  /** The clusters whose driver runs in this replica. */
+  ownedClusters(): string[] {
+    return [...this.drivers.keys()];
   }
 
   async apply(cluster: ClusterEntity, job: JobModel): Promise<void> {
-    await (await this.driverFor(cluster)).apply(job);
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return this.handOver({ clusterId: cluster.id, jobId: job.id, action: 'apply' });
+    this.markApplied(cluster.id, job.id);
+    await (await driver).apply(job);
   }
 
   async remove(cluster: ClusterEntity, job: JobModel): Promise<void> {
-    await (await this.driverFor(cluster)).remove(job);
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return this.handOver({ clusterId: cluster.id, jobId: job.id, action: 'remove' });
+    await (await driver).remove(job);
   }
 
+  /** The owner applies new settings itself; other replicas' owners see them at their next check. */
   async settingsChanged(cluster: ClusterEntity): Promise<void> {
-    const driver = await this.driverFor(cluster);
-    if (driver instanceof SimulatedDriver && cluster.settings) driver.updateSettings(cluster.settings);
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return;
+    this.settingsVersions.set(cluster.id, cluster.version);
+    const started = await driver;
+    if (started instanceof SimulatedDriver && cluster.settings) started.updateSettings(cluster.settings);
   }
 
   async forget(clusterId: string): Promise<void> {
-    clearInterval(this.resyncTimers.get(clusterId));
-    this.resyncTimers.delete(clusterId);
-    const driver = this.drivers.get(clusterId);
-    this.drivers.delete(clusterId);
-    if (driver) await (await driver).stop();
+    await this.stopDriver(clusterId);
+    await this.ownership.release(clusterId);
   }
 
   /** Kubernetes API requests made so far by the drivers that started. */
@@ -96,6 +132,107 @@ export class DriverRegistry {
     await (await driver).reconcile(active);
   }
 
+  private async handOver(work: ClusterWork): Promise<void> {
+    // Undelivered work is not lost: the owner's pending sweep (or a new owner's start-up reconcile) finds it.
+    await this.ownership
+      .handOver(work)
+      .catch((error: unknown) =>
+        this.logger.warn('could not hand work to the cluster owner', { ...workFields(work), error: (error as Error).message }),
+      );
+  }
+
+  private async checkOwnership(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.ownership.heartbeat();
+      const clusters = await this.clusters.listAll();
+      const present = new Set(clusters.map((cluster) => cluster.id));
+      for (const clusterId of [...this.drivers.keys()]) if (!present.has(clusterId)) await this.forget(clusterId);
+      for (const cluster of clusters) {
+        const owned = this.drivers.has(cluster.id);
+        if (!(await this.claim(cluster).catch((error: unknown) => this.driverFailed(cluster, error)))) continue;
+        if (owned) await this.catchUp(cluster);
+      }
+    } catch (error) {
+      this.logger.warn('cluster ownership check failed', { error: (error as Error).message });
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** What other replicas changed on an owned cluster: settings, and pending jobs whose hand-over was lost. */
+  private async catchUp(cluster: ClusterEntity): Promise<void> {
+    if (this.settingsVersions.get(cluster.id) !== cluster.version) await this.settingsChanged(cluster);
+    const pending = await this.jobs.pendingOnCluster(cluster.id);
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return;
+    const seen = this.applied.get(cluster.id);
+    this.applied.set(cluster.id, new Set(pending.filter((job) => seen?.has(job.id)).map((job) => job.id)));
+    const started = await driver;
+    for (const job of pending) if (!this.applied.get(cluster.id)?.has(job.id)) this.place(cluster.id, started, job);
+  }
+
+  private async doHandedOver(work: ClusterWork): Promise<void> {
+    const driver = this.drivers.get(work.clusterId);
+    if (!driver) return;
+    try {
+      const job = await this.jobs.findById(work.jobId);
+      if (!job || job.clusterId !== work.clusterId) return;
+      if (work.action === 'remove') await (await driver).remove(toJobModel(job));
+      else if (job.status === 'pending') this.place(work.clusterId, await driver, job);
+    } catch (error) {
+      this.logger.warn('handed-over work failed', { ...workFields(work), error: (error as Error).message });
+    }
+  }
+
+  private place(clusterId: string, driver: ClusterDriver, job: JobEntity): void {
+    const model = toJobModel(job);
+    this.markApplied(clusterId, job.id);
+    driver.apply(model).catch(async (error: unknown) => {
+      this.logger.warn('placement failed', { job_id: job.id, cluster_id: clusterId, error: (error as Error).message });
+      await this.sink({ jobId: job.id, status: 'failed', reason: 'ApplyFailed', message: (error as Error).message }).catch(
+        (inner: unknown) => this.logger.error('could not record placement failure', { job_id: job.id, error: (inner as Error).message }),
+      );
+    });
+  }
+
+  private markApplied(clusterId: string, jobId: string): void {
+    const applied = this.applied.get(clusterId) ?? new Set<string>();
+    this.applied.set(clusterId, applied);
+    applied.add(jobId);
+  }
+
+  private driverFailed(cluster: ClusterEntity, error: unknown): boolean {
+    this.logger.error('driver failed to start', { cluster_id: cluster.id, error: (error as Error).message });
+    return false;
+  }
+
+  private driverFor(cluster: ClusterEntity): Promise<ClusterDriver> {
+    let driver = this.drivers.get(cluster.id);
+    if (!driver) {
+      driver = this.startDriver(cluster);
+      driver.catch(() => this.drivers.delete(cluster.id));
+      this.drivers.set(cluster.id, driver);
+      this.settingsVersions.set(cluster.id, cluster.version);
+    }
+    return driver;
+  }
+
+  private async stopDrivers(): Promise<void> {
+    await Promise.all([...this.drivers.keys()].map((clusterId) => this.stopDriver(clusterId)));
+  }
+
+  private async stopDriver(clusterId: string): Promise<void> {
+    clearInterval(this.resyncTimers.get(clusterId));
+    this.resyncTimers.delete(clusterId);
+    this.applied.delete(clusterId);
+    this.settingsVersions.delete(clusterId);
+    const driver = this.drivers.get(clusterId);
+    this.drivers.delete(clusterId);
+    if (driver) await (await driver.catch(() => undefined))?.stop();
+  }
+
   private async startDriver(cluster: ClusterEntity): Promise<ClusterDriver> {
     const driver = createDriver(cluster, {
       clock: this.clock,
@@ -106,14 +243,22 @@ export class DriverRegistry {
     await driver.start(this.sink);
     const interval = cluster.type === 'simulated' ? this.settings.simulatedResyncMs : this.settings.kubernetesResyncMs;
     const timer = setInterval(() => {
-      this.reconcile(cluster.id).catch((error: unknown) => this.logger.warn('resync failed', { cluster_id: cluster.id, error: (error as Error).message }));
+      this.reconcile(cluster.id).catch((error: unknown) =>
+        this.logger.warn('resync failed', { cluster_id: cluster.id, error: (error as Error).message }),
+      );
     }, interval);
     timer.unref();
     this.resyncTimers.set(cluster.id, timer);
     // The start-up reconcile runs after the driver is registered, so it can find it.
     setImmediate(() => {
-      this.reconcile(cluster.id).catch((error: unknown) => this.logger.warn('start-up reconcile failed', { cluster_id: cluster.id, error: (error as Error).message }));
+      this.reconcile(cluster.id).catch((error: unknown) =>
+        this.logger.warn('start-up reconcile failed', { cluster_id: cluster.id, error: (error as Error).message }),
+      );
     });
     return driver;
   }
+}
+
+function workFields(work: ClusterWork): Record<string, string> {
+  return { cluster_id: work.clusterId, job_id: work.jobId, action: work.action };
 }

@@ -153,6 +153,12 @@ export class JobRepository {
     return rows.map((row) => mapRow<JobEntity>(row));
   }
 
+  /** Jobs waiting to be placed, for the owner's sweep of work handed over by other replicas. */
+  async pendingOnCluster(clusterId: string): Promise<JobEntity[]> {
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE cluster_id = $1 AND status = 'pending' ORDER BY priority DESC, created_at`, [clusterId]);
+    return rows.map((row) => mapRow<JobEntity>(row));
+  }
+
   async countActiveOnCluster(clusterId: string): Promise<number> {
     const [row] = await this.db.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted')`,

@@ -62,7 +62,7 @@ export class ClusterService {
       version: 1,
     });
     if (!cluster) throw AppError.conflict(`a cluster named '${request.name}' already exists`);
-    await this.drivers.driverFor(cluster).catch((error: unknown) => this.logger.warn('driver did not start', { cluster_id: cluster.id, error: (error as Error).message }));
+    await this.drivers.claim(cluster).catch((error: unknown) => this.logger.warn('driver did not start', { cluster_id: cluster.id, error: (error as Error).message }));
     return toClusterResponse(cluster);
   }
 

@@ -34,4 +34,14 @@ export function registerDriverMetrics(registry: Registry, drivers: DriverRegistr
       this.inc(await drivers.apiCalls());
     },
   });
+  new Gauge({
+    name: 'bud_cluster_owned',
+    help: "Clusters this replica owns: only the owner runs a cluster's driver (watches, applies, resyncs, orphan sweeps)",
+    labelNames: ['cluster_id'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const clusterId of drivers.ownedClusters()) this.set({ cluster_id: clusterId }, 1);
+    },
+  });
 }
