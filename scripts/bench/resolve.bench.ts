@@ -6,7 +6,7 @@ import { componentDefinitionSchema, templateDocumentSchema } from '@bud/contract
 import { repoRoot } from '@bud/testing';
 import type { Registry, ResolveContext } from '../../apps/budusecases/src/domain/resolver';
 import { resolveTemplate, validateTemplate } from '../../apps/budusecases/src/domain/resolver';
-import { parseSafeYaml } from '../../apps/budusecases/src/domain/safe-yaml';
+import { parseSafeYaml } from '@bud/safe-yaml';
 import type { BenchResult } from './stats';
 import { median, percentile, repeat, round, summarize } from './stats';
 
@@ -38,9 +38,26 @@ function generatedTemplateYaml(stacks = 20): string {
   const components: Array<Record<string, unknown>> = [];
   for (let i = 0; i < stacks; i++) {
     components.push(
-      { id: `vdb-${i}`, component_ref: 'qdrant', config: { persistence: { size: '{{ parameters.vector_db_size }}' } }, resources: { storage: '{{ parameters.vector_db_size }}' } },
-      { id: `emb-${i}`, component_ref: 'tei-embedding', config: { model_id: '{{ parameters.embedding_model }}' }, gpu_count: i % 2, gpu_type: 'A100-80GB' },
-      { id: `llm-${i}`, component_ref: 'vllm-endpoint', model_id: '{{ parameters.model_id }}', gpu_count: '{{ parameters.llm_gpu_count }}', env: { HF_TOKEN: "{{ parameters.hf_token | default('') }}" } },
+      {
+        id: `vdb-${i}`,
+        component_ref: 'qdrant',
+        config: { persistence: { size: '{{ parameters.vector_db_size }}' } },
+        resources: { storage: '{{ parameters.vector_db_size }}' },
+      },
+      {
+        id: `emb-${i}`,
+        component_ref: 'tei-embedding',
+        config: { model_id: '{{ parameters.embedding_model }}' },
+        gpu_count: i % 2,
+        gpu_type: 'A100-80GB',
+      },
+      {
+        id: `llm-${i}`,
+        component_ref: 'vllm-endpoint',
+        model_id: '{{ parameters.model_id }}',
+        gpu_count: '{{ parameters.llm_gpu_count }}',
+        env: { HF_TOKEN: "{{ parameters.hf_token | default('') }}" },
+      },
       {
         id: `orch-${i}`,
         component_ref: 'rag-orchestrator',
@@ -52,7 +69,11 @@ function generatedTemplateYaml(stacks = 20): string {
           COLLECTION_NAME: `{{ deployment.name }}-${i}`,
         },
       },
-      { id: `ui-${i}`, component_ref: 'chat-ui', env: { OPENAI_API_BASE_URL: `{{ components['orch-${i}'].outputs.url }}/v1`, WEBUI_NAME: '{{ deployment.name }}' } },
+      {
+        id: `ui-${i}`,
+        component_ref: 'chat-ui',
+        env: { OPENAI_API_BASE_URL: `{{ components['orch-${i}'].outputs.url }}/v1`, WEBUI_NAME: '{{ deployment.name }}' },
+      },
     );
   }
   return dump({
@@ -147,10 +168,16 @@ export async function benchResolve(): Promise<BenchResult[]> {
     `${c.components} components planned; p99 of ${RESOLUTIONS_PER_RUN} resolutions per run, median of ${RUNS} runs (p50 ${round(median(p50))} ms)`;
   const withBaseline = (floor: number[], p99: number[], c: Case) => {
     const floorMedian = round(median(floor));
-    return { baseline: { name: `js-yaml + zod floor (parseSafeYaml + templateDocumentSchema, ${c.name}) p99 ms`, median: floorMedian }, ratio: round(median(p99) / floorMedian) };
+    return {
+      baseline: { name: `js-yaml + zod floor (parseSafeYaml + templateDocumentSchema, ${c.name}) p99 ms`, median: floorMedian },
+      ratio: round(median(p99) / floorMedian),
+    };
   };
   return [
-    summarize('resolve.enterprise-rag.p99_ms', 'ms', e.p99, { ...withBaseline(e.floorP99, e.p99, enterprise), note: note(enterprise, e.p50) }),
+    summarize('resolve.enterprise-rag.p99_ms', 'ms', e.p99, {
+      ...withBaseline(e.floorP99, e.p99, enterprise),
+      note: note(enterprise, e.p50),
+    }),
     summarize('resolve.enterprise-rag.p50_ms', 'ms', e.p50, { note: `p50 of the same runs` }),
     summarize('resolve.template-100.p99_ms', 'ms', g.p99, { ...withBaseline(g.floorP99, g.p99, generated), note: note(generated, g.p50) }),
   ];

@@ -6,7 +6,7 @@ import { zodIssuesToDetails } from '@bud/errors';
 import type { Registry, ResolveInput } from './resolver';
 import { checkComponentDefinition, completeJob, renderComponentOutputs, resolveTemplate, validateTemplate } from './resolver';
 import { makeContext } from './resolver/test-fixtures';
-import { parseSafeYaml } from './safe-yaml';
+import { parseSafeYaml } from '@bud/safe-yaml';
 
 const ROOT = join(__dirname, '../../../..', 'templates');
 const yamlFiles = (dir: string): string[] =>

@@ -5,7 +5,7 @@ import { componentDefinitionSchema } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { zodIssuesToDetails } from '@bud/errors';
 import type { Registry } from '../domain/resolver';
-import { SafeYamlError, parseSafeYaml } from '../domain/safe-yaml';
+import { SafeYamlError, parseSafeYaml } from '@bud/safe-yaml';
 import { componentProblems, contentHash, templateProblems } from './document-checks';
 
 /** One problem in one file; `source_file` is relative to the templates directory. */

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { errorCodes } from '@bud/contracts';
-import { parseSafeYaml } from '../../src/domain/safe-yaml';
+import { parseSafeYaml } from '@bud/safe-yaml';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 
@@ -116,39 +116,175 @@ function nested(depth: number, leaf: unknown, asArray: boolean): unknown {
 function serialize(body: unknown): string {
   const text = JSON.stringify(body) ?? 'null';
   return text.replace(DEEP_MARKER, (_m, depth: string, kind: string) =>
-    kind === 'array' ? `${'['.repeat(Number(depth))}1${']'.repeat(Number(depth))}` : `${'{"n":'.repeat(Number(depth))}1${'}'.repeat(Number(depth))}`,
+    kind === 'array'
+      ? `${'['.repeat(Number(depth))}1${']'.repeat(Number(depth))}`
+      : `${'{"n":'.repeat(Number(depth))}1${'}'.repeat(Number(depth))}`,
   );
 }
 
 const TOKENS = [
-  'parameters', 'parameters.model_id', 'parameters.vector_db_size', 'parameters.nope', '.', 'components', "components['llm']",
-  "components['ghost']", 'components.llm.outputs.url', 'components.orchestrator.outputs.url', '.outputs', '.url', '.nope', '[', ']',
-  "'", '"', '`', '|', 'default', 'default(', '(', ')', 'not', 'and', 'or', '==', '!=', '<', '>=', '+', '-', '*', '/', '%', '__proto__',
-  'constructor', 'prototype', 'this', 'process', 'require("fs")', 'deployment.name', 'deployment.id', 'deployment.namespace',
-  'cluster.gpu_free', 'cluster.__proto__', 'cluster', '1', '-1', '0x10', '1e309', '1.5', 'true', 'false', 'null', 'undefined',
-  '{{', '}}', '{', '}', ' ', '\n', '\\', '\u0000', 'é', '😀', '${x}', 'x'.repeat(300),
+  'parameters',
+  'parameters.model_id',
+  'parameters.vector_db_size',
+  'parameters.nope',
+  '.',
+  'components',
+  "components['llm']",
+  "components['ghost']",
+  'components.llm.outputs.url',
+  'components.orchestrator.outputs.url',
+  '.outputs',
+  '.url',
+  '.nope',
+  '[',
+  ']',
+  "'",
+  '"',
+  '`',
+  '|',
+  'default',
+  'default(',
+  '(',
+  ')',
+  'not',
+  'and',
+  'or',
+  '==',
+  '!=',
+  '<',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'this',
+  'process',
+  'require("fs")',
+  'deployment.name',
+  'deployment.id',
+  'deployment.namespace',
+  'cluster.gpu_free',
+  'cluster.__proto__',
+  'cluster',
+  '1',
+  '-1',
+  '0x10',
+  '1e309',
+  '1.5',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  '{{',
+  '}}',
+  '{',
+  '}',
+  ' ',
+  '\n',
+  '\\',
+  '\u0000',
+  'é',
+  '😀',
+  '${x}',
+  'x'.repeat(300),
 ];
 const soupArb = fc.array(fc.constantFrom(...TOKENS), { minLength: 0, maxLength: 14 }).map((t) => t.join(' '));
-const expressionArb = fc.tuple(fc.constantFrom('', 'pre-', 'a {{ x }} b '), soupArb, fc.constantFrom('', ' tail', ' }}', '{{')).map(([a, s, b]) => `${a}{{ ${s} }}${b}`);
+const expressionArb = fc
+  .tuple(fc.constantFrom('', 'pre-', 'a {{ x }} b '), soupArb, fc.constantFrom('', ' tail', ' }}', '{{'))
+  .map(([a, s, b]) => `${a}{{ ${s} }}${b}`);
 const oddStringArb = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', 'UPPER', 'has space', 'a_b', '-lead', 'trail-', 'x'.repeat(64), '..', '../etc/passwd', '\u0000', 'Ω', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'UPPER',
+    'has space',
+    'a_b',
+    '-lead',
+    'trail-',
+    'x'.repeat(64),
+    '..',
+    '../etc/passwd',
+    '\u0000',
+    'Ω',
+    '__proto__',
+    'constructor',
+  ),
 );
 const keyArb = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'unknown_field', 'x', '', ' ', '$ref', 'id', 'components', 'revision', 'is_system', 'tenant_id'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'unknown_field',
+    'x',
+    '',
+    ' ',
+    '$ref',
+    'id',
+    'components',
+    'revision',
+    'is_system',
+    'tenant_id',
+  ),
   fc.string({ maxLength: 20 }),
 );
 const typeSoupArb = fc.oneof(
-  fc.constantFrom<unknown>(null, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, '', 'x', '1.0.0', true, false, [], {}, [1, 2], { a: 1 }, [null], ['x', 1]),
+  fc.constantFrom<unknown>(
+    null,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    '',
+    'x',
+    '1.0.0',
+    true,
+    false,
+    [],
+    {},
+    [1, 2],
+    { a: 1 },
+    [null],
+    ['x', 1],
+  ),
   fc.jsonValue({ maxDepth: 3 }),
   oddStringArb,
 );
-const UNSAFE_KEYS = ['privileged', 'Privileged', 'hostNetwork', 'HOSTPID', 'hostIPC', 'allowPrivilegeEscalation', 'hostPath', 'hostPort', 'runAsUser', 'capabilities'];
+const UNSAFE_KEYS = [
+  'privileged',
+  'Privileged',
+  'hostNetwork',
+  'HOSTPID',
+  'hostIPC',
+  'allowPrivilegeEscalation',
+  'hostPath',
+  'hostPort',
+  'runAsUser',
+  'capabilities',
+];
 const unsafeValueArb = fc.constantFrom<unknown>(true, 'true', 0, 1, { add: ['NET_ADMIN'] }, { path: '/' }, 8080, false, null);
 
 const templateOps = [
-  'drop', 'insert', 'wrong_type', 'huge_string', 'deep_nesting', 'expression', 'unknown_ref', 'cycle', 'unsafe_helm', 'duplicate', 'odd_string',
+  'drop',
+  'insert',
+  'wrong_type',
+  'huge_string',
+  'deep_nesting',
+  'expression',
+  'unknown_ref',
+  'cycle',
+  'unsafe_helm',
+  'duplicate',
+  'odd_string',
 ] as const;
 const mutationArb = fc.record({
   op: fc.constantFrom(...templateOps),
@@ -177,7 +313,8 @@ function mutateTemplate(doc: any, m: Mutation): void {
     case 'insert': {
       const target = getAt(doc, pick(containerPaths(doc), m.a));
       if (Array.isArray(target)) target.push(m.value);
-      else if (target && typeof target === 'object') Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+      else if (target && typeof target === 'object')
+        Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
       break;
     }
     case 'wrong_type':
@@ -250,8 +387,22 @@ function templateCases(count: number, seed: number): Case[] {
 }
 
 const deploymentOps = [
-  'param_wrong_type', 'param_unknown', 'param_huge', 'param_expression', 'param_deep', 'param_drop_required', 'enum_out_of_range',
-  'name', 'cluster_id', 'template_id', 'on_failure', 'extra_key', 'project_id', 'parameters_not_object', 'drop_field', 'wrong_type',
+  'param_wrong_type',
+  'param_unknown',
+  'param_huge',
+  'param_expression',
+  'param_deep',
+  'param_drop_required',
+  'enum_out_of_range',
+  'name',
+  'cluster_id',
+  'template_id',
+  'on_failure',
+  'extra_key',
+  'project_id',
+  'parameters_not_object',
+  'drop_field',
+  'wrong_type',
 ] as const;
 const deploymentMutationArb = fc.record({
   op: fc.constantFrom(...deploymentOps),
@@ -261,7 +412,21 @@ const deploymentMutationArb = fc.record({
   expression: expressionArb,
   name: fc.oneof(
     oddStringArb,
-    fc.constantFrom('A', 'UPPER-case', 'under_score', '-dash', 'dash-', 'a'.repeat(41), 'a'.repeat(40), 'dot.name', 'ünï', 'a b', '', '0', 'x--y'),
+    fc.constantFrom(
+      'A',
+      'UPPER-case',
+      'under_score',
+      '-dash',
+      'dash-',
+      'a'.repeat(41),
+      'a'.repeat(40),
+      'dot.name',
+      'ünï',
+      'a b',
+      '',
+      '0',
+      'x--y',
+    ),
     fc.stringMatching(/^[a-z0-9-]{0,60}$/),
   ),
   uuid: fc.uuid(),
@@ -279,7 +444,8 @@ function mutateDeployment(body: any, m: DeploymentMutation, clusterId: string): 
       if (params) params[known] = m.value;
       break;
     case 'param_unknown':
-      if (params) Object.defineProperty(params, m.key || 'unknown', { value: m.value, enumerable: true, writable: true, configurable: true });
+      if (params)
+        Object.defineProperty(params, m.key || 'unknown', { value: m.value, enumerable: true, writable: true, configurable: true });
       break;
     case 'param_huge':
       if (params) params[known] = 'm'.repeat(m.length);
@@ -338,7 +504,12 @@ function deploymentCases(count: number, seed: number, clusterId: string): Case[]
     for (const m of mutations) mutateDeployment(body, m, clusterId);
     // A well-formed cluster id other than the harness's own names a cluster the caller cannot see: 404 (brief §3).
     const otherCluster = typeof body.cluster_id === 'string' && /^[0-9a-f-]{36}$/i.test(body.cluster_id) && body.cluster_id !== clusterId;
-    return { kind: `deployment:${mutations.map((m) => m.op).join('+') || 'valid'}`, route: 'deployment', body, alsoAllowed: otherCluster ? [404] : [] };
+    return {
+      kind: `deployment:${mutations.map((m) => m.op).join('+') || 'valid'}`,
+      route: 'deployment',
+      body,
+      alsoAllowed: otherCluster ? [404] : [],
+    };
   });
 }
 
@@ -351,8 +522,27 @@ const rawArb = fc.oneof(
   fc.record({
     t: fc.constant('tricky' as const),
     v: fc.constantFrom(
-      '', ' ', 'null', 'true', '0', '"str"', '[]', '{', '}', '{"a":', '{"a":1,}', "{'a':1}", '{"__proto__":{"polluted":1}}',
-      '{"constructor":{"prototype":{"x":1}}}', '\uFEFF{}', 'NaN', '1e999', '{"id":"a"}{"id":"b"}', '[1,2', '{"a":"\\ud800"}', '{"a":"\u0000"}',
+      '',
+      ' ',
+      'null',
+      'true',
+      '0',
+      '"str"',
+      '[]',
+      '{',
+      '}',
+      '{"a":',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"__proto__":{"polluted":1}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      '\uFEFF{}',
+      'NaN',
+      '1e999',
+      '{"id":"a"}{"id":"b"}',
+      '[1,2',
+      '{"a":"\\ud800"}',
+      '{"a":"\u0000"}',
       '{"components":[{"id":"x","component_ref":"qdrant","config":{"__proto__":{"privileged":true}}}]}',
     ),
   }),
@@ -391,10 +581,14 @@ function randomCases(count: number, seed: number): Case[] {
 
 const truncate = (s: string, n = 400) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 function describeInput(c: Case): string {
-  if (c.raw !== undefined) return `${c.contentType ?? 'application/json'} ${truncate(Buffer.isBuffer(c.raw) ? `<bytes ${c.raw.toString('hex')}>` : JSON.stringify(c.raw))}`;
+  if (c.raw !== undefined)
+    return `${c.contentType ?? 'application/json'} ${truncate(Buffer.isBuffer(c.raw) ? `<bytes ${c.raw.toString('hex')}>` : JSON.stringify(c.raw))}`;
   let text: string;
   try {
-    text = JSON.stringify(c.body, (_k, v) => (typeof v === 'string' && v.length > 200 ? `<${v.length} chars of ${JSON.stringify(v.slice(0, 20))}…>` : v)) ?? 'undefined';
+    text =
+      JSON.stringify(c.body, (_k, v) =>
+        typeof v === 'string' && v.length > 200 ? `<${v.length} chars of ${JSON.stringify(v.slice(0, 20))}…>` : v,
+      ) ?? 'undefined';
   } catch {
     text = String(c.body);
   }
@@ -407,7 +601,8 @@ const ERROR_CODES = new Set<string>(errorCodes);
 function judge(c: Case, a: Answer): string[] {
   const problems: string[] = [];
   const allowed = [400, 409, 422, ...(c.alsoAllowed ?? [])];
-  if (!(a.status >= 200 && a.status < 300) && !allowed.includes(a.status)) problems.push(`status ${a.status} is not 2xx/${allowed.join('/')}`);
+  if (!(a.status >= 200 && a.status < 300) && !allowed.includes(a.status))
+    problems.push(`status ${a.status} is not 2xx/${allowed.join('/')}`);
   if (a.status >= 400) {
     const b = a.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) problems.push('error body is not a JSON object');
@@ -415,8 +610,11 @@ function judge(c: Case, a: Answer): string[] {
       if (b.status_code !== a.status) problems.push(`status_code ${String(b.status_code)} != ${a.status}`);
       if (typeof b.error !== 'string' || !ERROR_CODES.has(b.error)) problems.push(`error ${JSON.stringify(b.error)} is not a known code`);
       if (typeof b.message !== 'string' || !b.message) problems.push('message is not a non-empty string');
-      const expectedCode = { 400: 'bad_request', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'validation_failed' }[a.status];
-      if (expectedCode && b.error !== expectedCode) problems.push(`a ${a.status} carries error ${JSON.stringify(b.error)}, not ${expectedCode}`);
+      const expectedCode = { 400: 'bad_request', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 422: 'validation_failed' }[
+        a.status
+      ];
+      if (expectedCode && b.error !== expectedCode)
+        problems.push(`a ${a.status} carries error ${JSON.stringify(b.error)}, not ${expectedCode}`);
       if (a.status === 422) {
         if (!Array.isArray(b.details) || b.details.length === 0) problems.push('a 422 without details');
         else if (!b.details.every((d: any) => d && typeof d.path === 'string' && d.path.length > 0 && typeof d.message === 'string'))
@@ -435,10 +633,18 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
   afterAll(() => h?.stop(), 60_000);
 
   async function send(c: Case): Promise<Answer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${h.tenantA.token}`, 'content-type': c.contentType ?? 'application/json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${h.tenantA.token}`,
+      'content-type': c.contentType ?? 'application/json',
+    };
     const payload = c.raw ?? serialize(c.body);
     const started = performance.now();
-    const response = await fetch(`${h.usecases.url}${ROUTES[c.route]}`, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${h.usecases.url}${ROUTES[c.route]}`, {
+      method: 'POST',
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await response.text();
     let body: unknown;
     try {
@@ -456,12 +662,17 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
     const rssBefore = before.rss;
     const started = performance.now();
     const batches: Array<() => Case[]> = [];
-    for (let i = 0; i * BATCH < TEMPLATE_CASES; i++) batches.push(() => templateCases(Math.min(BATCH, TEMPLATE_CASES - i * BATCH), SEED + i));
+    for (let i = 0; i * BATCH < TEMPLATE_CASES; i++)
+      batches.push(() => templateCases(Math.min(BATCH, TEMPLATE_CASES - i * BATCH), SEED + i));
     for (let i = 0; i * BATCH < DEPLOYMENT_CASES; i++)
       batches.push(() => deploymentCases(Math.min(BATCH, DEPLOYMENT_CASES - i * BATCH), SEED + 1000 + i, h.localClusterId));
-    for (let i = 0; i * BATCH < RANDOM_CASES; i++) batches.push(() => randomCases(Math.min(BATCH, RANDOM_CASES - i * BATCH), SEED + 2000 + i));
+    for (let i = 0; i * BATCH < RANDOM_CASES; i++)
+      batches.push(() => randomCases(Math.min(BATCH, RANDOM_CASES - i * BATCH), SEED + 2000 + i));
     // Interleave the three families so the service sees them mixed.
-    const order = batches.map((b, i) => ({ b, k: (i * 7919) % batches.length })).sort((x, y) => x.k - y.k).map((x) => x.b);
+    const order = batches
+      .map((b, i) => ({ b, k: (i * 7919) % batches.length }))
+      .sort((x, y) => x.k - y.k)
+      .map((x) => x.b);
 
     const statuses = new Map<string, number>();
     const failures: Array<{ kind: string; input: string; status: number | string; problems: string[]; answer: string }> = [];
@@ -489,7 +700,13 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
             } catch (error) {
               failureCount++;
               if (failures.length < 10)
-                failures.push({ kind: c.kind, input: describeInput(c), status: 'no answer', problems: [`request failed: ${(error as Error).message} ${String((error as any)?.cause ?? '')}`], answer: '' });
+                failures.push({
+                  kind: c.kind,
+                  input: describeInput(c),
+                  status: 'no answer',
+                  problems: [`request failed: ${(error as Error).message} ${String((error as any)?.cause ?? '')}`],
+                  answer: '',
+                });
               statuses.set(`${family} no-answer`, (statuses.get(`${family} no-answer`) ?? 0) + 1);
               continue;
             }
@@ -498,7 +715,14 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
             const problems = judge(c, answer);
             if (problems.length) {
               failureCount++;
-              if (failures.length < 10) failures.push({ kind: c.kind, input: describeInput(c), status: answer.status, problems, answer: truncate(answer.text, 800) });
+              if (failures.length < 10)
+                failures.push({
+                  kind: c.kind,
+                  input: describeInput(c),
+                  status: answer.status,
+                  problems,
+                  answer: truncate(answer.text, 800),
+                });
             }
           }
         }),
@@ -522,7 +746,9 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
         `rss: before ${mb(rssBefore)} MB, peak ${mb(rssPeak)} MB, after ${mb(rssAfter)} MB (growth ${mb(rssAfter - rssBefore)} MB); heap used before ${mb(before.heapUsed)} MB, after ${mb(after.heapUsed)} MB`,
         `rss growth while sending, by family (MB): ${JSON.stringify(Object.fromEntries([...rssGrowthByFamily].map(([k, v]) => [k, mb(v)])))}`,
         `failures: ${failureCount}`,
-        ...failures.map((f, i) => `#${i + 1} [${f.kind}] → ${f.status}: ${f.problems.join('; ')}\n   input: ${f.input}\n   answer: ${f.answer}`),
+        ...failures.map(
+          (f, i) => `#${i + 1} [${f.kind}] → ${f.status}: ${f.problems.join('; ')}\n   input: ${f.input}\n   answer: ${f.answer}`,
+        ),
       ].join('\n'),
     );
 
@@ -568,7 +794,12 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
       const deepParams = await send({
         kind: 'deterministic',
         route: 'deployment',
-        body: { template_id: 'simple-rag-v1', name: 'deep-params', cluster_id: h.localClusterId, parameters: { model_id: nested(1000, 'm', false) } },
+        body: {
+          template_id: 'simple-rag-v1',
+          name: 'deep-params',
+          cluster_id: h.localClusterId,
+          parameters: { model_id: nested(1000, 'm', false) },
+        },
       });
       expectErrorShape(deepParams, [400, 413, 422]);
       expect(await health('/healthz')).toBe(200);
@@ -599,7 +830,12 @@ describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
       const a = await send({
         kind: 'deterministic',
         route: 'deployment',
-        body: { template_id: 'simple-rag-v1', name: 'big-param', cluster_id: h.localClusterId, parameters: { model_id: 'm'.repeat(100 * 1024) } },
+        body: {
+          template_id: 'simple-rag-v1',
+          name: 'big-param',
+          cluster_id: h.localClusterId,
+          parameters: { model_id: 'm'.repeat(100 * 1024) },
+        },
       });
       expectErrorShape(a, [422]);
       expect(a.body.details.map((d: { path: string }) => d.path).join(' ')).toContain('model_id');

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
 import type { State } from 'js-yaml';
 import { formatPath } from '@bud/errors';
 
-/** Brief §7.7 bounds for untrusted YAML (system templates, seed files, uploaded documents). */
+/** Brief §7.7 bounds for untrusted YAML (system templates, seed files, uploaded documents, kubeconfigs). */
 export const YAML_LIMITS = {
   maxDocumentBytes: 1_048_576,
   maxDepth: 64,
