@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './api-client';
 export * from './metric-value';
 export * from './service-secret';
+export * from './replica';

@@ -1,5 +1,5 @@
-import { metricValue, pollUntil } from '@bud/testing';
-import { ReplicaPlatform, logged } from '../support/replica-platform';
+import { logged, metricValue, pollUntil } from '@bud/testing';
+import { ReplicaPlatform } from '../support/replica-platform';
 
 const DEPLOYMENTS = 200;
 const COMPONENTS = ['embedding#1', 'llm#1', 'orchestrator#1', 'vector-db#1'];
