@@ -12,6 +12,7 @@ import { Logger, configureLogging } from '@bud/logging';
 import { BudclusterModule, budclusterControllers } from './budcluster.module';
 import { subscriberUrls } from './config/budcluster.config';
 import type { BudclusterConfig } from './config/budcluster.config';
+import { platformServiceAt } from './config/platform-services';
 import type { Clock } from './domain/clock';
 import { systemClock } from './domain/clock';
 import { DriverRegistry } from './drivers/driver-registry.service';
@@ -53,15 +54,22 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
 
   const { registry, httpDuration } = createMetricsRegistry('budcluster');
+  const serviceTokens = serviceTokensFor(config);
   const publisher =
     overrides.publisher ??
-    (config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscriberUrls(config)));
+    (config.DAPR_HTTP_PORT
+      ? new DaprEventPublisher(config.DAPR_HTTP_PORT)
+      : new DirectEventPublisher(subscriberUrls(config), {
+          tokens: serviceTokens,
+          from: 'budcluster',
+          serviceAt: platformServiceAt(config),
+        }));
   const module = BudclusterModule.forRoot({
     dataSource,
     clock: overrides.clock ?? systemClock,
     publisher,
     secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(dataDir, 'secrets.key')),
-    serviceTokens: serviceTokensFor(config),
+    serviceTokens,
     verifier: new TokenVerifier({
       jwtSecret: config.AUTH_JWT_SECRET,
       jwksUrl: config.AUTH_JWKS_URL,

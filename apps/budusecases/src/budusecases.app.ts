@@ -53,6 +53,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
     publisher: config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscribers),
     invoker: new ServiceInvoker({ daprHttpPort: config.DAPR_HTTP_PORT, directUrls: { budcluster: config.BUDCLUSTER_URL } }),
     serviceTokens: serviceTokensFor(config),
+    appApiToken: config.APP_API_TOKEN,
     verifier: new TokenVerifier({
       jwtSecret: config.AUTH_JWT_SECRET,
       jwksUrl: config.AUTH_JWKS_URL,

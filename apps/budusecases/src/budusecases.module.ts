@@ -11,6 +11,7 @@ import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbo
 import type { OutboxRelaySettings } from '@bud/outbox';
 import { ComponentController } from './controllers/component.controller';
 import { DeploymentController } from './controllers/deployment.controller';
+import { DAPR_APP_API_TOKEN } from './controllers/job-event-delivery.guard';
 import { JobEventsController } from './controllers/job-events.controller';
 import { TemplateController } from './controllers/template.controller';
 import { ComponentRepository } from './repositories/component.repository';
@@ -55,6 +56,8 @@ export interface BudusecasesRuntime {
   verifier: TokenVerifier;
   /** Signs budusecases' calls to budcluster and verifies directly delivered job events. */
   serviceTokens: ServiceTokens;
+  /** Dapr's app API token: the sidecar's job event deliveries carry it; undefined without Dapr. */
+  appApiToken?: string;
   serviceTokenSigner: ServiceTokenSigner;
   registry: Registry;
   relay: OutboxRelaySettings;
@@ -77,6 +80,7 @@ export class BudusecasesModule {
         { provide: SERVICE_TOKEN_SIGNER, useValue: runtime.serviceTokenSigner },
         { provide: TokenVerifier, useValue: runtime.verifier },
         { provide: ServiceTokens, useValue: runtime.serviceTokens },
+        { provide: DAPR_APP_API_TOKEN, useValue: runtime.appApiToken },
         { provide: METRICS_REGISTRY, useValue: runtime.registry },
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: RECONCILER_SETTINGS, useValue: runtime.reconciler },

@@ -1,15 +1,33 @@
+import type { ServiceName, ServiceTokens } from '@bud/auth';
 import type { CloudEvent } from '@bud/contracts';
 import type { DaprSubscription, EventPublisher } from './event-publisher';
 
+/** Deliveries to a platform service carry `from`'s service token for it; other subscribers get no token. */
+export interface DeliveryIdentity {
+  tokens: ServiceTokens;
+  from: ServiceName;
+  /** The platform service a subscriber URL belongs to, if any. */
+  serviceAt(subscriberUrl: string): ServiceName | undefined;
+}
+
+const TOKEN_TTL_SECONDS = 300;
+/** A token is reused for a minute at most, so one in flight never expires on the way. */
+const TOKEN_REUSE_MS = 60_000;
+
 /**
  * Embedded-mode pub/sub: asks each subscriber app what it subscribes to (the same `GET /dapr/subscribe`
- * Dapr calls) and POSTs the CloudEvent to the route, as Dapr would. A subscriber that is down or
- * answers an error fails the publish, so the outbox keeps the event and retries.
+ * Dapr calls) and POSTs the CloudEvent to the route, as Dapr would, signed with the sender's service
+ * token when `identity` is given. A subscriber that is down or answers an error (a 401 included) fails
+ * the publish, so the outbox keeps the event and retries.
  */
 export class DirectEventPublisher implements EventPublisher {
   private readonly subscriptions = new Map<string, Promise<DaprSubscription[]>>();
+  private readonly tokens = new Map<ServiceName, { value: Promise<string>; signedAt: number }>();
 
-  constructor(private readonly subscriberUrls: string[]) {}
+  constructor(
+    private readonly subscriberUrls: string[],
+    private readonly identity?: DeliveryIdentity,
+  ) {}
 
   async publish(pubsubName: string, topic: string, event: CloudEvent): Promise<void> {
     for (const baseUrl of this.subscriberUrls) {
@@ -17,7 +35,7 @@ export class DirectEventPublisher implements EventPublisher {
       for (const { route } of routes) {
         const response = await fetch(new URL(route, baseUrl), {
           method: 'POST',
-          headers: { 'content-type': 'application/cloudevents+json' },
+          headers: { 'content-type': 'application/cloudevents+json', ...(await this.authorizationFor(baseUrl)) },
           body: JSON.stringify({ ...event, topic, pubsubname: pubsubName }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -25,6 +43,17 @@ export class DirectEventPublisher implements EventPublisher {
         if (status === 'RETRY') throw new Error(`subscriber ${baseUrl}${route} asked for redelivery (HTTP ${response.status})`);
       }
     }
+  }
+
+  private async authorizationFor(subscriberUrl: string): Promise<Record<string, string>> {
+    const audience = this.identity?.serviceAt(subscriberUrl);
+    if (!this.identity || !audience) return {};
+    let token = this.tokens.get(audience);
+    if (!token || Date.now() - token.signedAt > TOKEN_REUSE_MS) {
+      token = { value: this.identity.tokens.sign(this.identity.from, audience, { ttlSeconds: TOKEN_TTL_SECONDS }), signedAt: Date.now() };
+      this.tokens.set(audience, token);
+    }
+    return { authorization: `Bearer ${await token.value}` };
   }
 
   private subscriptionsOf(baseUrl: string): Promise<DaprSubscription[]> {

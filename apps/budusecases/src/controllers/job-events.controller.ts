@@ -1,12 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
 import type { DaprSubscription } from '@bud/invocation';
 import { Operation, Public } from '@bud/http';
 import { JobEventsService } from '../services/job-events.service';
+import { JobEventDeliveryGuard } from './job-event-delivery.guard';
 
 export const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
 
-/** The subscription contract Dapr uses (programmatic subscriptions); the direct transport calls it the same way. */
+/**
+ * The subscription contract Dapr uses (programmatic subscriptions); the direct transport calls it the same way.
+ * Discovery is open (it names only the route); deliveries pass JobEventDeliveryGuard instead of the user AuthGuard.
+ */
 @Controller()
 @Public()
 export class JobEventsController {
@@ -20,8 +24,13 @@ export class JobEventsController {
 
   /** A malformed envelope is dropped (redelivery cannot fix it); other errors answer 5xx so Dapr redelivers. */
   @Post(JOB_EVENTS_ROUTE.slice(1))
+  @UseGuards(JobEventDeliveryGuard)
   @HttpCode(200)
-  @Operation({ summary: 'Receives budcluster job events (CloudEvents)', body: cloudEventSchema, public: true })
+  @Operation({
+    summary: "Receives budcluster job events (CloudEvents): only from Dapr pub/sub (dapr-api-token) or with budcluster's service token",
+    body: cloudEventSchema,
+    public: true,
+  })
   async receive(@Body() body: unknown): Promise<{ status: 'SUCCESS' | 'DROP' }> {
     const event = cloudEventSchema.safeParse(body);
     if (!event.success) return { status: 'DROP' };
