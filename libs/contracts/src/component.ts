@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema } from './common';
-import { deploymentTypes, envSchema, modelEngines, portSchema, quantitySchema } from './job';
+import { deploymentTypes, envSchema, modelEngines, portSchema } from './job';
+import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
 export const componentCategories = ['vector_db', 'llm', 'embedding', 'reranker', 'orchestrator', 'ui', 'cache', 'tool', 'agent'] as const;
 export type ComponentCategory = (typeof componentCategories)[number];
@@ -32,12 +33,12 @@ const chartRepoSchema = z
 
 export const componentResourcesSchema = z
   .object({
-    cpu_request: quantitySchema.optional(),
-    cpu_limit: quantitySchema.optional(),
-    memory_request: quantitySchema.optional(),
-    memory_limit: quantitySchema.optional(),
-    storage: quantitySchema.optional(),
-    replicas: z.number().int().min(0).max(1000).optional(),
+    cpu_request: cpuQuantitySchema.optional(),
+    cpu_limit: cpuQuantitySchema.optional(),
+    memory_request: memoryQuantitySchema.optional(),
+    memory_limit: memoryQuantitySchema.optional(),
+    storage: storageQuantitySchema.optional(),
+    replicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
   })
   .strict();
 export type ComponentResources = z.infer<typeof componentResourcesSchema>;
@@ -73,7 +74,7 @@ const componentFields = {
   default_command: z.array(z.string().max(4096)).max(100).optional(),
   model_engine: z.enum(modelEngines).optional(),
   default_gpu_type: gpuTypeSchema.optional(),
-  default_gpu_count: z.number().int().min(0).max(64).default(0),
+  default_gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).default(0),
   default_env: envSchema.default({}),
   default_resources: componentResourcesSchema.default({}),
   required_inputs: z.array(inputNameSchema).max(100).default([]),

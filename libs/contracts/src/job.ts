@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
+import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
+
+export * from './quantity';
 
 export const jobStatuses = ['pending', 'queued', 'admitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -15,12 +18,6 @@ export type PriorityClass = (typeof priorityClasses)[number];
 export const priorityValues: Record<PriorityClass, number> = { critical: 1000, high: 100, normal: 10, low: 1 };
 export const modelEngines = ['vllm', 'tensorrt-llm', 'latentbud', 'tei'] as const;
 export type ModelEngine = (typeof modelEngines)[number];
-
-/** Kubernetes resource quantity, e.g. `500m`, `2`, `8Gi`. */
-export const quantitySchema = z
-  .string()
-  .max(32)
-  .regex(/^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity like 500m, 2 or 8Gi');
 
 const envNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
 export const envSchema = z.record(envNameSchema, z.string().max(65536));
@@ -50,7 +47,7 @@ export const containerSpecSchema = z
     ports: z.array(portSchema).max(20).default([]),
     health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
     volumes: z
-      .array(z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), mount_path: z.string().regex(/^\//).max(500), size: quantitySchema }).strict())
+      .array(z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), mount_path: z.string().regex(/^\//).max(500), size: storageQuantitySchema }).strict())
       .max(10)
       .optional(),
   })
@@ -86,13 +83,13 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export const jobResourcesSchema = z
   .object({
     gpu_type: z.string().min(1).max(100).optional(),
-    gpu_count: z.number().int().min(0).max(64).default(0),
-    cpu_request: quantitySchema.default('1'),
-    cpu_limit: quantitySchema.optional(),
-    memory_request: quantitySchema.default('1Gi'),
-    memory_limit: quantitySchema.optional(),
-    replicas: z.number().int().min(0).max(1000).default(1),
-    storage: quantitySchema.optional(),
+    gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).default(0).describe(`per replica, at most ${MAX_GPUS_PER_REPLICA}`),
+    cpu_request: cpuQuantitySchema.default('1'),
+    cpu_limit: cpuQuantitySchema.optional(),
+    memory_request: memoryQuantitySchema.default('1Gi'),
+    memory_limit: memoryQuantitySchema.optional(),
+    replicas: z.number().int().min(0).max(MAX_REPLICAS).default(1).describe(`at most ${MAX_REPLICAS}`),
+    storage: storageQuantitySchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

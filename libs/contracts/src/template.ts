@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { dnsLabelSchema, isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
 import { componentCategories, semverSchema } from './component';
-import { createJobRequestSchema, deploymentTypes, jobResourcesSchema, quantitySchema } from './job';
+import { createJobRequestSchema, deploymentTypes, jobResourcesSchema } from './job';
+import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
 export const templateCategories = ['rag', 'chatbot', 'agent'] as const;
 export type TemplateCategory = (typeof templateCategories)[number];
@@ -66,15 +67,16 @@ export const templateParameterSchema = z
 export type TemplateParameter = z.infer<typeof templateParameterSchema>;
 
 const intOrExpression = (max: number) => z.union([z.number().int().min(0).max(max), expressionStringSchema]);
-const quantityOrExpression = z.union([quantitySchema, expressionStringSchema]);
+/** A literal is bounded here; an expression is bounded after rendering, at resolve time. */
+const quantityOrExpression = (literal: z.ZodType<string>) => z.union([literal, expressionStringSchema]);
 
 export const templateResourcesSchema = z
   .object({
-    cpu_request: quantityOrExpression.optional(),
-    cpu_limit: quantityOrExpression.optional(),
-    memory_request: quantityOrExpression.optional(),
-    memory_limit: quantityOrExpression.optional(),
-    storage: quantityOrExpression.optional(),
+    cpu_request: quantityOrExpression(cpuQuantitySchema).optional(),
+    cpu_limit: quantityOrExpression(cpuQuantitySchema).optional(),
+    memory_request: quantityOrExpression(memoryQuantitySchema).optional(),
+    memory_limit: quantityOrExpression(memoryQuantitySchema).optional(),
+    storage: quantityOrExpression(storageQuantitySchema).optional(),
   })
   .strict();
 
@@ -96,8 +98,8 @@ export const templateComponentSchema = z
     resources: templateResourcesSchema.optional(),
     model_id: z.string().min(1).max(300).optional(),
     gpu_type: z.string().min(1).max(100).optional(),
-    gpu_count: intOrExpression(64).optional(),
-    replicas: intOrExpression(1000).optional(),
+    gpu_count: intOrExpression(MAX_GPUS_PER_REPLICA).optional(),
+    replicas: intOrExpression(MAX_REPLICAS).optional(),
   })
   .strict();
 export type TemplateComponent = z.infer<typeof templateComponentSchema>;

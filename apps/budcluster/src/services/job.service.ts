@@ -6,7 +6,7 @@ import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '../domain/clock';
-import { formatUsd, hourlyCostMicros } from '@bud/workloads';
+import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
@@ -43,6 +43,8 @@ export class JobService {
     this.checkSafety(request);
     const now = new Date(this.clock.now());
     const id = randomUUID();
+    const costIssue = hourlyCostIssue(request.resources, cluster.priceTable);
+    if (costIssue) throw AppError.validation(`the job is invalid: resources ${costIssue}`, [{ path: 'resources', message: costIssue }]);
     const perHour = hourlyCostMicros(request.resources, cluster.priceTable);
     const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
     const entity: JobEntity = {

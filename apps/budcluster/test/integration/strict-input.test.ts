@@ -44,4 +44,40 @@ describe('budcluster refuses what it would otherwise ignore', () => {
       ).toBe(200);
     });
   });
+
+  describe('quantities beyond the bounds', () => {
+    it.each([
+      ['a quadrillion CPUs', { resources: { cpu_request: '1000000000000000' } }, 'resources.cpu_request'],
+      ['a CPU limit over 1024 cores', { resources: { cpu_limit: '1025' } }, 'resources.cpu_limit'],
+      ['memory over 16Ti', { resources: { memory_request: '17Ti' } }, 'resources.memory_request'],
+      ['storage over 1Pi', { resources: { storage: '2Pi' } }, 'resources.storage'],
+      [
+        'a volume over 1Pi',
+        { spec: { kind: 'container', image: 'nginx:1.27', volumes: [{ name: 'data', mount_path: '/data', size: '9E' }] } },
+        'spec.volumes[0].size',
+      ],
+      ['more than 64 GPUs', { resources: { gpu_type: 'A100-80GB', gpu_count: 65 } }, 'resources.gpu_count'],
+      ['more than 1000 replicas', { resources: { replicas: 1001 } }, 'resources.replicas'],
+    ])('answers a job asking for %s with 422 naming the field', async (_name, overrides, path) => {
+      expectValidation(await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob(overrides) }), path);
+    });
+
+    it('prices the largest job it accepts exactly, even at the highest prices', async () => {
+      const pricey = await h.newSimulatedCluster(h.tenantA);
+      const prices = { gpu_hour: {}, vcpu_hour: 0.0055, memory_gib_hour: 0 };
+      expect((await h.http('PATCH', `/api/v1/clusters/${pricey}`, { body: { price_table: prices } })).status).toBe(200);
+      const resources = { cpu_request: '3m', memory_request: '0', replicas: 1 };
+      const job = await h.http('POST', `/api/v1/clusters/${pricey}/jobs`, { body: containerJob({ resources }) });
+      expect(job.status).toBe(201);
+      // 0.003 cores × $0.0055 is exactly 16.5 micro-dollars, which rounds half up; in floating point it is 16.4999….
+      expect(job.body.estimated_cost_per_hour).toBe('0.000017');
+
+      const absurd = { gpu_hour: { 'A100-80GB': 1_000_000 }, vcpu_hour: 1_000_000, memory_gib_hour: 1_000_000 };
+      expect((await h.http('PATCH', `/api/v1/clusters/${pricey}`, { body: { price_table: absurd } })).status).toBe(200);
+      const biggest = { gpu_type: 'A100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 };
+      const refused = await h.http('POST', `/api/v1/clusters/${pricey}/jobs`, { body: containerJob({ resources: biggest }) });
+      expectValidation(refused, 'resources');
+      expect(refused.body.details[0].message).toMatch(/per hour/);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
+import { makeComponent, makeTemplate } from '../support/template-builders';
 
 describe('budusecases refuses what it would otherwise ignore', () => {
   let h: UsecasesHarness;
@@ -58,6 +59,62 @@ describe('budusecases refuses what it would otherwise ignore', () => {
       const docs = await h.http('GET', '/api/docs-json');
       const createParams = docs.body.paths['/api/v1/deployments'].post.parameters.map((p: any) => `${p.in}:${p.name}`);
       expect(createParams).toContain('query:dry_run');
+    });
+  });
+
+  describe('quantities beyond the bounds', () => {
+    let refusedTemplates = 0;
+    const sizedTemplate = (id: string, edit: (t: any) => void = () => undefined) =>
+      makeTemplate(id, (t) => {
+        t.parameters.push({ name: 'cpu', type: 'string', default: '1' }, { name: 'replicas', type: 'integer', default: 1 });
+        t.components[0].resources = { cpu_request: '{{ parameters.cpu }}' };
+        t.components[0].replicas = '{{ parameters.replicas }}';
+        edit(t);
+      });
+
+    it.each([
+      [
+        'a literal CPU over 1024 cores',
+        (t: any) => (t.components[1].resources = { cpu_request: '5000' }),
+        'components[1].resources.cpu_request',
+      ],
+      [
+        'literal memory over 16Ti',
+        (t: any) => (t.components[1].resources = { memory_limit: '20Ti' }),
+        'components[1].resources.memory_limit',
+      ],
+      ['a literal GPU count over 64', (t: any) => (t.components[1].gpu_count = 65), 'components[1].gpu_count'],
+    ])('refuses a template with %s when it is saved', async (_name, edit, path) => {
+      const id = `too-big-${++refusedTemplates}`;
+      const answer = await h.http('POST', '/api/v1/templates', { body: sizedTemplate(id, edit) });
+      expectValidation(answer, path);
+      expect((await h.http('GET', `/api/v1/templates/${id}`)).status).toBe(404);
+    });
+
+    it('bounds quantities rendered from parameters, naming the template path, on a dry run and a deploy', async () => {
+      expect((await h.http('POST', '/api/v1/templates', { body: sizedTemplate('sized-rag') })).status).toBe(201);
+      const deploy = (parameters: Record<string, unknown>, query = '') =>
+        h.http('POST', `/api/v1/deployments${query}`, {
+          body: {
+            template_id: 'sized-rag',
+            name: 'sized',
+            cluster_id: clusterId,
+            parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct', ...parameters },
+          },
+        });
+      expectValidation(await deploy({ cpu: '1000000000000000' }, '?dry_run=true'), 'components[0].resources.cpu_request');
+      expectValidation(await deploy({ cpu: '1000000000000000' }), 'components[0].resources.cpu_request');
+      expectValidation(await deploy({ replicas: 5000 }, '?dry_run=true'), 'components[0].replicas');
+      const fine = await deploy({ cpu: '1024' }, '?dry_run=true');
+      expect(fine.status).toBe(200);
+    });
+
+    it('refuses a registry component whose default resources are out of bounds', async () => {
+      const answer = await h.http('POST', '/api/v1/components', {
+        caller: h.admin,
+        body: makeComponent('huge-cache', (c) => (c.default_resources = { memory_request: '1Ei' })),
+      });
+      expectValidation(answer, 'default_resources.memory_request');
     });
   });
 });

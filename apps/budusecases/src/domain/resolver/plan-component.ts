@@ -2,8 +2,8 @@ import type { ComponentDefinition, CreateJobRequest, JobResources, PendingValue,
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
-import { quantitySchema } from '@bud/contracts';
-import { formatUsd, hourlyCostMicros } from '@bud/workloads';
+import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, quantityBoundIssue, quantitySchema, resourceQuantityKinds } from '@bud/contracts';
+import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { isEnvValuePath, jobPathOf } from './component-fields';
@@ -49,15 +49,25 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
   const quantity = (key: 'cpu_request' | 'cpu_limit' | 'memory_request' | 'memory_limit' | 'storage'): string | undefined => {
     const value = rendered[key] ?? d.default_resources[key];
     if (value === undefined) return undefined;
-    if (typeof value === 'string' && quantitySchema.safeParse(value).success) return value;
-    errors.push({ path: `${base}.resources.${key}`, message: 'must be a Kubernetes quantity like 500m, 2 or 8Gi' });
+    const issue =
+      typeof value === 'string' && quantitySchema.safeParse(value).success
+        ? quantityBoundIssue(resourceQuantityKinds[key], value)
+        : 'must be a Kubernetes quantity like 500m, 2 or 8Gi';
+    if (issue === null) return value as string;
+    errors.push({ path: `${base}.resources.${key}`, message: issue });
     return undefined;
   };
-  const gpuCount = integerField(planningValue(ctx, 'gpu_count', spec.gpu_count), d.default_gpu_count, 64, `${base}.gpu_count`, errors);
+  const gpuCount = integerField(
+    planningValue(ctx, 'gpu_count', spec.gpu_count),
+    d.default_gpu_count,
+    MAX_GPUS_PER_REPLICA,
+    `${base}.gpu_count`,
+    errors,
+  );
   const replicas = integerField(
     planningValue(ctx, 'replicas', spec.replicas),
     d.default_resources.replicas ?? 1,
-    1000,
+    MAX_REPLICAS,
     `${base}.replicas`,
     errors,
   );
@@ -139,7 +149,10 @@ export function planComponent(input: ComponentPlanInput): PlannedComponent {
     labels: { 'bud.ai/template': input.template.id, 'bud.ai/component': spec.id, 'bud.ai/component-ref': d.id },
     annotations: {},
   };
-  const hourly = input.errors.length > errorCount ? 0 : hourlyCostMicros(resources, input.context.cluster.price_table);
+  const prices = input.context.cluster.price_table;
+  const costIssue = input.errors.length > errorCount ? null : hourlyCostIssue(resources, prices);
+  if (costIssue) input.errors.push({ path: `${base}.resources`, message: costIssue });
+  const hourly = input.errors.length > errorCount ? 0 : hourlyCostMicros(resources, prices);
   return {
     id: spec.id,
     component_ref: d.id,
