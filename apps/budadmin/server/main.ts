@@ -1,9 +1,12 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AppError } from '@bud/errors';
 import { Logger, configureLogging } from '@bud/logging';
 import { proxy, upstreamFor } from './api-proxy';
 import { loadBudadminConfig } from './budadmin.config';
+import { sendError } from './error-response';
+import { checkRequestTarget } from './request-path';
 import { serveStatic } from './static-files';
 
 /** budadmin: the built web UI plus one origin for both APIs, so the browser needs no CORS. */
@@ -18,20 +21,32 @@ function main(): void {
   }
   const urls = { budcluster: config.BUDCLUSTER_URL, budusecases: config.BUDUSECASES_URL };
   const server = http.createServer((request, response) => {
-    const path = request.url ?? '/';
+    const target = checkRequestTarget(request.url ?? '/');
+    if ('refused' in target) return sendError(response, new AppError('bad_request', target.refused));
+    const { path, query } = target;
     if (path === '/healthz' || path === '/readyz') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
     const upstream = upstreamFor(path, urls);
-    if (upstream) return proxy(request, response, upstream);
+    if (upstream) return proxy(request, response, upstream, path + query);
+    if (path === '/api' || path.startsWith('/api/'))
+      return sendError(response, new AppError('not_found', `${path} is not part of the public API`));
     serveStatic(root, path, response).catch(() => response.writeHead(500).end());
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
-    logger.error(error.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use; set PORT (or BUDADMIN_PORT with npm start)` : error.message);
+    logger.error(
+      error.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use; set PORT (or BUDADMIN_PORT with npm start)` : error.message,
+    );
     process.exit(1);
   });
-  server.listen(config.PORT, config.HOST, () => logger.info('budadmin listening', { url: `http://${config.HOST}:${config.PORT}`, budcluster: urls.budcluster, budusecases: urls.budusecases }));
+  server.listen(config.PORT, config.HOST, () =>
+    logger.info('budadmin listening', {
+      url: `http://${config.HOST}:${config.PORT}`,
+      budcluster: urls.budcluster,
+      budusecases: urls.budusecases,
+    }),
+  );
   const stop = () => {
     server.close(() => process.exit(0));
     // Open event streams would keep close() waiting forever.
