@@ -85,6 +85,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
       // Replicas share one server; the embedded engine serves this process alone, which then owns every cluster.
       ownershipDatabaseUrl: embedded ? undefined : url,
       ownershipCheckMs: config.CLUSTER_OWNERSHIP_CHECK_MS,
+      allowPrivateClusterAddresses: config.CLUSTER_API_ALLOW_PRIVATE_ADDRESSES === 'true',
     },
   });
   const app = await createHttpApp(module, {

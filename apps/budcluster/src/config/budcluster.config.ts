@@ -4,27 +4,53 @@ import { baseConfigSchema, loadConfig } from '@bud/config';
 export const budclusterConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(9082).describe('HTTP port'),
   /** 32-byte key (hex or base64) for AES-256-GCM of stored kubeconfigs; embedded mode generates one under DATA_DIR. */
-  SECRETS_KEY: z.string().min(32).optional().describe('32-byte key (hex or base64) encrypting stored kubeconfigs and jobs\' secret_env; embedded mode generates one under DATA_DIR'),
+  SECRETS_KEY: z
+    .string()
+    .min(32)
+    .optional()
+    .describe("32-byte key (hex or base64) encrypting stored kubeconfigs and jobs' secret_env; embedded mode generates one under DATA_DIR"),
   /** Base URLs that receive `job-events` over the direct transport (ignored when Dapr is used). */
-  EVENT_SUBSCRIBER_URLS: z.string().optional().describe('comma-separated direct-transport subscribers of job-events (default: BUDUSECASES_URL)'),
+  EVENT_SUBSCRIBER_URLS: z
+    .string()
+    .optional()
+    .describe('comma-separated direct-transport subscribers of job-events (default: BUDUSECASES_URL)'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('outbox relay poll interval'),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe('how long an in-flight outbox row stays leased to one relay'),
+  OUTBOX_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(30_000)
+    .describe('how long an in-flight outbox row stays leased to one relay'),
   K8S_RESYNC_MS: z.coerce.number().int().min(1000).default(300_000).describe('Kubernetes relist and drift-repair interval'),
   K8S_ORPHAN_GRACE_MS: z.coerce
     .number()
     .int()
     .min(1000)
     .default(120_000)
-    .describe('how old labelled objects without a job row must be before the resync removes them, and how long a just-applied job is spared from ResourceMissing'),
+    .describe(
+      'how old labelled objects without a job row must be before the resync removes them, and how long a just-applied job is spared from ResourceMissing',
+    ),
   CLUSTER_OWNERSHIP_CHECK_MS: z.coerce
     .number()
     .int()
     .min(100)
     .max(60_000)
     .default(2000)
-    .describe('how often a replica proves its cluster ownership, takes clusters without an owner (the handover time after an owner dies) and sweeps pending jobs handed to it'),
+    .describe(
+      'how often a replica proves its cluster ownership, takes clusters without an owner (the handover time after an owner dies) and sweeps pending jobs handed to it',
+    ),
+  CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      "let kubernetes clusters' API servers be on loopback, link-local (169.254/16, fe80::/10), cloud metadata or unspecified addresses — for development and the test bed only; private networks (10/8, 172.16/12, 192.168/16, fc00::/7) are always allowed",
+    ),
   /** Register the shared simulated cluster `local` at start-up (default on in embedded mode). */
-  LOCAL_CLUSTER: z.enum(['true', 'false']).optional().describe('register the shared simulated cluster local (default: on in embedded mode)'),
+  LOCAL_CLUSTER: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('register the shared simulated cluster local (default: on in embedded mode)'),
   CORS_ORIGINS: z.string().default('http://localhost:8007,http://127.0.0.1:8007').describe('browser origins allowed to call the API'),
 });
 export type BudclusterConfig = z.infer<typeof budclusterConfigSchema>;
@@ -36,5 +62,8 @@ export function loadBudclusterConfig(env: Record<string, string | undefined> = p
 }
 
 export function subscriberUrls(config: BudclusterConfig): string[] {
-  return (config.EVENT_SUBSCRIBER_URLS ?? config.BUDUSECASES_URL).split(',').map((u) => u.trim()).filter(Boolean);
+  return (config.EVENT_SUBSCRIBER_URLS ?? config.BUDUSECASES_URL)
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }

@@ -3,6 +3,8 @@ import type { Clock } from '../domain/clock';
 import type { ClusterEntity } from '../entities';
 import type { ClusterDriver } from './cluster-driver';
 import { KubernetesDriver } from './kubernetes';
+import { guardedLookup } from './kubernetes/cluster-address';
+import { kubeconfigRefusal, readKubeconfig } from './kubernetes/read-kubeconfig';
 import { SimulatedDriver } from './simulated/simulated-driver';
 
 export interface DriverFactoryDeps {
@@ -11,6 +13,8 @@ export interface DriverFactoryDeps {
   openSealed(sealed: string): string;
   resyncIntervalMs: number;
   orphanGraceMs: number;
+  /** CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: API servers on loopback, link-local, metadata and unspecified addresses are allowed. */
+  allowPrivateAddresses: boolean;
 }
 
 export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): ClusterDriver {
@@ -18,10 +22,14 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
     return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
   }
   if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
-  return new KubernetesDriver(deps.openSealed(cluster.kubeconfigEncrypted), {
+  // Rows stored before the inline-credentials policy (or by hand) get no more trust than a new registration.
+  const read = readKubeconfig(deps.openSealed(cluster.kubeconfigEncrypted), { allowPrivateAddresses: deps.allowPrivateAddresses });
+  if (!read.ok) throw new Error(`cluster ${cluster.id}: stored ${kubeconfigRefusal(read.details).replace(/^the /, '')}`);
+  return new KubernetesDriver(JSON.stringify(read.kubeconfig), {
     clusterId: cluster.id,
     resyncIntervalMs: deps.resyncIntervalMs,
     orphanGraceMs: deps.orphanGraceMs,
     openSecret: (sealed) => deps.openSealed(sealed),
+    connectLookup: deps.allowPrivateAddresses ? undefined : guardedLookup(),
   });
 }

@@ -24,6 +24,8 @@ export interface DriverSettings {
   ownershipDatabaseUrl?: string;
   /** How often ownership is proven, clusters without an owner are taken and pending jobs swept. Default 2 s. */
   ownershipCheckMs?: number;
+  /** CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: kubernetes clusters may have API servers on loopback, link-local, metadata or unspecified addresses. Default false. */
+  allowPrivateClusterAddresses?: boolean;
 }
 
 /**
@@ -239,6 +241,7 @@ export class DriverRegistry {
       openSealed: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,
       orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
+      allowPrivateAddresses: this.settings.allowPrivateClusterAddresses ?? false,
     });
     await driver.start(this.sink);
     const interval = cluster.type === 'simulated' ? this.settings.simulatedResyncMs : this.settings.kubernetesResyncMs;

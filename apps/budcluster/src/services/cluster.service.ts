@@ -7,7 +7,8 @@ import type { ClusterResponse, CreateClusterRequest, Page, PriceTable, UpdateClu
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '../domain/clock';
-import { DriverRegistry } from '../drivers/driver-registry.service';
+import { DRIVER_SETTINGS, DriverRegistry } from '../drivers/driver-registry.service';
+import type { DriverSettings } from '../drivers/driver-registry.service';
 import { validateKubeconfig } from '../drivers/kubernetes';
 import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
@@ -18,7 +19,11 @@ import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from './tokens';
 
 /** Default list prices (USD/hour) so estimates mean something before an operator sets real ones. */
-export const defaultPriceTable: PriceTable = { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4.5, L4: 0.8 }, vcpu_hour: 0.04, memory_gib_hour: 0.005 };
+export const defaultPriceTable: PriceTable = {
+  gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4.5, L4: 0.8 },
+  vcpu_hour: 0.04,
+  memory_gib_hour: 0.005,
+};
 
 @Injectable()
 export class ClusterService {
@@ -31,6 +36,7 @@ export class ClusterService {
     private readonly lifecycle: JobLifecycleService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DRIVER_SETTINGS) private readonly driverSettings: DriverSettings,
   ) {}
 
   async create(principal: Principal, request: CreateClusterRequest): Promise<ClusterResponse> {
@@ -39,8 +45,10 @@ export class ClusterService {
     let gpuInventory = {};
     let kubeconfigEncrypted: string | null = null;
     if (request.type === 'kubernetes' && request.kubeconfig) {
-      const verdict = await validateKubeconfig(request.kubeconfig);
-      if (!verdict.ok) throw AppError.validation(`the kubeconfig was refused: ${verdict.reason}`, [{ path: 'kubeconfig', message: verdict.reason }]);
+      const verdict = await validateKubeconfig(request.kubeconfig, {
+        allowPrivateAddresses: this.driverSettings.allowPrivateClusterAddresses ?? false,
+      });
+      if (!verdict.ok) throw AppError.validation(verdict.message, verdict.details);
       gpuInventory = verdict.gpuInventory;
       kubeconfigEncrypted = this.secrets.seal(request.kubeconfig);
     }
@@ -62,7 +70,9 @@ export class ClusterService {
       version: 1,
     });
     if (!cluster) throw AppError.conflict(`a cluster named '${request.name}' already exists`);
-    await this.drivers.claim(cluster).catch((error: unknown) => this.logger.warn('driver did not start', { cluster_id: cluster.id, error: (error as Error).message }));
+    await this.drivers
+      .claim(cluster)
+      .catch((error: unknown) => this.logger.warn('driver did not start', { cluster_id: cluster.id, error: (error as Error).message }));
     return toClusterResponse(cluster);
   }
 
@@ -91,7 +101,12 @@ export class ClusterService {
     return created ?? (await this.clusters.findSharedByName('local'))!;
   }
 
-  async list(principal: Principal, filter: { type?: string; status?: string }, page: number, pageSize: number): Promise<Page<ClusterResponse>> {
+  async list(
+    principal: Principal,
+    filter: { type?: string; status?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<Page<ClusterResponse>> {
     const { items, total } = await this.clusters.listVisible(principal.tenantId, filter, page, pageSize);
     return { items: items.map(toClusterResponse), total, page, page_size: pageSize };
   }
@@ -109,7 +124,9 @@ export class ClusterService {
   async update(principal: Principal, id: string, request: UpdateClusterRequest): Promise<ClusterResponse> {
     const cluster = await this.managedCluster(principal, id);
     if (request.settings && cluster.type !== 'simulated') {
-      throw AppError.validation('only simulated clusters have settings', [{ path: 'settings', message: 'only simulated clusters have settings' }]);
+      throw AppError.validation('only simulated clusters have settings', [
+        { path: 'settings', message: 'only simulated clusters have settings' },
+      ]);
     }
     const fields: Partial<ClusterEntity> = {};
     if (request.name !== undefined) fields.name = request.name;
@@ -135,7 +152,8 @@ export class ClusterService {
   async delete(principal: Principal, id: string, force: boolean): Promise<void> {
     const cluster = await this.managedCluster(principal, id);
     const active = await this.jobs.activeOnCluster(cluster.id);
-    if (active.length > 0 && !force) throw AppError.conflict(`the cluster has ${active.length} active jobs; cancel them or delete with ?force=true`);
+    if (active.length > 0 && !force)
+      throw AppError.conflict(`the cluster has ${active.length} active jobs; cancel them or delete with ?force=true`);
     for (const job of active) {
       await this.lifecycle.transition(job.id, { to: 'failed', reason: 'ClusterDeleted', message: `cluster '${cluster.name}' was deleted` });
     }

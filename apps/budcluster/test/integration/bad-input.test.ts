@@ -21,7 +21,9 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
   });
 
   const rowCounts = async () => {
-    const { rows } = await db.query(`SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM job_events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM clusters)::int AS clusters`);
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM job_events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM clusters)::int AS clusters`,
+    );
     return rows[0] as Record<string, number>;
   };
   const expectError = (answer: { status: number; body: any }, status: number, code: string) => {
@@ -48,17 +50,37 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
   it.each([
     ['an unknown field', { ...containerJob(), colour: 'red' }, 'colour', 'is not a known field'],
     ['a wrong type', { ...containerJob(), resources: { gpu_count: 'two' } }, 'resources.gpu_count', ''],
-    ['a nested unknown field', { ...containerJob(), spec: { kind: 'container', image: 'nginx:1', privileged: true } }, 'spec.privileged', 'is not a known field'],
+    [
+      'a nested unknown field',
+      { ...containerJob(), spec: { kind: 'container', image: 'nginx:1', privileged: true } },
+      'spec.privileged',
+      'is not a known field',
+    ],
     ['a bad quantity', { ...containerJob(), resources: { memory_request: 'lots' } }, 'resources.memory_request', 'Kubernetes quantity'],
     ['a GPU count without a type', { ...containerJob(), resources: { gpu_count: 1 } }, 'resources.gpu_type', 'required'],
     ['a name that is not a DNS label', { ...containerJob(), name: 'Not_A_Label' }, 'name', 'DNS label'],
-    ['an unsafe helm value', { name: 'h', spec: { kind: 'helm', chart_ref: 'oci://ghcr.io/acme/chart', values: { pods: [{ securityContext: { privileged: true } }] } } }, 'spec.values.pods[0].securityContext.privileged', ''],
-    ['a chart from the metadata service', { name: 'h', spec: { kind: 'helm', chart_ref: 'https://169.254.169.254/charts/x' } }, 'spec.chart_ref', ''],
+    [
+      'an unsafe helm value',
+      {
+        name: 'h',
+        spec: { kind: 'helm', chart_ref: 'oci://ghcr.io/acme/chart', values: { pods: [{ securityContext: { privileged: true } }] } },
+      },
+      'spec.values.pods[0].securityContext.privileged',
+      '',
+    ],
+    [
+      'a chart from the metadata service',
+      { name: 'h', spec: { kind: 'helm', chart_ref: 'https://169.254.169.254/charts/x' } },
+      'spec.chart_ref',
+      '',
+    ],
   ])('answers a job with %s with 422 naming the field', async (_name, body, path, message) => {
     const before = await rowCounts();
     const answer = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body });
     expectError(answer, 422, 'validation_failed');
-    expect(answer.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]));
+    expect(answer.body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]),
+    );
     expect(await rowCounts()).toEqual(before);
   });
 
@@ -70,7 +92,7 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     }
   });
 
-  it('answers unknown ids and other tenants\' ids with 404 on every route', async () => {
+  it("answers unknown ids and other tenants' ids with 404 on every route", async () => {
     const missing = randomUUID();
     const routes: Array<[string, string, unknown?]> = [
       ['GET', `/api/v1/clusters/${missing}`],
@@ -102,14 +124,20 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     expect(listed.body.items.map((j: { id: string }) => j.id)).not.toContain(theirs.body.id);
   });
 
-  it.each(['page=0', 'page_size=0', 'page_size=101', 'page=abc', 'status=sleeping', 'labels=novalue', 'usecase_deployment_id=42', 'bogus=1'])(
-    'answers the list query %s with 422',
-    async (query) => {
-      const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?${query}`);
-      expectError(answer, 422, 'validation_failed');
-      expect(answer.body.details[0].path).toMatch(new RegExp(`^query\\.${query.split('=')[0]}(\\[|$)`));
-    },
-  );
+  it.each([
+    'page=0',
+    'page_size=0',
+    'page_size=101',
+    'page=abc',
+    'status=sleeping',
+    'labels=novalue',
+    'usecase_deployment_id=42',
+    'bogus=1',
+  ])('answers the list query %s with 422', async (query) => {
+    const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?${query}`);
+    expectError(answer, 422, 'validation_failed');
+    expect(answer.body.details[0].path).toMatch(new RegExp(`^query\\.${query.split('=')[0]}(\\[|$)`));
+  });
 
   it('answers an inverted schedule window with 422', async () => {
     const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/schedule?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z`);
@@ -123,29 +151,41 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
 
   it('answers a missing or forged token with 401', async () => {
     expectError(await h.http('GET', `/api/v1/clusters`, { caller: null as never }), 401, 'unauthenticated');
-    expectError(await h.http('GET', `/api/v1/clusters`, { caller: { ...h.tenantA, token: `${h.tenantA.token}x` } }), 401, 'unauthenticated');
+    expectError(
+      await h.http('GET', `/api/v1/clusters`, { caller: { ...h.tenantA, token: `${h.tenantA.token}x` } }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it('answers a caller without the needed scope with 403, and a shared cluster needs platform:admin', async () => {
     const viewer = await h.caller(['job:view'], h.tenantA.tenantId);
     expectError(await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob(), caller: viewer }), 403, 'forbidden');
     expect((await h.http('GET', `/api/v1/clusters/${clusterId}/jobs`, { caller: viewer })).status).toBe(200);
-    expectError(await h.http('POST', `/api/v1/clusters`, { body: { name: 'shared-x', type: 'simulated', shared: true } }), 403, 'forbidden');
-    expect((await h.http('POST', `/api/v1/clusters`, { body: { name: 'shared-x', type: 'simulated', shared: true }, caller: h.admin })).status).toBe(201);
+    expectError(
+      await h.http('POST', `/api/v1/clusters`, { body: { name: 'shared-x', type: 'simulated', shared: true } }),
+      403,
+      'forbidden',
+    );
+    expect(
+      (await h.http('POST', `/api/v1/clusters`, { body: { name: 'shared-x', type: 'simulated', shared: true }, caller: h.admin })).status,
+    ).toBe(201);
   });
 
   it('refuses an unreachable kubeconfig with 422 and the reason, storing nothing', async () => {
     const before = await rowCounts();
     const kubeconfig = [
-      'apiVersion: v1', 'kind: Config', 'current-context: c',
-      'clusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]',
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: c',
+      'clusters: [{name: k, cluster: {server: "https://192.0.2.1:6443"}}]',
       'users: [{name: u, user: {token: abc}}]',
       'contexts: [{name: c, context: {cluster: k, user: u}}]',
     ].join('\n');
     const answer = await h.http('POST', `/api/v1/clusters`, { body: { name: 'real', type: 'kubernetes', kubeconfig } });
     expectError(answer, 422, 'validation_failed');
-    expect(answer.body.details[0].path).toBe('kubeconfig');
-    expect(answer.body.message).toMatch(/unreachable|ECONNREFUSED/i);
+    expect(answer.body.details[0].path).toBe('kubeconfig.clusters[0].cluster.server');
+    expect(answer.body.message).toMatch(/could not be reached/);
     expect(JSON.stringify(answer.body)).not.toContain('abc');
     expect(await rowCounts()).toEqual(before);
   });
@@ -155,7 +195,10 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     const job = await h.http('POST', `/api/v1/clusters/${doomed}/jobs`, { body: containerJob() });
     expectError(await h.http('DELETE', `/api/v1/clusters/${doomed}`), 409, 'conflict');
     expect((await h.http('DELETE', `/api/v1/clusters/${doomed}?force=true`)).status).toBe(204);
-    const { rows } = await db.query(`SELECT event->'data'->>'status_message' AS message FROM outbox WHERE event->'data'->>'job_id' = $1 AND event->>'type' = 'bud.job.failed'`, [job.body.id]);
+    const { rows } = await db.query(
+      `SELECT event->'data'->>'status_message' AS message FROM outbox WHERE event->'data'->>'job_id' = $1 AND event->>'type' = 'bud.job.failed'`,
+      [job.body.id],
+    );
     expect(rows[0]?.message).toMatch(/was deleted/);
   });
 

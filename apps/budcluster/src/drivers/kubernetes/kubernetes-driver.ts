@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { type KubernetesObject } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
 import type { JobModel } from '../../domain/job-model';
@@ -28,6 +29,8 @@ export interface KubernetesDriverOptions {
   requestTimeoutMs?: number;
   /** Opens a job's sealed `secret_env` (SECRETS_KEY) for the Secret it is given through. */
   openSecret?: (sealed: string) => string;
+  /** Resolves the API server's host for every connection (the forbidden-address guard); default node:dns. */
+  connectLookup?: LookupFunction;
   logger?: DriverLogger;
 }
 
@@ -57,7 +60,7 @@ export class KubernetesDriver implements ClusterDriver {
     kubeconfig: string,
     private readonly options: KubernetesDriverOptions,
   ) {
-    this.kubeConfig = new InstrumentedKubeConfig(options.requestTimeoutMs ?? 30_000);
+    this.kubeConfig = new InstrumentedKubeConfig(options.requestTimeoutMs ?? 30_000, options.connectLookup);
     this.kubeConfig.loadFromString(kubeconfig);
     if (!this.kubeConfig.getCurrentCluster()) throw new Error(`kubeconfig of cluster ${options.clusterId} names no current cluster`);
     this.logger = options.logger ?? new Logger('kubernetes-driver');
@@ -113,7 +116,8 @@ export class KubernetesDriver implements ClusterDriver {
 
   private secretEnvOf(job: JobModel): Record<string, string> | undefined {
     if (!job.secretEnvSealed) return undefined;
-    if (!this.options.openSecret) throw new Error(`job ${job.id} has secret_env but the driver of cluster ${this.options.clusterId} cannot open it`);
+    if (!this.options.openSecret)
+      throw new Error(`job ${job.id} has secret_env but the driver of cluster ${this.options.clusterId} cannot open it`);
     return JSON.parse(this.options.openSecret(job.secretEnvSealed)) as Record<string, string>;
   }
 

@@ -119,3 +119,28 @@ export async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+export interface KubeconfigParts {
+  server?: string;
+  /** Merged into the only cluster's `cluster`, after `server` and `insecure-skip-tls-verify`. */
+  cluster?: Record<string, unknown>;
+  /** Replaces the only user's inline token. */
+  user?: Record<string, unknown>;
+  moreClusters?: Array<Record<string, unknown>>;
+  moreUsers?: Array<Record<string, unknown>>;
+}
+
+/** A kubeconfig document with one context `only` → cluster `c` and user `u`, plus entries no context names. */
+export function kubeconfigDocument(parts: KubeconfigParts = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: 'c', cluster: { server: parts.server ?? 'https://192.0.2.1:6443', 'insecure-skip-tls-verify': true, ...parts.cluster } },
+      ...(parts.moreClusters ?? []),
+    ],
+    users: [{ name: 'u', user: parts.user ?? { token: 'not-a-real-token' } }, ...(parts.moreUsers ?? [])],
+    contexts: [{ name: 'only', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'only',
+  };
+}

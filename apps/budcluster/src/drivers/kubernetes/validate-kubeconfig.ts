@@ -1,42 +1,44 @@
-import { CoreV1Api, loadYaml } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { ErrorDetail } from '@bud/errors';
+import { formatPath } from '@bud/errors';
+import { Logger } from '@bud/logging';
+import { checkResolvedServers, guardedLookup, type LookupAll } from './cluster-address';
 import { gpuInventoryFromNodes } from './gpu-inventory';
 import { InstrumentedKubeConfig } from './instrumented-kube-config';
 import { httpStatus } from './kube-client';
-import { isRecord } from './managed-object';
+import type { CurrentEntries } from './kubeconfig-policy';
+import { kubeconfigRefusal, readKubeconfig } from './read-kubeconfig';
 
-export type KubeconfigVerdict = { ok: true; gpuInventory: Record<string, number> } | { ok: false; reason: string };
+export type KubeconfigVerdict = { ok: true; gpuInventory: Record<string, number> } | { ok: false; message: string; details: ErrorDetail[] };
 
 export interface ValidateKubeconfigOptions {
-  /** Per request; default 5 s. */
+  /** CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: allow API servers on loopback, link-local, metadata and unspecified addresses. */
+  allowPrivateAddresses: boolean;
+  /** Per request and for resolving the servers' names; default 5 s. */
   timeoutMs?: number;
+  /** How names are resolved, for the check and the connection alike; default node:dns. */
+  lookupAll?: LookupAll;
 }
 
 const PAGE_SIZE = 500;
+const logger = new Logger('validate-kubeconfig');
 
-/** Checks a kubeconfig before a cluster is registered: it parses, names one context, reaches its API server; reads GPU inventory. */
-export async function validateKubeconfig(kubeconfig: string, options: ValidateKubeconfigOptions = {}): Promise<KubeconfigVerdict> {
+/**
+ * Checks a kubeconfig before a cluster is registered: it holds inline credentials only, names one context,
+ * its servers are not inside the platform, and the current one answers a node list (read for GPU inventory).
+ * What the cluster answered is logged, never returned: the caller learns only the class of failure.
+ */
+export async function validateKubeconfig(kubeconfig: string, options: ValidateKubeconfigOptions): Promise<KubeconfigVerdict> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const config = new InstrumentedKubeConfig(timeoutMs);
-  if (kubeconfig.trim() === '') return refuse('kubeconfig does not parse: it is empty');
-  try {
-    // The client reads any YAML scalar as an (empty) config; only a mapping can be a kubeconfig.
-    if (!isRecord(loadYaml<unknown>(kubeconfig)))
-      return refuse('kubeconfig does not parse: expected a YAML mapping with clusters, users and contexts');
-    config.loadFromString(kubeconfig);
-  } catch (err) {
-    return refuse(`kubeconfig does not parse: ${firstLine(err)}`);
-  }
-  const contexts = config.getContexts().length;
-  if (contexts !== 1) return refuse(`kubeconfig has ${contexts} contexts; exactly one is required`);
-  const cluster = config.getCurrentCluster();
-  if (!cluster) return refuse('kubeconfig has no current context naming a known cluster');
-  let server: URL;
-  try {
-    server = new URL(cluster.server);
-  } catch {
-    return refuse(`kubeconfig's cluster server '${cluster.server}' is not a URL`);
+  const read = readKubeconfig(kubeconfig, { allowPrivateAddresses: options.allowPrivateAddresses });
+  if (!read.ok) return refuse(read.details);
+  if (!options.allowPrivateAddresses) {
+    const resolved = await checkResolvedServers(read.kubeconfig, timeoutMs, options.lookupAll);
+    if (resolved.length > 0) return refuse(resolved);
   }
 
+  const config = new InstrumentedKubeConfig(timeoutMs, options.allowPrivateAddresses ? undefined : guardedLookup(options.lookupAll));
+  config.loadFromString(JSON.stringify(read.kubeconfig));
   const api = config.makeApiClient(CoreV1Api);
   const nodes: unknown[] = [];
   try {
@@ -46,30 +48,34 @@ export async function validateKubeconfig(kubeconfig: string, options: ValidateKu
       nodes.push(...page.items);
       continueToken = page.metadata?._continue || undefined;
     } while (continueToken);
-  } catch (err) {
-    return refuse(unreachableReason(server.origin, err, timeoutMs));
+  } catch (error) {
+    logger.warn('cluster API server did not list nodes', { server: read.current.server.origin, error: firstLine(error) });
+    return refuse([unreachableDetail(read.current, error)]);
   }
   return { ok: true, gpuInventory: gpuInventoryFromNodes(nodes) };
 }
 
-function unreachableReason(server: string, err: unknown, timeoutMs: number): string {
-  const status = httpStatus(err);
-  if (status === 401 || status === 403)
-    return `cluster at ${server} refused the kubeconfig's credentials (HTTP ${status}); listing nodes must be allowed`;
-  if (status !== undefined) return `cluster at ${server} answered HTTP ${status} to a node list`;
-  if (isRecord(err) && (err.name === 'AbortError' || err.type === 'aborted'))
-    return `cluster at ${server} is unreachable: no answer within ${timeoutMs / 1000} s`;
-  // node-fetch: "request to https://h/api/v1/nodes failed, reason: connect ECONNREFUSED 127.0.0.1:6443"
-  const message = firstLine(err);
-  const reason = /reason: (.+)$/.exec(message)?.[1] ?? message;
-  return `cluster at ${server} is unreachable: ${reason}`;
+function unreachableDetail(current: CurrentEntries, error: unknown): ErrorDetail {
+  const serverPath = formatPath(['clusters', current.clusterIndex, 'cluster', 'server'], 'kubeconfig');
+  const status = httpStatus(error);
+  if (status === 401 || status === 403) {
+    return {
+      path: formatPath(['users', current.userIndex, 'user'], 'kubeconfig'),
+      message: `the cluster's API server refused the credentials (HTTP ${status}); they must be allowed to list nodes`,
+    };
+  }
+  if (status !== undefined) return { path: serverPath, message: `the cluster's API server answered the node list with HTTP ${status}` };
+  return {
+    path: serverPath,
+    message: "the cluster's API server could not be reached, or did not answer as a Kubernetes API server with a trusted certificate",
+  };
 }
 
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+function refuse(details: ErrorDetail[]): KubeconfigVerdict {
+  return { ok: false, message: kubeconfigRefusal(details), details };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
   return (text.split('\n')[0] ?? text).slice(0, 300);
-}
-
-function refuse(reason: string): KubeconfigVerdict {
-  return { ok: false, reason };
 }
