@@ -19,7 +19,7 @@ export interface BenchBudcluster {
  * budcluster as its own process on a fresh database, events going to a subscriber that acknowledges
  * them: what the job benches measure. BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof") go to its node.
  */
-export async function startBenchBudcluster(serverUrl: string): Promise<BenchBudcluster> {
+export async function startBenchBudcluster(serverUrl: string, env: Record<string, string> = {}): Promise<BenchBudcluster> {
   const db = await freshDatabase(serverUrl);
   const embedded = !process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL;
   const subscriber = new TestEventSubscriber(['job-events']);
@@ -36,6 +36,7 @@ export async function startBenchBudcluster(serverUrl: string): Promise<BenchBudc
       EVENT_SUBSCRIBER_URLS: subscriber.url,
       LOG_LEVEL: 'error',
       DATA_DIR: `/tmp/bud-bench-${randomUUID()}`,
+      ...env,
     },
     await freePort(),
     process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [],

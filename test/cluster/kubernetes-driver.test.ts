@@ -10,7 +10,7 @@ import { JobRepository } from '../../apps/budcluster/src/repositories/job.reposi
 import { toJobModel } from '../../apps/budcluster/src/services/mappers';
 import { FAIL_POD_LABEL } from '../../scripts/testbed/kwok-config';
 import { setReleaseCondition } from './support/helm-releases';
-import { acquireTestbed, isGone, type Testbed } from './support/testbed';
+import { acquireTestbed, isGone, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
 import { watchAnswer } from './support/watch-answer';
 
 const SLOW = { timeoutMs: 60_000, intervalMs: 200 };
@@ -47,7 +47,12 @@ describe('kubernetes driver on the test bed control plane', () => {
       },
     });
     // CLUSTER_TEST_LOG_LEVEL=warn shows the driver's informer restarts and resync decisions.
-    h = await startHarness({ K8S_RESYNC_MS: '2000', K8S_ORPHAN_GRACE_MS: '45000', LOG_LEVEL: process.env.CLUSTER_TEST_LOG_LEVEL ?? 'error' });
+    h = await startHarness({
+      ...TESTBED_BUDCLUSTER_ENV,
+      K8S_RESYNC_MS: '2000',
+      K8S_ORPHAN_GRACE_MS: '45000',
+      LOG_LEVEL: process.env.CLUSTER_TEST_LOG_LEVEL ?? 'error',
+    });
     const created = await h.http<{ id: string; gpu_inventory: Record<string, number> }>('POST', '/api/v1/clusters', {
       body: { name: `testbed-${randomUUID().slice(0, 8)}`, type: 'kubernetes', kubeconfig: testbed.kubeconfig },
     });
@@ -239,7 +244,13 @@ describe('kubernetes driver on the test bed control plane', () => {
   });
 
   it('gives secret_env to the container through a Secret, and deletes the Secret with the job', async () => {
-    const spec = { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }], env: { MODE: 'demo' }, secret_env: { API_KEY: 'sk-test-bed-value' } };
+    const spec = {
+      kind: 'container',
+      image: 'nginx:1.27',
+      ports: [{ port: 80 }],
+      env: { MODE: 'demo' },
+      secret_env: { API_KEY: 'sk-test-bed-value' },
+    };
     const job = await createJob(containerJob({ spec }));
     await until(job.id, 'running');
     const ns = job.k8s_namespace;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { startUsecasesHarness, type UsecasesHarness } from '../../apps/budusecases/test/support/harness';
 import { ragRequest } from '../../apps/budusecases/test/support/deployments';
 import { installSucceedsIn } from './support/helm-releases';
-import { acquireTestbed, type Testbed } from './support/testbed';
+import { acquireTestbed, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
 
 describe('simple-rag-v1 through budusecases on the test bed control plane', () => {
   let testbed: Testbed;
@@ -15,7 +15,7 @@ describe('simple-rag-v1 through budusecases on the test bed control plane', () =
 
   beforeAll(async () => {
     testbed = await acquireTestbed();
-    h = await startUsecasesHarness();
+    h = await startUsecasesHarness({ cluster: { ...TESTBED_BUDCLUSTER_ENV } });
     const created = await h.clusterHttp<{ id: string }>('POST', '/api/v1/clusters', {
       body: { name: `testbed-${randomUUID().slice(0, 8)}`, type: 'kubernetes', kubeconfig: testbed.kubeconfig },
     });

@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { down, restart, runningState, up } from '../../../scripts/testbed/control-plane';
 
+/**
+ * What budcluster needs to register the test bed: its API server listens on 127.0.0.1, which budcluster
+ * refuses for cluster API servers unless told otherwise.
+ */
+export const TESTBED_BUDCLUSTER_ENV = { CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: 'true' } as const;
+
 export interface Testbed {
   kubeconfig: string;
   kube: KubeClients;
