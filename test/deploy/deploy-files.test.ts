@@ -19,7 +19,8 @@ function renameIdKeywords(node: unknown, underProperties = false): void {
     object.$id = object.id;
     delete object.id;
   }
-  for (const [key, child] of Object.entries(object)) renameIdKeywords(child, !underProperties && (key === 'properties' || key === 'patternProperties'));
+  for (const [key, child] of Object.entries(object))
+    renameIdKeywords(child, !underProperties && (key === 'properties' || key === 'patternProperties'));
 }
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -47,7 +48,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs two databases, Redis, both services with a Dapr sidecar each, and the UI', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['budadmin', 'budcluster', 'budcluster-dapr', 'budcluster-db', 'budusecases', 'budusecases-dapr', 'budusecases-db', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'budadmin',
+      'budcluster',
+      'budcluster-dapr',
+      'budcluster-db',
+      'budusecases',
+      'budusecases-dapr',
+      'budusecases-db',
+      'redis',
+    ]);
     for (const app of ['budcluster', 'budusecases']) {
       const sidecar = compose.services[`${app}-dapr`];
       expect(sidecar.network_mode).toBe(`service:${app}`);
@@ -56,11 +66,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives both sidecars and budusecases one required app API token, so job events from the sidecar are authenticated', () => {
+    const token = compose.services['budusecases'].environment.APP_API_TOKEN;
+    expect(token).toMatch(/^\$\{APP_API_TOKEN:\?.+\}$/);
+    for (const sidecar of ['budcluster-dapr', 'budusecases-dapr'])
+      expect([sidecar, compose.services[sidecar].environment.APP_API_TOKEN]).toEqual([sidecar, token]);
+  });
+
   it('builds every image from a stage of the Dockerfile and waits on healthchecks', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) {
         expect(compose.services[dependency]).toBeDefined();
-        if (service.depends_on[dependency].condition === 'service_healthy') expect(compose.services[dependency].healthcheck ?? stages.includes(compose.services[dependency].build?.target)).toBeTruthy();
+        if (service.depends_on[dependency].condition === 'service_healthy')
+          expect(compose.services[dependency].healthcheck ?? stages.includes(compose.services[dependency].build?.target)).toBeTruthy();
       }
       if (!service.build) continue;
       expect([name, service.build.dockerfile]).toEqual([name, 'deploy/docker/Dockerfile']);
@@ -69,8 +87,12 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts the Dapr components that exist in deploy/dapr', () => {
-    const components = readdirSync(join(repoRoot, 'deploy/dapr')).map((f) => load(read(`deploy/dapr/${f}`)) as { kind: string; spec: { type: string } });
-    expect(components).toContainEqual(expect.objectContaining({ kind: 'Component', spec: expect.objectContaining({ type: 'pubsub.redis' }) }));
+    const components = readdirSync(join(repoRoot, 'deploy/dapr')).map(
+      (f) => load(read(`deploy/dapr/${f}`)) as { kind: string; spec: { type: string } },
+    );
+    expect(components).toContainEqual(
+      expect.objectContaining({ kind: 'Component', spec: expect.objectContaining({ type: 'pubsub.redis' }) }),
+    );
     // pubsub.yaml reads the Redis address from the sidecar's environment.
     for (const name of ['budcluster-dapr', 'budusecases-dapr']) {
       expect(compose.services[name].volumes).toContain('./deploy/dapr:/components:ro');
@@ -89,7 +111,9 @@ describe('docker-compose.yml', () => {
 
 describe('deploy/docker/Dockerfile', () => {
   it('passes the Dockerfile linter without a problem', () => {
-    const problems = lintDockerfile(dockerfile).map((d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
+    const problems = lintDockerfile(dockerfile).map(
+      (d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+    );
     expect(problems).toEqual([]);
   });
 
@@ -98,19 +122,34 @@ describe('deploy/docker/Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'), dockerfile.indexOf('AS budcluster'));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).not.toMatch(/npm (ci|install)/);
-    for (const target of ['budcluster', 'budusecases', 'budadmin']) expect(dockerfile).toMatch(new RegExp(`FROM runtime AS ${target}[\\s\\S]*?HEALTHCHECK[\\s\\S]*?CMD \\["node"`));
+    for (const target of ['budcluster', 'budusecases', 'budadmin'])
+      expect(dockerfile).toMatch(new RegExp(`FROM runtime AS ${target}[\\s\\S]*?HEALTHCHECK[\\s\\S]*?CMD \\["node"`));
   });
 });
 
 describe('deploy/kubernetes', () => {
   const dir = join(repoRoot, 'deploy/kubernetes');
-  const files = [...readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f)), join(dir, 'workload-cluster/rbac.yaml')];
-  const objects = files.flatMap((file) => (loadAll(readFileSync(file, 'utf8')) as Array<Record<string, any>>).filter(Boolean).map((o) => ({ file, o })));
+  const files = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => join(dir, f)),
+    join(dir, 'workload-cluster/rbac.yaml'),
+  ];
+  const objects = files.flatMap((file) =>
+    (loadAll(readFileSync(file, 'utf8')) as Array<Record<string, any>>).filter(Boolean).map((o) => ({ file, o })),
+  );
   const kinds = (kind: string) => objects.filter(({ o }) => o.kind === kind).map(({ o }) => o);
 
-  it.each(objects.filter(({ o }) => o.apiVersion !== 'dapr.io/v1alpha1').map(({ file, o }) => [`${file.slice(dir.length + 1)} ${o.kind}/${o.metadata?.name}`, o]))('%s is valid against the Kubernetes schema', async (_name, o) => {
+  it.each(
+    objects
+      .filter(({ o }) => o.apiVersion !== 'dapr.io/v1alpha1')
+      .map(({ file, o }) => [`${file.slice(dir.length + 1)} ${o.kind}/${o.metadata?.name}`, o]),
+  )('%s is valid against the Kubernetes schema', async (_name, o) => {
     const [group, version] = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion)];
-    const model = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as Record<string, new (value: unknown) => { validate(): void }>;
+    const model = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as Record<
+      string,
+      new (value: unknown) => { validate(): void }
+    >;
     expect(() => new model[o.kind](o).validate()).not.toThrow();
   });
 
@@ -123,7 +162,8 @@ describe('deploy/kubernetes', () => {
       for (const c of pod.containers) {
         expect(c.readinessProbe).toBeDefined();
         expect(c.resources.requests).toBeDefined();
-        for (const e of c.env ?? []) if (/SECRET|KEY|DATABASE_URL|PASSWORD/.test(e.name)) expect(e.valueFrom?.secretKeyRef).toBeDefined();
+        for (const e of c.env ?? [])
+          if (/SECRET|KEY|TOKEN|DATABASE_URL|PASSWORD/.test(e.name)) expect(e.valueFrom?.secretKeyRef).toBeDefined();
       }
       if (d.metadata.name === 'budadmin') continue;
       expect(d.spec.template.metadata.annotations).toMatchObject({ 'dapr.io/enabled': 'true', 'dapr.io/app-id': d.metadata.name });
@@ -131,10 +171,37 @@ describe('deploy/kubernetes', () => {
     }
   });
 
+  it("gives both sidecars Dapr's app API token from one Secret, and budusecases the same token to check job events with", () => {
+    const secretName = (d: any) => d.spec.template.metadata.annotations['dapr.io/app-token-secret'];
+    const [budcluster, budusecases] = ['budcluster', 'budusecases'].map((name) =>
+      kinds('Deployment').find((d) => d.metadata.name === name),
+    );
+    expect(secretName(budusecases)).toEqual(expect.any(String));
+    expect(secretName(budcluster)).toBe(secretName(budusecases));
+    const pod = budusecases.spec.template.spec;
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      const env = (c.env ?? []).find((e: { name: string }) => e.name === 'APP_API_TOKEN');
+      // Dapr's sidecar injector reads the key `token` of the annotated Secret.
+      expect([c.name, env?.valueFrom?.secretKeyRef]).toEqual([c.name, { name: secretName(budusecases), key: 'token' }]);
+    }
+  });
+
   it('gives budcluster in workload clusters exactly the resources its driver renders', () => {
     const role = kinds('ClusterRole')[0];
     const granted = role.rules.flatMap((r: { resources: string[] }) => r.resources);
-    expect(granted).toEqual(expect.arrayContaining(['deployments', 'services', 'jobs', 'persistentvolumeclaims', 'namespaces', 'helmreleases', 'helmrepositories', 'ocirepositories', 'nodes']));
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        'deployments',
+        'services',
+        'jobs',
+        'persistentvolumeclaims',
+        'namespaces',
+        'helmreleases',
+        'helmrepositories',
+        'ocirepositories',
+        'nodes',
+      ]),
+    );
     expect(role.rules.some((r: { verbs: string[] }) => r.verbs.includes('*'))).toBe(false);
   });
 
