@@ -15,17 +15,16 @@ export class SimulatedCapacity {
     this.capacity = capacity;
   }
 
-  fits(demand: GpuDemand): boolean {
-    if (!demand.gpuType || demand.count === 0) return true;
-    return (this.used.get(demand.gpuType) ?? 0) + demand.count <= (this.capacity[demand.gpuType] ?? 0);
-  }
-
   take(demand: GpuDemand): void {
     if (demand.gpuType && demand.count > 0) this.used.set(demand.gpuType, (this.used.get(demand.gpuType) ?? 0) + demand.count);
   }
 
   release(demand: GpuDemand): void {
     if (demand.gpuType && demand.count > 0) this.used.set(demand.gpuType, Math.max(0, (this.used.get(demand.gpuType) ?? 0) - demand.count));
+  }
+
+  freeOf(gpuType: string): number {
+    return Math.max(0, (this.capacity[gpuType] ?? 0) - (this.used.get(gpuType) ?? 0));
   }
 
   usedOf(gpuType: string): number {

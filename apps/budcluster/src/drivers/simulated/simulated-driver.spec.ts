@@ -59,7 +59,12 @@ describe('SimulatedDriver', () => {
   const start = async (settings: Record<string, unknown>, random = () => 0.99) => {
     clock = new ManualClock();
     seen = [];
-    const driver = new SimulatedDriver('c', simulatedSettingsSchema.parse({ admit_delay_ms: 100, ready_delay_ms: 200, batch_run_ms: 300, ...settings }), clock, random);
+    const driver = new SimulatedDriver(
+      'c',
+      simulatedSettingsSchema.parse({ admit_delay_ms: 100, ready_delay_ms: 200, batch_run_ms: 300, ...settings }),
+      clock,
+      random,
+    );
     await driver.start(async (observed) => {
       seen.push(observed);
     });
@@ -112,6 +117,34 @@ describe('SimulatedDriver', () => {
       admittedOrder.push(current.name);
     }
     expect(admittedOrder).toEqual([critical.name, normalA.name, normalB.name, lowFirst.name]);
+  });
+
+  it('admits CPU-only work at once and lets other GPU types pass, while GPU work of one type waits', async () => {
+    const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+    const cpuOnly = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
+    const holder = makeJob();
+    const waitingH100 = makeJob({ priorityClass: 'critical' });
+    const webServer = makeJob({ resources: cpuOnly });
+    const a100 = makeJob({ resources: { ...cpuOnly, gpu_type: 'A100-80GB', gpu_count: 1 } });
+    for (const job of [holder, waitingH100, webServer, a100]) await driver.apply(job);
+    await clock.advance(0);
+    expect(statusesOf(waitingH100)).toEqual(['queued']);
+    expect(statusesOf(webServer)).toEqual(['admitted', 'running']);
+    expect(statusesOf(a100)).toEqual(['admitted', 'running']);
+    expect(seen.some((s) => /waiting for 0/.test(s.message ?? ''))).toBe(false);
+  });
+
+  it('admits a queued job of one GPU type when capacity of its type frees, past a blocked type', async () => {
+    const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+    const a100 = (priorityClass: JobModel['priorityClass']) =>
+      makeJob({ priorityClass, resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 } });
+    const [h100Holder, h100Waiting] = [makeJob(), makeJob({ priorityClass: 'critical' })];
+    const [a100Holder, a100Waiting] = [a100('normal'), a100('low')];
+    for (const job of [h100Holder, a100Holder, h100Waiting, a100Waiting]) await driver.apply(job);
+    await driver.remove(a100Holder);
+    await clock.advance(0);
+    expect(statusesOf(h100Waiting)).toEqual(['queued']);
+    expect(statusesOf(a100Waiting)).toEqual(['queued', 'admitted', 'running']);
   });
 
   it('fails jobs whose image is listed as failing, and by failure rate', async () => {

@@ -6,6 +6,7 @@ import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { SimulatedCapacity } from './simulated-capacity';
 import type { GpuDemand } from './simulated-capacity';
+import { admissibleHead, admitsAtOnce, asksForGpus } from './simulated-queue';
 
 interface Placement {
   job: JobModel;
@@ -23,7 +24,8 @@ export class SimulatedDriver implements ClusterDriver {
   readonly apiCalls = 0;
   private readonly logger = new Logger('simulated-driver');
   private readonly placements = new Map<string, Placement>();
-  private readonly waiting: string[] = [];
+  /** Queued job ids per GPU type, each in priority order; CPU-only work never waits. */
+  private readonly waiting = new Map<string, string[]>();
   private readonly reportChains = new Map<string, Promise<void>>();
   private readonly capacity: SimulatedCapacity;
   private sink: StatusSink = async () => undefined;
@@ -44,7 +46,7 @@ export class SimulatedDriver implements ClusterDriver {
   async stop(): Promise<void> {
     for (const placement of this.placements.values()) this.clock.clearTimeout(placement.timer);
     this.placements.clear();
-    this.waiting.length = 0;
+    this.waiting.clear();
     await Promise.all(this.reportChains.values());
   }
 
@@ -57,9 +59,13 @@ export class SimulatedDriver implements ClusterDriver {
   async apply(job: JobModel): Promise<void> {
     if (this.placements.has(job.id)) return;
     this.checkObjects(job);
-    const demand: GpuDemand = { gpuType: job.resources.gpu_type ?? null, count: job.resources.gpu_count * Math.max(job.resources.replicas, 1) };
+    const demand: GpuDemand = {
+      gpuType: job.resources.gpu_type ?? null,
+      count: job.resources.gpu_count * Math.max(job.resources.replicas, 1),
+    };
     this.placements.set(job.id, { job, demand, holdsCapacity: false });
-    if (this.capacity.fits(demand) && this.waiting.length === 0) this.admit(job.id);
+    const type = demand.gpuType ?? '';
+    if (admitsAtOnce(demand, this.waiting.get(type)?.length ?? 0, this.capacity.freeOf(type))) this.admit(job.id);
     else this.enqueue(job.id);
   }
 
@@ -88,18 +94,25 @@ export class SimulatedDriver implements ClusterDriver {
 
   private enqueue(jobId: string): void {
     const placement = this.placements.get(jobId);
-    if (!placement) return;
+    if (!placement || !asksForGpus(placement.demand)) return;
+    const queue = this.waiting.get(placement.demand.gpuType) ?? [];
+    this.waiting.set(placement.demand.gpuType, queue);
     // Binary insertion keeps the queue in priority order (FIFO within a priority) at O(log n) compares.
     const rank = this.rank(jobId);
     let low = 0;
-    let high = this.waiting.length;
+    let high = queue.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.rank(this.waiting[mid] ?? '') >= rank) low = mid + 1;
+      if (this.rank(queue[mid] ?? '') >= rank) low = mid + 1;
       else high = mid;
     }
-    this.waiting.splice(low, 0, jobId);
-    this.report({ jobId, status: 'queued', reason: 'InsufficientCapacity', message: `waiting for ${placement.demand.count} × ${placement.demand.gpuType ?? 'GPU'}` });
+    queue.splice(low, 0, jobId);
+    this.report({
+      jobId,
+      status: 'queued',
+      reason: 'InsufficientCapacity',
+      message: `waiting for ${placement.demand.count} × ${placement.demand.gpuType ?? 'GPU'}`,
+    });
   }
 
   private rank(jobId: string): number {
@@ -149,17 +162,16 @@ export class SimulatedDriver implements ClusterDriver {
     this.clock.clearTimeout(placement.timer);
     if (placement.holdsCapacity) this.capacity.release(placement.demand);
     this.placements.delete(jobId);
-    const index = this.waiting.indexOf(jobId);
-    if (index >= 0) this.waiting.splice(index, 1);
+    const queue = this.waiting.get(placement.demand.gpuType ?? '');
+    const index = queue?.indexOf(jobId) ?? -1;
+    if (index >= 0) queue?.splice(index, 1);
     this.admitWaiting();
   }
 
   private admitWaiting(): void {
-    while (this.waiting.length > 0) {
-      const next = this.placements.get(this.waiting[0] ?? '');
-      if (!next || !this.capacity.fits(next.demand)) return;
-      this.waiting.shift();
-      this.admit(next.job.id);
+    for (const [gpuType, queue] of this.waiting) {
+      const gpusOf = (jobId: string) => this.placements.get(jobId)?.demand.count ?? 0;
+      for (const jobId of queue.splice(0, admissibleHead(queue, gpusOf, this.capacity.freeOf(gpuType)))) this.admit(jobId);
     }
   }
 
@@ -170,7 +182,9 @@ export class SimulatedDriver implements ClusterDriver {
     const previous = this.reportChains.get(observed.jobId) ?? Promise.resolve();
     const next = previous
       .then(() => this.sink(observed))
-      .catch((error: unknown) => this.logger.warn('status report failed', { cluster_id: this.clusterId, job_id: observed.jobId, error: (error as Error).message }))
+      .catch((error: unknown) =>
+        this.logger.warn('status report failed', { cluster_id: this.clusterId, job_id: observed.jobId, error: (error as Error).message }),
+      )
       .finally(() => {
         if (this.reportChains.get(observed.jobId) === next) this.reportChains.delete(observed.jobId);
       });
