@@ -1,19 +1,11 @@
+import { jobStatusTransitions, terminalJobStatuses } from '@bud/contracts';
 import type { JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 
-/** brief §5.3: the only legal moves. SERVICE jobs never succeed; the lifecycle enforces that separately. */
-export const allowedTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  pending: ['queued', 'admitted', 'running', 'failed', 'cancelled'],
-  queued: ['admitted', 'failed', 'cancelled', 'preempted'],
-  admitted: ['running', 'failed', 'cancelled', 'preempted'],
-  running: ['succeeded', 'failed', 'cancelled', 'preempted'],
-  preempted: ['pending', 'queued', 'failed', 'cancelled'],
-  failed: ['pending'],
-  succeeded: [],
-  cancelled: [],
-};
+/** brief §5.3: the only legal moves (the table lives in contracts). SERVICE jobs never succeed; the lifecycle enforces that separately. */
+export const allowedTransitions = jobStatusTransitions;
 
-export const terminalStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const terminalStatuses = terminalJobStatuses;
 
 export function isTerminal(status: JobStatus): boolean {
   return terminalStatuses.includes(status);
