@@ -32,7 +32,12 @@ export class DeploymentRepository {
       const created = await this.insertRow(manager, 'deployments', deployment, '(tenant_id, name) DO NOTHING');
       if (!created) return null;
       for (const component of components) await this.insertRow(manager, 'deployment_components', component);
-      await this.addEvent(manager, deployment.id, { type: 'deployment.status', status: deployment.status, message: 'deployment created' }, deployment.createdAt);
+      await this.addEvent(
+        manager,
+        deployment.id,
+        { type: 'deployment.status', status: deployment.status, message: 'deployment created' },
+        deployment.createdAt,
+      );
       return mapRow<DeploymentRecord>(created);
     });
   }
@@ -50,13 +55,21 @@ export class DeploymentRepository {
   async list(tenantId: string, query: DeploymentListQuery): Promise<{ items: DeploymentRecord[]; total: number }> {
     const params: unknown[] = [tenantId];
     const where = ['tenant_id = $1'];
-    for (const [key, value] of [['status', query.status], ['cluster_id', query.cluster_id], ['project_id', query.project_id], ['template_id', query.template_id]] as const) {
+    for (const [key, value] of [
+      ['status', query.status],
+      ['cluster_id', query.cluster_id],
+      ['project_id', query.project_id],
+      ['template_id', query.template_id],
+    ] as const) {
       if (value !== undefined) where.push(`${key} = $${params.push(value)}`);
     }
     const filter = where.join(' AND ');
     const [count, rows] = await Promise.all([
       this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM deployments WHERE ${filter}`, params),
-      this.db.query<Row[]>(`SELECT * FROM deployments WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`, params),
+      this.db.query<Row[]>(
+        `SELECT * FROM deployments WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
+        params,
+      ),
     ]);
     return { items: rows.map((row) => mapRow<DeploymentRecord>(row)), total: count[0]?.total ?? 0 };
   }
@@ -78,24 +91,50 @@ export class DeploymentRepository {
     return rows[0]?.run === planned.run && rows[0]?.desired_state === planned.desiredState;
   }
 
+  /**
+   * Inside a transaction: the deployment, locked until commit, so API actions on it take turns and each sees the
+   * last one's result. NO KEY UPDATE, as an UPDATE takes: a FOR UPDATE would also block the foreign-key checks of
+   * a job event's inserts, which hold the component row this transaction updates next (a deadlock).
+   */
+  async lockDeployment(manager: EntityManager, id: string): Promise<DeploymentRecord | null> {
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployments WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+    return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
+  }
+
   async components(deploymentId: string, manager: EntityManager = this.db.manager): Promise<DeploymentComponentRecord[]> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [deploymentId]);
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [
+      deploymentId,
+    ]);
     return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
   }
 
   async lockComponent(manager: EntityManager, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`, [deploymentId, componentId]);
+    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`, [
+      deploymentId,
+      componentId,
+    ]);
     return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
   }
 
-  async updateComponent(manager: EntityManager, deploymentId: string, componentId: string, fields: Partial<DeploymentComponentRecord>, now: Date): Promise<void> {
+  async updateComponent(
+    manager: EntityManager,
+    deploymentId: string,
+    componentId: string,
+    fields: Partial<DeploymentComponentRecord>,
+    now: Date,
+  ): Promise<void> {
     const params: unknown[] = [deploymentId, componentId, now];
     const sets = ['updated_at = $3'];
     for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
     await manager.query(`UPDATE deployment_components SET ${sets.join(', ')} WHERE deployment_id = $1 AND id = $2`, params);
   }
 
-  async updateDeployment(manager: EntityManager, id: string, fields: Partial<DeploymentRecord>, now: Date): Promise<DeploymentRecord | null> {
+  async updateDeployment(
+    manager: EntityManager,
+    id: string,
+    fields: Partial<DeploymentRecord>,
+    now: Date,
+  ): Promise<DeploymentRecord | null> {
     const params: unknown[] = [id, now];
     const sets = ['updated_at = $2', 'version = version + 1'];
     for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
@@ -104,23 +143,27 @@ export class DeploymentRepository {
   }
 
   async addEvent(manager: EntityManager, deploymentId: string, event: NewEvent, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO deployment_events (deployment_id, type, component_id, status, message, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      deploymentId,
-      event.type,
-      event.componentId ?? null,
-      event.status ?? null,
-      event.message ?? null,
-      at,
-    ]);
+    await manager.query(
+      `INSERT INTO deployment_events (deployment_id, type, component_id, status, message, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [deploymentId, event.type, event.componentId ?? null, event.status ?? null, event.message ?? null, at],
+    );
   }
 
   /** Progress for other services, published by the relay from the same transaction (topic usecase-events). */
   async addOutbox(manager: EntityManager, event: CloudEvent, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ('pubsub', $1, $2, $3, $3)`, [USECASE_EVENTS_TOPIC, event, at]);
+    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ('pubsub', $1, $2, $3, $3)`, [
+      USECASE_EVENTS_TOPIC,
+      event,
+      at,
+    ]);
   }
 
   async events(deploymentId: string, afterId = '0', limit = 500): Promise<DeploymentEventRecord[]> {
-    const rows = await this.db.query<Row[]>(`SELECT * FROM deployment_events WHERE deployment_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [deploymentId, afterId, limit]);
+    const rows = await this.db.query<Row[]>(`SELECT * FROM deployment_events WHERE deployment_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+      deploymentId,
+      afterId,
+      limit,
+    ]);
     return rows.map((row) => mapRow<DeploymentEventRecord>(row));
   }
 

@@ -13,17 +13,27 @@ export class BudclusterClient {
   constructor(@Inject(SERVICE_INVOKER) private readonly invoker: ServiceInvoker) {}
 
   async getCluster(token: string | undefined, clusterId: string): Promise<ClusterResponse> {
-    return this.expect<ClusterResponse>(await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}`, token }), [200], 'cluster_id');
+    return this.expect<ClusterResponse>(
+      await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}`, token }),
+      [200],
+      'cluster_id',
+    );
   }
 
   async schedule(token: string | undefined, clusterId: string, now: Date): Promise<ScheduleResponse> {
     const window = `start=${encodeURIComponent(now.toISOString())}&end=${encodeURIComponent(new Date(now.getTime() + 60_000).toISOString())}`;
-    return this.expect<ScheduleResponse>(await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/schedule?${window}`, token }), [200]);
+    return this.expect<ScheduleResponse>(
+      await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/schedule?${window}`, token }),
+      [200],
+    );
   }
 
   /** 201 for a new job, 200 for the job an idempotency key already names. */
   async createJob(token: string | undefined, clusterId: string, body: CreateJobRequest): Promise<JobResponse> {
-    return this.expect<JobResponse>(await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs`, body, token }), [200, 201]);
+    return this.expect<JobResponse>(
+      await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs`, body, token }),
+      [200, 201],
+    );
   }
 
   /** Every job budcluster holds for a deployment, across runs (first 100: deployments have few components). */
@@ -37,20 +47,43 @@ export class BudclusterClient {
   }
 
   async getJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse | null> {
-    const answer = await this.invoker.invoke<JobResponse>(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`, token });
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
+      method: 'GET',
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      token,
+    });
     return answer.status === 404 ? null : this.expect(answer, [200]);
   }
 
   /** Cancels an active job (202) or deletes a finished one (204); a job already gone is fine. */
   async cancelOrDeleteJob(token: string | undefined, clusterId: string, jobId: string): Promise<'cancelled' | 'deleted' | 'gone'> {
-    const answer = await this.invoker.invoke<JobResponse>(APP_ID, { method: 'DELETE', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`, token });
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
+      method: 'DELETE',
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      token,
+    });
     if (answer.status === 404) return 'gone';
     this.expect(answer, [202, 204]);
     return answer.status === 202 ? 'cancelled' : 'deleted';
   }
 
+  /** Cancels an active job and answers it (now cancelled); null when the job had already finished (budcluster then deletes it) or is gone. */
+  async cancelJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse | null> {
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
+      method: 'DELETE',
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      token,
+    });
+    if (answer.status === 404) return null;
+    const job = this.expect<JobResponse>(answer, [202, 204]);
+    return answer.status === 202 ? job : null;
+  }
+
   async retryJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse> {
-    return this.expect<JobResponse>(await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}/retry`, token }), [200]);
+    return this.expect<JobResponse>(
+      await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs/${jobId}/retry`, token }),
+      [200],
+    );
   }
 
   /** budcluster's 4xx verdicts reach our caller unchanged (same code and message), field paths under `pathPrefix`. */
@@ -59,7 +92,8 @@ export class BudclusterClient {
     const error = (answer.body ?? {}) as Partial<ErrorBody>;
     const code = errorCodeSchema.safeParse(error.error);
     const message = `budcluster: ${error.message ?? `HTTP ${answer.status}`}`;
-    if (answer.status === 404 && pathPrefix) throw AppError.validation(message, [{ path: pathPrefix, message: 'is not a cluster you can use' }]);
+    if (answer.status === 404 && pathPrefix)
+      throw AppError.validation(message, [{ path: pathPrefix, message: 'is not a cluster you can use' }]);
     throw new AppError(code.success ? code.data : 'upstream_unavailable', message, error.details);
   }
 }

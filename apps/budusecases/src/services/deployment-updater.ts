@@ -34,33 +34,74 @@ export class DeploymentUpdater {
     if (deployment.desiredState !== 'running' || !UPDATABLE.has(deployment.status)) {
       throw AppError.conflict(`only a running, degraded or failed deployment can be updated; this one is ${deployment.status}`);
     }
-    const current = Object.fromEntries(Object.entries(deployment.parameters).filter(([, value]) => value !== SECRET_MASK && value !== null));
+    const current = Object.fromEntries(
+      Object.entries(deployment.parameters).filter(([, value]) => value !== SECRET_MASK && value !== null),
+    );
     const parameters = { ...current, ...openSecrets(this.secrets, deployment.secretParameters), ...request.parameters };
     const planned = await this.planner.plan(
       principal,
       deployment.id,
-      { template_id: deployment.templateId, name: deployment.name, cluster_id: deployment.clusterId, parameters, on_failure: deployment.onFailure, ...(deployment.projectId ? { project_id: deployment.projectId } : {}) },
+      {
+        template_id: deployment.templateId,
+        name: deployment.name,
+        cluster_id: deployment.clusterId,
+        parameters,
+        on_failure: deployment.onFailure,
+        ...(deployment.projectId ? { project_id: deployment.projectId } : {}),
+      },
       { id: deployment.templateId, version: deployment.templateVersion, document: deployment.templateDocument },
     );
     const components = await this.deployments.components(deployment.id);
     const next = new Map<string, PlannedComponent>(planned.plan.waves.flatMap((w) => w.components.map((c) => [c.id, c])));
     const running = components.filter((c) => c.status !== 'skipped');
     if (running.length !== next.size || running.some((c) => !next.has(c.id))) {
-      throw AppError.validation('the new parameters change which components run; create a new deployment for that', [{ path: 'parameters', message: 'changes the set of components' }]);
+      throw AppError.validation('the new parameters change which components run; create a new deployment for that', [
+        { path: 'parameters', message: 'changes the set of components' },
+      ]);
     }
     // Stored plans come back from jsonb with their keys reordered: compare canonical forms.
     const changed = running.filter((c) => canonicalJson(c.planned.job) !== canonicalJson(next.get(c.id)!.job));
     const updated = await this.deployments.transaction(async (m) => {
+      // A stop, delete or start that committed since the checks above wins: this update would plan on a stale run.
+      const locked = await this.deployments.lockDeployment(m, deployment.id);
+      if (!locked || locked.desiredState !== 'running' || locked.run !== deployment.run)
+        throw AppError.conflict(`the deployment changed meanwhile; it is ${locked?.status ?? 'gone'}`);
       const now = new Date();
+      const revisions = new Map((await this.deployments.components(deployment.id, m)).map((c) => [c.id, c.revision]));
       for (const c of changed) {
-        await this.deployments.updateComponent(m, deployment.id, c.id, { planned: next.get(c.id)!, revision: c.revision + 1, status: 'pending', message: 'updated: its job will be replaced' }, now);
-        await this.deployments.addEvent(m, deployment.id, { type: 'component.status', componentId: c.id, status: 'pending', message: 'updated: its job will be replaced' }, now);
+        await this.deployments.updateComponent(
+          m,
+          deployment.id,
+          c.id,
+          {
+            planned: next.get(c.id)!,
+            revision: (revisions.get(c.id) ?? c.revision) + 1,
+            status: 'pending',
+            message: 'updated: its job will be replaced',
+          },
+          now,
+        );
+        await this.deployments.addEvent(
+          m,
+          deployment.id,
+          { type: 'component.status', componentId: c.id, status: 'pending', message: 'updated: its job will be replaced' },
+          now,
+        );
       }
-      await this.writer.action(m, deployment, changed.length ? `update: ${changed.map((c) => c.id).join(', ')} change` : 'update: nothing changes');
+      await this.writer.action(
+        m,
+        deployment,
+        changed.length ? `update: ${changed.map((c) => c.id).join(', ')} change` : 'update: nothing changes',
+      );
       return this.deployments.updateDeployment(
         m,
         deployment.id,
-        { parameters: planned.plan.parameters, secretParameters: sealSecrets(this.secrets, planned.secretParameters), plan: planned.plan, estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour },
+        {
+          parameters: planned.plan.parameters,
+          secretParameters: sealSecrets(this.secrets, planned.secretParameters),
+          plan: planned.plan,
+          estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
+        },
         now,
       );
     });

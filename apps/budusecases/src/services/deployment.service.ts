@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
-import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
+import type {
+  CreateDeploymentRequest,
+  DeploymentListQuery,
+  DeploymentPlan,
+  DeploymentResponse,
+  Page,
+  PlannedComponent,
+  UpdateDeploymentRequest,
+} from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+import type { DeploymentNow, Verdict } from '../domain/deployment/desired-state-change';
+import { deleteVerdict, startVerdict, stopVerdict } from '../domain/deployment/desired-state-change';
+import { foldJobEvent } from '../domain/deployment/job-event-fold';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from './crash-points';
@@ -15,8 +27,6 @@ import { DeploymentUpdater } from './deployment-updater';
 import { DeploymentWriter } from './deployment-writer';
 import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
 import { Reconciler } from './reconciler.service';
-
-const TERMINAL_FOR_START = new Set(['stopped', 'failed']);
 
 @Injectable()
 export class DeploymentService {
@@ -68,7 +78,11 @@ export class DeploymentService {
       updatedAt: now,
       version: 1,
     };
-    const component = (c: PlannedComponent | { id: string; component_ref: string }, wave: number, status: 'pending' | 'skipped'): DeploymentComponentRecord => ({
+    const component = (
+      c: PlannedComponent | { id: string; component_ref: string },
+      wave: number,
+      status: 'pending' | 'skipped',
+    ): DeploymentComponentRecord => ({
       deploymentId: id,
       id: c.id,
       componentRef: c.component_ref,
@@ -113,24 +127,32 @@ export class DeploymentService {
   }
 
   async stop(principal: Principal, id: string): Promise<DeploymentResponse> {
-    const deployment = await this.visible(principal, id, 'manage');
-    if (deployment.desiredState !== 'running') throw AppError.conflict(`the deployment is already ${deployment.status}`);
-    return this.changeDesired(deployment, 'stopped', 'stop requested');
+    return this.changeDesired(await this.visible(principal, id, 'manage'), 'stopped', stopVerdict, 'stop requested');
   }
 
   /** Re-runs a stopped or failed deployment: a new run, every component from the start. */
   async start(principal: Principal, id: string): Promise<DeploymentResponse> {
-    const deployment = await this.visible(principal, id, 'manage');
-    if (deployment.desiredState === 'deleted' || !TERMINAL_FOR_START.has(deployment.status)) {
-      throw AppError.conflict(`only stopped or failed deployments can be started; this one is ${deployment.status}`);
-    }
+    await this.visible(principal, id, 'manage');
     const updated = await this.deployments.transaction(async (m) => {
-      const next = await this.deployments.updateDeployment(m, id, { desiredState: 'running', run: deployment.run + 1, status: 'pending', statusMessage: null }, new Date());
+      const deployment = await this.lockedFor(m, id, startVerdict);
+      const run = deployment.run + 1;
+      const next = await this.deployments.updateDeployment(
+        m,
+        id,
+        { desiredState: 'running', run, status: 'pending', statusMessage: null },
+        new Date(),
+      );
       for (const c of await this.deployments.components(id, m)) {
         if (c.status === 'skipped') continue;
-        await this.deployments.updateComponent(m, id, c.id, { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {}, message: null }, new Date());
+        await this.deployments.updateComponent(
+          m,
+          id,
+          c.id,
+          { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {}, message: null },
+          new Date(),
+        );
       }
-      await this.writer.action(m, deployment, `start requested (run ${deployment.run + 1})`);
+      await this.writer.action(m, deployment, `start requested (run ${run})`);
       return next!;
     });
     this.crash.reached('start.after-commit');
@@ -140,9 +162,7 @@ export class DeploymentService {
   }
 
   async delete(principal: Principal, id: string): Promise<DeploymentResponse> {
-    const deployment = await this.visible(principal, id, 'manage');
-    if (deployment.desiredState === 'deleted') throw AppError.conflict('the deployment is already being deleted');
-    return this.changeDesired(deployment, 'deleted', 'delete requested');
+    return this.changeDesired(await this.visible(principal, id, 'manage'), 'deleted', deleteVerdict, 'delete requested');
   }
 
   async update(principal: Principal, id: string, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
@@ -153,9 +173,28 @@ export class DeploymentService {
     const deployment = await this.visible(principal, id, 'manage');
     const component = (await this.deployments.components(id)).find((c) => c.id === componentId);
     if (!component) throw AppError.notFound('component', componentId);
-    if (component.status !== 'failed' || deployment.desiredState !== 'running') throw AppError.conflict(`only a failed component of a running deployment can be retried; '${componentId}' is ${component.status}`);
-    if (component.jobId) await this.budcluster.retryJob(principal.token, deployment.clusterId, component.jobId);
-    await this.deployments.transaction((m) => this.writer.setComponentStatus(m, deployment, component, { status: component.jobId ? 'deploying' : 'pending' }, 'retry requested'));
+    if (component.status !== 'failed' || deployment.desiredState !== 'running')
+      throw AppError.conflict(`only a failed component of a running deployment can be retried; '${componentId}' is ${component.status}`);
+    const retried = component.jobId ? await this.budcluster.retryJob(principal.token, deployment.clusterId, component.jobId) : null;
+    await this.deployments.transaction(async (m) => {
+      const now = await this.deployments.lockDeployment(m, id);
+      const current = await this.deployments.lockComponent(m, id, componentId);
+      if (!now || !current) return;
+      // Recorded as budcluster answered, so a stop that came meanwhile sees a live job to cancel.
+      const job = retried && {
+        jobId: retried.id,
+        version: retried.version,
+        status: retried.status,
+        run: deployment.run,
+        revision: current.revision,
+      };
+      const next = job
+        ? foldJobEvent(current, job, { run: now.run, desired: now.desiredState })
+        : now.desiredState === 'running' && current.status === 'failed'
+          ? { status: 'pending' as const }
+          : null;
+      if (next) await this.writer.setComponentStatus(m, now, current, next, 'retry requested');
+    });
     this.writer.committed(id);
     this.reconciler.wake(id);
     return this.get(principal, id);
@@ -168,10 +207,30 @@ export class DeploymentService {
     return deployment;
   }
 
-  private async changeDesired(deployment: DeploymentRecord, desired: 'stopped' | 'deleted', message: string): Promise<DeploymentResponse> {
+  /** Inside a transaction: the deployment locked, after the action's verdict on it as it is now; a conflict throws. */
+  private async lockedFor(
+    m: EntityManager,
+    id: string,
+    verdictOf: (now: DeploymentNow) => Verdict,
+  ): Promise<DeploymentRecord & { unchanged: boolean }> {
+    const deployment = await this.deployments.lockDeployment(m, id);
+    if (!deployment) throw AppError.notFound('deployment', id);
+    const verdict = verdictOf({ desired: deployment.desiredState, status: deployment.status });
+    if (verdict.kind === 'conflict') throw AppError.conflict(verdict.message);
+    return { ...deployment, unchanged: verdict.kind === 'unchanged' };
+  }
+
+  private async changeDesired(
+    deployment: DeploymentRecord,
+    desired: 'stopped' | 'deleted',
+    verdictOf: (now: DeploymentNow) => Verdict,
+    message: string,
+  ): Promise<DeploymentResponse> {
     const updated = await this.deployments.transaction(async (m) => {
+      const { unchanged, ...locked } = await this.lockedFor(m, deployment.id, verdictOf);
+      if (unchanged) return locked;
       const next = await this.deployments.updateDeployment(m, deployment.id, { desiredState: desired }, new Date());
-      await this.writer.action(m, deployment, message);
+      await this.writer.action(m, locked, message);
       return next!;
     });
     this.crash.reached('stop.after-commit');

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { activeJobStatuses } from '@bud/contracts';
+import type { JobResponse } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
 import type { Action } from '../domain/deployment/deployment-state';
 import { aggregateStatus, componentStatusFromJob, planActions } from '../domain/deployment/deployment-state';
-import { foldJobEvent, jobSourceId } from '../domain/deployment/job-event-fold';
+import type { JobEventView } from '../domain/deployment/job-event-fold';
+import { foldJobEvent, jobBelongs, jobSourceId } from '../domain/deployment/job-event-fold';
 import { completeJob } from '../domain/resolver';
 import { componentOutputs } from './component-outputs';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
@@ -92,6 +95,7 @@ export class Reconciler {
     if (!(await this.deployments.acquireLease(id, this.settings.instanceId, this.settings.leaseMs))) return;
     this.crash.reached('reconcile.lease-acquired');
     try {
+      let settledNow = false;
       for (let round = 0; round < MAX_ROUNDS && this.running; round++) {
         const snapshot = await this.deployments.snapshot(id);
         if (!snapshot) return;
@@ -102,10 +106,11 @@ export class Reconciler {
           if (!(await this.whilePlanned(deployment, (m) => this.writer.setDeploymentStatus(m, deployment, status, null)))) continue;
           this.crash.reached('reconcile.status-written');
           this.writer.committed(id);
+          settledNow = status === 'running' || status === 'failed';
         }
         const actions = planActions(state);
         if (actions.length === 0) {
-          await this.refreshStopping(deployment, components);
+          if (deployment.desiredState === 'stopped' || settledNow) await this.cancelStrays(deployment, components);
           return;
         }
         const token = this.signToken ? await this.signToken(deployment.tenantId) : undefined;
@@ -116,7 +121,12 @@ export class Reconciler {
     }
   }
 
-  private async perform(deployment: DeploymentRecord, components: DeploymentComponentRecord[], action: Action, token: string | undefined): Promise<void> {
+  private async perform(
+    deployment: DeploymentRecord,
+    components: DeploymentComponentRecord[],
+    action: Action,
+    token: string | undefined,
+  ): Promise<void> {
     if (action.kind === 'delete_record') {
       // Earlier runs left finished jobs behind; the record goes only once budcluster holds none.
       const leftovers = await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id);
@@ -132,50 +142,59 @@ export class Reconciler {
     }
     const component = components.find((c) => c.id === action.componentId);
     if (!component) return;
-    const tearDownStatus = deployment.desiredState === 'deleted' ? 'deleting' : 'stopping';
     switch (action.kind) {
       case 'create_job':
         return this.createJob(deployment, components, component, token);
       case 'replace_job': {
         // An update changed this component: its old job goes, then create_job starts the new one.
         const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
-        if (job && !['succeeded', 'failed', 'cancelled'].includes(job.status)) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
+        if (job && !['succeeded', 'failed', 'cancelled'].includes(job.status))
+          await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
         await this.whilePlanned(deployment, async (m) => {
           const current = await this.deployments.lockComponent(m, deployment.id, component.id);
           if (current?.jobId !== component.jobId) return;
-          await this.deployments.updateComponent(m, deployment.id, component.id, { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} }, new Date());
+          await this.deployments.updateComponent(
+            m,
+            deployment.id,
+            component.id,
+            { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} },
+            new Date(),
+          );
           await this.writer.action(m, deployment, `old job ${component.jobId} replaced`, component.id);
         });
         break;
       }
       case 'cancel_job': {
         // budcluster's DELETE also deletes a finished job, so look first: after a crash the cancel may already be done.
-        const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
-        const active = job !== null && !['succeeded', 'failed', 'cancelled'].includes(job.status);
-        if (active) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        const seen = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
+        const job =
+          seen && activeJobStatuses.includes(seen.status)
+            ? ((await this.budcluster.cancelJob(token, deployment.clusterId, seen.id)) ?? seen)
+            : seen;
         this.crash.reached('cancel.after-request');
-        await this.whilePlanned(deployment, async (m) => {
-          const current = await this.deployments.lockComponent(m, deployment.id, component.id);
-          // The job's own event may have been folded meanwhile; never step back from what it said.
-          if (!current || current.jobVersion > component.jobVersion) return;
-          await this.writer.setComponentStatus(
-            m,
-            deployment,
-            current,
-            active ? { status: tearDownStatus } : { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped', jobStatus: job?.status ?? 'cancelled' },
-            'job cancelled',
-          );
-        });
+        if (job) await this.recordJob(deployment, component, job, 'job cancelled');
+        else await this.recordJobGone(deployment, component);
         break;
       }
       case 'delete_job': {
         const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
         this.crash.reached('delete-job.after-request');
-        if (result !== 'cancelled') await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'));
+        if (result !== 'cancelled')
+          await this.whilePlanned(deployment, (m) =>
+            this.writer.setComponentStatus(m, deployment, component, { status: 'deleting', jobId: null }, 'job deleted'),
+          );
         break;
       }
       case 'mark_stopped':
-        await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped' }, 'never started'));
+        await this.whilePlanned(deployment, (m) =>
+          this.writer.setComponentStatus(
+            m,
+            deployment,
+            component,
+            { status: deployment.desiredState === 'deleted' ? 'deleting' : 'stopped' },
+            'never started',
+          ),
+        );
         break;
       default: {
         const unreachable: never = action;
@@ -198,32 +217,91 @@ export class Reconciler {
   }
 
   /**
-   * Defence in depth for a component left `stopping`: ask budcluster for its job and fold what it
-   * says, as its event would have. Events are delivered at least once, so this rarely finds news.
+   * Records what budcluster answered about a component's job, as its event would have (by version, so
+   * never a step back). A job that is not the component's (another run, an older revision) is a stray.
    */
-  private async refreshStopping(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): Promise<void> {
-    const stale = components.filter((c) => (c.status === 'stopping' || c.status === 'deleting') && c.jobId && c.jobStatus !== 'cancelled');
-    if (stale.length === 0) return;
+  private async recordJob(
+    planned: DeploymentRecord,
+    component: DeploymentComponentRecord,
+    job: JobResponse,
+    message: string,
+  ): Promise<'recorded' | 'stray'> {
+    const view: JobEventView = { jobId: job.id, version: job.version, status: job.status, run: planned.run, revision: component.revision };
+    const outcome = await this.deployments.transaction(async (m) => {
+      // Component first, as start and the event consumer lock it: once held, the run read next cannot move under us.
+      const current = await this.deployments.lockComponent(m, planned.id, component.id);
+      const now = current && (await this.deployments.findById(planned.id, m));
+      if (!current || !now || !jobBelongs(current, view, now)) return 'stray' as const;
+      const next = foldJobEvent(current, view, { run: now.run, desired: now.desiredState });
+      if (next)
+        await this.writer.setComponentStatus(
+          m,
+          now,
+          current,
+          { ...next, jobOutputs: job.outputs, outputs: componentOutputs(current, job.outputs) },
+          message,
+        );
+      return 'recorded' as const;
+    });
+    this.writer.committed(planned.id);
+    return outcome;
+  }
+
+  /** budcluster no longer holds the component's job (deleted by hand, or a repeat DELETE): nothing runs. */
+  private async recordJobGone(planned: DeploymentRecord, component: DeploymentComponentRecord): Promise<void> {
+    await this.deployments.transaction(async (m) => {
+      const current = await this.deployments.lockComponent(m, planned.id, component.id);
+      const now = current && (await this.deployments.findById(planned.id, m));
+      if (!current || !now || now.run !== planned.run || current.jobId !== component.jobId) return;
+      await this.writer.setComponentStatus(
+        m,
+        now,
+        current,
+        { status: componentStatusFromJob('cancelled', now.desiredState, current.status), jobStatus: 'cancelled' },
+        'job gone',
+      );
+    });
+    this.writer.committed(planned.id);
+  }
+
+  /**
+   * Jobs of this deployment that no component records (a create whose record lost to a start or an
+   * update, a previous run's jobs a start left behind) would run for good: cancel them. A stopped
+   * deployment holds no live job at all.
+   */
+  private async cancelStrays(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): Promise<void> {
     const token = this.signToken ? await this.signToken(deployment.tenantId) : undefined;
-    for (const component of stale) {
-      const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
-      if (!job) continue;
-      const next = foldJobEvent(component, { jobId: job.id, version: job.version, status: job.status, run: deployment.run, revision: component.revision }, { run: deployment.run, desired: deployment.desiredState });
-      if (!next) continue;
-      await this.whilePlanned(deployment, async (m) => {
-        const current = await this.deployments.lockComponent(m, deployment.id, component.id);
-        if (current && current.jobVersion < job.version) await this.writer.setComponentStatus(m, deployment, current, next, 'job state refreshed from budcluster');
-      });
-      this.writer.committed(deployment.id);
+    const recorded = new Set(deployment.desiredState === 'stopped' ? [] : components.map((c) => c.jobId));
+    const jobs = await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id);
+    for (const job of jobs) {
+      if (activeJobStatuses.includes(job.status) && !recorded.has(job.id))
+        await this.budcluster.cancelJob(token, deployment.clusterId, job.id);
     }
   }
 
   /** Creates the component's job with its dependencies' outputs filled in; the idempotency key makes a repeat harmless. */
-  private async createJob(deployment: DeploymentRecord, all: DeploymentComponentRecord[], component: DeploymentComponentRecord, token: string | undefined): Promise<void> {
+  private async createJob(
+    deployment: DeploymentRecord,
+    all: DeploymentComponentRecord[],
+    component: DeploymentComponentRecord,
+    token: string | undefined,
+  ): Promise<void> {
     const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
-    const body = completeJob(component.planned, { parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) }, context: deployment.resolveContext, outputs });
+    const body = completeJob(component.planned, {
+      parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) },
+      context: deployment.resolveContext,
+      outputs,
+    });
     if (!body.ok) {
-      await this.whilePlanned(deployment, (m) => this.writer.setComponentStatus(m, deployment, component, { status: 'failed' }, `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`));
+      await this.whilePlanned(deployment, (m) =>
+        this.writer.setComponentStatus(
+          m,
+          deployment,
+          component,
+          { status: 'failed' },
+          `cannot render the job: ${body.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+        ),
+      );
       this.writer.committed(deployment.id);
       return;
     }
@@ -235,29 +313,10 @@ export class Reconciler {
       idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}${component.revision > 0 ? `-rev${component.revision}` : ''}`,
     });
     this.crash.reached('create.after-request');
-    await this.whilePlanned(deployment, async (m) => {
-      const current = await this.deployments.lockComponent(m, deployment.id, component.id);
-      if (!current || (current.jobId && current.jobId !== job.id)) return;
-      // A job event may have landed first; never step back to an older version.
-      if (job.version <= current.jobVersion) {
-        if (!current.jobId) await this.deployments.updateComponent(m, deployment.id, current.id, { jobId: job.id }, new Date());
-        return;
-      }
-      await this.writer.setComponentStatus(
-        m,
-        deployment,
-        current,
-        {
-          status: componentStatusFromJob(job.status, deployment.desiredState, current.status),
-          jobId: job.id,
-          jobStatus: job.status,
-          jobVersion: job.version,
-          jobOutputs: job.outputs,
-          outputs: componentOutputs(current, job.outputs),
-        },
-        `job ${job.id} created`,
-      );
-    });
+    // Recorded even if a stop came meanwhile: the plan then cancels it. Only a job another run or revision owns is cancelled here.
+    if ((await this.recordJob(deployment, component, job, `job ${job.id} created`)) === 'stray' && activeJobStatuses.includes(job.status)) {
+      await this.budcluster.cancelJob(token, deployment.clusterId, job.id);
+    }
     this.crash.reached('create.after-record');
     this.writer.committed(deployment.id);
   }

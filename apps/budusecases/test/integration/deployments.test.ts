@@ -14,13 +14,17 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
   afterAll(() => h.stop());
 
   const jobsOf = async (deploymentId: string) =>
-    (await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`)).body.items as any[];
+    (await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`)).body
+      .items as any[];
 
   it('answers a dry run with the plan: waves, GPUs, cost and a capacity verdict, creating nothing', async () => {
     const request = ragRequest(clusterId);
     const plan = await h.http('POST', '/api/v1/deployments?dry_run=true', { body: request });
     expect(plan.status).toBe(200);
-    expect(plan.body.waves.map((w: any) => w.components.map((c: any) => c.id).sort())).toEqual([['embedding', 'llm', 'vector-db'], ['orchestrator']]);
+    expect(plan.body.waves.map((w: any) => w.components.map((c: any) => c.id).sort())).toEqual([
+      ['embedding', 'llm', 'vector-db'],
+      ['orchestrator'],
+    ]);
     expect(plan.body.total.gpus).toEqual(expect.objectContaining({}));
     expect(Number(plan.body.total.estimated_cost_per_hour)).toBeGreaterThan(0);
     expect(plan.body.capacity).toMatchObject({ admits: true });
@@ -28,7 +32,7 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect(listed.body.items.map((d: any) => d.name)).not.toContain(request.name);
   });
 
-  it('deploys to running, wiring the other components\' URLs into the orchestrator, then stops, starts and deletes', async () => {
+  it("deploys to running, wiring the other components' URLs into the orchestrator, then stops, starts and deletes", async () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', run: 1, namespace: `uc-${created.body.id.replace(/-/g, '').slice(0, 12)}` });
@@ -46,7 +50,11 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
       expect(url).toMatch(/^http:\/\//);
       expect(Object.values(env)).toContain(url);
     }
-    expect(orchestratorJob).toMatchObject({ source_type: 'usecase', usecase_deployment_id: created.body.id, k8s_namespace: created.body.namespace });
+    expect(orchestratorJob).toMatchObject({
+      source_type: 'usecase',
+      usecase_deployment_id: created.body.id,
+      k8s_namespace: created.body.namespace,
+    });
 
     expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/start`)).status).toBe(409);
     expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/stop`)).status).toBe(202);
@@ -60,8 +68,13 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect((await jobsOf(created.body.id)).filter((j) => j.status === 'running')).toHaveLength(4);
 
     expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(202);
-    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(409);
-    await pollUntil(() => h.http('GET', `/api/v1/deployments/${created.body.id}`), (a) => a.status === 404, { what: 'deployment gone', timeoutMs: 30_000 });
+    // Asking again for a delete under way is accepted, not a conflict (issue 16).
+    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(202);
+    await pollUntil(
+      () => h.http('GET', `/api/v1/deployments/${created.body.id}`),
+      (a) => a.status === 404,
+      { what: 'deployment gone', timeoutMs: 30_000 },
+    );
     expect(await jobsOf(created.body.id)).toEqual([]);
   });
 
@@ -69,13 +82,17 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
     await waitForStatus(h, created.body.id, 'running');
     const before = await jobsOf(created.body.id);
-    const patched = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: { embedding_model: 'BAAI/bge-small-en-v1.5' } } });
+    const patched = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, {
+      body: { parameters: { embedding_model: 'BAAI/bge-small-en-v1.5' } },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.parameters.embedding_model).toBe('BAAI/bge-small-en-v1.5');
     expect(patched.body.components.find((c: any) => c.id === 'embedding').status).toBe('pending');
     await pollUntil(
       async () => (await h.http('GET', `/api/v1/deployments/${created.body.id}`)).body,
-      (d: any) => d.status === 'running' && d.components.find((c: any) => c.id === 'embedding').job_id !== before.find((j) => j.name === 'embedding').id,
+      (d: any) =>
+        d.status === 'running' &&
+        d.components.find((c: any) => c.id === 'embedding').job_id !== before.find((j) => j.name === 'embedding').id,
       { what: 'embedding replaced', timeoutMs: 30_000 },
     );
     const after = await jobsOf(created.body.id);
@@ -83,7 +100,11 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     for (const name of ['vector-db', 'llm', 'orchestrator']) {
       expect(byName(after, name).map((j) => [j.id, j.status])).toEqual(byName(before, name).map((j) => [j.id, 'running']));
     }
-    expect(byName(after, 'embedding').map((j) => j.status).sort()).toEqual(['cancelled', 'running']);
+    expect(
+      byName(after, 'embedding')
+        .map((j) => j.status)
+        .sort(),
+    ).toEqual(['cancelled', 'running']);
     const replacement = byName(after, 'embedding').find((j) => j.status === 'running');
     expect(replacement.spec.model_id).toBe('BAAI/bge-small-en-v1.5');
     expect(replacement.source_id).toBe('embedding#1.1');
@@ -108,14 +129,19 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     };
     const saved = await h.http('POST', '/api/v1/templates', { body: template });
     expect(saved.status).toBe(201);
-    const created = await h.http('POST', '/api/v1/deployments', { body: { template_id: 'secret-cache', name: 'secret-cache', cluster_id: clusterId, parameters: { password: 'hunter2-very-secret' } } });
+    const created = await h.http('POST', '/api/v1/deployments', {
+      body: { template_id: 'secret-cache', name: 'secret-cache', cluster_id: clusterId, parameters: { password: 'hunter2-very-secret' } },
+    });
     expect(created.status).toBe(201);
     expect(created.body.parameters.password).toBe('********');
     expect(JSON.stringify(created.body)).not.toContain('hunter2');
     await waitForStatus(h, created.body.id, 'running');
     const sql = new Client({ connectionString: h.usecasesDb.url });
     await sql.connect();
-    const { rows } = await sql.query(`SELECT secret_parameters::text AS secrets, parameters::text AS params FROM deployments WHERE id = $1`, [created.body.id]);
+    const { rows } = await sql.query(
+      `SELECT secret_parameters::text AS secrets, parameters::text AS params FROM deployments WHERE id = $1`,
+      [created.body.id],
+    );
     await sql.end();
     expect(rows[0].secrets).toContain('sealed');
     expect(rows[0].secrets + rows[0].params).not.toContain('hunter2');
@@ -170,7 +196,10 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     // An id below every streamed one, recorded now: what a slow transaction's event looks like.
     const sql = new Client({ connectionString: h.usecasesDb.url });
     await sql.connect();
-    await sql.query(`INSERT INTO deployment_events (id, deployment_id, type, status, message, occurred_at) OVERRIDING SYSTEM VALUE VALUES (-1, $1, 'action', NULL, 'committed late', now())`, [created.body.id]);
+    await sql.query(
+      `INSERT INTO deployment_events (id, deployment_id, type, status, message, occurred_at) OVERRIDING SYSTEM VALUE VALUES (-1, $1, 'action', NULL, 'committed late', now())`,
+      [created.body.id],
+    );
     await sql.end();
     await readUntil('the late event', (t) => t.includes('committed late'));
     await reader.cancel();
@@ -195,7 +224,8 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(flaky, { on_failure: 'rollback' }) });
     await waitForStatus(h, created.body.id, 'failed');
     const jobs = await pollUntil(
-      async () => (await h.clusterHttp('GET', `/api/v1/clusters/${flaky}/jobs?usecase_deployment_id=${created.body.id}`)).body.items as any[],
+      async () =>
+        (await h.clusterHttp('GET', `/api/v1/clusters/${flaky}/jobs?usecase_deployment_id=${created.body.id}`)).body.items as any[],
       (items) => items.length === 3 && items.every((j) => j.status === 'cancelled' || j.status === 'failed'),
       { what: 'rolled back', timeoutMs: 30_000 },
     );
@@ -209,7 +239,9 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
       await sql.connect();
     });
     afterAll(() => sql.end());
-    const rows = async () => (await sql.query(`SELECT (SELECT count(*) FROM deployments)::int AS d, (SELECT count(*) FROM deployment_components)::int AS c`)).rows[0];
+    const rows = async () =>
+      (await sql.query(`SELECT (SELECT count(*) FROM deployments)::int AS d, (SELECT count(*) FROM deployment_components)::int AS c`))
+        .rows[0];
 
     it.each([
       ['an unknown template', { template_id: 'no-such-template' }, 'template_id'],

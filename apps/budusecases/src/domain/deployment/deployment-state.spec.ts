@@ -10,7 +10,13 @@ const rag = (overrides: Record<string, Partial<ComponentState>> = {}): Component
     { id: 'orch', dependsOn: ['db', 'embed', 'llm'] },
   ].map((c) => ({ status: 'pending', jobId: null, jobStatus: null, ...c, ...overrides[c.id] }));
 const running = { status: 'running', jobId: 'j', jobStatus: 'running' } as const;
-const state = (components: ComponentState[], over: Partial<DeploymentState> = {}): DeploymentState => ({ desired: 'running', status: 'deploying', onFailure: 'stop', components, ...over });
+const state = (components: ComponentState[], over: Partial<DeploymentState> = {}): DeploymentState => ({
+  desired: 'running',
+  status: 'deploying',
+  onFailure: 'stop',
+  components,
+  ...over,
+});
 const kinds = (s: DeploymentState) => planActions(s).map((a) => ('componentId' in a ? `${a.kind}:${a.componentId}` : a.kind));
 
 describe('deployment state', () => {
@@ -42,20 +48,50 @@ describe('deployment state', () => {
     expect(aggregateStatus(state(failedLlm))).toBe('failed');
   });
 
-  it('stops dependents before what they depend on, and never repeats a cancel', () => {
+  it('stops dependents before what they depend on, and cancels until the job is known to have ended', () => {
     const all = rag({ db: running, embed: running, llm: running, orch: running });
     expect(kinds(state(all, { desired: 'stopped' }))).toEqual(['cancel_job:orch']);
-    const orchStopping = rag({ db: running, embed: running, llm: running, orch: { status: 'stopping', jobId: 'j', jobStatus: 'running' } });
-    expect(kinds(state(orchStopping, { desired: 'stopped' }))).toEqual([]);
     const orchGone = rag({ db: running, embed: running, llm: running, orch: { status: 'stopped', jobId: 'j', jobStatus: 'cancelled' } });
     expect(kinds(state(orchGone, { desired: 'stopped' }))).toEqual(['cancel_job:db', 'cancel_job:embed', 'cancel_job:llm']);
   });
 
+  // Issue 16: a job event folded while stopping says `stopping` before any cancel was sent; the job's status decides.
+  it.each([
+    ['stopping', 'running', 'stopped'],
+    ['stopping', 'admitted', 'stopped'],
+    ['deleting', 'pending', 'deleted'],
+    ['pending', 'queued', 'stopped'],
+    ['running', 'preempted', 'deleted'],
+  ] as const)('cancels the job of a %s component whose job is %s while the deployment wants %s', (status, jobStatus, desired) => {
+    const components = rag({ db: { status, jobId: 'j', jobStatus } });
+    expect(kinds(state(components, { desired }))).toContain('cancel_job:db');
+    expect(aggregateStatus(state(components, { desired }))).toBe(desired === 'stopped' ? 'stopping' : 'deleting');
+  });
+
+  it('marks a component stopped once its job ended, whatever a job event said before', () => {
+    const ended = rag({
+      db: { status: 'stopping', jobId: 'j', jobStatus: 'cancelled' },
+      embed: { status: 'deploying' },
+      llm: { status: 'failed', jobId: 'j', jobStatus: 'failed' },
+      orch: { status: 'stopped' },
+    });
+    expect(kinds(state(ended, { desired: 'stopped' }))).toEqual(['mark_stopped:db', 'mark_stopped:embed']);
+    expect(aggregateStatus(state(ended, { desired: 'stopped' }))).toBe('stopped');
+  });
+
   it('marks never-started components stopped, and deletes jobs then the record when deleting', () => {
-    expect(kinds(state(rag({ db: running }), { desired: 'stopped' }))).toEqual(['cancel_job:db', 'mark_stopped:embed', 'mark_stopped:llm', 'mark_stopped:orch']);
+    expect(kinds(state(rag({ db: running }), { desired: 'stopped' }))).toEqual([
+      'cancel_job:db',
+      'mark_stopped:embed',
+      'mark_stopped:llm',
+      'mark_stopped:orch',
+    ]);
     const cancelled = { status: 'deleting', jobId: 'j', jobStatus: 'cancelled' } as const;
     expect(kinds(state(rag({ db: cancelled, embed: cancelled, llm: cancelled, orch: cancelled }), { desired: 'deleted' }))).toEqual([
-      'delete_job:db', 'delete_job:embed', 'delete_job:llm', 'delete_job:orch',
+      'delete_job:db',
+      'delete_job:embed',
+      'delete_job:llm',
+      'delete_job:orch',
     ]);
     const gone = { status: 'deleting', jobId: null, jobStatus: null } as const;
     expect(kinds(state(rag({ db: gone, embed: gone, llm: gone, orch: gone }), { desired: 'deleted' }))).toEqual(['delete_record']);

@@ -1,3 +1,4 @@
+import { activeJobStatuses } from '@bud/contracts';
 import type { ComponentStatus, DeploymentStatus, FailurePolicy, JobStatus } from '@bud/contracts';
 
 export type DesiredState = 'running' | 'stopped' | 'deleted';
@@ -26,10 +27,9 @@ export type Action =
   | { kind: 'mark_stopped'; componentId: string }
   | { kind: 'delete_record' };
 
-const ACTIVE_JOB: readonly JobStatus[] = ['pending', 'queued', 'admitted', 'running', 'preempted'];
-
+/** As far as we last heard: the job's own status, not the component's, which a job event may already have moved to `stopping`. */
 export function hasActiveJob(c: ComponentState): boolean {
-  return c.jobId !== null && (c.jobStatus === null || ACTIVE_JOB.includes(c.jobStatus));
+  return c.jobId !== null && (c.jobStatus === null || activeJobStatuses.includes(c.jobStatus));
 }
 
 /**
@@ -71,7 +71,7 @@ export function blockedBy(component: ComponentState, all: readonly ComponentStat
 export function aggregateStatus(state: DeploymentState): DeploymentStatus {
   const live = state.components.filter((c) => c.status !== 'skipped');
   if (state.desired === 'deleted') return 'deleting';
-  if (state.desired === 'stopped') return live.some(hasActiveJob) || live.some((c) => c.status === 'stopping') ? 'stopping' : 'stopped';
+  if (state.desired === 'stopped') return live.some(hasActiveJob) ? 'stopping' : 'stopped';
   if (live.some((c) => c.status === 'failed')) return 'failed';
   if (live.every((c) => c.status === 'running')) return 'running';
   if (live.some((c) => c.status === 'pending')) return 'deploying';
@@ -92,16 +92,17 @@ export function planActions(state: DeploymentState): Action[] {
       .map((c) => ({ kind: c.jobId !== null && c.status === 'pending' ? 'replace_job' : 'create_job', componentId: c.id }));
   }
   const actions: Action[] = [];
-  // Dependents first: a component is cancelled only when nothing that depends on it still runs.
   for (const c of live) {
-    if (c.status === 'pending' && c.jobId === null) {
-      if (state.desired !== 'running') actions.push({ kind: 'mark_stopped', componentId: c.id });
+    if (hasActiveJob(c)) {
+      // Level-triggered on the job's last known status: a cancel is asked for until budcluster answers
+      // it terminal. Dependents first: a component is cancelled only when nothing that depends on it still runs.
+      const dependents = live.filter((other) => other.dependsOn.includes(c.id));
+      if (dependents.every((d) => !hasActiveJob(d))) actions.push({ kind: 'cancel_job', componentId: c.id });
       continue;
     }
-    // A cancel already asked for is not repeated: budcluster deletes a finished job on a second DELETE.
-    if (!hasActiveJob(c) || c.status === 'stopping' || c.status === 'deleting') continue;
-    const dependents = live.filter((other) => other.dependsOn.includes(c.id));
-    if (dependents.every((d) => !hasActiveJob(d))) actions.push({ kind: 'cancel_job', componentId: c.id });
+    // Without a live job a component is stopped (a failed one keeps saying why); a delete removes it whatever it says.
+    if (state.desired === 'stopped' && c.status !== 'stopped' && c.status !== 'failed')
+      actions.push({ kind: 'mark_stopped', componentId: c.id });
   }
   if (state.desired === 'deleted' && !live.some(hasActiveJob)) {
     const withJobs = live.filter((c) => c.jobId !== null);

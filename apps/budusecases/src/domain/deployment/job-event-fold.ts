@@ -23,9 +23,12 @@ export interface JobEventView {
  * Folds one job event into a component. Returns null when the event changes nothing: another run's
  * job, another job, or a version already seen (duplicates and out-of-order deliveries are no-ops).
  */
-export function foldJobEvent(current: ComponentJobView, event: JobEventView, deployment: { run: number; desired: DesiredState }): ComponentJobView | null {
-  if (event.run !== deployment.run || event.revision !== current.revision) return null;
-  if (current.jobId !== null && current.jobId !== event.jobId) return null;
+export function foldJobEvent(
+  current: ComponentJobView,
+  event: JobEventView,
+  deployment: { run: number; desired: DesiredState },
+): ComponentJobView | null {
+  if (!jobBelongs(current, event, deployment)) return null;
   if (event.version <= current.jobVersion) return null;
   return {
     jobId: event.jobId,
@@ -34,6 +37,18 @@ export function foldJobEvent(current: ComponentJobView, event: JobEventView, dep
     revision: current.revision,
     status: componentStatusFromJob(event.status, deployment.desired, current.status),
   };
+}
+
+/**
+ * True when the job is, or may become, the component's job: made for this run and revision, and no other job
+ * recorded. Any other job of the deployment is a stray that nothing will ever cancel unless its finder does.
+ */
+export function jobBelongs(
+  current: Pick<ComponentJobView, 'jobId' | 'revision'>,
+  job: Pick<JobEventView, 'jobId' | 'run' | 'revision'>,
+  deployment: { run: number },
+): boolean {
+  return job.run === deployment.run && job.revision === current.revision && (current.jobId === null || current.jobId === job.jobId);
 }
 
 /** source_id of a use-case job: `<component id>#<run>`, plus `.<revision>` once an update replaced it. */
