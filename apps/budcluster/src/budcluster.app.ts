@@ -75,6 +75,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
       jwksUrl: config.AUTH_JWKS_URL,
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
+      maxTokenTtlSeconds: config.AUTH_MAX_TOKEN_TTL_SECONDS,
     }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },

@@ -59,6 +59,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
       jwksUrl: config.AUTH_JWKS_URL,
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
+      maxTokenTtlSeconds: config.AUTH_MAX_TOKEN_TTL_SECONDS,
     }),
     serviceTokenSigner: secret
       ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600)

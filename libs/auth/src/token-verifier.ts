@@ -12,7 +12,11 @@ export interface AuthSettings {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** The longest a token may live: exp − iat, or exp − now when iat is missing. */
+  maxTokenTtlSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 86_400;
 
 const claimsSchema = z.object({
   sub: uuidSchema,
@@ -41,14 +45,28 @@ export class TokenVerifier {
     }
     if (!token) throw new AppError('unauthenticated', 'a bearer token is required');
     const payload = await this.verifyToken(token);
+    this.checkLifetime(payload);
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError('unauthenticated', 'the token lacks a valid sub or tenant_id claim');
     const granted = claims.data.scopes.filter((s): s is Scope => (knownScopes as readonly string[]).includes(s));
     return { userId: claims.data.sub, tenantId: claims.data.tenant_id, scopes: new Set(granted), token };
   }
 
+  /** A token that never expires, or lives for weeks, is a stolen credential waiting to happen. */
+  private checkLifetime(payload: JWTPayload): void {
+    const maxTtl = this.settings.maxTokenTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS;
+    const issuedAt = payload.iat ?? Math.floor(Date.now() / 1000);
+    if (payload.exp === undefined) throw new AppError('unauthenticated', 'the token is not valid: it has no exp (expiry) claim');
+    if (payload.exp - issuedAt > maxTtl) {
+      throw new AppError(
+        'unauthenticated',
+        `the token is not valid: its lifetime (exp − ${payload.iat === undefined ? 'now' : 'iat'}) exceeds ${maxTtl} seconds`,
+      );
+    }
+  }
+
   private async verifyToken(token: string): Promise<JWTPayload> {
-    const options = { issuer: this.settings.issuer, audience: this.settings.audience };
+    const options = { issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp'] };
     try {
       if (this.secret) return (await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] })).payload;
       if (this.jwks) return (await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256'] })).payload;

@@ -12,6 +12,13 @@ export const baseConfigSchema = z.object({
   AUTH_JWKS_URL: z.string().url().optional().describe('JWKS URL verifying RS256 bearer tokens (e.g. Keycloak)'),
   AUTH_ISSUER: z.string().optional().describe('expected token issuer (iss)'),
   AUTH_AUDIENCE: z.string().optional().describe('expected token audience (aud)'),
+  AUTH_MAX_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400)
+    .describe('longest lifetime a bearer token may have (exp − iat, or exp − now without iat); tokens without exp are refused'),
   SERVICE_TOKEN_SECRET: z
     .string()
     .min(32)

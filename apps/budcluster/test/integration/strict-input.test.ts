@@ -1,4 +1,5 @@
-import { containerJob, startHarness } from '../support/harness';
+import { SignJWT } from 'jose';
+import { JWT_SECRET, containerJob, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 
 describe('budcluster refuses what it would otherwise ignore', () => {
@@ -78,6 +79,33 @@ describe('budcluster refuses what it would otherwise ignore', () => {
       const refused = await h.http('POST', `/api/v1/clusters/${pricey}/jobs`, { body: containerJob({ resources: biggest }) });
       expectValidation(refused, 'resources');
       expect(refused.body.details[0].message).toMatch(/per hour/);
+    });
+  });
+
+  describe('token lifetimes', () => {
+    const tokenWith = async (times: { iat?: number; exp?: number }) => {
+      const jwt = new SignJWT({ tenant_id: h.tenantA.tenantId, scopes: ['job:view'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(h.tenantA.userId);
+      if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+      if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
+      return { ...h.tenantA, token: await jwt.sign(new TextEncoder().encode(JWT_SECRET)) };
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it.each([
+      ['no exp', { iat: now() }],
+      ['a lifetime over 24 hours', { iat: now(), exp: now() + 25 * 3600 }],
+      ['no iat and an exp more than 24 hours away', { exp: now() + 48 * 3600 }],
+    ])('answers a token with %s with 401 in the error shape', async (_name, times) => {
+      const answer = await h.http('GET', '/api/v1/clusters', { caller: await tokenWith(times) });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ status_code: 401, error: 'unauthenticated', message: expect.stringMatching(/exp|lifetime/) });
+    });
+
+    it('accepts a token of an hour, and the test helpers mint such tokens', async () => {
+      expect((await h.http('GET', '/api/v1/clusters', { caller: await tokenWith({ iat: now(), exp: now() + 3600 }) })).status).toBe(200);
+      expect((await h.http('GET', '/api/v1/clusters')).status).toBe(200);
     });
   });
 });

@@ -1,0 +1,40 @@
+import { SignJWT } from 'jose';
+import { TokenVerifier } from './token-verifier';
+
+const SECRET = 'token-verifier-spec-secret-of-32-chars!';
+const USER = '00000000-0000-4000-8000-000000000001';
+const TENANT = '00000000-0000-4000-8000-000000000002';
+const now = () => Math.floor(Date.now() / 1000);
+
+async function token(times: { iat?: number; exp?: number }): Promise<string> {
+  const jwt = new SignJWT({ tenant_id: TENANT, scopes: ['job:view'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(USER);
+  if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+  if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
+  return jwt.sign(new TextEncoder().encode(SECRET));
+}
+
+describe('TokenVerifier', () => {
+  const verifier = new TokenVerifier({ jwtSecret: SECRET, maxTokenTtlSeconds: 86_400 });
+
+  it.each([
+    ['an hour-long token', { iat: now(), exp: now() + 3600 }],
+    ['a token of exactly the maximum lifetime', { iat: now(), exp: now() + 86_400 }],
+    ['a token without iat that expires within the maximum', { exp: now() + 3600 }],
+  ])('accepts %s', async (_name, times) => {
+    await expect(verifier.verify(`Bearer ${await token(times)}`)).resolves.toMatchObject({ userId: USER, tenantId: TENANT });
+  });
+
+  it.each([
+    ['a token without exp', { iat: now() }, /exp/],
+    ['a token without iat or exp', {}, /exp/],
+    ['a token living longer than the maximum', { iat: now(), exp: now() + 86_401 }, /lifetime/],
+    ['a token without iat expiring past the maximum from now', { exp: now() + 2 * 86_400 }, /lifetime/],
+    ['a token issued long ago with a far expiry', { iat: now() - 30 * 86_400, exp: now() + 60 }, /lifetime/],
+    ['an expired token', { iat: now() - 7200, exp: now() - 3600 }, /exp/],
+  ])('refuses %s with 401 unauthenticated', async (_name, times, message) => {
+    await expect(verifier.verify(`Bearer ${await token(times)}`)).rejects.toMatchObject({
+      code: 'unauthenticated',
+      message: expect.stringMatching(message),
+    });
+  });
+});
