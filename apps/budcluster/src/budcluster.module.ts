@@ -4,7 +4,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { ServiceTokens, TokenVerifier } from '@bud/auth';
-import { AuthGuard, HealthController } from '@bud/http';
+import { AuthGuard, HealthController, SERVICE_CALLERS } from '@bud/http';
+import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
 import { JobController } from './controllers/job.controller';
@@ -23,6 +24,9 @@ import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, EVENT_PUBLISHER, SECRET_BOX } from './services/tokens';
+
+/** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
+const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };
 
 export const budclusterControllers = [ClusterController, JobController, HealthController];
 
@@ -53,6 +57,7 @@ export class BudclusterModule {
         { provide: SECRET_BOX, useValue: runtime.secretBox },
         { provide: TokenVerifier, useValue: runtime.verifier },
         { provide: ServiceTokens, useValue: runtime.serviceTokens },
+        { provide: SERVICE_CALLERS, useValue: serviceCallers },
         { provide: METRICS_REGISTRY, useValue: runtime.registry },
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: DRIVER_SETTINGS, useValue: runtime.drivers },

@@ -9,3 +9,16 @@ export function requireJobAccess(principal: Principal, sourceType: SourceType, a
   const viaCreatorScope = action === 'view' && hasScope(principal, 'job:view');
   if (!hasScope(principal, scope) && !viaCreatorScope) throw new AppError('forbidden', `this action needs the scope '${scope}'`);
 }
+
+/**
+ * Use-case jobs are folded into a deployment by budusecases, so only budusecases may create them, and
+ * (the job taking its principal's tenant) only in the tenant its token names: a user naming a
+ * deployment could otherwise take over another tenant's component (issue 16).
+ */
+export function requireSourceCreator(principal: Principal, sourceType: SourceType): void {
+  if (sourceType === 'usecase' && principal.service !== 'budusecases') {
+    throw new AppError('forbidden', "only budusecases creates jobs with source_type 'usecase'", [
+      { path: 'source_type', message: "'usecase' is reserved for budusecases" },
+    ]);
+  }
+}

@@ -13,7 +13,7 @@ import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
-import { requireJobAccess } from './job-access';
+import { requireJobAccess, requireSourceCreator } from './job-access';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toJobModel, toJobResponse } from './mappers';
@@ -38,6 +38,7 @@ export class JobService {
   ) {}
 
   async create(principal: Principal, clusterId: string, request: CreateJobRequest): Promise<{ job: JobResponse; created: boolean }> {
+    requireSourceCreator(principal, request.source_type);
     requireJobAccess(principal, request.source_type, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     this.checkSafety(request);
