@@ -7,7 +7,8 @@ module.exports = {
   ...base,
   rootDir: '../..',
   testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // `*.server.test.ts` (replicas on one database) only when TEST_DATABASE_URL names a PostgreSQL server, as in CI.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(process.env.TEST_DATABASE_URL ? [] : ['\\.server\\.test\\.ts$'])],
   // The test bed's own files (etcd's *.snap among them) are no test files or snapshots.
   modulePathIgnorePatterns: ['<rootDir>/.testbed/'],
   globalSetup: '<rootDir>/test/cluster/global-setup.ts',

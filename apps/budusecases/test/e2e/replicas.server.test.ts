@@ -72,11 +72,13 @@ describe('two replicas of each service on one PostgreSQL server', () => {
       1,
     );
 
+    const startedAt = Date.now();
     await createAll(0, DEPLOYMENTS / 2);
     const [owner] = await ownersOfLocal();
     const killedCluster = platform.budcluster[owner];
     const killedUsecases = platform.budusecases[0];
     const inFlightAtKill = DEPLOYMENTS / 2 - ((await deploymentStatuses()).get('running') ?? 0);
+    const killedAt = Date.now();
     await Promise.all([killedCluster.process.kill(), killedUsecases.process.kill()]);
     expect(inFlightAtKill).toBeGreaterThan(0);
 
@@ -85,6 +87,7 @@ describe('two replicas of each service on one PostgreSQL server', () => {
       what: 'the survivor owns local',
       timeoutMs: 10_000,
     });
+    console.log(`local handed over ${Date.now() - killedAt} ms after kill -9 of its owner (CLUSTER_OWNERSHIP_CHECK_MS=500)`);
     await Promise.all([killedCluster.start(), killedUsecases.start()]);
     await createAll(DEPLOYMENTS / 2, DEPLOYMENTS);
     expect(await ownersOfLocal()).toEqual([1 - owner]);
@@ -95,6 +98,7 @@ describe('two replicas of each service on one PostgreSQL server', () => {
       timeoutMs: 120_000,
       intervalMs: 500,
     });
+    console.log(`${DEPLOYMENTS} deployments running ${Date.now() - startedAt} ms after the first was created`);
 
     // Exactly one job per component, running, and each component recorded at its job's latest version.
     const jobs = await platform.query<{ id: string; usecase_deployment_id: string; source_id: string; status: string; version: number }>(
