@@ -7,6 +7,8 @@ import { DaprdSidecar } from './daprd-sidecar';
 import { RedisServer } from './redis-server';
 
 const SECRET = 'dapr-suite-secret-of-32-characters!!';
+/** Dapr's app API token, given to both sidecars and to budusecases (which accepts job events only with it). */
+export const APP_API_TOKEN = 'dapr-suite-app-api-token-of-32-characters';
 /** A port nothing listens on: the services' direct URLs point here, so only the Dapr path can work. */
 const NOWHERE = 'http://127.0.0.1:9';
 
@@ -47,12 +49,19 @@ export class DaprPlatform {
     [this.clusterDb, this.usecasesDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     const clusterPort = await freePort();
     this.usecasesPort = await freePort();
-    this.clusterSidecar = new DaprdSidecar({ appId: 'budcluster', appPort: clusterPort, configFile, redisHost: this.redis.address });
+    this.clusterSidecar = new DaprdSidecar({
+      appId: 'budcluster',
+      appPort: clusterPort,
+      configFile,
+      redisHost: this.redis.address,
+      appApiToken: APP_API_TOKEN,
+    });
     this.usecasesSidecar = new DaprdSidecar({
       appId: 'budusecases',
       appPort: this.usecasesPort,
       configFile,
       redisHost: this.redis.address,
+      appApiToken: APP_API_TOKEN,
     });
 
     this.budcluster = new ServiceProcess(
@@ -88,6 +97,7 @@ export class DaprPlatform {
         AUTH_JWT_SECRET: SECRET,
         SERVICE_TOKEN_SECRET: TEST_SERVICE_TOKEN_SECRET,
         DAPR_HTTP_PORT: String(await this.usecasesSidecar.reservePort()),
+        APP_API_TOKEN,
         BUDCLUSTER_URL: NOWHERE,
         RECONCILE_TICK_MS: '200',
         LOG_LEVEL: 'warn',

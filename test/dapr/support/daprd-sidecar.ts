@@ -11,6 +11,8 @@ export interface SidecarOptions {
   configFile: string;
   /** host:port of the Redis that deploy/dapr/pubsub.yaml reads from REDIS_HOST. */
   redisHost: string;
+  /** Dapr's app API token: daprd sends it to the app as `dapr-api-token` on every call. */
+  appApiToken: string;
 }
 
 /** A daprd sidecar in standalone mode, with the project's own components from deploy/dapr/. */
@@ -38,35 +40,52 @@ export class DaprdSidecar {
   async start(): Promise<void> {
     await this.reservePort();
     const [grpcPort, internalGrpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-    const { appId, appPort, configFile, redisHost } = this.options;
+    const { appId, appPort, configFile, redisHost, appApiToken } = this.options;
     this.child = spawn(
       binary('daprd'),
       [
-        '--mode', 'standalone',
-        '--app-id', appId,
-        '--app-port', String(appPort),
-        '--app-protocol', 'http',
-        '--app-channel-address', '127.0.0.1',
-        '--dapr-listen-addresses', '127.0.0.1',
-        '--dapr-http-port', String(this.httpPort),
-        '--dapr-grpc-port', String(grpcPort),
-        '--dapr-internal-grpc-port', String(internalGrpcPort),
-        '--metrics-port', String(metricsPort),
-        '--resources-path', join(repoRoot, 'deploy', 'dapr'),
-        '--config', configFile,
-        '--log-level', 'info',
+        '--mode',
+        'standalone',
+        '--app-id',
+        appId,
+        '--app-port',
+        String(appPort),
+        '--app-protocol',
+        'http',
+        '--app-channel-address',
+        '127.0.0.1',
+        '--dapr-listen-addresses',
+        '127.0.0.1',
+        '--dapr-http-port',
+        String(this.httpPort),
+        '--dapr-grpc-port',
+        String(grpcPort),
+        '--dapr-internal-grpc-port',
+        String(internalGrpcPort),
+        '--metrics-port',
+        String(metricsPort),
+        '--resources-path',
+        join(repoRoot, 'deploy', 'dapr'),
+        '--config',
+        configFile,
+        '--log-level',
+        'info',
       ],
-      { env: { PATH: process.env.PATH ?? '', REDIS_HOST: redisHost }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { PATH: process.env.PATH ?? '', REDIS_HOST: redisHost, APP_API_TOKEN: appApiToken }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     // 204 once the components are loaded and the app channel is up (the app answers on its port).
-    await pollUntil(async () => (await fetch(`${this.url}/v1.0/healthz`)).status, (status) => status === 204, {
-      what: `daprd ${appId} healthy`,
-      timeoutMs: 30_000,
-      intervalMs: 100,
-      abortIf: () => this.exited,
-    }).catch((error: Error) => {
+    await pollUntil(
+      async () => (await fetch(`${this.url}/v1.0/healthz`)).status,
+      (status) => status === 204,
+      {
+        what: `daprd ${appId} healthy`,
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        abortIf: () => this.exited,
+      },
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${this.output.join('').slice(-3000)}`);
     });
   }
