@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { SecretBox, TokenVerifier, serviceTokensFor, signToken } from '@bud/auth';
+import { SecretBox, TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
@@ -22,9 +22,6 @@ export interface RunningBudusecases {
   url: string;
   stop(): Promise<void>;
 }
-
-/** The reconciler's identity toward budcluster (brief §4): platform:admin, scoped to one tenant. */
-const SERVICE_USER_ID = '00000000-0000-4000-8000-0000000000ca';
 
 /** Boots the service: database, migrations, registry and system template sync, reconciler, relay, HTTP. */
 export async function startBudusecases(config: BudusecasesConfig): Promise<RunningBudusecases> {
@@ -47,12 +44,12 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
-  const secret = config.AUTH_JWT_SECRET;
+  const serviceTokens = serviceTokensFor(config);
   const module = BudusecasesModule.forRoot({
     dataSource,
     publisher: config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscribers),
     invoker: new ServiceInvoker({ daprHttpPort: config.DAPR_HTTP_PORT, directUrls: { budcluster: config.BUDCLUSTER_URL } }),
-    serviceTokens: serviceTokensFor(config),
+    serviceTokens,
     appApiToken: config.APP_API_TOKEN,
     verifier: new TokenVerifier({
       jwtSecret: config.AUTH_JWT_SECRET,
@@ -61,9 +58,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
       audience: config.AUTH_AUDIENCE,
       maxTokenTtlSeconds: config.AUTH_MAX_TOKEN_TTL_SECONDS,
     }),
-    serviceTokenSigner: secret
-      ? (tenantId) => signToken(secret, { sub: SERVICE_USER_ID, tenant_id: tenantId, scopes: ['platform:admin'] }, 600)
-      : undefined,
+    serviceTokenSigner: (tenantId) => serviceTokens.sign('budusecases', 'budcluster', { tenantId }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
     reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: config.RECONCILE_LEASE_MS },

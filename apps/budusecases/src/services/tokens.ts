@@ -7,7 +7,7 @@ export { METRICS_REGISTRY } from '@bud/http';
 export const TEMPLATES_DIR = Symbol('TEMPLATES_DIR');
 /** The budcluster client (ServiceInvoker: Dapr when present, direct HTTP otherwise). */
 export const SERVICE_INVOKER = Symbol('SERVICE_INVOKER');
-/** Signs service-identity tokens for background work; undefined in dev auth. */
+/** Signs budusecases' service tokens toward budcluster for one tenant (background work, event checks). */
 export const SERVICE_TOKEN_SIGNER = Symbol('SERVICE_TOKEN_SIGNER');
 export const RECONCILER_SETTINGS = Symbol('RECONCILER_SETTINGS');
 
@@ -18,5 +18,5 @@ export interface ReconcilerSettings {
   leaseMs: number;
 }
 
-export type ServiceTokenSigner = ((tenantId: string) => Promise<string>) | undefined;
+export type ServiceTokenSigner = (tenantId: string) => Promise<string>;
 export type SyncResult = TemplateSyncResult;
