@@ -2,6 +2,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpStatusOf } from '@bud/errors';
 import { ServiceProcess, createTestDatabase, freePort } from '@bud/testing';
 import type { TestDatabase } from '@bud/testing';
 import { RecordingRelay } from '../support/recording-relay';
@@ -146,5 +147,14 @@ describe('budadmin forwards only the public API', () => {
     for (const transcript of [clusterRelay.transcript, usecasesRelay.transcript]) {
       expect(transcript).not.toMatch(/metrics|job-events|dapr|api\/docs|healthz|readyz|%2e|%5c|\.\./i);
     }
+  });
+
+  it("answers upstream_unavailable in the error shape, with the platform's status for it, when a service is down", async () => {
+    await clusterRelay.stop();
+    const answer = await request('GET', '/api/v1/clusters');
+    const status = httpStatusOf('upstream_unavailable');
+    expect(answer).toEqual({ status, body: expect.objectContaining({ status_code: status, error: 'upstream_unavailable' }) });
+    await clusterRelay.start();
+    expect((await request('GET', '/api/v1/clusters')).status).toBe(200);
   });
 });
