@@ -55,6 +55,7 @@ export const errorCodes = [
   'invalid_transition',
   'read_only',
   'payload_too_large',
+  'unsupported_media_type',
   'upstream_unavailable',
   'service_unavailable',
   'internal_error',

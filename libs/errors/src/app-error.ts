@@ -45,6 +45,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case 'payload_too_large':
       return 413;
+    case 'unsupported_media_type':
+      return 415;
     case 'validation_failed':
       return 422;
     case 'internal_error':

@@ -9,6 +9,7 @@ import type { Histogram } from 'prom-client';
 import { NestLoggerAdapter } from '@bud/logging';
 import { AppError } from '@bud/errors';
 import { findBodyViolation } from './bounded-body';
+import { JSON_MEDIA_TYPES, hasBody, unsupportedBodyError } from './json-body';
 import { toErrorBody } from './error-body';
 import { ErrorFilter } from './error.filter';
 import { latencyMiddleware } from './metrics';
@@ -25,10 +26,17 @@ export interface HttpAppOptions {
 /** The HTTP surface every service shares: 1 MiB JSON bodies, one error shape, latency metrics, /api/docs. */
 export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: HttpAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter() });
-  // Dapr and our direct transport deliver events as application/cloudevents+json.
-  const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
+  const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: JSON_MEDIA_TYPES });
   app.use(latencyMiddleware(options.latency));
   app.use((request: Request, response: Response, next: NextFunction) => {
+    const unsupported = unsupportedBodyError(request.headers);
+    if (unsupported) {
+      const body = toErrorBody(unsupported);
+      response.status(body.status_code).json(body);
+      return;
+    }
+    // No body stays undefined (not the parser's `{}`), so a route that needs one can say so.
+    if (!hasBody(request.headers)) return next();
     jsonParser(request, response, (error?: unknown) => {
       const violation = error ? null : findBodyViolation(request.body);
       if (!error && !violation) return next();

@@ -10,3 +10,4 @@ export * from './bounded-body';
 export * from './run-service';
 export * from './query-rules';
 export * from './strict-query.interceptor';
+export * from './json-body';

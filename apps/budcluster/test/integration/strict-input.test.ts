@@ -108,4 +108,50 @@ describe('budcluster refuses what it would otherwise ignore', () => {
       expect((await h.http('GET', '/api/v1/clusters')).status).toBe(200);
     });
   });
+
+  describe('bodies that are not JSON', () => {
+    it.each([
+      ['text/plain', 'PATCH', '/api/v1/clusters/{cluster}'],
+      ['application/x-www-form-urlencoded', 'PATCH', '/api/v1/clusters/{cluster}'],
+      ['text/plain', 'POST', '/api/v1/clusters/{cluster}/jobs'],
+      ['application/xml', 'POST', '/api/v1/clusters'],
+    ])('answers a %s body on %s %s with 415, changing nothing', async (contentType, method, path) => {
+      const before = (await h.http('GET', `/api/v1/clusters/${clusterId}`)).body;
+      const raw = JSON.stringify({ ingress_url: 'https://changed.example.com', ...containerJob(), type: 'simulated' });
+      const answer = await h.http(method, path.replace('{cluster}', clusterId), { raw, headers: { 'content-type': contentType } });
+      expect(answer.status).toBe(415);
+      expect(answer.body).toMatchObject({
+        status_code: 415,
+        error: 'unsupported_media_type',
+        message: expect.stringContaining('application/json'),
+      });
+      expect((await h.http('GET', `/api/v1/clusters/${clusterId}`)).body).toEqual(before);
+    });
+
+    it('answers a route that needs a body, sent none, with 422', async () => {
+      for (const path of [
+        `/api/v1/clusters/${clusterId}`,
+        `/api/v1/clusters/${clusterId}/jobs/${(await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() })).body.id}`,
+      ]) {
+        const answer = await h.http('PATCH', path);
+        expectValidation(answer, '(root)');
+        expect(answer.body.message).toMatch(/body is required/);
+      }
+    });
+
+    it('still takes JSON with a charset and +json types, and body-less actions', async () => {
+      const answer = await h.http('PATCH', `/api/v1/clusters/${clusterId}`, {
+        raw: JSON.stringify({ ingress_url: 'https://ok.example.com' }),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
+      expect(answer.status).toBe(200);
+      const plus = await h.http('PATCH', `/api/v1/clusters/${clusterId}`, {
+        raw: JSON.stringify({ ingress_url: 'https://ok2.example.com' }),
+        headers: { 'content-type': 'application/merge-patch+json' },
+      });
+      expect(plus.status).toBe(200);
+      const job = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() });
+      expect((await h.http('DELETE', `/api/v1/clusters/${clusterId}/jobs/${job.body.id}`)).status).toBe(202);
+    });
+  });
 });

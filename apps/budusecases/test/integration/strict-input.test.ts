@@ -117,4 +117,26 @@ describe('budusecases refuses what it would otherwise ignore', () => {
       expectValidation(answer, 'default_resources.memory_request');
     });
   });
+
+  describe('bodies that are not JSON', () => {
+    it.each([
+      ['text/plain', 'PATCH', '/api/v1/deployments/{deployment}'],
+      ['application/x-www-form-urlencoded', 'POST', '/api/v1/deployments'],
+      ['text/yaml', 'POST', '/api/v1/templates'],
+    ])('answers a %s body on %s %s with 415', async (contentType, method, path) => {
+      const raw = JSON.stringify({ parameters: { vector_db_size: '10Gi' } });
+      const answer = await h.http(method, path.replace('{deployment}', deploymentId), { raw, headers: { 'content-type': contentType } });
+      expect(answer.status).toBe(415);
+      expect(answer.body).toMatchObject({ status_code: 415, error: 'unsupported_media_type' });
+    });
+
+    it('answers an update sent no body with 422, and still takes CloudEvents as JSON', async () => {
+      expectValidation(await h.http('PATCH', `/api/v1/deployments/${deploymentId}`), '(root)');
+      const event = await h.http('POST', '/api/v1/events/job-events', {
+        raw: '{}',
+        headers: { 'content-type': 'application/cloudevents+json' },
+      });
+      expect(event.status).not.toBe(415);
+    });
+  });
 });
