@@ -77,7 +77,7 @@ describe('budusecases component registry and templates over HTTP', () => {
       expect(search.status).toBe(200);
       expect(ids(search)).toEqual(['qdrant']);
       expect(ids(await h.http('GET', '/api/v1/components/search?category=vector_db'))).toHaveLength(4);
-      expectError(await h.http('GET', '/api/v1/components/search?tags=Bad_Tag'), 422, 'validation_failed', 'tags[0]');
+      expectError(await h.http('GET', '/api/v1/components/search?tags=Bad_Tag'), 422, 'validation_failed', 'query.tags[0]');
     });
 
     it('lets only platform:admin register, change and soft-delete components', async () => {
