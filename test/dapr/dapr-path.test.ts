@@ -258,7 +258,7 @@ describe('the platform over real Dapr sidecars', () => {
     await platform.clusterSidecar.stop();
     // Invocation has no path to budcluster now: budusecases says so instead of hanging or answering 500.
     const plan = await usecases('POST', '/api/v1/deployments?dry_run=true', { body: ragDeployment('dapr-no-path') });
-    expect(plan).toMatchObject({ status: 502, body: { error: 'upstream_unavailable', message: expect.stringContaining('budcluster') } });
+    expect(plan).toMatchObject({ status: 503, body: { error: 'upstream_unavailable', message: expect.stringContaining('budcluster') } });
     // The cancellation commits in budcluster; its event cannot be published and waits in the outbox.
     const logBefore = platform.budcluster.output.join('').length;
     expect((await call(platform.budcluster.url, 'DELETE', `/api/v1/clusters/${clusterId}/jobs/${embeddingJob.id}`)).status).toBe(202);

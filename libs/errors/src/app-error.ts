@@ -51,8 +51,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 422;
     case 'internal_error':
       return 500;
+    // A dependency that is down or failing is a 503 (brief §3): the request may succeed when retried.
     case 'upstream_unavailable':
-      return 502;
     case 'service_unavailable':
       return 503;
     default: {

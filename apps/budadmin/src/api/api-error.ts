@@ -32,7 +32,7 @@ export class ApiError extends Error {
       body = null;
     }
     if (body && typeof body.message === 'string') return new ApiError(response.status, body.message, Array.isArray(body.details) ? body.details : []);
-    if (response.status === 502 || response.status === 504) return new ApiError(response.status, 'The platform service is not reachable. Is `npm start` running?');
+    if (response.status === 502 || response.status === 503 || response.status === 504) return new ApiError(response.status, 'The platform service is not reachable. Is `npm start` running?');
     return new ApiError(response.status, `The server answered ${response.status} ${response.statusText}`.trim());
   }
 }

@@ -139,4 +139,18 @@ describe('budusecases refuses what it would otherwise ignore', () => {
       expect(event.status).not.toBe(415);
     });
   });
+
+  // Last: it stops budcluster for good.
+  describe('a dependency that is down', () => {
+    it('answers 503 upstream_unavailable naming budcluster while budcluster is down', async () => {
+      await h.cluster.stop();
+      const answer = await h.http('POST', '/api/v1/deployments?dry_run=true', { body: ragRequest(clusterId) });
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({
+        status_code: 503,
+        error: 'upstream_unavailable',
+        message: expect.stringContaining('budcluster'),
+      });
+    });
+  });
 });
