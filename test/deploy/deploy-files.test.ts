@@ -73,6 +73,18 @@ describe('docker-compose.yml', () => {
       expect([sidecar, compose.services[sidecar].environment.APP_API_TOKEN]).toEqual([sidecar, token]);
   });
 
+  it('gives both services one required SERVICE_TOKEN_SECRET, and keeps each sidecar API on its loopback', () => {
+    const secret = compose.services['budcluster'].environment.SERVICE_TOKEN_SECRET;
+    expect(secret).toMatch(/^\$\{SERVICE_TOKEN_SECRET:\?.+\}$/);
+    expect(compose.services['budusecases'].environment.SERVICE_TOKEN_SECRET).toBe(secret);
+    // A sidecar listening on the compose network would let any container invoke the app with the app API token.
+    for (const sidecar of ['budcluster-dapr', 'budusecases-dapr'])
+      expect([sidecar, compose.services[sidecar].command.join(' ')]).toEqual([
+        sidecar,
+        expect.stringContaining('--dapr-listen-addresses 127.0.0.1'),
+      ]);
+  });
+
   it('builds every image from a stage of the Dockerfile and waits on healthchecks', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) {
@@ -183,6 +195,20 @@ describe('deploy/kubernetes', () => {
       const env = (c.env ?? []).find((e: { name: string }) => e.name === 'APP_API_TOKEN');
       // Dapr's sidecar injector reads the key `token` of the annotated Secret.
       expect([c.name, env?.valueFrom?.secretKeyRef]).toEqual([c.name, { name: secretName(budusecases), key: 'token' }]);
+    }
+  });
+
+  it('gives both services one SERVICE_TOKEN_SECRET, so budusecases can call budcluster as itself', () => {
+    for (const name of ['budcluster', 'budusecases']) {
+      const pod = kinds('Deployment').find((d) => d.metadata.name === name).spec.template.spec;
+      for (const c of [...pod.initContainers, ...pod.containers]) {
+        const env = (c.env ?? []).find((e: { name: string }) => e.name === 'SERVICE_TOKEN_SECRET');
+        expect([name, c.name, env?.valueFrom?.secretKeyRef]).toEqual([
+          name,
+          c.name,
+          { name: 'bud-foundry-secrets', key: 'SERVICE_TOKEN_SECRET' },
+        ]);
+      }
     }
   });
 
