@@ -10,17 +10,36 @@ export const dnsLabelSchema = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and dashes');
 export const isoTimestampSchema = z.iso.datetime({ offset: true });
 
-const labelKey = z.string().min(1).max(253).regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a Kubernetes label key');
-const labelValue = z.string().max(63).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value');
-export const labelsSchema = z.record(labelKey, labelValue);
+const labelKey = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a Kubernetes label key');
+const labelValue = z
+  .string()
+  .max(63)
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value');
+/**
+ * Label namespaces the platform writes itself (brief §5.5): `bud.ai/` and its subdomains, Kueue's, and
+ * `app.kubernetes.io/managed-by`. A caller's label there could impersonate another job or jump a tenant's queue.
+ */
+export function isReservedLabelKey(key: string): boolean {
+  if (key === 'app.kubernetes.io/managed-by') return true;
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? '' : key.slice(0, slash).toLowerCase();
+  return prefix === 'bud.ai' || prefix.endsWith('.bud.ai') || prefix === 'kueue.x-k8s.io';
+}
+
+export const labelsSchema = z.record(labelKey, labelValue).superRefine((labels, ctx) => {
+  for (const key of Object.keys(labels)) {
+    if (isReservedLabelKey(key))
+      ctx.addIssue({ code: 'custom', path: [key], message: 'uses a prefix the platform reserves for its own labels' });
+  }
+});
 export const annotationsSchema = z.record(z.string().min(1).max(253), z.string().max(65536));
 
 const integerFromQuery = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a positive integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** `?page=1&page_size=20`, the list contract of brief §3. */
 export const paginationQuerySchema = z.object({

@@ -53,6 +53,11 @@ describe('checkHelmSpec chart references', () => {
     ['the unspecified IPv4 address', 'https://0.0.0.0/app', /unspecified/],
     ['the unspecified IPv6 address', 'oci://[::]/app', /unspecified/],
     ['a percent-encoded host over oci', 'oci://%31%32%37.0.0.1/app', /not a valid host/],
+    ['a semicolon', 'oci://ghcr.io/acme/chart;reboot', /shell characters/],
+    ['a command substitution', 'oci://ghcr.io/acme/$(id)', /shell characters/],
+    ['backticks', 'https://charts.example.com/a/`id`', /shell characters/],
+    ['a pipe', 'oci://ghcr.io/acme/chart|sh', /shell characters/],
+    ['a space', 'oci://ghcr.io/acme/chart x', /shell characters/],
   ])('rejects %s', (_name, chartRef, message) => {
     const details = checkChartRef(chartRef, 'spec.chart_ref');
     expect(details).toHaveLength(1);

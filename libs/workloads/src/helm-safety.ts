@@ -12,8 +12,13 @@ export const MAX_VALUES_NODES = 200_000;
 
 const LOCAL_CHART = /^charts\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/;
 /** Validates a chart reference: `oci://host/path`, `https://host/path` or `charts/<name>`. */
+// A chart reference is copied into Flux objects and into operators' helm commands: nothing a shell would interpret.
+const SHELL_CHARACTERS = /[;&|`$<>(){}\\'"!*\s]/;
+
 export function checkChartRef(chartRef: string, path: string): ErrorDetail[] {
   if (LOCAL_CHART.test(chartRef)) return [];
+  if (SHELL_CHARACTERS.test(chartRef))
+    return [{ path, message: 'must not contain whitespace, quotes or shell characters such as ; | & ` $ ( ) < >' }];
   if (/^\s*file:/i.test(chartRef)) return [{ path, message: 'must not be a file: reference' }];
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(chartRef)?.[1]?.toLowerCase();
   if (scheme !== 'oci' && scheme !== 'https') {

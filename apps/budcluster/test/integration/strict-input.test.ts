@@ -154,4 +154,32 @@ describe('budcluster refuses what it would otherwise ignore', () => {
       expect((await h.http('DELETE', `/api/v1/clusters/${clusterId}/jobs/${job.body.id}`)).status).toBe(202);
     });
   });
+
+  describe('reserved labels and shell characters in chart references', () => {
+    it.each(['bud.ai/tenant-id', 'bud.ai/job-id', 'usecases.bud.ai/template', 'app.kubernetes.io/managed-by', 'kueue.x-k8s.io/queue-name'])(
+      'answers a job labelled %s with 422 naming the label, on create and on patch',
+      async (key) => {
+        const path = `labels[${JSON.stringify(key)}]`;
+        expectValidation(
+          await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob({ labels: { [key]: 'x' } }) }),
+          path,
+        );
+        const job = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob({ labels: { team: 'a' } }) });
+        expectValidation(
+          await h.http('PATCH', `/api/v1/clusters/${clusterId}/jobs/${job.body.id}`, { body: { labels: { [key]: 'x' } } }),
+          path,
+        );
+      },
+    );
+
+    it.each([
+      'oci://ghcr.io/acme/chart;reboot',
+      'oci://ghcr.io/acme/$(id)',
+      'https://charts.example.com/a/`id`',
+      'oci://ghcr.io/acme/chart|sh',
+    ])('answers a helm job with chart_ref %s with 422 naming spec.chart_ref', async (chartRef) => {
+      const body = { name: 'h', spec: { kind: 'helm', chart_ref: chartRef } };
+      expectValidation(await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body }), 'spec.chart_ref');
+    });
+  });
 });

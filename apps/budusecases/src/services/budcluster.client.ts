@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClusterResponse, CreateJobRequest, ErrorBody, JobResponse, ScheduleResponse } from '@bud/contracts';
-import { errorCodeSchema } from '@bud/contracts';
+import { errorCodeSchema, isReservedLabelKey } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { ServiceInvoker } from '@bud/invocation';
 import { SERVICE_INVOKER } from './tokens';
@@ -29,7 +29,10 @@ export class BudclusterClient {
   }
 
   /** 201 for a new job, 200 for the job an idempotency key already names. */
-  async createJob(token: string | undefined, clusterId: string, body: CreateJobRequest): Promise<JobResponse> {
+  async createJob(token: string | undefined, clusterId: string, request: CreateJobRequest): Promise<JobResponse> {
+    // Plans stored before budcluster refused reserved labels carry bud.ai/ ones, which it dropped anyway.
+    const labels = Object.fromEntries(Object.entries(request.labels).filter(([key]) => !isReservedLabelKey(key)));
+    const body = { ...request, labels };
     return this.expect<JobResponse>(
       await this.invoker.invoke(APP_ID, { method: 'POST', path: `/api/v1/clusters/${clusterId}/jobs`, body, token }),
       [200, 201],

@@ -1,3 +1,4 @@
+import { isReservedLabelKey } from '@bud/contracts';
 import type { JobModel } from '../job-model';
 import type { ObjectMeta } from './types';
 
@@ -43,16 +44,12 @@ export function truncateDnsLabel(name: string, max = 63): string {
   return name.slice(0, max).replace(/-+$/, '');
 }
 
-// A caller-chosen label in these namespaces could impersonate another job or jump another tenant's queue.
-function isReserved(key: string): boolean {
-  return key === MANAGED_BY_LABEL || key.startsWith('bud.ai/') || key.startsWith('kueue.x-k8s.io/');
-}
-
 /** The job's own labels (valid, non-reserved ones) under the identity labels of brief §5.5. */
 export function jobLabels(job: JobModel): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(job.labels)) {
-    if (!isReserved(key) && isValidLabelKey(key)) labels[key] = toLabelValue(value);
+    // The API refuses reserved keys; rows stored before it did still hold some.
+    if (!isReservedLabelKey(key) && isValidLabelKey(key)) labels[key] = toLabelValue(value);
   }
   labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
   labels[JOB_ID_LABEL] = toLabelValue(job.id);

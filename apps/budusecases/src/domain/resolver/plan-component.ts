@@ -146,7 +146,7 @@ export function planComponent(input: ComponentPlanInput): PlannedComponent {
     resources,
     priority_class: 'normal',
     policy: DEFAULT_JOB_POLICY,
-    labels: { 'bud.ai/template': input.template.id, 'bud.ai/component': spec.id, 'bud.ai/component-ref': d.id },
+    labels: { 'usecase-template': input.template.id, 'usecase-component': spec.id, 'usecase-component-ref': d.id },
     annotations: {},
   };
   const prices = input.context.cluster.price_table;
