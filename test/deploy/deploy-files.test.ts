@@ -151,6 +151,11 @@ describe('deploy/kubernetes', () => {
     (loadAll(readFileSync(file, 'utf8')) as Array<Record<string, any>>).filter(Boolean).map((o) => ({ file, o })),
   );
   const kinds = (kind: string) => objects.filter(({ o }) => o.kind === kind).map(({ o }) => o);
+  const deployment = (name: string) => {
+    const found = kinds('Deployment').find((d) => d.metadata.name === name);
+    if (!found) throw new Error(`no Deployment ${name} in deploy/kubernetes/`);
+    return found;
+  };
 
   it.each(
     objects
@@ -185,9 +190,7 @@ describe('deploy/kubernetes', () => {
 
   it("gives both sidecars Dapr's app API token from one Secret, and budusecases the same token to check job events with", () => {
     const secretName = (d: any) => d.spec.template.metadata.annotations['dapr.io/app-token-secret'];
-    const [budcluster, budusecases] = ['budcluster', 'budusecases'].map((name) =>
-      kinds('Deployment').find((d) => d.metadata.name === name),
-    );
+    const [budcluster, budusecases] = ['budcluster', 'budusecases'].map((name) => deployment(name));
     expect(secretName(budusecases)).toEqual(expect.any(String));
     expect(secretName(budcluster)).toBe(secretName(budusecases));
     const pod = budusecases.spec.template.spec;
@@ -200,7 +203,7 @@ describe('deploy/kubernetes', () => {
 
   it('gives both services one SERVICE_TOKEN_SECRET, so budusecases can call budcluster as itself', () => {
     for (const name of ['budcluster', 'budusecases']) {
-      const pod = kinds('Deployment').find((d) => d.metadata.name === name).spec.template.spec;
+      const pod = deployment(name).spec.template.spec;
       for (const c of [...pod.initContainers, ...pod.containers]) {
         const env = (c.env ?? []).find((e: { name: string }) => e.name === 'SERVICE_TOKEN_SECRET');
         expect([name, c.name, env?.valueFrom?.secretKeyRef]).toEqual([
