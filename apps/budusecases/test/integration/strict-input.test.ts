@@ -140,6 +140,43 @@ describe('budusecases refuses what it would otherwise ignore', () => {
     });
   });
 
+  describe('secret parameters outside env', () => {
+    const withSecret = (id: string, edit: (t: any) => void) =>
+      makeTemplate(id, (t) => {
+        t.parameters.push({ name: 'db_password', type: 'secret' });
+        edit(t);
+      });
+
+    it.each([
+      [
+        'a helm chart value',
+        (t: any) => (t.components[2].config.auth = { password: '{{ parameters.db_password }}' }),
+        'components[2].config.auth.password',
+      ],
+      [
+        'a docker command argument',
+        (t: any) => (t.components[3].config = { args: ['--password={{ parameters.db_password }}'] }),
+        'components[3].config.args[0]',
+      ],
+    ])('refuses a secret in %s when the template is saved, naming the path', async (_name, edit, path) => {
+      const created = await h.http('POST', '/api/v1/templates', { body: withSecret('secret-in-config', edit) });
+      expectValidation(created, path);
+      expect(created.body.details.find((d: any) => d.path === path).message).toMatch(/secret/);
+      expect(
+        (
+          await h.http('POST', '/api/v1/templates', {
+            body: withSecret('secret-in-env', (t) => (t.components[3].env.DB_PASSWORD = '{{ parameters.db_password }}')),
+          })
+        ).status,
+      ).toBe(201);
+      expectValidation(
+        await h.http('PUT', '/api/v1/templates/secret-in-env', { body: { ...withSecret('secret-in-env', edit), revision: 1 } }),
+        path,
+      );
+      await h.http('DELETE', '/api/v1/templates/secret-in-env');
+    });
+  });
+
   // Last: it stops budcluster for good.
   describe('a dependency that is down', () => {
     it('answers 503 upstream_unavailable naming budcluster while budcluster is down', async () => {

@@ -6,6 +6,8 @@ import { formatPath } from '@bud/errors';
 export interface FoundReference extends Reference {
   /** Path of the string holding the reference, e.g. `components[3].env.LLM_URL`. */
   path: string;
+  /** The same path as segments (set for references found in documents, not in conditions). */
+  at?: ReadonlyArray<string | number>;
 }
 
 export interface ReferenceScan {
@@ -32,7 +34,7 @@ function walk(value: unknown, path: Array<string | number>, depth: number, scan:
     const where = formatPath(path);
     try {
       for (const reference of parseTemplate(value, where).references)
-        scan.references.push({ segments: reference.segments, column: reference.column, path: where });
+        scan.references.push({ segments: reference.segments, column: reference.column, path: where, at: [...path] });
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
       scan.errors.push(error);

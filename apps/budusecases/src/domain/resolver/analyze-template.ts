@@ -3,7 +3,7 @@ import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Expr, FoundReference } from '../expressions';
 import { ExpressionError, collectReferences, parseExpression, parseTemplate } from '../expressions';
-import { CONFIG_KEYS, planningFields, suppliesInput } from './component-fields';
+import { CONFIG_KEYS, planningFields, secretAllowedAt, secretPlacementMessage, suppliesInput } from './component-fields';
 import type { DependencyGraph } from './dag';
 import { topologicalWaves } from './dag';
 import { parameterProblem } from './parameters';
@@ -95,8 +95,8 @@ class Analyzer {
         this.errors.push(expressionDetail(error));
       }
     }
-    for (const ref of late) this.reference(spec, ref, false, dependsOn);
-    for (const ref of early) this.reference(spec, ref, true, dependsOn);
+    for (const ref of late) this.reference(spec, definition, ref, false, dependsOn);
+    for (const ref of early) this.reference(spec, definition, ref, true, dependsOn);
     return { index, spec, definition, dependsOn, condition };
   }
 
@@ -130,7 +130,13 @@ class Analyzer {
     }
   }
 
-  private reference(spec: TemplateComponent, ref: FoundReference, planning: boolean, dependsOn: Map<string, string>): void {
+  private reference(
+    spec: TemplateComponent,
+    definition: ComponentDefinition | undefined,
+    ref: FoundReference,
+    planning: boolean,
+    dependsOn: Map<string, string>,
+  ): void {
     const problem = (message: string): void => void this.errors.push({ path: ref.path, message: `${message} (column ${ref.column})` });
     const kind = classifyReference(ref);
     switch (kind.kind) {
@@ -139,7 +145,11 @@ class Analyzer {
       case 'parameter': {
         const param = this.params.get(kind.name);
         if (!param) return problem(`parameters.${kind.name} is not a parameter of this template`);
-        if (param.secret && planning) return problem(`secret parameter '${kind.name}' can only be used in env or config`);
+        if (!param.secret) return;
+        // `at` is ['components', index, ...path inside the component]; planning fields are never env values.
+        const relative = ref.at?.slice(2) ?? [];
+        if (planning || (definition && !secretAllowedAt(definition.deployment_type, relative)))
+          this.errors.push({ path: ref.path, message: secretPlacementMessage(kind.name) });
         return;
       }
       case 'output': {

@@ -22,6 +22,20 @@ export function isEnvValuePath(path: ReadonlyArray<string | number>): boolean {
   return path.length === 3 && path[0] === 'spec' && path[1] === 'env';
 }
 
+/**
+ * Where a template may use a secret parameter: only in a value that becomes a container env value (it then
+ * reaches the container through a Kubernetes Secret). The same rule refuses a template when it is saved and
+ * a plan when it is deployed. `relative` is the path inside the component, e.g. `['config', 'auth', 'password']`.
+ */
+export function secretAllowedAt(deploymentType: DeploymentType, relative: ReadonlyArray<string | number>): boolean {
+  const path = jobPathOf(deploymentType, relative);
+  return path !== null && isEnvValuePath(path);
+}
+
+export function secretPlacementMessage(parameter: string): string {
+  return `uses the secret parameter '${parameter}': secrets may only be env values (they reach the container through a Kubernetes Secret)`;
+}
+
 /** Template fields evaluated while planning: they decide sizing, so they cannot wait for outputs or secrets. */
 export function planningFields(component: TemplateComponent): Array<[Array<string | number>, unknown]> {
   const fields: Array<[Array<string | number>, unknown]> = [];

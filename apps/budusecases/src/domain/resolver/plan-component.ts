@@ -6,7 +6,7 @@ import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, quantityBoundIssue, quantitySchema,
 import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
-import { isEnvValuePath, jobPathOf } from './component-fields';
+import { jobPathOf, secretAllowedAt, secretPlacementMessage } from './component-fields';
 import { buildJobSpec } from './job-spec';
 import type { PendingString, RenderContext } from './render-tree';
 import { deepMerge, renderTree, setOwn } from './render-tree';
@@ -94,11 +94,8 @@ function pendingValues(pending: readonly PendingString[], input: ComponentPlanIn
   const out: PendingValue[] = [];
   for (const p of pending) {
     const path = jobPathOf(input.analyzed.definition.deployment_type, p.relative);
-    if (path && p.secrets.length > 0 && !isEnvValuePath(path))
-      input.errors.push({
-        path: formatPath([...base, ...p.relative]),
-        message: `uses the secret parameter '${p.secrets[0]}': secrets may only be env values (they reach the container through a Kubernetes Secret)`,
-      });
+    if (path && p.secrets.length > 0 && !secretAllowedAt(input.analyzed.definition.deployment_type, p.relative))
+      input.errors.push({ path: formatPath([...base, ...p.relative]), message: secretPlacementMessage(p.secrets[0]) });
     else if (path) out.push({ path, components: p.components, secrets: p.secrets });
     else
       input.errors.push({

@@ -256,7 +256,7 @@ describe('resolveTemplate: problems are 422 details with the path of the offendi
       'a secret in a condition',
       withComponent(2, { condition: 'parameters.api_key' }),
       { model_id: MODEL },
-      [{ path: 'components[2].condition', message: "secret parameter 'api_key' can only be used in env or config (column 1)" }],
+      [{ path: 'components[2].condition', message: expect.stringContaining("uses the secret parameter 'api_key': secrets may only be env values") }],
     ],
     [
       'env on a helm component',
