@@ -600,9 +600,15 @@ const ERROR_CODES = new Set<string>(errorCodes);
 /** Problems with one answer, empty when it is acceptable. */
 function judge(c: Case, a: Answer): string[] {
   const problems: string[] = [];
-  const allowed = [400, 409, 422, ...(c.alsoAllowed ?? [])];
-  if (!(a.status >= 200 && a.status < 300) && !allowed.includes(a.status))
-    problems.push(`status ${a.status} is not 2xx/${allowed.join('/')}`);
+  // A body that is not JSON is never read: 415, whatever it holds (an empty one is a missing body: 422).
+  if (c.contentType === 'text/plain') {
+    const expected = c.raw !== undefined && c.raw.length === 0 ? 422 : 415;
+    if (a.status !== expected) problems.push(`status ${a.status} for a text/plain body is not ${expected}`);
+  } else {
+    const allowed = [400, 409, 422, ...(c.alsoAllowed ?? [])];
+    if (!(a.status >= 200 && a.status < 300) && !allowed.includes(a.status))
+      problems.push(`status ${a.status} is not 2xx/${allowed.join('/')}`);
+  }
   if (a.status >= 400) {
     const b = a.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) problems.push('error body is not a JSON object');
