@@ -12,7 +12,6 @@ import { Logger, configureLogging } from '@bud/logging';
 import { BudclusterModule, budclusterControllers } from './budcluster.module';
 import { subscriberUrls } from './config/budcluster.config';
 import type { BudclusterConfig } from './config/budcluster.config';
-import { platformServiceAt } from './config/platform-services';
 import type { Clock } from './domain/clock';
 import { systemClock } from './domain/clock';
 import { DriverRegistry } from './drivers/driver-registry.service';
@@ -62,7 +61,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
       : new DirectEventPublisher(subscriberUrls(config), {
           tokens: serviceTokens,
           from: 'budcluster',
-          serviceAt: platformServiceAt(config),
+          to: 'budusecases',
         }));
   const module = BudclusterModule.forRoot({
     dataSource,

@@ -2,12 +2,11 @@ import type { ServiceName, ServiceTokens } from '@bud/auth';
 import type { CloudEvent } from '@bud/contracts';
 import type { DaprSubscription, EventPublisher } from './event-publisher';
 
-/** Deliveries to a platform service carry `from`'s service token for it; other subscribers get no token. */
+/** Every delivery carries `from`'s service token for `to`: the subscribers are replicas of that one service. */
 export interface DeliveryIdentity {
   tokens: ServiceTokens;
   from: ServiceName;
-  /** The platform service a subscriber URL belongs to, if any. */
-  serviceAt(subscriberUrl: string): ServiceName | undefined;
+  to: ServiceName;
 }
 
 const TOKEN_TTL_SECONDS = 300;
@@ -22,7 +21,7 @@ const TOKEN_REUSE_MS = 60_000;
  */
 export class DirectEventPublisher implements EventPublisher {
   private readonly subscriptions = new Map<string, Promise<DaprSubscription[]>>();
-  private readonly tokens = new Map<ServiceName, { value: Promise<string>; signedAt: number }>();
+  private token?: { value: Promise<string>; signedAt: number };
 
   constructor(
     private readonly subscriberUrls: string[],
@@ -35,7 +34,7 @@ export class DirectEventPublisher implements EventPublisher {
       for (const { route } of routes) {
         const response = await fetch(new URL(route, baseUrl), {
           method: 'POST',
-          headers: { 'content-type': 'application/cloudevents+json', ...(await this.authorizationFor(baseUrl)) },
+          headers: { 'content-type': 'application/cloudevents+json', ...(await this.authorization()) },
           body: JSON.stringify({ ...event, topic, pubsubname: pubsubName }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -45,15 +44,13 @@ export class DirectEventPublisher implements EventPublisher {
     }
   }
 
-  private async authorizationFor(subscriberUrl: string): Promise<Record<string, string>> {
-    const audience = this.identity?.serviceAt(subscriberUrl);
-    if (!this.identity || !audience) return {};
-    let token = this.tokens.get(audience);
-    if (!token || Date.now() - token.signedAt > TOKEN_REUSE_MS) {
-      token = { value: this.identity.tokens.sign(this.identity.from, audience, { ttlSeconds: TOKEN_TTL_SECONDS }), signedAt: Date.now() };
-      this.tokens.set(audience, token);
+  private async authorization(): Promise<Record<string, string>> {
+    if (!this.identity) return {};
+    if (!this.token || Date.now() - this.token.signedAt > TOKEN_REUSE_MS) {
+      const { tokens, from, to } = this.identity;
+      this.token = { value: tokens.sign(from, to, { ttlSeconds: TOKEN_TTL_SECONDS }), signedAt: Date.now() };
     }
-    return { authorization: `Bearer ${await token.value}` };
+    return { authorization: `Bearer ${await this.token.value}` };
   }
 
   private subscriptionsOf(baseUrl: string): Promise<DaprSubscription[]> {

@@ -9,11 +9,13 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
     .min(32)
     .optional()
     .describe("32-byte key (hex or base64) encrypting stored kubeconfigs and jobs' secret_env; embedded mode generates one under DATA_DIR"),
-  /** Base URLs that receive `job-events` over the direct transport (ignored when Dapr is used). */
+  /** budusecases replicas that receive `job-events` over the direct transport (ignored when Dapr is used); each is shown budcluster's service token. */
   EVENT_SUBSCRIBER_URLS: z
     .string()
     .optional()
-    .describe('comma-separated direct-transport subscribers of job-events (default: BUDUSECASES_URL)'),
+    .describe(
+      "comma-separated budusecases replicas that receive job-events over the direct transport, signed with budcluster's service token (default: BUDUSECASES_URL)",
+    ),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000).describe('outbox relay poll interval'),
   OUTBOX_LEASE_MS: z.coerce
     .number()

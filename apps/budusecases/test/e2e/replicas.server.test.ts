@@ -57,8 +57,9 @@ describe('two replicas of each service on one PostgreSQL server', () => {
     };
     await Promise.all(Array.from({ length: 8 }, worker));
   };
-  const deploymentStatuses = async () =>
-    new Map(
+  // A plain object, so a timeout prints how many deployments are in each status.
+  const deploymentStatuses = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
       (
         await platform.query<{ status: string; n: number }>(
           platform.usecasesDb,
@@ -77,7 +78,7 @@ describe('two replicas of each service on one PostgreSQL server', () => {
     const [owner] = await ownersOfLocal();
     const killedCluster = platform.budcluster[owner];
     const killedUsecases = platform.budusecases[0];
-    const inFlightAtKill = DEPLOYMENTS / 2 - ((await deploymentStatuses()).get('running') ?? 0);
+    const inFlightAtKill = DEPLOYMENTS / 2 - ((await deploymentStatuses()).running ?? 0);
     const killedAt = Date.now();
     await Promise.all([killedCluster.process.kill(), killedUsecases.process.kill()]);
     expect(inFlightAtKill).toBeGreaterThan(0);
@@ -93,7 +94,7 @@ describe('two replicas of each service on one PostgreSQL server', () => {
     expect(await ownersOfLocal()).toEqual([1 - owner]);
     expect(logged(platform.budcluster, 'owning cluster')).toHaveLength(2);
 
-    await pollUntil(deploymentStatuses, (statuses) => statuses.get('running') === DEPLOYMENTS, {
+    await pollUntil(deploymentStatuses, (statuses) => statuses.running === DEPLOYMENTS, {
       what: `${DEPLOYMENTS} deployments running`,
       timeoutMs: 120_000,
       intervalMs: 500,
