@@ -18,14 +18,26 @@ const swc = [
 ];
 
 // The web UI's components (React, automatic JSX runtime); their specs choose jsdom with a docblock.
-const swcTsx = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swcTsx = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
 
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx$': swcTsx, '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
   moduleNameMapper,
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.spec.tsx', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/apps/**/*.spec.ts',
+    '<rootDir>/apps/**/*.spec.tsx',
+    '<rootDir>/libs/**/*.spec.ts',
+    '<rootDir>/apps/**/test/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   // `*.server.test.ts` run replicas of a service on one database, which the embedded engine (one process, one
   // connection) cannot hold: they run only when TEST_DATABASE_URL names a PostgreSQL server (CI's first `npm test`).
   testPathIgnorePatterns: [

@@ -10,9 +10,7 @@ const outDir = join(root, 'dist');
 const sourceRoots = ['apps', 'libs', 'scripts'];
 // The web UI's sources are bundled by Vite (npm run build:ui); only its server is compiled here.
 const skipped = /(\.spec\.ts|\.d\.ts)$|\/(node_modules|test|e2e-ui)\/|apps\/budadmin\/src\//;
-const { compilerOptions } = JSON.parse(
-  (await import('node:fs')).readFileSync(join(root, 'tsconfig.base.json'), 'utf8'),
-);
+const { compilerOptions } = JSON.parse((await import('node:fs')).readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 
 async function* walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -16,7 +16,10 @@ function modelJob(i: number): JobModel {
     jobType: i % 3 === 0 ? 'batch' : 'service',
     sourceType: 'usecase',
     usecaseDeploymentId: randomUUID(),
-    spec: i % 2 === 0 ? { kind: 'model', engine: 'vllm', model_id: 'meta-llama/Llama-3.1-8B-Instruct' } : { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
+    spec:
+      i % 2 === 0
+        ? { kind: 'model', engine: 'vllm', model_id: 'meta-llama/Llama-3.1-8B-Instruct' }
+        : { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
     resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi', replicas: 1 },
     policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
     priorityClass: 'normal',

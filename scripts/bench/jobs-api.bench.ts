@@ -32,7 +32,14 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
   const headers = { authorization: `Bearer ${await token(['job:manage', 'job:view', 'cluster:manage'], tenantId)}` };
   // Admission an hour away: the measure is creation, not the simulated lifecycle.
   const cluster = JSON.parse(
-    (await request(`${service.url}/api/v1/clusters`, 'POST', { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } }, headers)).body,
+    (
+      await request(
+        `${service.url}/api/v1/clusters`,
+        'POST',
+        { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } },
+        headers,
+      )
+    ).body,
   ) as { id: string };
 
   const apiRates = await repeat(RUNS, async () => {
@@ -84,7 +91,12 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
       const page = 1 + ((i * 7 + run) % 50);
       const filter = i % 3 === 0 ? '&status=failed' : i % 3 === 1 ? '&labels=shard=3' : '';
       const started = performance.now();
-      const answer = await request(`${service.url}/api/v1/clusters/${cluster.id}/jobs?page=${page}&page_size=20${filter}`, 'GET', undefined, headers);
+      const answer = await request(
+        `${service.url}/api/v1/clusters/${cluster.id}/jobs?page=${page}&page_size=20${filter}`,
+        'GET',
+        undefined,
+        headers,
+      );
       latencies.push(performance.now() - started);
       if (answer.status !== 200) throw new Error(`list answered ${answer.status}`);
     }
@@ -95,8 +107,15 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
 
   const rawMedian = round(median(rawRates));
   return [
-    summarize('jobs.create.per_s', 'jobs/s', apiRates, { baseline: { name: 'raw pg insert of the same rows', median: rawMedian }, ratio: round(median(apiRates) / rawMedian) }),
-    summarize('jobs.create.ratio_to_raw_insert', 'ratio', apiRates.map((rate, i) => rate / rawRates[i])),
+    summarize('jobs.create.per_s', 'jobs/s', apiRates, {
+      baseline: { name: 'raw pg insert of the same rows', median: rawMedian },
+      ratio: round(median(apiRates) / rawMedian),
+    }),
+    summarize(
+      'jobs.create.ratio_to_raw_insert',
+      'ratio',
+      apiRates.map((rate, i) => rate / rawRates[i]),
+    ),
     summarize('jobs.create.raw_insert.per_s', 'rows/s', rawRates),
     summarize('jobs.list_100k.p99_ms', 'ms', listP99, { note: 'pages 1-50 of 20, unfiltered, status and label filters' }),
   ];

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
       results.push(result);
       const spread = `min ${result.min} max ${result.max}, ${result.runs} runs`;
       const ratio = result.ratio !== undefined ? `  ratio ${result.ratio} to ${result.baseline?.name} (${result.baseline?.median})` : '';
-      process.stdout.write(`  ${result.name.padEnd(42)} ${String(result.median).padStart(12)} ${result.unit.padEnd(8)} (${spread})${ratio}${result.note ? `  — ${result.note}` : ''}\n`);
+      process.stdout.write(
+        `  ${result.name.padEnd(42)} ${String(result.median).padStart(12)} ${result.unit.padEnd(8)} (${spread})${ratio}${result.note ? `  — ${result.note}` : ''}\n`,
+      );
     }
   }
   await database.stop();

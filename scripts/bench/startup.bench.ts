@@ -34,6 +34,9 @@ export async function benchStartup(): Promise<BenchResult[]> {
   });
   const bareMedian = round(median(bare));
   return [
-    summarize('startup.cold_s', 's', cold, { baseline: { name: 'bare node:http hello', median: bareMedian }, ratio: round(median(cold) / bareMedian) }),
+    summarize('startup.cold_s', 's', cold, {
+      baseline: { name: 'bare node:http hello', median: bareMedian },
+      ratio: round(median(cold) / bareMedian),
+    }),
   ];
 }

@@ -22,7 +22,15 @@ export function percentile(values: number[], p: number): number {
 }
 
 export function summarize(name: string, unit: string, samples: number[], extra: Partial<BenchResult> = {}): BenchResult {
-  return { name, unit, median: round(median(samples)), min: round(Math.min(...samples)), max: round(Math.max(...samples)), runs: samples.length, ...extra };
+  return {
+    name,
+    unit,
+    median: round(median(samples)),
+    min: round(Math.min(...samples)),
+    max: round(Math.max(...samples)),
+    runs: samples.length,
+    ...extra,
+  };
 }
 
 export function round(value: number): number {

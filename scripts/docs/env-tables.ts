@@ -25,8 +25,15 @@ function row(name: string, property: Property): string {
 export function envTables(): string {
   return services
     .map(([service, schema]) => {
-      const properties = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Property> }).properties;
-      return [`### ${service}`, '', '| variable | default | meaning |', '|---|---|---|', ...Object.entries(properties).map(([name, p]) => row(name, p))].join('\n');
+      const properties = (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Property> })
+        .properties;
+      return [
+        `### ${service}`,
+        '',
+        '| variable | default | meaning |',
+        '|---|---|---|',
+        ...Object.entries(properties).map(([name, p]) => row(name, p)),
+      ].join('\n');
     })
     .join('\n\n');
 }

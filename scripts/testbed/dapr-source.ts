@@ -44,6 +44,9 @@ export function daprBuildEnv(): Record<string, string> {
   const goVersion = /^go (\S+)$/m.exec(readFileSync(join(wrapper, 'go.mod'), 'utf8'))?.[1];
   if (!goVersion) throw new Error(`no go directive in ${wrapper}/go.mod`);
   const workFile = join(cacheDir, 'src', `dapr-${DAPR_VERSION}.work`);
-  writeFileSync(workFile, [`go ${goVersion}`, '', `use ${wrapper}`, '', `replace ${DAPR_MODULE} ${DAPR_VERSION} => ${trimmedSource()}`, ''].join('\n'));
+  writeFileSync(
+    workFile,
+    [`go ${goVersion}`, '', `use ${wrapper}`, '', `replace ${DAPR_MODULE} ${DAPR_VERSION} => ${trimmedSource()}`, ''].join('\n'),
+  );
   return { GOWORK: workFile };
 }

@@ -26,7 +26,10 @@ describe('README.md matches the code', () => {
   });
 
   it('links only files that exist', () => {
-    const linked = [...readme.matchAll(/\]\(((?:docs|deploy|apps|libs)\/[^)#\s]+)\)/g), ...readme.matchAll(/`((?:docs|deploy)\/[\w./-]+\.(?:md|yaml|png))`/g)].map((m) => m[1]);
+    const linked = [
+      ...readme.matchAll(/\]\(((?:docs|deploy|apps|libs)\/[^)#\s]+)\)/g),
+      ...readme.matchAll(/`((?:docs|deploy)\/[\w./-]+\.(?:md|yaml|png))`/g),
+    ].map((m) => m[1]);
     expect(linked.length).toBeGreaterThan(3);
     expect(linked.filter((path) => !existsSync(join(repoRoot, path)))).toEqual([]);
   });

@@ -52,29 +52,54 @@ describe('the README quick start, as a new user follows it', () => {
     platform = spawn('npm', ['start'], { cwd: clone, env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     platform.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     platform.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await pollUntil(() => output, (text) => text.includes('Open the UI:'), { what: 'npm start ready', timeoutMs: 240_000, intervalMs: 200, abortIf: () => platform!.exitCode !== null }).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}; npm start printed:\n${output.slice(-6000)}`);
-      },
-    );
+    await pollUntil(
+      () => output,
+      (text) => text.includes('Open the UI:'),
+      { what: 'npm start ready', timeoutMs: 240_000, intervalMs: 200, abortIf: () => platform!.exitCode !== null },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; npm start printed:\n${output.slice(-6000)}`);
+    });
     expect(output).toContain(`http://127.0.0.1:${ports.budadmin}/usecases`);
   }
 
-  const bud = (...args: string[]) => spawnSync(process.execPath, [join(clone, 'apps/bud/bin/bud.js'), ...args], { cwd: clone, env: env(), encoding: 'utf8', timeout: 180_000 });
+  const bud = (...args: string[]) =>
+    spawnSync(process.execPath, [join(clone, 'apps/bud/bin/bud.js'), ...args], {
+      cwd: clone,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
   const deploymentStatus = () => JSON.parse(bud('deployments', 'show', 'readme-rag', '--output', 'json').stdout).status as string;
 
   it('installs with npm install', () => {
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: clone, env: env(), encoding: 'utf8', timeout: 600_000 });
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: clone,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     expect([install.status, install.stderr.split('\n').filter((l) => /ERR!/.test(l))]).toEqual([0, []]);
   }, 600_000);
 
   it('starts, deploys simple-rag-v1 with the CLI and sees it running', async () => {
     await npmStart();
-    const deploy = bud('deploy', 'simple-rag-v1', '--cluster', 'local', '--name', 'readme-rag', '--set', 'model_id=meta-llama/Llama-3.1-8B-Instruct', '--wait');
+    const deploy = bud(
+      'deploy',
+      'simple-rag-v1',
+      '--cluster',
+      'local',
+      '--name',
+      'readme-rag',
+      '--set',
+      'model_id=meta-llama/Llama-3.1-8B-Instruct',
+      '--wait',
+    );
     expect([deploy.status, deploy.stderr]).toEqual([0, '']);
     expect(deploy.stdout).toMatch(/running/);
     expect(deploymentStatus()).toBe('running');
-    const api = await fetch(`http://127.0.0.1:${ports.budusecases}/api/v1/deployments`).then((r) => r.json() as Promise<{ items: Array<{ name: string; status: string }> }>);
+    const api = await fetch(`http://127.0.0.1:${ports.budusecases}/api/v1/deployments`).then(
+      (r) => r.json() as Promise<{ items: Array<{ name: string; status: string }> }>,
+    );
     expect(api.items.find((d) => d.name === 'readme-rag')?.status).toBe('running');
   }, 300_000);
 
@@ -84,12 +109,22 @@ describe('the README quick start, as a new user follows it', () => {
     expect(code === 0 || signal === 'SIGINT').toBe(true);
     await pollUntil(leftovers, (pids) => pids === '', { what: 'no process of the platform left' });
     for (const port of Object.values(ports)) {
-      await pollUntil(() => fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'listening', () => 'closed'), (s) => s === 'closed', { what: `port ${port} closed` });
+      await pollUntil(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            () => 'listening',
+            () => 'closed',
+          ),
+        (s) => s === 'closed',
+        { what: `port ${port} closed` },
+      );
     }
   }, 60_000);
 
   it('starts again with the deployment still there and still running', async () => {
     await npmStart();
-    expect(await pollUntil(deploymentStatus, (s) => s === 'running', { what: 'readme-rag running after restart', timeoutMs: 60_000 })).toBe('running');
+    expect(await pollUntil(deploymentStatus, (s) => s === 'running', { what: 'readme-rag running after restart', timeoutMs: 60_000 })).toBe(
+      'running',
+    );
   }, 300_000);
 });

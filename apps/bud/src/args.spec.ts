@@ -83,7 +83,9 @@ describe('parseInvocation', () => {
   });
 
   it('shows the usage of the command that was meant', () => {
-    expect(usageErrorOf(['deploy', 't', '--bogus']).usage).toMatch(/^Usage: bud deploy <template> --cluster <name\|id> --name <name> \[options\]/);
+    expect(usageErrorOf(['deploy', 't', '--bogus']).usage).toMatch(
+      /^Usage: bud deploy <template> --cluster <name\|id> --name <name> \[options\]/,
+    );
   });
 
   it('gives every option one type across commands, so the first pass reads them all alike', () => {
@@ -98,7 +100,8 @@ describe('parseInvocation', () => {
 });
 
 describe('whole-number options', () => {
-  const timeout = (value?: string) => run(['deployments', 'delete', 'x', ...(value === undefined ? [] : ['--timeout', value])]).input.integer('timeout', 600);
+  const timeout = (value?: string) =>
+    run(['deployments', 'delete', 'x', ...(value === undefined ? [] : ['--timeout', value])]).input.integer('timeout', 600);
 
   it('reads a whole number within bounds', () => {
     expect(timeout('30')).toBe(30);
@@ -109,7 +112,9 @@ describe('whole-number options', () => {
   });
 
   it.each(['0', '1.5', 'soon', '999999999'])('refuses --timeout %s while parsing, before any command runs', (value) => {
-    expect(usageErrorOf(['deployments', 'delete', 'x', '--wait', '--timeout', value]).message).toBe(`--timeout must be a whole number from 1 to 604800, got '${value}'`);
+    expect(usageErrorOf(['deployments', 'delete', 'x', '--wait', '--timeout', value]).message).toBe(
+      `--timeout must be a whole number from 1 to 604800, got '${value}'`,
+    );
   });
 
   it('bounds the page size by what the API accepts', () => {

@@ -5,9 +5,18 @@ import { commandUsageLine, groupUsage, overallUsageLine } from './usage';
 
 export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   'api-url': { type: 'string', value: 'url', description: 'budusecases URL (env BUD_API_URL; default http://127.0.0.1:9084)' },
-  'cluster-api-url': { type: 'string', value: 'url', description: 'budcluster URL (env BUD_CLUSTER_API_URL; default http://127.0.0.1:9082)' },
+  'cluster-api-url': {
+    type: 'string',
+    value: 'url',
+    description: 'budcluster URL (env BUD_CLUSTER_API_URL; default http://127.0.0.1:9082)',
+  },
   token: { type: 'string', value: 'jwt', description: 'bearer token (env BUD_TOKEN); not needed in dev mode' },
-  output: { type: 'string', short: 'o', value: 'table|json', description: 'table for people (default), json for scripts: the raw API response' },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'table|json',
+    description: 'table for people (default), json for scripts: the raw API response',
+  },
   help: { type: 'boolean', short: 'h', description: 'show usage' },
 };
 
@@ -54,8 +63,7 @@ export class ParsedInput {
 }
 
 export type Invocation =
-  | { kind: 'help'; command?: CommandSpec; group?: string }
-  | { kind: 'run'; command: CommandSpec; input: ParsedInput };
+  { kind: 'help'; command?: CommandSpec; group?: string } | { kind: 'run'; command: CommandSpec; input: ParsedInput };
 
 /**
  * Finds the command in argv, then parses argv strictly against that command's options. The first,
@@ -102,7 +110,10 @@ function parseCommandArgs(argv: readonly string[], command: CommandSpec): Parsed
     const value = parsed.values[name];
     if (spec.required && value === undefined) throw new UsageError(`--${name} is required`, commandUsageLine(command));
     if (spec.integer && typeof value === 'string' && !isWholeNumberWithin(value, spec.integer)) {
-      throw new UsageError(`--${name} must be a whole number from ${spec.integer.min} to ${spec.integer.max}, got '${value}'`, commandUsageLine(command));
+      throw new UsageError(
+        `--${name} must be a whole number from ${spec.integer.min} to ${spec.integer.max}, got '${value}'`,
+        commandUsageLine(command),
+      );
     }
   }
   const output = parsed.values.output;
@@ -122,7 +133,10 @@ function allOptions(commands: readonly CommandSpec[]): Record<string, OptionSpec
 
 function toParseArgsOptions(options: Readonly<Record<string, OptionSpec>>) {
   return Object.fromEntries(
-    Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+    Object.entries(options).map(([name, spec]) => [
+      name,
+      { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) },
+    ]),
   );
 }
 

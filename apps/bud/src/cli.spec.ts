@@ -14,12 +14,20 @@ function fakeFetch(routes: Record<string, (call: Call) => { status: number; body
   const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : input.toString();
     const headers = (init?.headers ?? {}) as Record<string, string>;
-    const call: Call = { method: init?.method ?? 'GET', url, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, authorization: headers.authorization };
+    const call: Call = {
+      method: init?.method ?? 'GET',
+      url,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      authorization: headers.authorization,
+    };
     calls.push(call);
     const route = routes[`${call.method} ${new URL(url).pathname}`];
     if (!route) throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     const answer = route(call);
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+    });
   }) as FetchFn;
   return { fetchFn, calls };
 }
@@ -61,7 +69,7 @@ describe('runCli', () => {
     const result = await bud(['templates', 'list', '--api-url', 'http://127.0.0.1:9'], fakeFetch({}).fetchFn);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cannot reach budusecases at http://127.0.0.1:9 (ECONNREFUSED)');
-    expect(result.stderr).toContain("npm start");
+    expect(result.stderr).toContain('npm start');
   });
 
   it('prints an API error as its message and every field path, never as raw JSON', async () => {
@@ -73,10 +81,18 @@ describe('runCli', () => {
       'GET /api/v1/clusters': () => page([cluster('local', LOCAL_ID)]),
       'POST /api/v1/deployments': () => ({
         status: 422,
-        body: { status_code: 422, error: 'validation_failed', message: 'the deployment is invalid: parameters.gpu_count must be at most 8', details },
+        body: {
+          status_code: 422,
+          error: 'validation_failed',
+          message: 'the deployment is invalid: parameters.gpu_count must be at most 8',
+          details,
+        },
       }),
     });
-    const result = await bud(['deploy', 'simple-chatbot-v1', '--cluster', 'local', '--name', 'x', '--set', 'gpu_count=99', '--set', 'nope=1'], fetchFn);
+    const result = await bud(
+      ['deploy', 'simple-chatbot-v1', '--cluster', 'local', '--name', 'x', '--set', 'gpu_count=99', '--set', 'nope=1'],
+      fetchFn,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       'error: the deployment is invalid: parameters.gpu_count must be at most 8',
@@ -89,13 +105,34 @@ describe('runCli', () => {
   it('resolves a cluster name and sends typed --set values with the token', async () => {
     const { fetchFn, calls } = fakeFetch({
       'GET /api/v1/clusters': () => page([cluster('other', '22222222-2222-4222-8222-222222222222'), cluster('local', LOCAL_ID)]),
-      'POST /api/v1/deployments': () => ({ status: 201, body: { id: '33333333-3333-4333-8333-333333333333', name: 'x', template_id: 't', template_version: '1.0.0', status: 'pending', estimated_cost_per_hour: '1.000000', components: [] } }),
+      'POST /api/v1/deployments': () => ({
+        status: 201,
+        body: {
+          id: '33333333-3333-4333-8333-333333333333',
+          name: 'x',
+          template_id: 't',
+          template_version: '1.0.0',
+          status: 'pending',
+          estimated_cost_per_hour: '1.000000',
+          components: [],
+        },
+      }),
     });
-    const result = await bud(['deploy', 't', '--cluster', 'local', '--name', 'x', '--set', 'gpu_count=2', '--set', 'model_id=a/b', '-o', 'json'], fetchFn, { BUD_TOKEN: 'tok' });
+    const result = await bud(
+      ['deploy', 't', '--cluster', 'local', '--name', 'x', '--set', 'gpu_count=2', '--set', 'model_id=a/b', '-o', 'json'],
+      fetchFn,
+      { BUD_TOKEN: 'tok' },
+    );
     expect(result.code).toBe(0);
     const create = calls.find((c) => c.method === 'POST')!;
     expect(create.url).toBe('http://127.0.0.1:9084/api/v1/deployments');
-    expect(create.body).toEqual({ template_id: 't', name: 'x', cluster_id: LOCAL_ID, parameters: { gpu_count: 2, model_id: 'a/b' }, on_failure: 'stop' });
+    expect(create.body).toEqual({
+      template_id: 't',
+      name: 'x',
+      cluster_id: LOCAL_ID,
+      parameters: { gpu_count: 2, model_id: 'a/b' },
+      on_failure: 'stop',
+    });
     expect(calls.every((c) => c.authorization === 'Bearer tok')).toBe(true);
     expect(JSON.parse(result.stdout)).toMatchObject({ name: 'x', status: 'pending' });
   });
@@ -109,7 +146,15 @@ describe('runCli', () => {
   });
 
   it('asks for a dry run with ?dry_run=true', async () => {
-    const plan = { template_id: 't', template_version: '1.0.0', parameters: {}, waves: [], skipped: [], total: { components: 0, gpus: {}, estimated_cost_per_hour: '0.000000' }, capacity: { admits: true, gpus: [], message: 'ok' } };
+    const plan = {
+      template_id: 't',
+      template_version: '1.0.0',
+      parameters: {},
+      waves: [],
+      skipped: [],
+      total: { components: 0, gpus: {}, estimated_cost_per_hour: '0.000000' },
+      capacity: { admits: true, gpus: [], message: 'ok' },
+    };
     const { fetchFn, calls } = fakeFetch({ 'POST /api/v1/deployments': () => ({ status: 200, body: plan }) });
     const result = await bud(['deploy', 't', '--cluster', LOCAL_ID, '--name', 'x', '--dry-run'], fetchFn);
     expect(result.code).toBe(0);
@@ -124,7 +169,12 @@ describe('runCli', () => {
   });
 
   it('tells the user how to authenticate on a 401', async () => {
-    const { fetchFn } = fakeFetch({ 'GET /api/v1/templates': () => ({ status: 401, body: { status_code: 401, error: 'unauthenticated', message: 'a bearer token is required' } }) });
+    const { fetchFn } = fakeFetch({
+      'GET /api/v1/templates': () => ({
+        status: 401,
+        body: { status_code: 401, error: 'unauthenticated', message: 'a bearer token is required' },
+      }),
+    });
     const result = await bud(['templates', 'list'], fetchFn);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: a bearer token is required\nbudusecases needs a token: pass --token or set BUD_TOKEN.\n');

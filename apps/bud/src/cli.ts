@@ -23,7 +23,11 @@ export interface CliEnvironment {
 }
 
 /** Runs one command line and answers its exit code: 0 done, 1 refused or failed, 2 usage error. */
-export async function runCli(argv: readonly string[], environment: CliEnvironment, table: readonly CommandSpec[] = commands): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  environment: CliEnvironment,
+  table: readonly CommandSpec[] = commands,
+): Promise<number> {
   try {
     const invocation = parseInvocation(argv, table);
     if (invocation.kind === 'help') {
@@ -47,7 +51,11 @@ function helpFor(invocation: Extract<Invocation, { kind: 'help' }>, table: reado
 function loadConfig(input: ParsedInput, environment: CliEnvironment): CliConfig {
   const path = configFilePath(environment.env, environment.homeDir);
   const file = readConfigFile(path, environment.env.BUD_CONFIG !== undefined && environment.env.BUD_CONFIG !== '');
-  return resolveConfig({ apiUrl: input.string('api-url'), clusterApiUrl: input.string('cluster-api-url'), token: input.string('token') }, environment.env, file);
+  return resolveConfig(
+    { apiUrl: input.string('api-url'), clusterApiUrl: input.string('cluster-api-url'), token: input.string('token') },
+    environment.env,
+    file,
+  );
 }
 
 function contextFor(input: ParsedInput, config: CliConfig, environment: CliEnvironment): CommandContext {

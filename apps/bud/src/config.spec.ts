@@ -72,7 +72,11 @@ describe('the config file', () => {
   it.each([
     ['invalid JSON', '{', /is not valid JSON/],
     ['an array', '[]', /must hold a JSON object/],
-    ['an unknown key, naming the known ones', '{"BUD_API_URL": "http://a"}', /unknown key 'BUD_API_URL'; the keys are api_url, cluster_api_url, token/],
+    [
+      'an unknown key, naming the known ones',
+      '{"BUD_API_URL": "http://a"}',
+      /unknown key 'BUD_API_URL'; the keys are api_url, cluster_api_url, token/,
+    ],
     ['a value that is not a string', '{"token": 5}', /'token' must be a string/],
   ])('refuses %s', (_, text, message) => {
     expect(() => parseConfigFile(text, '/x/config.json')).toThrow(UsageError);

@@ -73,7 +73,8 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 /** Flags, then environment, then the config file, then the embedded-mode defaults. */
 export function resolveConfig(flags: ConfigFlags, env: Env, file: ConfigFile): CliConfig {
   const apiUrl = nonEmpty(flags.apiUrl) ?? nonEmpty(env.BUD_API_URL) ?? nonEmpty(file.api_url) ?? DEFAULT_API_URL;
-  const clusterApiUrl = nonEmpty(flags.clusterApiUrl) ?? nonEmpty(env.BUD_CLUSTER_API_URL) ?? nonEmpty(file.cluster_api_url) ?? DEFAULT_CLUSTER_API_URL;
+  const clusterApiUrl =
+    nonEmpty(flags.clusterApiUrl) ?? nonEmpty(env.BUD_CLUSTER_API_URL) ?? nonEmpty(file.cluster_api_url) ?? DEFAULT_CLUSTER_API_URL;
   const token = nonEmpty(flags.token) ?? nonEmpty(env.BUD_TOKEN) ?? nonEmpty(file.token);
   return {
     apiUrl: normalizeUrl(apiUrl, 'the budusecases URL (--api-url, BUD_API_URL, api_url)'),

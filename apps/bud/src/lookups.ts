@@ -16,7 +16,8 @@ export async function resolveClusterId(api: ClusterApi, nameOrId: string): Promi
   const clusters = await everyItem((page) => api.listClusters({ page, page_size: PAGE_SIZE }));
   const named = clusters.filter((c) => c.name === nameOrId);
   if (named.length === 1) return named[0].id;
-  if (named.length > 1) throw new CommandFailed(`${named.length} clusters are named '${nameOrId}' (${named.map((c) => c.id).join(', ')}); pass an id`);
+  if (named.length > 1)
+    throw new CommandFailed(`${named.length} clusters are named '${nameOrId}' (${named.map((c) => c.id).join(', ')}); pass an id`);
   const known = clusters.map((c) => c.name).join(', ') || 'none';
   throw new CommandFailed(`no cluster named '${nameOrId}'; the clusters you can use: ${known}`);
 }

@@ -50,7 +50,12 @@ const options = (overrides: Partial<FollowOptions> = {}) => {
 
 describe('followDeployment', () => {
   it('reports every event in order and stops at the target status', async () => {
-    const { api } = fakeApi([{ events: [event(1, 'llm', 'deploying'), event(2, 'llm', 'running'), event(3, null, 'running'), event(4, 'llm', 'stopping')], staysOpen: true }]);
+    const { api } = fakeApi([
+      {
+        events: [event(1, 'llm', 'deploying'), event(2, 'llm', 'running'), event(3, null, 'running'), event(4, 'llm', 'stopping')],
+        staysOpen: true,
+      },
+    ]);
     const { merged, seen } = options();
     await expect(followDeployment(api, 'd', merged)).resolves.toEqual({ kind: 'reached', status: 'running' });
     expect(seen).toEqual(['llm deploying', 'llm running', 'deployment running']);
@@ -77,7 +82,10 @@ describe('followDeployment', () => {
     const { api, opened } = fakeApi([
       // The first connection passes over event 2 (committed late) and never sees the final event 4.
       { events: [event(1, 'llm', 'deploying'), event(3, 'embedding', 'running')], staysOpen: true },
-      { events: [event(1, 'llm', 'deploying'), event(2, 'llm', 'running'), event(3, 'embedding', 'running'), event(4, null, 'running')], staysOpen: true },
+      {
+        events: [event(1, 'llm', 'deploying'), event(2, 'llm', 'running'), event(3, 'embedding', 'running'), event(4, null, 'running')],
+        staysOpen: true,
+      },
     ]);
     const { merged, seen } = options();
     await expect(followDeployment(api, 'd', merged)).resolves.toEqual({ kind: 'reached', status: 'running' });
@@ -103,7 +111,9 @@ describe('followDeployment', () => {
   });
 
   it('skips events the caller has seen when a resumed stream sends them again', async () => {
-    const { api } = fakeApi([{ events: [event(5, null, 'stopped'), event(8, null, 'pending'), event(9, null, 'stopped')], staysOpen: true }]);
+    const { api } = fakeApi([
+      { events: [event(5, null, 'stopped'), event(8, null, 'pending'), event(9, null, 'stopped')], staysOpen: true },
+    ]);
     const { merged, seen } = options({ target: 'stopped', afterEventId: '7', seenEventIds: ['5', '7'] });
     await expect(followDeployment(api, 'd', merged)).resolves.toEqual({ kind: 'reached', status: 'stopped' });
     expect(seen).toEqual(['deployment pending', 'deployment stopped']);
@@ -111,7 +121,10 @@ describe('followDeployment', () => {
 
   it('only follows events after the one it is told it has seen', async () => {
     const { api, opened } = fakeApi([{ events: [event(8, null, 'stopped')], staysOpen: true }]);
-    await expect(followDeployment(api, 'd', options({ target: 'stopped', afterEventId: '7' }).merged)).resolves.toEqual({ kind: 'reached', status: 'stopped' });
+    await expect(followDeployment(api, 'd', options({ target: 'stopped', afterEventId: '7' }).merged)).resolves.toEqual({
+      kind: 'reached',
+      status: 'stopped',
+    });
     expect(opened).toEqual(['7', '7']);
   });
 });

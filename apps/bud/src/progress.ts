@@ -12,7 +12,8 @@ const GIVES_UP: Record<WaitTarget, ReadonlySet<DeploymentStatus>> = {
   stopped: new Set<DeploymentStatus>(['deleting']),
 };
 
-export type WaitOutcome = { kind: 'reached'; status: DeploymentStatus } | { kind: 'gave_up'; status: DeploymentStatus } | { kind: 'timed_out' };
+export type WaitOutcome =
+  { kind: 'reached'; status: DeploymentStatus } | { kind: 'gave_up'; status: DeploymentStatus } | { kind: 'timed_out' };
 
 export interface FollowTimings {
   /** Pause before reopening a stream that failed. */
@@ -89,7 +90,14 @@ export async function followDeployment(api: UsecasesApi, deploymentId: string, o
 }
 
 /** Best effort: reads the stream once more up to the final event and reports what it passed over. */
-async function reportPassedOver(api: UsecasesApi, deploymentId: string, options: FollowOptions, finalEventId: string, reported: Set<string>, timeoutMs: number): Promise<void> {
+async function reportPassedOver(
+  api: UsecasesApi,
+  deploymentId: string,
+  options: FollowOptions,
+  finalEventId: string,
+  reported: Set<string>,
+  timeoutMs: number,
+): Promise<void> {
   try {
     const response = await api.openEventStream(deploymentId, options.afterEventId, AbortSignal.timeout(timeoutMs));
     for await (const event of deploymentEvents(response)) {

@@ -11,7 +11,8 @@ export function parseSetValues(pairs: readonly string[]): Record<string, unknown
     const equals = pair.indexOf('=');
     if (equals <= 0) throw new UsageError(`--set expects key=value, got '${pair}'`);
     const key = pair.slice(0, equals).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`--set: '${key}' is not a parameter name (letters, digits and underscores)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new UsageError(`--set: '${key}' is not a parameter name (letters, digits and underscores)`);
     parameters.set(key, parseValue(pair.slice(equals + 1)));
   }
   // fromEntries keeps a key like __proto__ as a plain property.

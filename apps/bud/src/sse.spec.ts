@@ -12,7 +12,9 @@ describe('SseParser', () => {
     const text = 'id: 7\nevent: deployment.status\ndata: {"status":"running"}\n\n';
     for (let cut = 1; cut < text.length; cut++) {
       const parser = new SseParser();
-      expect([...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut))]).toEqual([{ id: '7', event: 'deployment.status', data: '{"status":"running"}' }]);
+      expect([...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut))]).toEqual([
+        { id: '7', event: 'deployment.status', data: '{"status":"running"}' },
+      ]);
     }
   });
 

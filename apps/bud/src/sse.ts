@@ -18,7 +18,8 @@ export class SseParser {
     for (const raw of lines) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line === '') {
-        if (this.data.length > 0) messages.push({ ...(this.id === undefined ? {} : { id: this.id }), event: this.event || 'message', data: this.data.join('\n') });
+        if (this.data.length > 0)
+          messages.push({ ...(this.id === undefined ? {} : { id: this.id }), event: this.event || 'message', data: this.data.join('\n') });
         this.id = undefined;
         this.event = '';
         this.data = [];

@@ -20,7 +20,10 @@ export function overallHelp(commands: readonly CommandSpec[], globals: Readonly<
     'Usage: bud <command> [options]',
     '',
     'Commands:',
-    renderColumns(commands.map((c) => [[...c.words, ...c.args].join(' '), c.summary]), '  '),
+    renderColumns(
+      commands.map((c) => [[...c.words, ...c.args].join(' '), c.summary]),
+      '  ',
+    ),
     '',
     'Global options:',
     optionRows(globals),
@@ -37,12 +40,27 @@ export function commandUsageLine(command: CommandSpec): string {
 
 export function commandHelp(command: CommandSpec, globals: Readonly<Record<string, OptionSpec>>): string {
   const own = Object.keys(command.options).length > 0 ? ['', 'Options:', optionRows(command.options)] : [];
-  return [synopsis(command), '', command.summary + (command.details ? `\n\n${command.details}` : ''), ...own, '', 'Global options:', optionRows(globals)].join('\n');
+  return [
+    synopsis(command),
+    '',
+    command.summary + (command.details ? `\n\n${command.details}` : ''),
+    ...own,
+    '',
+    'Global options:',
+    optionRows(globals),
+  ].join('\n');
 }
 
 export function groupUsage(group: string, commands: readonly CommandSpec[]): string {
   const members = commands.filter((c) => c.words[0] === group);
-  return [`Usage: bud ${group} <${members.map((c) => c.words[1]).join('|')}> [options]`, '', renderColumns(members.map((c) => [[...c.words, ...c.args].join(' '), c.summary]), '  ')].join('\n');
+  return [
+    `Usage: bud ${group} <${members.map((c) => c.words[1]).join('|')}> [options]`,
+    '',
+    renderColumns(
+      members.map((c) => [[...c.words, ...c.args].join(' '), c.summary]),
+      '  ',
+    ),
+  ].join('\n');
 }
 
 function synopsis(command: CommandSpec): string {

@@ -42,7 +42,14 @@ export function App() {
             <Route path="/deployments/:id" element={<DeploymentStatusPage />} />
             <Route path="/components" element={<ComponentsPage />} />
             <Route path="/clusters" element={<ClustersPage />} />
-            <Route path="*" element={<p>Nothing here. Go back to the <Link to="/usecases">catalog</Link>.</p>} />
+            <Route
+              path="*"
+              element={
+                <p>
+                  Nothing here. Go back to the <Link to="/usecases">catalog</Link>.
+                </p>
+              }
+            />
           </Routes>
         </Suspense>
       </Layout.Content>

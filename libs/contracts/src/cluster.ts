@@ -6,7 +6,11 @@ export const clusterStatuses = ['connecting', 'ready', 'unreachable'] as const;
 export type ClusterType = (typeof clusterTypes)[number];
 export type ClusterStatus = (typeof clusterStatuses)[number];
 
-const gpuTypeSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB');
+const gpuTypeSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB');
 const usd = z.number().min(0).max(1_000_000);
 
 const clusterNameSchema = z

@@ -19,18 +19,30 @@ export const priorityValues: Record<PriorityClass, number> = { critical: 1000, h
 export const modelEngines = ['vllm', 'tensorrt-llm', 'latentbud', 'tei'] as const;
 export type ModelEngine = (typeof modelEngines)[number];
 
-const envNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
+const envNameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
 export const envSchema = z.record(envNameSchema, z.string().max(65536));
 /** What a job answers in place of each `secret_env` value. */
 export const SECRET_MASK = '********';
 const secretEnvSchema = envSchema.describe(
   'write-only environment: stored sealed, answered masked, given to the container through a Kubernetes Secret',
 );
-const imageSchema = z.string().min(1).max(500).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be a container image reference');
+const imageSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be a container image reference');
 
 export const portSchema = z
   .object({
-    name: z.string().max(15).regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be an IANA service name').optional(),
+    name: z
+      .string()
+      .max(15)
+      .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be an IANA service name')
+      .optional(),
     port: z.number().int().min(1).max(65535),
     protocol: z.enum(['TCP', 'UDP']).default('TCP'),
   })
@@ -47,7 +59,18 @@ export const containerSpecSchema = z
     ports: z.array(portSchema).max(20).default([]),
     health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
     volumes: z
-      .array(z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), mount_path: z.string().regex(/^\//).max(500), size: storageQuantitySchema }).strict())
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+              .max(63),
+            mount_path: z.string().regex(/^\//).max(500),
+            size: storageQuantitySchema,
+          })
+          .strict(),
+      )
       .max(10)
       .optional(),
   })
@@ -58,7 +81,11 @@ export const helmSpecSchema = z
     kind: z.literal('helm'),
     chart_ref: z.string().min(1).max(1000),
     chart_version: z.string().max(100).optional(),
-    release_name: z.string().max(53).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label').optional(),
+    release_name: z
+      .string()
+      .max(53)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label')
+      .optional(),
     values: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -67,7 +94,11 @@ export const modelSpecSchema = z
   .object({
     kind: z.literal('model'),
     engine: z.enum(modelEngines),
-    model_id: z.string().min(1).max(300).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be a model id like meta-llama/Llama-3.1-8B-Instruct'),
+    model_id: z
+      .string()
+      .min(1)
+      .max(300)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be a model id like meta-llama/Llama-3.1-8B-Instruct'),
     engine_args: z.array(z.string().max(4096)).max(100).optional(),
     env: envSchema.optional(),
     secret_env: secretEnvSchema.optional(),
@@ -106,14 +137,22 @@ export const jobPolicySchema = z
     scale_to_zero: z.boolean().default(false),
     min_replicas: z.number().int().min(0).max(1000).optional(),
     max_replicas: z.number().int().min(1).max(1000).optional(),
-    queue_name: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).optional(),
+    queue_name: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .optional(),
   })
   .strict();
 export type JobPolicy = z.infer<typeof jobPolicySchema>;
 
 export const createJobRequestSchema = z
   .object({
-    name: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
     job_type: z.enum(jobTypes).default('service'),
     deployment_type: z.enum(deploymentTypes).optional(),
     source_type: z.enum(sourceTypes).default('direct'),
@@ -121,7 +160,11 @@ export const createJobRequestSchema = z
     usecase_deployment_id: uuidSchema.optional(),
     project_id: uuidSchema.optional(),
     idempotency_key: z.string().min(1).max(200).optional(),
-    k8s_namespace: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label').optional(),
+    k8s_namespace: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label')
+      .optional(),
     spec: jobSpecSchema,
     resources: jobResourcesSchema.default({ gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 }),
     priority_class: z.enum(priorityClasses).default('normal'),
@@ -240,7 +283,10 @@ export const scheduleQuerySchema = z
   .object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
   .strict()
   .refine((q) => Date.parse(q.end) > Date.parse(q.start), { path: ['end'], message: 'must be after start' })
-  .refine((q) => Date.parse(q.end) - Date.parse(q.start) <= 366 * 86_400_000, { path: ['end'], message: 'window must be at most 366 days' });
+  .refine((q) => Date.parse(q.end) - Date.parse(q.start) <= 366 * 86_400_000, {
+    path: ['end'],
+    message: 'window must be at most 366 days',
+  });
 
 export const scheduleResponseSchema = z.object({
   start: isoTimestampSchema,

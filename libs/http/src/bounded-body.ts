@@ -13,7 +13,8 @@ export function findBodyViolation(body: unknown): ErrorDetail | null {
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.length > BODY_LIMITS.maxStringLength) return { path: formatPath(path), message: `is longer than ${BODY_LIMITS.maxStringLength} characters` };
+      if (value.length > BODY_LIMITS.maxStringLength)
+        return { path: formatPath(path), message: `is longer than ${BODY_LIMITS.maxStringLength} characters` };
       if (value.includes('\u0000')) return { path: formatPath(path), message: 'must not contain NUL characters' };
       continue;
     }
@@ -22,7 +23,8 @@ export function findBodyViolation(body: unknown): ErrorDetail | null {
     if (Array.isArray(value)) value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
     else {
       for (const [key, item] of Object.entries(value)) {
-        if (key.length > BODY_LIMITS.maxStringLength || key.includes('\u0000')) return { path: formatPath(path), message: 'has a key that is too long or contains NUL characters' };
+        if (key.length > BODY_LIMITS.maxStringLength || key.includes('\u0000'))
+          return { path: formatPath(path), message: 'has a key that is too long or contains NUL characters' };
         stack.push({ value: item, path: [...path, key] });
       }
     }

@@ -24,7 +24,10 @@ export interface HttpAppOptions {
 }
 
 /** The HTTP surface every service shares: 1 MiB JSON bodies, one error shape, latency metrics, /api/docs. */
-export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], options: HttpAppOptions): Promise<INestApplication> {
+export async function createHttpApp(
+  rootModule: Parameters<typeof NestFactory.create>[0],
+  options: HttpAppOptions,
+): Promise<INestApplication> {
   const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter() });
   const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: JSON_MEDIA_TYPES });
   app.use(latencyMiddleware(options.latency));

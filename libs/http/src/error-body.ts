@@ -22,7 +22,12 @@ const codeByStatus: Record<number, ErrorCode> = {
 /** Turns anything thrown while serving a request into the one error body of brief §3. */
 export function toErrorBody(error: unknown, request?: { method?: string; url?: string }): ErrorBody {
   if (error instanceof AppError) {
-    return { status_code: httpStatusOf(error.code), error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      status_code: httpStatusOf(error.code),
+      error: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
   }
   const bodyParserType = (error as { type?: string } | null)?.type;
   if (bodyParserType === 'entity.too.large') {
@@ -45,6 +50,11 @@ export function toErrorBody(error: unknown, request?: { method?: string; url?: s
     return { status_code: 503, error: 'service_unavailable', message: 'the database is unavailable right now; retry shortly' };
   }
   const errorId = randomUUID();
-  logger.error('unhandled error', { error_id: errorId, method: request?.method, url: request?.url, error: (error as Error)?.stack ?? String(error) });
+  logger.error('unhandled error', {
+    error_id: errorId,
+    method: request?.method,
+    url: request?.url,
+    error: (error as Error)?.stack ?? String(error),
+  });
   return { status_code: 500, error: 'internal_error', message: 'an internal error occurred', error_id: errorId };
 }

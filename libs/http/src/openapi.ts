@@ -38,7 +38,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 }
 
 function joinPath(...parts: string[]): string {
-  const path = `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const path = `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return path.replace(/:([A-Za-z_]+)/g, '{$1}');
 }
 
@@ -57,7 +60,12 @@ export function buildOpenApiDocument(title: string, version: string, controllers
       if (method === undefined || routePath === undefined) continue;
       const meta = operationOf(handler);
       const path = joinPath(base, routePath);
-      const parameters = [...path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const parameters = [...path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      }));
       if (meta?.query) {
         const query = jsonSchema(meta.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -71,12 +79,16 @@ export function buildOpenApiDocument(title: string, version: string, controllers
         tags: [controller.name.replace(/Controller$/, '')],
         parameters,
         responses: {
-          [status]: { description: 'success', ...(meta?.response ? { content: { 'application/json': { schema: jsonSchema(meta.response, 'output') } } } : {}) },
+          [status]: {
+            description: 'success',
+            ...(meta?.response ? { content: { 'application/json': { schema: jsonSchema(meta.response, 'output') } } } : {}),
+          },
           default: errorResponse,
         },
         ...(meta?.public ? { security: [] } : {}),
       };
-      if (meta?.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(meta.body, 'input') } } };
+      if (meta?.body)
+        operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(meta.body, 'input') } } };
       const name = methodNames[method];
       if (name) (paths[path] ??= {})[name] = operation;
     }

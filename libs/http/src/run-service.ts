@@ -23,7 +23,9 @@ export function runService(name: string, start: () => Promise<{ stop(): Promise<
     (error: unknown) => {
       const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
       const portTaken = (error as { code?: string }).code === 'EADDRINUSE';
-      process.stderr.write(`${name} failed to start: ${portTaken ? `port already in use (${(error as Error).message}); set PORT to another port` : message}\n`);
+      process.stderr.write(
+        `${name} failed to start: ${portTaken ? `port already in use (${(error as Error).message}); set PORT to another port` : message}\n`,
+      );
       process.exit(1);
     },
   );

@@ -7,7 +7,11 @@ export class DaprEventPublisher implements EventPublisher {
   private readonly client: DaprClient;
 
   constructor(daprHttpPort: number) {
-    this.client = new DaprClient({ daprHost: '127.0.0.1', daprPort: String(daprHttpPort), communicationProtocol: CommunicationProtocolEnum.HTTP });
+    this.client = new DaprClient({
+      daprHost: '127.0.0.1',
+      daprPort: String(daprHttpPort),
+      communicationProtocol: CommunicationProtocolEnum.HTTP,
+    });
   }
 
   async publish(pubsubName: string, topic: string, event: CloudEvent): Promise<void> {

@@ -36,10 +36,17 @@ export class Logger {
     if (rank[level] < rank[settings.level]) return;
     const stream = level === 'error' || level === 'warn' ? process.stderr : process.stdout;
     if (settings.format === 'json') {
-      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, service: settings.service, context: this.context, message, ...fields })}\n`);
+      stream.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level, service: settings.service, context: this.context, message, ...fields })}\n`,
+      );
       return;
     }
-    const extra = fields && Object.keys(fields).length > 0 ? ` ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}` : '';
+    const extra =
+      fields && Object.keys(fields).length > 0
+        ? ` ${Object.entries(fields)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(' ')}`
+        : '';
     stream.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${this.context}] ${message}${extra}\n`);
   }
 }

@@ -92,8 +92,17 @@ export class OutboxRelay {
                 await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
                 // The rest of this subject becomes due together with the failed row (claims go in id order,
                 // so order holds) instead of sitting out the whole lease.
-                await this.outbox.defer(group.slice(index + 1).map((later) => later.id), retryIn);
-                this.logger.warn('publish failed; will retry', { outbox_id: row.id, topic: row.topic, attempts: row.attempts + 1, retry_in_ms: retryIn, error: (error as Error).message });
+                await this.outbox.defer(
+                  group.slice(index + 1).map((later) => later.id),
+                  retryIn,
+                );
+                this.logger.warn('publish failed; will retry', {
+                  outbox_id: row.id,
+                  topic: row.topic,
+                  attempts: row.attempts + 1,
+                  retry_in_ms: retryIn,
+                  error: (error as Error).message,
+                });
                 break;
               }
             }

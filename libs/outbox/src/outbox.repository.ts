@@ -11,7 +11,12 @@ export class OutboxRepository {
 
   /** Called inside the transaction that makes the state change the event announces. */
   async add(manager: EntityManager, pubsubName: string, topic: string, event: CloudEvent, now: Date): Promise<void> {
-    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, [pubsubName, topic, event, now]);
+    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, [
+      pubsubName,
+      topic,
+      event,
+      now,
+    ]);
   }
 
   /** Leases a batch so a second relay (or this one after a crash) skips it until the lease ends. */
@@ -30,12 +35,18 @@ export class OutboxRepository {
   }
 
   async markPublished(ids: string[]): Promise<void> {
-    if (ids.length > 0) await poolQuery(this.db, `UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    if (ids.length > 0)
+      await poolQuery(this.db, `UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
   /** Releases rows unpublished and due again in `dueInMs`, without counting an attempt. */
   async defer(ids: string[], dueInMs: number): Promise<void> {
-    if (ids.length > 0) await poolQuery(this.db, `UPDATE outbox SET lease_until = NULL, next_attempt_at = now() + ($2 || ' milliseconds')::interval WHERE id = ANY($1::bigint[])`, [ids, String(dueInMs)]);
+    if (ids.length > 0)
+      await poolQuery(
+        this.db,
+        `UPDATE outbox SET lease_until = NULL, next_attempt_at = now() + ($2 || ' milliseconds')::interval WHERE id = ANY($1::bigint[])`,
+        [ids, String(dueInMs)],
+      );
   }
 
   async markFailed(id: string, error: string, retryInMs: number): Promise<void> {
@@ -44,5 +55,4 @@ export class OutboxRepository {
       [id, error.slice(0, 2000), String(retryInMs)],
     );
   }
-
 }

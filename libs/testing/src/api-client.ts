@@ -30,7 +30,13 @@ export async function newCaller(secret: string, granted: Scope[], tenantId: stri
 }
 
 /** One HTTP call as a client would make it; JSON bodies are parsed, anything else is kept as text. */
-export async function callApi<T>(baseUrl: string, fallback: Caller | null, method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer<T>> {
+export async function callApi<T>(
+  baseUrl: string,
+  fallback: Caller | null,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<HttpAnswer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const who = options.caller === undefined ? fallback : options.caller;
   if (who) headers.authorization = `Bearer ${who.token}`;

@@ -1,5 +1,9 @@
 /** Polls until `probe` returns a value that `accept` takes, or fails with the last value seen. No sleeps in tests. */
-export async function pollUntil<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, options: { timeoutMs?: number; intervalMs?: number; what?: string; abortIf?: () => boolean } = {}): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string; abortIf?: () => boolean } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: T | undefined;
   let lastError: unknown;

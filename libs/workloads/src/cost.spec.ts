@@ -2,12 +2,22 @@ import type { JobResources, PriceTable } from '@bud/contracts';
 import { MAX_HOURLY_COST_MICROS, costForDurationMicros, formatUsd, hourlyCostIssue, hourlyCostMicros, parseUsdMicros } from './cost';
 
 const prices: PriceTable = { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005 };
-const resources = (overrides: Partial<JobResources>): JobResources => ({ gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1, ...overrides });
+const resources = (overrides: Partial<JobResources>): JobResources => ({
+  gpu_count: 0,
+  cpu_request: '1',
+  memory_request: '1Gi',
+  replicas: 1,
+  ...overrides,
+});
 
 describe('cost', () => {
   it.each([
     ['one CPU and 1 GiB', resources({}), '0.045000'],
-    ['two A100s with 8 CPUs and 64 GiB', resources({ gpu_type: 'A100-80GB', gpu_count: 2, cpu_request: '8', memory_request: '64Gi' }), '5.640000'],
+    [
+      'two A100s with 8 CPUs and 64 GiB',
+      resources({ gpu_type: 'A100-80GB', gpu_count: 2, cpu_request: '8', memory_request: '64Gi' }),
+      '5.640000',
+    ],
     ['three replicas of 500m and 512Mi', resources({ cpu_request: '500m', memory_request: '512Mi', replicas: 3 }), '0.067500'],
     ['a GPU type missing from the price table costs nothing for the GPU', resources({ gpu_type: 'L4', gpu_count: 1 }), '0.045000'],
   ])('prices %s per hour', (_name, r, expected) => {
@@ -15,16 +25,41 @@ describe('cost', () => {
   });
 
   it.each([
-    ['3m at $0.0055 is exactly 16.5 µ$ and rounds half up (floating point says 16.4999…)', resources({ cpu_request: '3m', memory_request: '0' }), { gpu_hour: {}, vcpu_hour: 0.0055, memory_gib_hour: 0 }, '0.000017'],
-    ['0.3 cores and 0.1 GiB at $0.1 are exact decimals', resources({ cpu_request: '0.3', memory_request: '0.1Gi' }), { gpu_hour: {}, vcpu_hour: 0.1, memory_gib_hour: 0.1 }, '0.040000'],
-    ['1G of memory is 10^9 bytes, not a GiB', resources({ cpu_request: '0', memory_request: '1G' }), { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 1 }, '0.931323'],
+    [
+      '3m at $0.0055 is exactly 16.5 µ$ and rounds half up (floating point says 16.4999…)',
+      resources({ cpu_request: '3m', memory_request: '0' }),
+      { gpu_hour: {}, vcpu_hour: 0.0055, memory_gib_hour: 0 },
+      '0.000017',
+    ],
+    [
+      '0.3 cores and 0.1 GiB at $0.1 are exact decimals',
+      resources({ cpu_request: '0.3', memory_request: '0.1Gi' }),
+      { gpu_hour: {}, vcpu_hour: 0.1, memory_gib_hour: 0.1 },
+      '0.040000',
+    ],
+    [
+      '1G of memory is 10^9 bytes, not a GiB',
+      resources({ cpu_request: '0', memory_request: '1G' }),
+      { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 1 },
+      '0.931323',
+    ],
   ])('prices exactly: %s', (_name, r, table, expected) => {
     expect(formatUsd(hourlyCostMicros(r, table))).toBe(expected);
   });
 
   it.each([
-    ['the largest job at ordinary prices', resources({ gpu_type: 'H100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 }), prices, null],
-    ['the largest job at the highest prices', resources({ gpu_type: 'H100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 }), { gpu_hour: { 'H100-80GB': 1_000_000 }, vcpu_hour: 1_000_000, memory_gib_hour: 1_000_000 }, /per hour/],
+    [
+      'the largest job at ordinary prices',
+      resources({ gpu_type: 'H100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 }),
+      prices,
+      null,
+    ],
+    [
+      'the largest job at the highest prices',
+      resources({ gpu_type: 'H100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 }),
+      { gpu_hour: { 'H100-80GB': 1_000_000 }, vcpu_hour: 1_000_000, memory_gib_hour: 1_000_000 },
+      /per hour/,
+    ],
   ])('bounds the hourly cost: %s', (_name, r, table, issue) => {
     const found = hourlyCostIssue(r, table);
     if (issue === null) {

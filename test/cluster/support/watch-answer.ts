@@ -20,13 +20,18 @@ export async function watchAnswer(config: KubeConfig, path: string, resourceVers
       .watch(
         path,
         { resourceVersion, labelSelector, allowWatchBookmarks: false },
-        (phase, object: { code?: number }) => settle(phase === 'ERROR' && object?.code === 410 ? 410 : phase === 'ERROR' ? `ERROR ${JSON.stringify(object)}` : 'resumed'),
+        (phase, object: { code?: number }) =>
+          settle(phase === 'ERROR' && object?.code === 410 ? 410 : phase === 'ERROR' ? `ERROR ${JSON.stringify(object)}` : 'resumed'),
         (err: unknown) => {
-          const status = (err as { statusCode?: number; code?: number } | undefined)?.statusCode ?? (err as { code?: number } | undefined)?.code;
+          const status =
+            (err as { statusCode?: number; code?: number } | undefined)?.statusCode ?? (err as { code?: number } | undefined)?.code;
           settle(status === 410 ? 410 : `closed: ${String((err as Error | undefined)?.message ?? 'no error')}`);
         },
       )
-      .then((c) => (controller = c), (err: Error) => settle(`refused: ${err.message}`));
+      .then(
+        (c) => (controller = c),
+        (err: Error) => settle(`refused: ${err.message}`),
+      );
   });
   const result = await answer;
   controller?.abort();

@@ -4,7 +4,6 @@ import net from 'node:net';
 import { freePort, pollUntil, signalAndWait } from '@bud/testing';
 import { redisServerBinary } from './redis-binary';
 
-
 function ping(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
@@ -34,11 +33,15 @@ export class RedisServer {
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    await pollUntil(() => ping(this.port), (answer) => answer === '+PONG', {
-      what: `redis-server on ${this.port}`,
-      timeoutMs: 10_000,
-      abortIf: () => this.child?.exitCode !== null,
-    });
+    await pollUntil(
+      () => ping(this.port),
+      (answer) => answer === '+PONG',
+      {
+        what: `redis-server on ${this.port}`,
+        timeoutMs: 10_000,
+        abortIf: () => this.child?.exitCode !== null,
+      },
+    );
   }
 
   stop(): Promise<void> {

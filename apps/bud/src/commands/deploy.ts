@@ -15,7 +15,7 @@ export const deployCommand: CommandSpec = {
   summary: 'Deploy a template on a cluster (--dry-run shows the plan and creates nothing)',
   details: [
     'Parameters: --set key=value, repeated. A value that parses as JSON keeps that type (gpu_count=2,',
-    "tracing=true); anything else is a string. Quote JSON to force a string: --set 'tag=\"007\"'.",
+    'tracing=true); anything else is a string. Quote JSON to force a string: --set \'tag="007"\'.',
     '--dry-run prints the plan: waves, GPUs and $/hour per component, the total and whether the cluster has room.',
     '--wait prints a line per component status change and exits 0 once the deployment runs, 1 if it fails',
     'or --timeout passes.',
@@ -24,7 +24,11 @@ export const deployCommand: CommandSpec = {
     cluster: { type: 'string', value: 'name|id', required: true, description: 'cluster to deploy on' },
     name: { type: 'string', value: 'name', required: true, description: 'deployment name: a DNS label of up to 40 characters' },
     set: { type: 'string', value: 'key=value', multiple: true, description: 'a template parameter' },
-    'on-failure': { type: 'string', value: 'stop|rollback', description: 'when a component fails: stop where it is (default) or tear everything down' },
+    'on-failure': {
+      type: 'string',
+      value: 'stop|rollback',
+      description: 'when a component fails: stop where it is (default) or tear everything down',
+    },
     'dry-run': { type: 'boolean', description: 'show the plan; create nothing' },
     ...waitOptions,
   },
@@ -50,7 +54,9 @@ export const deployCommand: CommandSpec = {
     context.output.progress(`Deploying ${describe(created, clusterArg)}; waiting up to ${timeoutSeconds(context)}s for it to run:`);
     const running = await waitForStatus(context, created, 'running', { afterEventId: '0', seenEventIds: [] });
     if (context.format === 'json') return context.output.json(running);
-    context.output.out(`${running.name} is running: ${running.components?.length ?? 0} components, ${formatUsd(running.estimated_cost_per_hour)}/hour.`);
+    context.output.out(
+      `${running.name} is running: ${running.components?.length ?? 0} components, ${formatUsd(running.estimated_cost_per_hour)}/hour.`,
+    );
     if (running.components) context.output.out(renderComponents(running.components));
   },
 };
@@ -62,7 +68,9 @@ function failurePolicy(value: string | undefined): CreateDeploymentRequest['on_f
 
 function printCreated(context: CommandContext, created: DeploymentResponse, cluster: string): void {
   if (context.format === 'json') return context.output.json(created);
-  context.output.out(`Created deployment ${describe(created, cluster)}: ${created.status}, ${formatUsd(created.estimated_cost_per_hour)}/hour.`);
+  context.output.out(
+    `Created deployment ${describe(created, cluster)}: ${created.status}, ${formatUsd(created.estimated_cost_per_hour)}/hour.`,
+  );
   if (created.components) context.output.out(renderComponents(created.components));
   context.output.out(`Follow it with: bud deployments show ${created.name}`);
 }

@@ -62,7 +62,11 @@ export const deploymentCommands: CommandSpec[] = [
   },
 ];
 
-async function actAndWait(context: CommandContext, target: 'stopped' | 'running', act: (id: string) => Promise<DeploymentResponse>): Promise<void> {
+async function actAndWait(
+  context: CommandContext,
+  target: 'stopped' | 'running',
+  act: (id: string) => Promise<DeploymentResponse>,
+): Promise<void> {
   const id = await resolveDeploymentId(context.usecases, context.input.positionals[0]);
   const wait = context.input.boolean('wait');
   const seen = wait ? await historySoFar(context, id) : { afterEventId: '0', seenEventIds: [] };

@@ -12,12 +12,22 @@ export const jobCommands: CommandSpec[] = [
     summary: "List a cluster's jobs, newest first",
     options: {
       cluster: { type: 'string', value: 'name|id', required: true, description: 'the cluster' },
-      status: { type: 'string', value: 'status', multiple: true, description: 'only jobs in this status: pending, queued, admitted, running, succeeded, failed, cancelled or preempted; also comma-separated' },
+      status: {
+        type: 'string',
+        value: 'status',
+        multiple: true,
+        description:
+          'only jobs in this status: pending, queued, admitted, running, succeeded, failed, cancelled or preempted; also comma-separated',
+      },
       ...pagingOptions,
     },
     async run(context) {
       const clusterId = await resolveClusterId(context.clusters, context.input.requiredString('cluster'));
-      const status = context.input.strings('status').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      const status = context.input
+        .strings('status')
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
       const answer = await context.clusters.listJobs(clusterId, { ...pageQuery(context.input), ...(status.length > 0 ? { status } : {}) });
       printPage(context, answer, 'jobs', (items) =>
         renderTable(

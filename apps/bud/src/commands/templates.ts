@@ -51,18 +51,30 @@ function renderTemplate(t: TemplateResponse): string {
       ['Name', t.name],
       ['Version', t.version],
       ['Category', `${t.category} (${t.complexity})`],
-      ['Source', t.is_system ? `system${t.source_file ? ` (${t.source_file})` : ''}` : `user${t.forked_from ? `, forked from ${t.forked_from}` : ''}`],
+      [
+        'Source',
+        t.is_system
+          ? `system${t.source_file ? ` (${t.source_file})` : ''}`
+          : `user${t.forked_from ? `, forked from ${t.forked_from}` : ''}`,
+      ],
       ['Tags', formatList(t.tags)],
       ...(t.description ? [['Description', t.description] as const] : []),
     ]),
   ];
   if (t.parameters.length > 0) {
-    sections.push(`Parameters:\n${renderTable(['name', 'type', 'required', 'default', 'allowed', 'description'], t.parameters.map(parameterRow))}`);
+    sections.push(
+      `Parameters:\n${renderTable(['name', 'type', 'required', 'default', 'allowed', 'description'], t.parameters.map(parameterRow))}`,
+    );
   }
   sections.push(
     `Components:\n${renderTable(
       ['id', 'component', 'depends on', 'gpus'],
-      t.components.map((c) => [c.id, c.component_ref, formatList(c.depends_on), c.gpu_count === undefined ? '-' : `${String(c.gpu_count)}${c.gpu_type ? `x ${c.gpu_type}` : ''}`]),
+      t.components.map((c) => [
+        c.id,
+        c.component_ref,
+        formatList(c.depends_on),
+        c.gpu_count === undefined ? '-' : `${String(c.gpu_count)}${c.gpu_type ? `x ${c.gpu_type}` : ''}`,
+      ]),
     )}`,
   );
   return sections.join('\n\n');

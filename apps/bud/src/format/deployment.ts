@@ -5,7 +5,14 @@ import { formatAge, formatUsd, formatValue, orDash } from './values';
 export function renderDeploymentList(deployments: readonly DeploymentResponse[], now: number): string {
   return renderTable(
     ['name', 'id', 'template', 'status', { header: '$/hour', align: 'right' }, 'age'],
-    deployments.map((d) => [d.name, d.id, `${d.template_id}@${d.template_version}`, d.status, formatUsd(d.estimated_cost_per_hour), formatAge(d.created_at, now)]),
+    deployments.map((d) => [
+      d.name,
+      d.id,
+      `${d.template_id}@${d.template_version}`,
+      d.status,
+      formatUsd(d.estimated_cost_per_hour),
+      formatAge(d.created_at, now),
+    ]),
   );
 }
 
@@ -25,7 +32,13 @@ export function renderDeployment(d: DeploymentResponse, now: number): string {
     ]),
   ];
   const parameters = Object.entries(d.parameters);
-  if (parameters.length > 0) sections.push(`Parameters:\n${renderFields(parameters.map(([name, value]) => [name, formatValue(value)]), '  ')}`);
+  if (parameters.length > 0)
+    sections.push(
+      `Parameters:\n${renderFields(
+        parameters.map(([name, value]) => [name, formatValue(value)]),
+        '  ',
+      )}`,
+    );
   if (d.components && d.components.length > 0) sections.push(`Components:\n${renderComponents(d.components)}`);
   return sections.join('\n\n');
 }
@@ -33,7 +46,15 @@ export function renderDeployment(d: DeploymentResponse, now: number): string {
 export function renderComponents(components: readonly DeploymentComponentResponse[]): string {
   return renderTable(
     ['component', 'ref', { header: 'wave', align: 'right' }, 'status', 'job', { header: '$/hour', align: 'right' }, 'detail'],
-    components.map((c) => [c.id, c.component_ref, c.wave < 0 ? '-' : String(c.wave), c.status, orDash(c.job_status), formatUsd(c.estimated_cost_per_hour), componentDetail(c)]),
+    components.map((c) => [
+      c.id,
+      c.component_ref,
+      c.wave < 0 ? '-' : String(c.wave),
+      c.status,
+      orDash(c.job_status),
+      formatUsd(c.estimated_cost_per_hour),
+      componentDetail(c),
+    ]),
   );
 }
 

@@ -7,7 +7,10 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) return describeApiError(error);
   if (error instanceof ConnectionError) {
     const flag = error.service === 'budusecases' ? '--api-url (BUD_API_URL)' : '--cluster-api-url (BUD_CLUSTER_API_URL)';
-    return [`error: ${error.message}`, `Is the platform running? Start it with 'npm start' in the repository, or point ${flag} at ${error.service}.`].join('\n');
+    return [
+      `error: ${error.message}`,
+      `Is the platform running? Start it with 'npm start' in the repository, or point ${flag} at ${error.service}.`,
+    ].join('\n');
   }
   if (error instanceof CommandFailed) return `error: ${error.message}`;
   return `error: ${(error as Error)?.message ?? String(error)}`;

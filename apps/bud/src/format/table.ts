@@ -18,7 +18,9 @@ export function renderTable(columns: ReadonlyArray<string | Column>, rows: Reado
   return cells
     .map((row) =>
       row
-        .map((cell, i) => (specs[i].align === 'right' ? ' '.repeat(widths[i] - lengthOf(cell)) + cell : cell + ' '.repeat(widths[i] - lengthOf(cell))))
+        .map((cell, i) =>
+          specs[i].align === 'right' ? ' '.repeat(widths[i] - lengthOf(cell)) + cell : cell + ' '.repeat(widths[i] - lengthOf(cell)),
+        )
         .join(GAP)
         .trimEnd(),
     )
@@ -31,7 +33,14 @@ export function renderColumns(rows: ReadonlyArray<readonly string[]>, indent = '
   const count = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: count }, (_, i) => Math.max(...rows.map((r) => lengthOf(cleanCell(r[i] ?? '')))));
   return rows
-    .map((row) => indent + row.map((cell, i) => cleanCell(cell) + (i < row.length - 1 ? ' '.repeat(widths[i] - lengthOf(cleanCell(cell))) : '')).join(GAP).trimEnd())
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, i) => cleanCell(cell) + (i < row.length - 1 ? ' '.repeat(widths[i] - lengthOf(cleanCell(cell))) : ''))
+          .join(GAP)
+          .trimEnd(),
+    )
     .join('\n');
 }
 

@@ -37,7 +37,8 @@ describe('bud, the command line, against running services', () => {
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
 
-  const deploymentByName = async (wanted: string) => (await h.http('GET', '/api/v1/deployments?page_size=100')).body.items.find((d: any) => d.name === wanted);
+  const deploymentByName = async (wanted: string) =>
+    (await h.http('GET', '/api/v1/deployments?page_size=100')).body.items.find((d: any) => d.name === wanted);
 
   beforeAll(async () => {
     h = await startUsecasesHarness();
@@ -80,7 +81,19 @@ describe('bud, the command line, against running services', () => {
   });
 
   it('deploys with --wait, printing each component as it changes, and exits 0 once running', async () => {
-    const result = await bud(['deploy', 'simple-rag-v1', '--cluster', 'local', '--name', name, '--set', `model_id=${MODEL}`, '--wait', '--timeout', '60']);
+    const result = await bud([
+      'deploy',
+      'simple-rag-v1',
+      '--cluster',
+      'local',
+      '--name',
+      name,
+      '--set',
+      `model_id=${MODEL}`,
+      '--wait',
+      '--timeout',
+      '60',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const progress = result.stdout.split('\n').filter((l) => /^\s+\d\d:\d\d:\d\d\s/.test(l));
@@ -118,7 +131,18 @@ describe('bud, the command line, against running services', () => {
   });
 
   it("refuses a parameter outside its range with the server's message, naming the field", async () => {
-    const result = await bud(['deploy', 'simple-chatbot-v1', '--cluster', 'local', '--name', 'too-big', '--set', `model_id=${MODEL}`, '--set', 'gpu_count=99']);
+    const result = await bud([
+      'deploy',
+      'simple-chatbot-v1',
+      '--cluster',
+      'local',
+      '--name',
+      'too-big',
+      '--set',
+      `model_id=${MODEL}`,
+      '--set',
+      'gpu_count=99',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: .*parameters\.gpu_count must be at most 8/);
@@ -150,10 +174,26 @@ describe('bud, the command line, against running services', () => {
 
   it('exits 1 with the failing component when a deployment fails under --wait', async () => {
     const flaky = await h.clusterHttp('POST', '/api/v1/clusters', {
-      body: { name: `flaky-${randomUUID().slice(0, 8)}`, type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0, failing_images: ['vllm'] } },
+      body: {
+        name: `flaky-${randomUUID().slice(0, 8)}`,
+        type: 'simulated',
+        settings: { admit_delay_ms: 0, ready_delay_ms: 0, failing_images: ['vllm'] },
+      },
     });
     expect(flaky.status).toBe(201);
-    const result = await bud(['deploy', 'simple-rag-v1', '--cluster', flaky.body.name, '--name', `${name}-f`, '--set', `model_id=${MODEL}`, '--wait', '--timeout', '60']);
+    const result = await bud([
+      'deploy',
+      'simple-rag-v1',
+      '--cluster',
+      flaky.body.name,
+      '--name',
+      `${name}-f`,
+      '--set',
+      `model_id=${MODEL}`,
+      '--wait',
+      '--timeout',
+      '60',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+llm\s+failed\b/m);
     expect(result.stderr).toMatch(new RegExp(`^error: ${name}-f is failed, not running`));

@@ -31,8 +31,10 @@ export class ApiError extends Error {
     } catch {
       body = null;
     }
-    if (body && typeof body.message === 'string') return new ApiError(response.status, body.message, Array.isArray(body.details) ? body.details : []);
-    if (response.status === 502 || response.status === 503 || response.status === 504) return new ApiError(response.status, 'The platform service is not reachable. Is `npm start` running?');
+    if (body && typeof body.message === 'string')
+      return new ApiError(response.status, body.message, Array.isArray(body.details) ? body.details : []);
+    if (response.status === 502 || response.status === 503 || response.status === 504)
+      return new ApiError(response.status, 'The platform service is not reachable. Is `npm start` running?');
     return new ApiError(response.status, `The server answered ${response.status} ${response.statusText}`.trim());
   }
 }
@@ -40,7 +42,9 @@ export class ApiError extends Error {
 /** One readable line for any failure: the message, then each named field. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.details.length === 0 ? error.message : `${error.message}: ${error.details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
+    return error.details.length === 0
+      ? error.message
+      : `${error.message}: ${error.details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
   }
   if (error instanceof TypeError) return 'Cannot reach the platform. Check that it is running and try again.';
   return error instanceof Error ? error.message : String(error);

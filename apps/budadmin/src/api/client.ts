@@ -57,12 +57,16 @@ export const api = {
   template: (id: string) => request<TemplateResponse>('GET', `/api/v1/templates/${encodeURIComponent(id)}`),
   templateSchema: (id: string) => request<JsonSchema>('GET', `/api/v1/templates/${encodeURIComponent(id)}/schema`),
   forkTemplate: (id: string) => request<TemplateResponse>('POST', `/api/v1/templates/${encodeURIComponent(id)}/fork`, {}),
-  updateTemplate: (id: string, document: unknown) => request<TemplateResponse>('PUT', `/api/v1/templates/${encodeURIComponent(id)}`, document),
+  updateTemplate: (id: string, document: unknown) =>
+    request<TemplateResponse>('PUT', `/api/v1/templates/${encodeURIComponent(id)}`, document),
   components: () => request<Page<ComponentResponse>>('GET', '/api/v1/components?page_size=100'),
   clusters: () => request<Page<ClusterResponse>>('GET', '/api/v1/clusters?page_size=100'),
   clusterJobs: (clusterId: string) => request<Page<JobResponse>>('GET', `/api/v1/clusters/${clusterId}/jobs?page_size=100`),
   schedule: (clusterId: string, start: Date, end: Date) =>
-    request<ScheduleResponse>('GET', `/api/v1/clusters/${clusterId}/schedule${query({ start: start.toISOString(), end: end.toISOString() })}`),
+    request<ScheduleResponse>(
+      'GET',
+      `/api/v1/clusters/${clusterId}/schedule${query({ start: start.toISOString(), end: end.toISOString() })}`,
+    ),
   dryRun: (body: DeployRequest) => request<DeploymentPlan>('POST', '/api/v1/deployments?dry_run=true', body),
   deploy: (body: DeployRequest) => request<DeploymentResponse>('POST', '/api/v1/deployments', body),
   deployments: (params: { status?: string; page?: number; page_size?: number } = {}) =>
@@ -71,7 +75,8 @@ export const api = {
   deploymentEvents: (id: string) => request<{ items: DeploymentEvent[] }>('GET', `/api/v1/deployments/${id}/events`),
   stop: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/stop`),
   start: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/start`),
-  retry: (id: string, componentId: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/retry`),
+  retry: (id: string, componentId: string) =>
+    request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/retry`),
   remove: (id: string) => request<DeploymentResponse>('DELETE', `/api/v1/deployments/${id}`),
 };
 

@@ -7,7 +7,14 @@ const rag = [
   { id: 'vector-db', label: 'qdrant', wave: 0, dependsOn: [], status: 'running' },
   { id: 'embedding', label: 'tei-embedding', wave: 0, dependsOn: [], status: 'running' },
   { id: 'llm', label: 'vllm-endpoint', wave: 0, dependsOn: [], status: 'deploying' },
-  { id: 'orchestrator', label: 'rag-orchestrator', wave: 1, dependsOn: ['vector-db', 'embedding', 'llm'], status: 'pending', detail: 'waiting for llm' },
+  {
+    id: 'orchestrator',
+    label: 'rag-orchestrator',
+    wave: 1,
+    dependsOn: ['vector-db', 'embedding', 'llm'],
+    status: 'pending',
+    detail: 'waiting for llm',
+  },
 ];
 
 describe('layoutDag', () => {
@@ -26,7 +33,12 @@ describe('layoutDag', () => {
 
   it('draws one edge per dependency and ignores references to unknown nodes', () => {
     const { edges } = layoutDag([...rag, { id: 'ui', label: 'chat-ui', wave: 2, dependsOn: ['orchestrator', 'gone'] }]);
-    expect(edges.map((e) => `${e.from}->${e.to}`).sort()).toEqual(['embedding->orchestrator', 'llm->orchestrator', 'orchestrator->ui', 'vector-db->orchestrator']);
+    expect(edges.map((e) => `${e.from}->${e.to}`).sort()).toEqual([
+      'embedding->orchestrator',
+      'llm->orchestrator',
+      'orchestrator->ui',
+      'vector-db->orchestrator',
+    ]);
   });
 
   it('sizes the drawing to its content, and to nothing when empty', () => {

@@ -16,14 +16,29 @@ const FILL: Record<string, string> = {
 export function DagView({ nodes, ariaLabel = 'component graph' }: { nodes: DagNode[]; ariaLabel?: string }) {
   const layout = layoutDag(nodes);
   return (
-    <svg role="img" aria-label={ariaLabel} width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} style={{ maxWidth: '100%' }}>
+    <svg
+      role="img"
+      aria-label={ariaLabel}
+      width={layout.width}
+      height={layout.height}
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      style={{ maxWidth: '100%' }}
+    >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#8c8c8c" />
         </marker>
       </defs>
       {layout.edges.map((edge) => (
-        <path key={`${edge.from}->${edge.to}`} data-edge={`${edge.from}->${edge.to}`} d={edge.path} fill="none" stroke="#8c8c8c" strokeWidth={1.5} markerEnd="url(#arrow)" />
+        <path
+          key={`${edge.from}->${edge.to}`}
+          data-edge={`${edge.from}->${edge.to}`}
+          d={edge.path}
+          fill="none"
+          stroke="#8c8c8c"
+          strokeWidth={1.5}
+          markerEnd="url(#arrow)"
+        />
       ))}
       {layout.nodes.map((node) => (
         <g key={node.id} data-node={node.id} data-status={node.status ?? ''} transform={`translate(${node.x},${node.y})`}>

@@ -55,7 +55,14 @@ function renderInput(field: FormField, value: unknown, change: (value: unknown) 
         />
       );
     case 'boolean':
-      return <Switch id={id} data-param={field.name} checked={typeof value === 'boolean' ? value : field.defaultValue === true} onChange={(next) => change(next)} />;
+      return (
+        <Switch
+          id={id}
+          data-param={field.name}
+          checked={typeof value === 'boolean' ? value : field.defaultValue === true}
+          onChange={(next) => change(next)}
+        />
+      );
     case 'select':
       return (
         <Select
@@ -69,9 +76,25 @@ function renderInput(field: FormField, value: unknown, change: (value: unknown) 
         />
       );
     case 'password':
-      return <Input.Password id={id} data-param={field.name} autoComplete="new-password" value={(value as string | undefined) ?? ''} onChange={(e) => change(e.target.value)} />;
+      return (
+        <Input.Password
+          id={id}
+          data-param={field.name}
+          autoComplete="new-password"
+          value={(value as string | undefined) ?? ''}
+          onChange={(e) => change(e.target.value)}
+        />
+      );
     case 'text':
-      return <Input id={id} data-param={field.name} value={(value as string | undefined) ?? ''} placeholder={placeholderOf(field)} onChange={(e) => change(e.target.value)} />;
+      return (
+        <Input
+          id={id}
+          data-param={field.name}
+          value={(value as string | undefined) ?? ''}
+          placeholder={placeholderOf(field)}
+          onChange={(e) => change(e.target.value)}
+        />
+      );
     default: {
       const unreachable: never = field.kind;
       return <span>unsupported field {String(unreachable)}</span>;

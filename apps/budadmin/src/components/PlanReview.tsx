@@ -13,10 +13,17 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
         type={plan.capacity.admits ? 'success' : 'warning'}
         showIcon
         data-testid="capacity-verdict"
-        message={plan.capacity.admits ? 'The cluster has capacity for this deployment' : 'The cluster lacks capacity: components will wait in the queue'}
+        message={
+          plan.capacity.admits
+            ? 'The cluster has capacity for this deployment'
+            : 'The cluster lacks capacity: components will wait in the queue'
+        }
         description={plan.capacity.message}
       />
-      <DagView nodes={rows.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on }))} ariaLabel="planned component graph" />
+      <DagView
+        nodes={rows.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on }))}
+        ariaLabel="planned component graph"
+      />
       <Table
         rowKey="id"
         size="small"
@@ -24,7 +31,15 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
         dataSource={rows}
         columns={[
           { title: 'Wave', dataIndex: 'wave' },
-          { title: 'Component', dataIndex: 'id', render: (id: string, c: PlannedComponent) => <span>{id} <Tag>{c.component_ref}</Tag></span> },
+          {
+            title: 'Component',
+            dataIndex: 'id',
+            render: (id: string, c: PlannedComponent) => (
+              <span>
+                {id} <Tag>{c.component_ref}</Tag>
+              </span>
+            ),
+          },
           { title: 'GPUs', key: 'gpu', render: (_: unknown, c: PlannedComponent) => gpuText(c.gpu) },
           { title: '$/hour', dataIndex: 'estimated_cost_per_hour', align: 'right' },
         ]}
@@ -33,7 +48,11 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
             <Table.Summary.Cell index={0} colSpan={2}>
               <strong>Total ({plan.total.components} components)</strong>
             </Table.Summary.Cell>
-            <Table.Summary.Cell index={2}>{Object.entries(plan.total.gpus).map(([type, n]) => `${n} × ${type}`).join(', ') || '—'}</Table.Summary.Cell>
+            <Table.Summary.Cell index={2}>
+              {Object.entries(plan.total.gpus)
+                .map(([type, n]) => `${n} × ${type}`)
+                .join(', ') || '—'}
+            </Table.Summary.Cell>
             <Table.Summary.Cell index={3} align="right">
               <strong data-testid="total-cost">{plan.total.estimated_cost_per_hour}</strong>
             </Table.Summary.Cell>

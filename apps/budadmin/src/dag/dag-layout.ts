@@ -47,7 +47,9 @@ export function layoutDag(input: DagNode[]): DagLayout {
   }
   const nodes: PlacedNode[] = [];
   for (const [wave, rows] of rowsOf) {
-    rows.forEach((node, row) => nodes.push({ ...node, x: MARGIN + column.get(wave)! * (NODE_WIDTH + COLUMN_GAP), y: MARGIN + row * (NODE_HEIGHT + ROW_GAP) }));
+    rows.forEach((node, row) =>
+      nodes.push({ ...node, x: MARGIN + column.get(wave)! * (NODE_WIDTH + COLUMN_GAP), y: MARGIN + row * (NODE_HEIGHT + ROW_GAP) }),
+    );
   }
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const edges: DagEdge[] = [];

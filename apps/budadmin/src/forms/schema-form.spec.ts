@@ -67,10 +67,18 @@ describe('fieldProblem words problems as the server does', () => {
 
 describe('what the form sends', () => {
   it('leaves blank fields out so the template defaults apply', () => {
-    expect(parametersFrom(fields, { model_id: 'm/x', name: 'abc', top_k: undefined, size: '', streaming: false })).toEqual({ model_id: 'm/x', name: 'abc', streaming: false });
+    expect(parametersFrom(fields, { model_id: 'm/x', name: 'abc', top_k: undefined, size: '', streaming: false })).toEqual({
+      model_id: 'm/x',
+      name: 'abc',
+      streaming: false,
+    });
   });
 
   it('collects every problem by field name', () => {
-    expect(formProblems(fields, { name: 'ab', top_k: 99 })).toEqual({ model_id: 'is required', name: 'must be at least 3 characters', top_k: 'must be at most 50' });
+    expect(formProblems(fields, { name: 'ab', top_k: 99 })).toEqual({
+      model_id: 'is required',
+      name: 'must be at least 3 characters',
+      top_k: 'must be at most 50',
+    });
   });
 });

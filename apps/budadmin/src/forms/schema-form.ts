@@ -65,11 +65,13 @@ export function fieldProblem(field: FormField, value: unknown): string | null {
     case 'text':
     case 'password': {
       if (typeof value !== 'string') return 'must be a string';
-      if (budType === 'model_ref' && (value.length > 300 || !new RegExp(schema.pattern ?? '.*', 'u').test(value))) return 'must be a model id like meta-llama/Llama-3.1-8B-Instruct';
+      if (budType === 'model_ref' && (value.length > 300 || !new RegExp(schema.pattern ?? '.*', 'u').test(value)))
+        return 'must be a model id like meta-llama/Llama-3.1-8B-Instruct';
       if (budType === 'cluster_ref' && !UUID.test(value)) return 'must be a cluster id (UUID)';
       if (schema.maxLength !== undefined && value.length > schema.maxLength) return `must be at most ${schema.maxLength} characters`;
       if (schema.minLength !== undefined && value.length < schema.minLength) return `must be at least ${schema.minLength} characters`;
-      if (budType !== 'model_ref' && schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `must match ${schema.pattern}`;
+      if (budType !== 'model_ref' && schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+        return `must match ${schema.pattern}`;
       return null;
     }
     default: {

@@ -26,9 +26,31 @@ export function CatalogPage() {
         Use cases
       </Typography.Title>
       <Space wrap>
-        <Input.Search aria-label="Search templates" placeholder="Search by name or description" allowClear onSearch={setSearch} style={{ width: 320 }} />
-        <Select aria-label="Category" placeholder="Category" allowClear style={{ width: 160 }} value={category} onChange={setCategory} options={CATEGORIES.map((c) => ({ value: c, label: c }))} />
-        <Select aria-label="Tag" placeholder="Tag" allowClear style={{ width: 180 }} value={tag} onChange={setTag} options={allTags.map((t) => ({ value: t, label: t }))} />
+        <Input.Search
+          aria-label="Search templates"
+          placeholder="Search by name or description"
+          allowClear
+          onSearch={setSearch}
+          style={{ width: 320 }}
+        />
+        <Select
+          aria-label="Category"
+          placeholder="Category"
+          allowClear
+          style={{ width: 160 }}
+          value={category}
+          onChange={setCategory}
+          options={CATEGORIES.map((c) => ({ value: c, label: c }))}
+        />
+        <Select
+          aria-label="Tag"
+          placeholder="Tag"
+          allowClear
+          style={{ width: 180 }}
+          value={tag}
+          onChange={setTag}
+          options={allTags.map((t) => ({ value: t, label: t }))}
+        />
       </Space>
       {templates.error ? <ErrorAlert error={templates.error} title="Could not load the catalog" /> : null}
       {templates.loading && !templates.data ? <Spin /> : null}

@@ -6,7 +6,14 @@ import { useRequest } from '../api/use-request';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { statusColor } from '../components/StatusTag';
 
-const BAR_COLORS: Record<string, string> = { green: '#52c41a', blue: '#1677ff', gold: '#faad14', orange: '#fa8c16', red: '#ff4d4f', default: '#bfbfbf' };
+const BAR_COLORS: Record<string, string> = {
+  green: '#52c41a',
+  blue: '#1677ff',
+  gold: '#faad14',
+  orange: '#fa8c16',
+  red: '#ff4d4f',
+  default: '#bfbfbf',
+};
 
 /** The schedule as bars on one time axis: where each job ran or is expected to run. */
 function ScheduleTimeline({ schedule }: { schedule: ScheduleResponse }) {
@@ -26,7 +33,15 @@ function ScheduleTimeline({ schedule }: { schedule: ScheduleResponse }) {
             <div style={{ position: 'relative', flex: 1, height: 18, background: '#fafafa' }}>
               <div
                 title={`${job.status}${job.gpu_count ? ` · ${job.gpu_count} × ${job.gpu_type ?? 'gpu'}` : ''}${job.end_is_estimate ? ' · end estimated' : ''}`}
-                style={{ position: 'absolute', left: `${Math.max(0, left)}%`, width: `${Math.min(100, width)}%`, height: '100%', borderRadius: 3, opacity: job.end_is_estimate ? 0.6 : 1, background: BAR_COLORS[statusColor(job.status)] }}
+                style={{
+                  position: 'absolute',
+                  left: `${Math.max(0, left)}%`,
+                  width: `${Math.min(100, width)}%`,
+                  height: '100%',
+                  borderRadius: 3,
+                  opacity: job.end_is_estimate ? 0.6 : 1,
+                  background: BAR_COLORS[statusColor(job.status)],
+                }}
               />
             </div>
             <Tag color={statusColor(job.status)}>{job.status}</Tag>
@@ -46,7 +61,10 @@ const WINDOWS = [
 function ClusterSchedule({ cluster }: { cluster: ClusterResponse }) {
   const [hours, setHours] = useState(1);
   // The window reaches an hour ahead so queued work and estimated ends show too.
-  const schedule = useRequest(() => api.schedule(cluster.id, new Date(Date.now() - hours * 3_600_000), new Date(Date.now() + 3_600_000)), [cluster.id, hours]);
+  const schedule = useRequest(
+    () => api.schedule(cluster.id, new Date(Date.now() - hours * 3_600_000), new Date(Date.now() + 3_600_000)),
+    [cluster.id, hours],
+  );
   if (schedule.error) return <ErrorAlert error={schedule.error} title="Could not load the schedule" />;
   if (!schedule.data) return <Spin />;
   return (
@@ -54,7 +72,9 @@ function ClusterSchedule({ cluster }: { cluster: ClusterResponse }) {
       <Segmented value={hours} onChange={(value) => setHours(value)} options={WINDOWS.map((w) => ({ label: w.label, value: w.hours }))} />
       <Typography.Text type="secondary">
         {new Date(schedule.data.start).toLocaleString()} → {new Date(schedule.data.end).toLocaleString()} ·{' '}
-        {Object.entries(schedule.data.gpus).map(([type, g]) => `${type}: ${g.used}/${g.total} used, ${g.queued} queued`).join(' · ') || 'no GPUs'}
+        {Object.entries(schedule.data.gpus)
+          .map(([type, g]) => `${type}: ${g.used}/${g.total} used, ${g.queued} queued`)
+          .join(' · ') || 'no GPUs'}
       </Typography.Text>
       <ScheduleTimeline schedule={schedule.data} />
     </Space>
@@ -77,12 +97,20 @@ export default function ClustersPage() {
         dataSource={clusters.data.items}
         locale={{ emptyText: 'No cluster registered' }}
         renderItem={(c) => (
-          <List.Item onClick={() => setSelected(c.id)} style={{ cursor: 'pointer', background: c.id === current?.id ? '#e6f4ff' : undefined }} data-cluster={c.name}>
+          <List.Item
+            onClick={() => setSelected(c.id)}
+            style={{ cursor: 'pointer', background: c.id === current?.id ? '#e6f4ff' : undefined }}
+            data-cluster={c.name}
+          >
             <Space wrap>
               <strong>{c.name}</strong>
               {c.simulated ? <Tag color="purple">simulated</Tag> : <Tag color="geekblue">kubernetes</Tag>}
               <Tag color={statusColor(c.status)}>{c.status}</Tag>
-              <Typography.Text type="secondary">{Object.entries(c.gpu_inventory).map(([type, total]) => `${total} × ${type}`).join(', ') || 'no GPUs'}</Typography.Text>
+              <Typography.Text type="secondary">
+                {Object.entries(c.gpu_inventory)
+                  .map(([type, total]) => `${total} × ${type}`)
+                  .join(', ') || 'no GPUs'}
+              </Typography.Text>
             </Space>
           </List.Item>
         )}

@@ -82,8 +82,13 @@ export default function DeployWizardPage() {
             <Space direction="vertical">
               {clusters.data.items.map((c) => (
                 <Radio key={c.id} value={c.id} data-cluster={c.name}>
-                  <strong>{c.name}</strong> {c.simulated ? <Tag color="purple">simulated</Tag> : <Tag color="geekblue">kubernetes</Tag>} <Tag>{c.status}</Tag>{' '}
-                  <Typography.Text type="secondary">{Object.entries(c.gpu_inventory).map(([type, total]) => `${total} × ${type}`).join(', ') || 'no GPUs'}</Typography.Text>
+                  <strong>{c.name}</strong> {c.simulated ? <Tag color="purple">simulated</Tag> : <Tag color="geekblue">kubernetes</Tag>}{' '}
+                  <Tag>{c.status}</Tag>{' '}
+                  <Typography.Text type="secondary">
+                    {Object.entries(c.gpu_inventory)
+                      .map(([type, total]) => `${total} × ${type}`)
+                      .join(', ') || 'no GPUs'}
+                  </Typography.Text>
                 </Radio>
               ))}
             </Space>
@@ -98,7 +103,14 @@ export default function DeployWizardPage() {
       {step === 1 && (
         <Card title="Parameters">
           <label htmlFor="deployment-name">Deployment name</label>
-          <Input id="deployment-name" value={name} onChange={(e) => setName(e.target.value.trim())} status={nameProblem ? 'error' : undefined} placeholder="my-rag" style={{ marginBottom: 4 }} />
+          <Input
+            id="deployment-name"
+            value={name}
+            onChange={(e) => setName(e.target.value.trim())}
+            status={nameProblem ? 'error' : undefined}
+            placeholder="my-rag"
+            style={{ marginBottom: 4 }}
+          />
           <div style={{ color: '#ff4d4f', minHeight: 22 }}>{nameProblem ? `Name ${nameProblem}` : ''}</div>
           <ParameterForm
             fields={fields}

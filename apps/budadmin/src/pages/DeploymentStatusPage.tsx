@@ -76,7 +76,8 @@ export default function DeploymentStatusPage() {
     }
   };
 
-  if (gone) return <Result status="success" title="This deployment has been deleted" extra={<Link to="/deployments">Back to deployments</Link>} />;
+  if (gone)
+    return <Result status="success" title="This deployment has been deleted" extra={<Link to="/deployments">Back to deployments</Link>} />;
   if (error && !deployment) return <ErrorAlert error={error} title="Could not load the deployment" />;
   if (!deployment) return <Spin />;
   const components = deployment.components ?? [];
@@ -85,21 +86,40 @@ export default function DeploymentStatusPage() {
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space align="center" wrap style={{ justifyContent: 'space-between', width: '100%' }}>
         <Typography.Title level={2} style={{ margin: 0 }}>
-          {deployment.name} <span data-testid="deployment-status"><StatusTag status={deployment.status} /></span>
+          {deployment.name}{' '}
+          <span data-testid="deployment-status">
+            <StatusTag status={deployment.status} />
+          </span>
         </Typography.Title>
         <Space>
           <Tag color={stream === 'live' ? 'green' : 'orange'}>{stream === 'live' ? 'live' : stream}</Tag>
-          <Popconfirm title="Stop every component of this deployment?" okText="Stop" onConfirm={() => void act('Stop', () => api.stop(id))} disabled={!STOPPABLE.has(deployment.status)}>
+          <Popconfirm
+            title="Stop every component of this deployment?"
+            okText="Stop"
+            onConfirm={() => void act('Stop', () => api.stop(id))}
+            disabled={!STOPPABLE.has(deployment.status)}
+          >
             <Button disabled={!STOPPABLE.has(deployment.status)} loading={busy === 'Stop'}>
               Stop
             </Button>
           </Popconfirm>
-          <Popconfirm title="Start a new run of this deployment?" okText="Start" onConfirm={() => void act('Start', () => api.start(id))} disabled={!STARTABLE.has(deployment.status)}>
+          <Popconfirm
+            title="Start a new run of this deployment?"
+            okText="Start"
+            onConfirm={() => void act('Start', () => api.start(id))}
+            disabled={!STARTABLE.has(deployment.status)}
+          >
             <Button disabled={!STARTABLE.has(deployment.status)} loading={busy === 'Start'}>
               Start
             </Button>
           </Popconfirm>
-          <Popconfirm title="Delete this deployment and all its jobs?" okText="Delete" okButtonProps={{ danger: true }} onConfirm={() => void act('Delete', () => api.remove(id))} disabled={deployment.status === 'deleting'}>
+          <Popconfirm
+            title="Delete this deployment and all its jobs?"
+            okText="Delete"
+            okButtonProps={{ danger: true }}
+            onConfirm={() => void act('Delete', () => api.remove(id))}
+            disabled={deployment.status === 'deleting'}
+          >
             <Button danger disabled={deployment.status === 'deleting'} loading={busy === 'Delete'}>
               Delete
             </Button>
@@ -118,7 +138,16 @@ export default function DeploymentStatusPage() {
         <Descriptions.Item label="Created">{new Date(deployment.created_at).toLocaleString()}</Descriptions.Item>
       </Descriptions>
       <Card title="Components">
-        <DagView nodes={components.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on, status: c.status, detail: explain(c) }))} />
+        <DagView
+          nodes={components.map((c) => ({
+            id: c.id,
+            label: c.component_ref,
+            wave: c.wave,
+            dependsOn: c.depends_on,
+            status: c.status,
+            detail: explain(c),
+          }))}
+        />
         <Table<DeploymentComponentResponse>
           rowKey="id"
           size="small"
@@ -126,10 +155,35 @@ export default function DeploymentStatusPage() {
           dataSource={components}
           style={{ marginTop: 16 }}
           columns={[
-            { title: 'Component', dataIndex: 'id', render: (cid: string, c) => <span data-component={cid}>{cid} <Tag>{c.component_ref}</Tag></span> },
-            { title: 'Status', dataIndex: 'status', render: (s: string, c) => <span data-component-status={c.id}><StatusTag status={s} /></span> },
+            {
+              title: 'Component',
+              dataIndex: 'id',
+              render: (cid: string, c) => (
+                <span data-component={cid}>
+                  {cid} <Tag>{c.component_ref}</Tag>
+                </span>
+              ),
+            },
+            {
+              title: 'Status',
+              dataIndex: 'status',
+              render: (s: string, c) => (
+                <span data-component-status={c.id}>
+                  <StatusTag status={s} />
+                </span>
+              ),
+            },
             { title: 'Why', key: 'why', render: (_: unknown, c) => explain(c) ?? '—' },
-            { title: 'Endpoints', key: 'urls', render: (_: unknown, c) => urlsOf(c).map((u) => <div key={u}><Typography.Text copyable>{u}</Typography.Text></div>) },
+            {
+              title: 'Endpoints',
+              key: 'urls',
+              render: (_: unknown, c) =>
+                urlsOf(c).map((u) => (
+                  <div key={u}>
+                    <Typography.Text copyable>{u}</Typography.Text>
+                  </div>
+                )),
+            },
             { title: '$/hour', dataIndex: 'estimated_cost_per_hour', align: 'right' },
             {
               title: '',
@@ -146,14 +200,18 @@ export default function DeploymentStatusPage() {
       </Card>
       <Card title="Events">
         <Timeline
-          items={[...events].reverse().slice(0, 100).map((e) => ({
-            color: statusColor(e.status ?? '') === 'default' ? 'gray' : statusColor(e.status ?? ''),
-            children: (
-              <span>
-                <Typography.Text type="secondary">{new Date(e.occurred_at).toLocaleTimeString()}</Typography.Text> {e.component_id ? <strong>{e.component_id}</strong> : null} {e.status ?? ''} {e.message ?? ''}
-              </span>
-            ),
-          }))}
+          items={[...events]
+            .reverse()
+            .slice(0, 100)
+            .map((e) => ({
+              color: statusColor(e.status ?? '') === 'default' ? 'gray' : statusColor(e.status ?? ''),
+              children: (
+                <span>
+                  <Typography.Text type="secondary">{new Date(e.occurred_at).toLocaleTimeString()}</Typography.Text>{' '}
+                  {e.component_id ? <strong>{e.component_id}</strong> : null} {e.status ?? ''} {e.message ?? ''}
+                </span>
+              ),
+            }))}
         />
       </Card>
     </Space>

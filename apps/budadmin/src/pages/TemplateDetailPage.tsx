@@ -23,7 +23,12 @@ export function templateDag(template: TemplateResponse): DagNode[] {
     wave.set(id, value);
     return value;
   };
-  return template.components.map((c) => ({ id: c.id, label: c.component_ref, wave: waveOf(c.id), dependsOn: c.depends_on.filter((d) => byId.has(d)) }));
+  return template.components.map((c) => ({
+    id: c.id,
+    label: c.component_ref,
+    wave: waveOf(c.id),
+    dependsOn: c.depends_on.filter((d) => byId.has(d)),
+  }));
 }
 
 export default function TemplateDetailPage() {
@@ -71,7 +76,9 @@ export default function TemplateDetailPage() {
         <Descriptions.Item label="Id">{t.id}</Descriptions.Item>
         <Descriptions.Item label="Version">{t.version}</Descriptions.Item>
         <Descriptions.Item label="Complexity">{t.complexity}</Descriptions.Item>
-        <Descriptions.Item label="Source">{t.is_system ? `system (${t.source_file ?? 'templates/'})` : t.forked_from ? `fork of ${t.forked_from}` : 'user template'}</Descriptions.Item>
+        <Descriptions.Item label="Source">
+          {t.is_system ? `system (${t.source_file ?? 'templates/'})` : t.forked_from ? `fork of ${t.forked_from}` : 'user template'}
+        </Descriptions.Item>
         <Descriptions.Item label="Tags">{t.tags.join(', ') || '—'}</Descriptions.Item>
       </Descriptions>
       <Typography.Title level={4}>Components</Typography.Title>
@@ -91,7 +98,12 @@ export default function TemplateDetailPage() {
             title: 'Constraints',
             key: 'constraints',
             render: (_: unknown, p: TemplateResponse['parameters'][number]) =>
-              [p.options ? `one of ${p.options.join(', ')}` : null, p.min !== undefined ? `min ${p.min}` : null, p.max !== undefined ? `max ${p.max}` : null, p.pattern ? `pattern ${p.pattern}` : null]
+              [
+                p.options ? `one of ${p.options.join(', ')}` : null,
+                p.min !== undefined ? `min ${p.min}` : null,
+                p.max !== undefined ? `max ${p.max}` : null,
+                p.pattern ? `pattern ${p.pattern}` : null,
+              ]
                 .filter(Boolean)
                 .join('; ') || '—',
           },

@@ -38,7 +38,18 @@ export default function TemplateEditPage() {
   if (template.error) return <ErrorAlert error={template.error} title={`Could not load template ${id}`} />;
   if (!template.data) return <Spin />;
   if (template.data.is_system) {
-    return <Alert type="info" showIcon message="System templates are read-only" description={<span>Fork it from its <Link to={`/usecases/${id}`}>page</Link> and edit the copy.</span>} />;
+    return (
+      <Alert
+        type="info"
+        showIcon
+        message="System templates are read-only"
+        description={
+          <span>
+            Fork it from its <Link to={`/usecases/${id}`}>page</Link> and edit the copy.
+          </span>
+        }
+      />
+    );
   }
 
   const goTo = (line: number) => {
@@ -87,8 +98,8 @@ export default function TemplateEditPage() {
         Edit {template.data.name}
       </Typography.Title>
       <Typography.Text type="secondary">
-        Your copy of {template.data.forked_from ?? 'a template'} · revision {template.data.revision} · <Link to={`/usecases/${id}`}>view</Link> ·{' '}
-        <Link to={`/usecases/deploy/${id}`}>deploy</Link>
+        Your copy of {template.data.forked_from ?? 'a template'} · revision {template.data.revision} ·{' '}
+        <Link to={`/usecases/${id}`}>view</Link> · <Link to={`/usecases/deploy/${id}`}>deploy</Link>
       </Typography.Text>
       {failure ? <Alert type="error" showIcon message={describeError(failure)} /> : null}
       {problems.length > 0 ? (
@@ -100,8 +111,30 @@ export default function TemplateEditPage() {
           ))}
         </ul>
       ) : null}
-      <div style={{ display: 'flex', border: '1px solid #d9d9d9', borderRadius: 6, fontFamily: 'monospace', fontSize: 13, lineHeight: `${LINE_HEIGHT}px`, height: 520 }}>
-        <div ref={gutter} aria-hidden style={{ padding: '8px 6px', textAlign: 'right', color: '#8c8c8c', background: '#fafafa', overflow: 'hidden', userSelect: 'none', minWidth: 40 }}>
+      <div
+        style={{
+          display: 'flex',
+          border: '1px solid #d9d9d9',
+          borderRadius: 6,
+          fontFamily: 'monospace',
+          fontSize: 13,
+          lineHeight: `${LINE_HEIGHT}px`,
+          height: 520,
+        }}
+      >
+        <div
+          ref={gutter}
+          aria-hidden
+          style={{
+            padding: '8px 6px',
+            textAlign: 'right',
+            color: '#8c8c8c',
+            background: '#fafafa',
+            overflow: 'hidden',
+            userSelect: 'none',
+            minWidth: 40,
+          }}
+        >
           {Array.from({ length: lineCount }, (_, i) => (
             <div key={i} data-line={i + 1} style={badLines.has(i + 1) ? { color: '#fff', background: '#ff4d4f' } : undefined}>
               {i + 1}
@@ -117,7 +150,18 @@ export default function TemplateEditPage() {
           onScroll={(e) => {
             if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
           }}
-          style={{ flex: 1, border: 0, padding: 8, resize: 'none', outline: 'none', fontFamily: 'inherit', fontSize: 'inherit', lineHeight: 'inherit', whiteSpace: 'pre', overflow: 'auto' }}
+          style={{
+            flex: 1,
+            border: 0,
+            padding: 8,
+            resize: 'none',
+            outline: 'none',
+            fontFamily: 'inherit',
+            fontSize: 'inherit',
+            lineHeight: 'inherit',
+            whiteSpace: 'pre',
+            overflow: 'auto',
+          }}
         />
       </div>
       <Space>

@@ -62,7 +62,12 @@ export function lineOfPath(text: string, path: string): number {
       found = line.number;
       start = start + at + 1;
       let stop = start;
-      while (stop < end && (lines[stop].contentIndent > level || (lines[stop].dashIndent !== null && lines[stop].dashIndent! >= level && lines[stop].dashIndent! > (line.dashIndent ?? -1)))) stop++;
+      while (
+        stop < end &&
+        (lines[stop].contentIndent > level ||
+          (lines[stop].dashIndent !== null && lines[stop].dashIndent! >= level && lines[stop].dashIndent! > (line.dashIndent ?? -1)))
+      )
+        stop++;
       end = stop;
     }
   }

@@ -20,7 +20,12 @@ const template = {
 describe('templateYaml', () => {
   it('keeps only the document and writes keys in the order people write them', () => {
     const yaml = templateYaml(template);
-    expect(yaml.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0])).toEqual(['id', 'name', 'description', 'category', 'version', 'complexity', 'tags', 'parameters', 'components']);
+    expect(
+      yaml
+        .split('\n')
+        .filter((l) => /^\S/.test(l))
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['id', 'name', 'description', 'category', 'version', 'complexity', 'tags', 'parameters', 'components']);
     expect(yaml).toContain('  - name: gpu_count\n    type: integer\n    required: false\n    min: 1\n    max: 8\n');
     expect(yaml).toContain('  - id: llm\n    component_ref: vllm-endpoint\n');
   });

@@ -1,9 +1,41 @@
 import { dump } from 'js-yaml';
 import type { TemplateResponse } from '@bud/contracts';
 
-const DOCUMENT_FIELDS = ['id', 'name', 'description', 'category', 'version', 'complexity', 'tags', 'parameters', 'components', 'routing', 'observability'] as const;
+const DOCUMENT_FIELDS = [
+  'id',
+  'name',
+  'description',
+  'category',
+  'version',
+  'complexity',
+  'tags',
+  'parameters',
+  'components',
+  'routing',
+  'observability',
+] as const;
 // The order a person writes a template in (docs/templates.md); the API returns keys in storage order.
-const KEY_ORDER = [...DOCUMENT_FIELDS, 'type', 'label', 'component_ref', 'depends_on', 'condition', 'required', 'default', 'options', 'min', 'max', 'pattern', 'model_id', 'gpu_type', 'gpu_count', 'replicas', 'resources', 'config', 'env'];
+const KEY_ORDER = [
+  ...DOCUMENT_FIELDS,
+  'type',
+  'label',
+  'component_ref',
+  'depends_on',
+  'condition',
+  'required',
+  'default',
+  'options',
+  'min',
+  'max',
+  'pattern',
+  'model_id',
+  'gpu_type',
+  'gpu_count',
+  'replicas',
+  'resources',
+  'config',
+  'env',
+];
 const rank = (key: string) => {
   const at = KEY_ORDER.indexOf(key);
   return at < 0 ? KEY_ORDER.length : at;

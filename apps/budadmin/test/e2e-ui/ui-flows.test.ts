@@ -68,9 +68,17 @@ describe('budadmin in Chromium', () => {
     // The message in the form is the one the server gives for the same value.
     const clusters = await platform.api('GET', '/api/v1/clusters');
     const local = clusters.body.items.find((c: { name: string }) => c.name === 'local');
-    const refused = await platform.api('POST', '/api/v1/deployments?dry_run=true', { template_id: 'simple-rag-v1', name: 'x', cluster_id: local.id, parameters: { model_id: 'not a model!' } });
+    const refused = await platform.api('POST', '/api/v1/deployments?dry_run=true', {
+      template_id: 'simple-rag-v1',
+      name: 'x',
+      cluster_id: local.id,
+      parameters: { model_id: 'not a model!' },
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body.details).toContainEqual({ path: 'parameters.model_id', message: 'must be a model id like meta-llama/Llama-3.1-8B-Instruct' });
+    expect(refused.body.details).toContainEqual({
+      path: 'parameters.model_id',
+      message: 'must be a model id like meta-llama/Llama-3.1-8B-Instruct',
+    });
 
     await page.locator('#param-model_id').fill('meta-llama/Llama-3.1-8B-Instruct');
     await page.getByRole('button', { name: 'Review' }).click();
@@ -82,13 +90,21 @@ describe('budadmin in Chromium', () => {
     await page.waitForURL(/\/deployments\/[0-9a-f-]{36}$/);
     await page.getByTestId('deployment-status').waitFor();
     // No reload: the status arrives over the event stream.
-    await page.waitForFunction(() => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === 'running', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === 'running',
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await page.locator('[data-node][data-status="running"]').count()).toBe(4);
     await screenshot(page, 'deployment-running');
 
     await page.getByRole('button', { name: 'Stop' }).click();
     await confirm(page, 'Stop');
-    await page.waitForFunction(() => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === 'stopped', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === 'stopped',
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await deploymentStatus(page)).toBe('stopped');
 
     await page.goto(`${platform.url}/deployments`);

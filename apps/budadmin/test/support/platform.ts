@@ -17,15 +17,38 @@ export class UiPlatform {
     this.databases = await Promise.all([createTestDatabase(), createTestDatabase()]);
     const [clusterDb, usecasesDb] = this.databases;
     const [clusterPort, usecasesPort, adminPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { LOG_LEVEL: 'warn', DATA_DIR: `/tmp/bud-ui-test-${randomUUID()}`, BUDCLUSTER_URL: `http://127.0.0.1:${clusterPort}`, BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}` };
-    this.budcluster = new ServiceProcess('dist/apps/budcluster/src/main.js', { ...common, DATABASE_URL: clusterDb.url, DATABASE_POOL_SIZE: String(clusterDb.poolSize), LOCAL_CLUSTER: 'true', OUTBOX_POLL_MS: '100' }, clusterPort);
-    this.budusecases = new ServiceProcess('dist/apps/budusecases/src/main.js', { ...common, DATABASE_URL: usecasesDb.url, DATABASE_POOL_SIZE: String(usecasesDb.poolSize), RECONCILE_TICK_MS: '500' }, usecasesPort);
+    const common = {
+      LOG_LEVEL: 'warn',
+      DATA_DIR: `/tmp/bud-ui-test-${randomUUID()}`,
+      BUDCLUSTER_URL: `http://127.0.0.1:${clusterPort}`,
+      BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}`,
+    };
+    this.budcluster = new ServiceProcess(
+      'dist/apps/budcluster/src/main.js',
+      {
+        ...common,
+        DATABASE_URL: clusterDb.url,
+        DATABASE_POOL_SIZE: String(clusterDb.poolSize),
+        LOCAL_CLUSTER: 'true',
+        OUTBOX_POLL_MS: '100',
+      },
+      clusterPort,
+    );
+    this.budusecases = new ServiceProcess(
+      'dist/apps/budusecases/src/main.js',
+      { ...common, DATABASE_URL: usecasesDb.url, DATABASE_POOL_SIZE: String(usecasesDb.poolSize), RECONCILE_TICK_MS: '500' },
+      usecasesPort,
+    );
     this.budadmin = new ServiceProcess('dist/apps/budadmin/server/main.js', { ...common }, adminPort);
     await Promise.all([this.budcluster.start(60_000), this.budusecases.start(60_000), this.budadmin.start()]);
   }
 
   async api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }

@@ -22,8 +22,16 @@ export class ClusterController {
   constructor(private readonly clusters: ClusterService) {}
 
   @Post()
-  @Operation({ summary: 'Register a cluster (kubeconfig validated, stored encrypted, never returned)', body: createClusterRequestSchema, response: clusterResponseSchema, status: 201 })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(createClusterRequestSchema, 'cluster')) body: CreateClusterRequest): Promise<ClusterResponse> {
+  @Operation({
+    summary: 'Register a cluster (kubeconfig validated, stored encrypted, never returned)',
+    body: createClusterRequestSchema,
+    response: clusterResponseSchema,
+    status: 201,
+  })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(createClusterRequestSchema, 'cluster')) body: CreateClusterRequest,
+  ): Promise<ClusterResponse> {
     return this.clusters.create(principal, body);
   }
 
@@ -35,12 +43,19 @@ export class ClusterController {
 
   @Get(':id')
   @Operation({ summary: 'Get a cluster', response: clusterResponseSchema })
-  get(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParamsSchema, 'path')) params: { id: string }): Promise<ClusterResponse> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParamsSchema, 'path')) params: { id: string },
+  ): Promise<ClusterResponse> {
     return this.clusters.get(principal, params.id);
   }
 
   @Patch(':id')
-  @Operation({ summary: 'Change name, ingress URL, price table or simulated settings', body: updateClusterRequestSchema, response: clusterResponseSchema })
+  @Operation({
+    summary: 'Change name, ingress URL, price table or simulated settings',
+    body: updateClusterRequestSchema,
+    response: clusterResponseSchema,
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParamsSchema, 'path')) params: { id: string },

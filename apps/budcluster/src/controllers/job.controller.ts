@@ -1,7 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Principal } from '@bud/auth';
-import { createJobRequestSchema, jobListQuerySchema, jobResponseSchema, pageOf, patchJobRequestSchema, scheduleQuerySchema, scheduleResponseSchema } from '@bud/contracts';
+import {
+  createJobRequestSchema,
+  jobListQuerySchema,
+  jobResponseSchema,
+  pageOf,
+  patchJobRequestSchema,
+  scheduleQuerySchema,
+  scheduleResponseSchema,
+} from '@bud/contracts';
 import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest, ScheduleResponse } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { JobService } from '../services/job.service';
@@ -19,7 +27,12 @@ export class JobController {
   ) {}
 
   @Post('jobs')
-  @Operation({ summary: 'Create a job (201; 200 with the existing job for a known idempotency_key)', body: createJobRequestSchema, response: jobResponseSchema, status: 201 })
+  @Operation({
+    summary: 'Create a job (201; 200 with the existing job for a known idempotency_key)',
+    body: createJobRequestSchema,
+    response: jobResponseSchema,
+    status: 201,
+  })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(clusterParamsSchema, 'path')) params: ClusterParams,
@@ -32,7 +45,11 @@ export class JobController {
   }
 
   @Get('jobs')
-  @Operation({ summary: 'List jobs, newest first (created_at desc, id desc)', query: jobListQuerySchema, response: pageOf(jobResponseSchema) })
+  @Operation({
+    summary: 'List jobs, newest first (created_at desc, id desc)',
+    query: jobListQuerySchema,
+    response: pageOf(jobResponseSchema),
+  })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(clusterParamsSchema, 'path')) params: ClusterParams,
@@ -48,7 +65,11 @@ export class JobController {
   }
 
   @Patch('jobs/:job_id')
-  @Operation({ summary: 'Change priority_class, policy or labels (optionally at a given version)', body: patchJobRequestSchema, response: jobResponseSchema })
+  @Operation({
+    summary: 'Change priority_class, policy or labels (optionally at a given version)',
+    body: patchJobRequestSchema,
+    response: jobResponseSchema,
+  })
   patch(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(jobParamsSchema, 'path')) params: JobParams,
@@ -58,7 +79,11 @@ export class JobController {
   }
 
   @Delete('jobs/:job_id')
-  @Operation({ summary: 'Cancel an active job (202 while its objects are removed) or delete a finished one (204)', response: jobResponseSchema, status: 202 })
+  @Operation({
+    summary: 'Cancel an active job (202 while its objects are removed) or delete a finished one (204)',
+    response: jobResponseSchema,
+    status: 202,
+  })
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(jobParamsSchema, 'path')) params: JobParams,

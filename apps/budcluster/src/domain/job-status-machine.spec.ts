@@ -5,11 +5,27 @@ import { assertTransition, canTransition, isTerminal } from './job-status-machin
 
 // The table of brief §5.3, written out independently of the implementation's table.
 const legal = new Set([
-  'pending>queued', 'pending>admitted', 'pending>running', 'pending>failed', 'pending>cancelled',
-  'queued>admitted', 'queued>failed', 'queued>cancelled', 'queued>preempted',
-  'admitted>running', 'admitted>failed', 'admitted>cancelled', 'admitted>preempted',
-  'running>succeeded', 'running>failed', 'running>cancelled', 'running>preempted',
-  'preempted>pending', 'preempted>queued', 'preempted>failed', 'preempted>cancelled',
+  'pending>queued',
+  'pending>admitted',
+  'pending>running',
+  'pending>failed',
+  'pending>cancelled',
+  'queued>admitted',
+  'queued>failed',
+  'queued>cancelled',
+  'queued>preempted',
+  'admitted>running',
+  'admitted>failed',
+  'admitted>cancelled',
+  'admitted>preempted',
+  'running>succeeded',
+  'running>failed',
+  'running>cancelled',
+  'running>preempted',
+  'preempted>pending',
+  'preempted>queued',
+  'preempted>failed',
+  'preempted>cancelled',
   'failed>pending',
 ]);
 

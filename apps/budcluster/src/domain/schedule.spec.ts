@@ -3,8 +3,17 @@ import type { ScheduledJob } from './schedule';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 10, minute));
 const job = (overrides: Partial<ScheduledJob>): ScheduledJob => ({
-  id: 'j', name: 'j', status: 'running', jobType: 'service', gpuType: 'A100-80GB', gpuCount: 2,
-  createdAt: at(0), queuedAt: null, startedAt: at(1), completedAt: null, ...overrides,
+  id: 'j',
+  name: 'j',
+  status: 'running',
+  jobType: 'service',
+  gpuType: 'A100-80GB',
+  gpuCount: 2,
+  createdAt: at(0),
+  queuedAt: null,
+  startedAt: at(1),
+  completedAt: null,
+  ...overrides,
 });
 
 describe('buildSchedule', () => {

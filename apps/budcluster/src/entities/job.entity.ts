@@ -1,5 +1,15 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DeploymentType, JobOutputs, JobPolicy, JobResources, JobSpec, JobStatus, JobType, PriorityClass, SourceType } from '@bud/contracts';
+import type {
+  DeploymentType,
+  JobOutputs,
+  JobPolicy,
+  JobResources,
+  JobSpec,
+  JobStatus,
+  JobType,
+  PriorityClass,
+  SourceType,
+} from '@bud/contracts';
 
 @Entity({ name: 'jobs' })
 export class JobEntity {

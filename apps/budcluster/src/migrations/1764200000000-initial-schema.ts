@@ -74,7 +74,9 @@ export class InitialSchema1764200000000 implements MigrationInterface {
     await db.query(`CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
 
     // The status machine of brief §5.3, enforced by the database as well as by the service.
-    await db.query(`CREATE TABLE job_status_transitions (from_status text NOT NULL, to_status text NOT NULL, PRIMARY KEY (from_status, to_status))`);
+    await db.query(
+      `CREATE TABLE job_status_transitions (from_status text NOT NULL, to_status text NOT NULL, PRIMARY KEY (from_status, to_status))`,
+    );
     await db.query(`
       INSERT INTO job_status_transitions (from_status, to_status) VALUES
         ('pending', 'queued'), ('pending', 'admitted'), ('pending', 'running'), ('pending', 'failed'), ('pending', 'cancelled'),
@@ -93,7 +95,9 @@ export class InitialSchema1764200000000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await db.query(`CREATE TRIGGER jobs_status_transition BEFORE UPDATE OF status ON jobs FOR EACH ROW EXECUTE FUNCTION enforce_job_status_transition()`);
+    await db.query(
+      `CREATE TRIGGER jobs_status_transition BEFORE UPDATE OF status ON jobs FOR EACH ROW EXECUTE FUNCTION enforce_job_status_transition()`,
+    );
 
     await db.query(`
       CREATE TABLE job_events (

@@ -3,7 +3,22 @@ import { DataSource } from 'typeorm';
 import type { ClusterEntity } from '../entities';
 import { mapRow, returnedRows } from '@bud/database';
 
-const COLUMNS = ['id', 'name', 'type', 'tenant_id', 'status', 'status_message', 'ingress_url', 'gpu_inventory', 'price_table', 'settings', 'kubeconfig_encrypted', 'created_at', 'updated_at', 'version'];
+const COLUMNS = [
+  'id',
+  'name',
+  'type',
+  'tenant_id',
+  'status',
+  'status_message',
+  'ingress_url',
+  'gpu_inventory',
+  'price_table',
+  'settings',
+  'kubeconfig_encrypted',
+  'created_at',
+  'updated_at',
+  'version',
+];
 const JSON_COLUMNS = new Set(['gpu_inventory', 'price_table', 'settings']);
 const toColumn = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const toParam = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
@@ -22,7 +37,9 @@ export class ClusterRepository {
 
   /** Null when the name is taken (unique per tenant, and among shared clusters). */
   async insert(cluster: ClusterEntity): Promise<ClusterEntity | null> {
-    const values = COLUMNS.map((column) => toParam(column, (cluster as unknown as Record<string, unknown>)[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]));
+    const values = COLUMNS.map((column) =>
+      toParam(column, (cluster as unknown as Record<string, unknown>)[column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]),
+    );
     const rows = await this.db.query<Record<string, unknown>[]>(
       `INSERT INTO clusters (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING RETURNING *`,
       values,
@@ -51,12 +68,20 @@ export class ClusterRepository {
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
-  async listVisible(tenantId: string, filter: { type?: string; status?: string }, page: number, pageSize: number): Promise<{ items: ClusterEntity[]; total: number }> {
+  async listVisible(
+    tenantId: string,
+    filter: { type?: string; status?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: ClusterEntity[]; total: number }> {
     const params: unknown[] = [tenantId];
     const where = ['(tenant_id = $1 OR tenant_id IS NULL)'];
     if (filter.type) where.push(`type = $${params.push(filter.type)}`);
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
-    const [count] = await this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM clusters WHERE ${where.join(' AND ')}`, params);
+    const [count] = await this.db.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM clusters WHERE ${where.join(' AND ')}`,
+      params,
+    );
     const rows = await this.db.query<Record<string, unknown>[]>(
       `SELECT * FROM clusters WHERE ${where.join(' AND ')} ORDER BY name, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
@@ -65,7 +90,9 @@ export class ClusterRepository {
   }
 
   async listAll(): Promise<ClusterEntity[]> {
-    return (await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters ORDER BY created_at`)).map((row) => mapRow<ClusterEntity>(row));
+    return (await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters ORDER BY created_at`)).map((row) =>
+      mapRow<ClusterEntity>(row),
+    );
   }
 
   /** Optimistic update; null when the version moved on (or the name is taken: the caller re-reads to tell). */
@@ -78,7 +105,9 @@ export class ClusterRepository {
       params.push(toParam(column, value));
       sets.push(`${column} = $${params.length}`);
     }
-    const rows = returnedRows(await this.db.query(`UPDATE clusters SET ${sets.join(', ')} WHERE id = $1 AND version = $2 RETURNING *`, params));
+    const rows = returnedRows(
+      await this.db.query(`UPDATE clusters SET ${sets.join(', ')} WHERE id = $1 AND version = $2 RETURNING *`, params),
+    );
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 

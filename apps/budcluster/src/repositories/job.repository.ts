@@ -6,11 +6,44 @@ import type { JobEntity, JobEventEntity } from '../entities';
 import { mapRow, poolQuery, returnedRows } from '@bud/database';
 
 const JOB_COLUMNS = [
-  'id', 'name', 'cluster_id', 'tenant_id', 'project_id', 'created_by', 'job_type', 'deployment_type', 'source_type', 'source_id',
-  'usecase_deployment_id', 'idempotency_key', 'spec', 'resources', 'priority_class', 'priority', 'policy', 'labels', 'annotations',
-  'status', 'status_reason', 'status_message', 'retry_count', 'k8s_namespace', 'k8s_resource_kind', 'k8s_resource_name',
-  'kueue_workload_name', 'outputs', 'estimated_cost_per_hour', 'estimated_cost', 'actual_cost', 'created_at', 'updated_at',
-  'queued_at', 'started_at', 'completed_at', 'version', 'secret_env_sealed',
+  'id',
+  'name',
+  'cluster_id',
+  'tenant_id',
+  'project_id',
+  'created_by',
+  'job_type',
+  'deployment_type',
+  'source_type',
+  'source_id',
+  'usecase_deployment_id',
+  'idempotency_key',
+  'spec',
+  'resources',
+  'priority_class',
+  'priority',
+  'policy',
+  'labels',
+  'annotations',
+  'status',
+  'status_reason',
+  'status_message',
+  'retry_count',
+  'k8s_namespace',
+  'k8s_resource_kind',
+  'k8s_resource_name',
+  'kueue_workload_name',
+  'outputs',
+  'estimated_cost_per_hour',
+  'estimated_cost',
+  'actual_cost',
+  'created_at',
+  'updated_at',
+  'queued_at',
+  'started_at',
+  'completed_at',
+  'version',
+  'secret_env_sealed',
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** Totals above this are reported as this number with `total_capped: true`. */
@@ -61,7 +94,10 @@ export class JobRepository {
   }
 
   async findByIdempotencyKey(tenantId: string, key: string): Promise<JobEntity | null> {
-    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE tenant_id = $1 AND idempotency_key = $2`, [
+      tenantId,
+      key,
+    ]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
@@ -75,7 +111,11 @@ export class JobRepository {
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
-  async list(tenantId: string, clusterId: string, query: JobListQuery): Promise<{ items: JobEntity[]; total: number; totalCapped: boolean }> {
+  async list(
+    tenantId: string,
+    clusterId: string,
+    query: JobListQuery,
+  ): Promise<{ items: JobEntity[]; total: number; totalCapped: boolean }> {
     const where = ['tenant_id = $1', 'cluster_id = $2'];
     const params: unknown[] = [tenantId, clusterId];
     const add = (sql: string, value: unknown) => {
@@ -92,7 +132,10 @@ export class JobRepository {
     const filter = where.join(' AND ');
     // Counting is capped so a tenant with millions of jobs still pages in milliseconds.
     const [countRows, rows] = await Promise.all([
-      this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM (SELECT 1 FROM jobs WHERE ${filter} LIMIT ${MAX_COUNTED + 1}) AS capped`, params),
+      this.db.query<Array<{ total: number }>>(
+        `SELECT count(*)::int AS total FROM (SELECT 1 FROM jobs WHERE ${filter} LIMIT ${MAX_COUNTED + 1}) AS capped`,
+        params,
+      ),
       this.db.query<Record<string, unknown>[]>(
         `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
         params,
@@ -126,7 +169,12 @@ export class JobRepository {
   }
 
   /** Optimistic update of the mutable, non-status fields; null when `expectedVersion` is stale. */
-  async patch(id: string, expectedVersion: number, fields: Pick<JobEntity, 'priorityClass' | 'priority' | 'policy' | 'labels'>, now: Date): Promise<JobEntity | null> {
+  async patch(
+    id: string,
+    expectedVersion: number,
+    fields: Pick<JobEntity, 'priorityClass' | 'priority' | 'policy' | 'labels'>,
+    now: Date,
+  ): Promise<JobEntity | null> {
     const rows = returnedRows(
       await this.db.query(
         `UPDATE jobs SET priority_class = $3, priority = $4, policy = $5, labels = $6, updated_at = $7, version = version + 1
@@ -155,7 +203,10 @@ export class JobRepository {
 
   /** Jobs waiting to be placed, for the owner's sweep of work handed over by other replicas. */
   async pendingOnCluster(clusterId: string): Promise<JobEntity[]> {
-    const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE cluster_id = $1 AND status = 'pending' ORDER BY priority DESC, created_at`, [clusterId]);
+    const rows = await this.db.query<Record<string, unknown>[]>(
+      `SELECT * FROM jobs WHERE cluster_id = $1 AND status = 'pending' ORDER BY priority DESC, created_at`,
+      [clusterId],
+    );
     return rows.map((row) => mapRow<JobEntity>(row));
   }
 

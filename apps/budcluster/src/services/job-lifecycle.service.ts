@@ -58,14 +58,20 @@ export class JobLifecycleService {
         this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
         return false;
       }
-      await this.write(manager, current, { to: observed.status, reason: observed.reason, message: observed.message, outputs: observed.outputs });
+      await this.write(manager, current, {
+        to: observed.status,
+        reason: observed.reason,
+        message: observed.message,
+        outputs: observed.outputs,
+      });
       return true;
     });
     if (changed) this.relay.wake();
   }
 
   private check(job: JobEntity, to: JobStatus): void {
-    if (to === 'succeeded' && job.jobType === 'service') throw new AppError('invalid_transition', 'service jobs run until cancelled; they never succeed');
+    if (to === 'succeeded' && job.jobType === 'service')
+      throw new AppError('invalid_transition', 'service jobs run until cancelled; they never succeed');
     assertTransition(job.status, to, { retryCount: job.retryCount, maxRetries: job.policy.max_retries });
   }
 
@@ -75,13 +81,19 @@ export class JobLifecycleService {
     if (request.outputs) fields.outputs = request.outputs;
     if (request.to === 'queued') fields.queuedAt = now;
     if (request.to === 'running' && !job.startedAt) fields.startedAt = now;
-    if (request.to === 'pending') Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, actualCost: null, queuedAt: null });
+    if (request.to === 'pending')
+      Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, actualCost: null, queuedAt: null });
     if (isTerminal(request.to)) {
       fields.completedAt = now;
       const ranFor = job.startedAt ? now.getTime() - job.startedAt.getTime() : 0;
       fields.actualCost = formatUsd(costForDurationMicros(parseUsdMicros(job.estimatedCostPerHour), ranFor));
     }
-    const next = await this.jobs.recordStatus(manager, job, { status: request.to, reason: request.reason, message: request.message ?? null, occurredAt: now }, fields);
+    const next = await this.jobs.recordStatus(
+      manager,
+      job,
+      { status: request.to, reason: request.reason, message: request.message ?? null, occurredAt: now },
+      fields,
+    );
     await this.outbox.add(manager, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now), now);
     return next;
   }

@@ -78,7 +78,9 @@ export class JobService {
       kueueWorkloadName: null,
       outputs: {},
       estimatedCostPerHour: formatUsd(perHour),
-      estimatedCost: request.policy.max_runtime_seconds ? formatUsd(Math.round((perHour * request.policy.max_runtime_seconds) / 3600)) : null,
+      estimatedCost: request.policy.max_runtime_seconds
+        ? formatUsd(Math.round((perHour * request.policy.max_runtime_seconds) / 3600))
+        : null,
       actualCost: null,
       createdAt: now,
       updatedAt: now,
@@ -107,7 +109,13 @@ export class JobService {
         return false;
       }
     });
-    return { items: visible.map((job) => toJobResponse(job)), total, page: query.page, page_size: query.page_size, ...(totalCapped ? { total_capped: true } : {}) };
+    return {
+      items: visible.map((job) => toJobResponse(job)),
+      total,
+      page: query.page,
+      page_size: query.page_size,
+      ...(totalCapped ? { total_capped: true } : {}),
+    };
   }
 
   async get(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {
@@ -125,7 +133,12 @@ export class JobService {
       const updated = await this.jobs.patch(
         job.id,
         job.version,
-        { priorityClass, priority: priorityValues[priorityClass], policy: { ...job.policy, ...request.policy }, labels: request.labels ?? job.labels },
+        {
+          priorityClass,
+          priority: priorityValues[priorityClass],
+          policy: { ...job.policy, ...request.policy },
+          labels: request.labels ?? job.labels,
+        },
         new Date(this.clock.now()),
       );
       if (updated) return toJobResponse(updated);
@@ -142,16 +155,27 @@ export class JobService {
       await this.jobs.delete(job.id);
       return { job: null };
     }
-    const cancelled = await this.lifecycle.transition(job.id, { to: 'cancelled', reason: 'Cancelled', message: `cancelled by ${principal.userId}` });
-    this.drivers.remove(cluster, toJobModel(cancelled)).catch((error: unknown) => this.logger.warn('cleanup failed', { job_id: job.id, error: (error as Error).message }));
+    const cancelled = await this.lifecycle.transition(job.id, {
+      to: 'cancelled',
+      reason: 'Cancelled',
+      message: `cancelled by ${principal.userId}`,
+    });
+    this.drivers
+      .remove(cluster, toJobModel(cancelled))
+      .catch((error: unknown) => this.logger.warn('cleanup failed', { job_id: job.id, error: (error as Error).message }));
     return { job: toJobResponse(cancelled) };
   }
 
   async retry(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {
     const job = await this.visibleJob(principal, clusterId, jobId, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
-    if (job.status !== 'failed' && job.status !== 'preempted') throw new AppError('invalid_transition', `only failed or preempted jobs can be retried; this one is '${job.status}'`);
-    const retried = await this.lifecycle.transition(job.id, { to: 'pending', reason: 'RetryRequested', message: `retry ${job.retryCount + 1} of ${job.policy.max_retries}` });
+    if (job.status !== 'failed' && job.status !== 'preempted')
+      throw new AppError('invalid_transition', `only failed or preempted jobs can be retried; this one is '${job.status}'`);
+    const retried = await this.lifecycle.transition(job.id, {
+      to: 'pending',
+      reason: 'RetryRequested',
+      message: `retry ${job.retryCount + 1} of ${job.policy.max_retries}`,
+    });
     this.place(cluster, retried);
     return toJobResponse(retried);
   }
@@ -165,7 +189,11 @@ export class JobService {
 
   private checkSafety(request: CreateJobRequest): void {
     const details =
-      request.spec.kind === 'helm' ? checkHelmSpec(request.spec) : request.spec.kind === 'container' ? checkImageHost(request.spec.image, 'spec.image') : [];
+      request.spec.kind === 'helm'
+        ? checkHelmSpec(request.spec)
+        : request.spec.kind === 'container'
+          ? checkImageHost(request.spec.image, 'spec.image')
+          : [];
     if (details.length > 0) throw AppError.validation(`the job spec is unsafe: ${details[0]?.path} ${details[0]?.message}`, details);
   }
 
@@ -175,7 +203,9 @@ export class JobService {
       this.logger.warn('placement failed', { job_id: job.id, cluster_id: cluster.id, error: (error as Error).message });
       await this.lifecycle
         .observe({ jobId: job.id, status: 'failed', reason: 'ApplyFailed', message: (error as Error).message })
-        .catch((inner: unknown) => this.logger.error('could not record placement failure', { job_id: job.id, error: (inner as Error).message }));
+        .catch((inner: unknown) =>
+          this.logger.error('could not record placement failure', { job_id: job.id, error: (inner as Error).message }),
+        );
     });
   }
 }

@@ -39,16 +39,26 @@ describe('job events survive a relay killed mid-flight', () => {
     const tenantId = randomUUID();
     const token = await signToken(JWT_SECRET, { sub: randomUUID(), tenant_id: tenantId, scopes: ['job:manage', 'job:view'] });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const clusters = (await (await fetch(`${service.url}/api/v1/clusters`, { headers })).json()) as { items: Array<{ id: string; name: string }> };
+    const clusters = (await (await fetch(`${service.url}/api/v1/clusters`, { headers })).json()) as {
+      items: Array<{ id: string; name: string }>;
+    };
     const local = clusters.items.find((c) => c.name === 'local')!;
 
     // Slow acknowledgements keep events in flight when the process dies.
     subscriber.delayMs = 3000;
     for (let i = 0; i < 10; i++) {
-      const answer = await fetch(`${service.url}/api/v1/clusters/${local.id}/jobs`, { method: 'POST', headers, body: JSON.stringify(containerJob()) });
+      const answer = await fetch(`${service.url}/api/v1/clusters/${local.id}/jobs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(containerJob()),
+      });
       expect(answer.status).toBe(201);
     }
-    await pollUntil(() => subscriber.arrivals, (n) => n >= 3, { what: 'some events in flight' });
+    await pollUntil(
+      () => subscriber.arrivals,
+      (n) => n >= 3,
+      { what: 'some events in flight' },
+    );
     await service.kill();
 
     const { rows: before } = await sql.query(`SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM outbox`);
@@ -56,10 +66,14 @@ describe('job events survive a relay killed mid-flight', () => {
 
     subscriber.delayMs = 0;
     await startService(port);
-    await pollUntil(async () => (await sql.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n, (n) => n === 0, {
-      what: 'outbox drained after restart',
-      timeoutMs: 30_000,
-    });
+    await pollUntil(
+      async () => (await sql.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n,
+      (n) => n === 0,
+      {
+        what: 'outbox drained after restart',
+        timeoutMs: 30_000,
+      },
+    );
     const { rows } = await sql.query(`SELECT event->>'id' AS id FROM outbox`);
     const delivered = new Set(subscriber.received.map((e) => e.id));
     const missing = rows.map((r: { id: string }) => r.id).filter((id: string) => !delivered.has(id));

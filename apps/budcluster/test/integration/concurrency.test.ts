@@ -36,7 +36,9 @@ describe('concurrency and the database-enforced status machine', () => {
   it('lets exactly one of 50 concurrent PATCHes at the same version win; the rest get 409', async () => {
     const job = (await h.http('POST', path(), { body: containerJob() })).body;
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => h.http('PATCH', `${path()}/${job.id}`, { body: { version: job.version, labels: { writer: `w${i}` } } })),
+      Array.from({ length: 50 }, (_, i) =>
+        h.http('PATCH', `${path()}/${job.id}`, { body: { version: job.version, labels: { writer: `w${i}` } } }),
+      ),
     );
     const winners = answers.filter((a) => a.status === 200);
     expect(winners).toHaveLength(1);

@@ -40,7 +40,11 @@ describe('Postgres unavailable for a while', () => {
     expect(ready.status).toBe(503);
 
     proxy.restore();
-    await pollUntil(() => h.http('GET', '/readyz', { caller: null as never }), (a) => a.status === 200, { what: 'ready again', timeoutMs: 20_000 });
+    await pollUntil(
+      () => h.http('GET', '/readyz', { caller: null as never }),
+      (a) => a.status === 200,
+      { what: 'ready again', timeoutMs: 20_000 },
+    );
     const after = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() });
     expect(after.status).toBe(201);
     acknowledged.push(after.body.id);

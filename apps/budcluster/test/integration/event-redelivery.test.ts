@@ -19,14 +19,29 @@ describe('job events after a failing subscriber', () => {
     const created = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() });
     expect(created.status).toBe(201);
     const jobId = created.body.id as string;
-    await pollUntil(async () => (await h.http('GET', `/api/v1/clusters/${clusterId}/jobs/${jobId}`)).body.status, (s) => s === 'running', { what: 'job running' });
+    await pollUntil(
+      async () => (await h.http('GET', `/api/v1/clusters/${clusterId}/jobs/${jobId}`)).body.status,
+      (s) => s === 'running',
+      { what: 'job running' },
+    );
     const refusedBefore = h.subscriber.arrivals;
-    await pollUntil(() => h.subscriber.arrivals, (n) => n > refusedBefore, { what: 'a redelivery refused' });
+    await pollUntil(
+      () => h.subscriber.arrivals,
+      (n) => n > refusedBefore,
+      { what: 'a redelivery refused' },
+    );
 
     h.subscriber.failNext = 0;
-    const statuses = () => h.subscriber.received.filter((e) => (e.data as { job_id: string }).job_id === jobId).map((e) => (e.data as { status: string }).status);
+    const statuses = () =>
+      h.subscriber.received
+        .filter((e) => (e.data as { job_id: string }).job_id === jobId)
+        .map((e) => (e.data as { status: string }).status);
     // At least once, in any order: consumers fold by job version.
-    const delivered = await pollUntil(() => [...new Set(statuses())].sort(), (seen) => seen.length === 3, { what: 'every event of the job delivered', timeoutMs: 20_000 });
+    const delivered = await pollUntil(
+      () => [...new Set(statuses())].sort(),
+      (seen) => seen.length === 3,
+      { what: 'every event of the job delivered', timeoutMs: 20_000 },
+    );
     expect(delivered).toEqual(['admitted', 'pending', 'running']);
   });
 });

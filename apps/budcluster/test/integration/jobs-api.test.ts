@@ -15,12 +15,25 @@ describe('jobs API on a simulated cluster', () => {
   const getJob = async (id: string) => (await h.http('GET', `${jobsPath()}/${id}`)).body;
 
   it('creates a service job with an estimated cost and drives it to running with outputs and history', async () => {
-    const created = await h.http('POST', jobsPath(), { body: containerJob({ resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi' } }) });
+    const created = await h.http('POST', jobsPath(), {
+      body: containerJob({ resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi' } }),
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'pending', deployment_type: 'docker', priority_class: 'normal', priority: 10, version: 1, created_by: h.tenantA.userId });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      deployment_type: 'docker',
+      priority_class: 'normal',
+      priority: 10,
+      version: 1,
+      created_by: h.tenantA.userId,
+    });
     // 2.5 (A100) + 2 × 0.04 + 8 × 0.005 from the default price table
     expect(created.body.estimated_cost_per_hour).toBe('2.620000');
-    const running = await pollUntil(() => getJob(created.body.id), (job) => job.status === 'running', { what: 'job running' });
+    const running = await pollUntil(
+      () => getJob(created.body.id),
+      (job) => job.status === 'running',
+      { what: 'job running' },
+    );
     expect(running.outputs).toMatchObject({ port: 80, service: created.body.name });
     expect(running.outputs.url).toMatch(/^http:\/\//);
     expect(running.events.map((e: { to_status: string }) => e.to_status)).toEqual(['pending', 'admitted', 'running']);
@@ -28,8 +41,14 @@ describe('jobs API on a simulated cluster', () => {
   });
 
   it('runs a batch job to succeeded and charges its real run time', async () => {
-    const created = await h.http('POST', jobsPath(), { body: containerJob({ job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] } }) });
-    const done = await pollUntil(() => getJob(created.body.id), (job) => job.status === 'succeeded', { what: 'batch succeeded' });
+    const created = await h.http('POST', jobsPath(), {
+      body: containerJob({ job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] } }),
+    });
+    const done = await pollUntil(
+      () => getJob(created.body.id),
+      (job) => job.status === 'succeeded',
+      { what: 'batch succeeded' },
+    );
     expect(done.completed_at).not.toBeNull();
     expect(done.actual_cost).toMatch(/^\d+\.\d{6}$/);
   });
@@ -44,7 +63,9 @@ describe('jobs API on a simulated cluster', () => {
   });
 
   it('lists newest first with filters, label selectors and pagination', async () => {
-    const a = await h.http('POST', jobsPath(), { body: containerJob({ labels: { team: 'search' }, job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36' } }) });
+    const a = await h.http('POST', jobsPath(), {
+      body: containerJob({ labels: { team: 'search' }, job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36' } }),
+    });
     const b = await h.http('POST', jobsPath(), { body: containerJob({ labels: { team: 'chat' } }) });
     const byLabel = await h.http('GET', `${jobsPath()}?labels=team=search`);
     expect(byLabel.body.items.map((j: { id: string }) => j.id)).toEqual([a.body.id]);
@@ -58,7 +79,9 @@ describe('jobs API on a simulated cluster', () => {
 
   it('patches only priority, policy and labels, bumping the version', async () => {
     const created = await h.http('POST', jobsPath(), { body: containerJob() });
-    const patched = await h.http('PATCH', `${jobsPath()}/${created.body.id}`, { body: { priority_class: 'high', policy: { max_retries: 5 }, labels: { tier: 'gold' } } });
+    const patched = await h.http('PATCH', `${jobsPath()}/${created.body.id}`, {
+      body: { priority_class: 'high', policy: { max_retries: 5 }, labels: { tier: 'gold' } },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ priority_class: 'high', priority: 100, labels: { tier: 'gold' } });
     expect(patched.body.policy.max_retries).toBe(5);
@@ -70,7 +93,10 @@ describe('jobs API on a simulated cluster', () => {
 
   it('cancels an active job (202), then deletes the finished row (204)', async () => {
     const created = await h.http('POST', jobsPath(), { body: containerJob() });
-    await pollUntil(() => getJob(created.body.id), (job) => job.status === 'running');
+    await pollUntil(
+      () => getJob(created.body.id),
+      (job) => job.status === 'running',
+    );
     const cancelled = await h.http('DELETE', `${jobsPath()}/${created.body.id}`);
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.status).toBe('cancelled');
@@ -82,12 +108,20 @@ describe('jobs API on a simulated cluster', () => {
   it('retries a failed job within its budget, then refuses with 409', async () => {
     const failing = await h.newSimulatedCluster(h.tenantA, { failing_images: ['broken/'] });
     const path = `/api/v1/clusters/${failing}/jobs`;
-    const created = await h.http('POST', path, { body: containerJob({ spec: { kind: 'container', image: 'broken/app:1' }, policy: { max_retries: 1 } }) });
-    await pollUntil(async () => (await h.http('GET', `${path}/${created.body.id}`)).body, (job) => job.status === 'failed');
+    const created = await h.http('POST', path, {
+      body: containerJob({ spec: { kind: 'container', image: 'broken/app:1' }, policy: { max_retries: 1 } }),
+    });
+    await pollUntil(
+      async () => (await h.http('GET', `${path}/${created.body.id}`)).body,
+      (job) => job.status === 'failed',
+    );
     const retried = await h.http('POST', `${path}/${created.body.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ status: 'pending', retry_count: 1 });
-    await pollUntil(async () => (await h.http('GET', `${path}/${created.body.id}`)).body, (job) => job.status === 'failed');
+    await pollUntil(
+      async () => (await h.http('GET', `${path}/${created.body.id}`)).body,
+      (job) => job.status === 'failed',
+    );
     const exhausted = await h.http('POST', `${path}/${created.body.id}/retry`);
     expect(exhausted.status).toBe(409);
     expect(exhausted.body.error).toBe('invalid_transition');
@@ -98,9 +132,15 @@ describe('jobs API on a simulated cluster', () => {
     const path = `/api/v1/clusters/${small}/jobs`;
     const gpuJob = () => containerJob({ resources: { gpu_type: 'H100-80GB', gpu_count: 1 } });
     const first = await h.http('POST', path, { body: gpuJob() });
-    await pollUntil(async () => (await h.http('GET', `${path}/${first.body.id}`)).body, (job) => job.status === 'running');
+    await pollUntil(
+      async () => (await h.http('GET', `${path}/${first.body.id}`)).body,
+      (job) => job.status === 'running',
+    );
     const second = await h.http('POST', path, { body: gpuJob() });
-    await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'queued');
+    await pollUntil(
+      async () => (await h.http('GET', `${path}/${second.body.id}`)).body,
+      (job) => job.status === 'queued',
+    );
     const day = 86_400_000;
     const window = `start=${new Date(Date.now() - day).toISOString()}&end=${new Date(Date.now() + day).toISOString()}`;
     const schedule = await h.http('GET', `/api/v1/clusters/${small}/schedule?${window}`);
@@ -108,7 +148,11 @@ describe('jobs API on a simulated cluster', () => {
     expect(schedule.body.jobs.map((j: { job_id: string }) => j.job_id)).toEqual(expect.arrayContaining([first.body.id, second.body.id]));
     expect(schedule.body.gpus['H100-80GB']).toEqual({ total: 1, used: 1, queued: 1 });
     await h.http('DELETE', `${path}/${first.body.id}`);
-    await pollUntil(async () => (await h.http('GET', `${path}/${second.body.id}`)).body, (job) => job.status === 'running', { what: 'queued job admitted' });
+    await pollUntil(
+      async () => (await h.http('GET', `${path}/${second.body.id}`)).body,
+      (job) => job.status === 'running',
+      { what: 'queued job admitted' },
+    );
   });
 
   it('publishes every status change as a CloudEvent on job-events, in version order per job', async () => {
@@ -119,7 +163,12 @@ describe('jobs API on a simulated cluster', () => {
       { what: 'running event delivered' },
     );
     expect(events.map((e) => e.type)).toEqual(['bud.job.pending', 'bud.job.admitted', 'bud.job.running']);
-    expect(events[2]).toMatchObject({ specversion: '1.0', source: 'budcluster', topic: 'job-events', data: { status: 'running', previous_status: 'admitted', version: 3 } });
+    expect(events[2]).toMatchObject({
+      specversion: '1.0',
+      source: 'budcluster',
+      topic: 'job-events',
+      data: { status: 'running', previous_status: 'admitted', version: 3 },
+    });
   });
 
   it('serves health, readiness, metrics and the OpenAPI document without a token', async () => {
@@ -130,7 +179,12 @@ describe('jobs API on a simulated cluster', () => {
     expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
     const docs = await h.http('GET', '/api/docs-json', { caller: null as never });
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/clusters', '/api/v1/clusters/{cluster_id}/jobs', '/api/v1/clusters/{cluster_id}/jobs/{job_id}/retry', '/api/v1/clusters/{cluster_id}/schedule']),
+      expect.arrayContaining([
+        '/api/v1/clusters',
+        '/api/v1/clusters/{cluster_id}/jobs',
+        '/api/v1/clusters/{cluster_id}/jobs/{job_id}/retry',
+        '/api/v1/clusters/{cluster_id}/schedule',
+      ]),
     );
   });
 });

@@ -13,7 +13,14 @@ import {
   updateDeploymentRequestSchema,
   uuidSchema,
 } from '@bud/contracts';
-import type { CreateDeploymentRequest, DeploymentListQuery, DeploymentPlan, DeploymentResponse, Page, UpdateDeploymentRequest } from '@bud/contracts';
+import type {
+  CreateDeploymentRequest,
+  DeploymentListQuery,
+  DeploymentPlan,
+  DeploymentResponse,
+  Page,
+  UpdateDeploymentRequest,
+} from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { DeploymentEventStream } from '../services/deployment-event-stream';
 import { DeploymentService } from '../services/deployment.service';
@@ -29,7 +36,13 @@ export class DeploymentController {
   ) {}
 
   @Post()
-  @Operation({ summary: 'Deploy a template on a cluster (201); ?dry_run=true answers the plan (200) and creates nothing', body: createDeploymentRequestSchema, query: createDeploymentQuerySchema, response: deploymentResponseSchema, status: 201 })
+  @Operation({
+    summary: 'Deploy a template on a cluster (201); ?dry_run=true answers the plan (200) and creates nothing',
+    body: createDeploymentRequestSchema,
+    query: createDeploymentQuerySchema,
+    response: deploymentResponseSchema,
+    status: 201,
+  })
   async create(
     @CurrentPrincipal() principal: Principal,
     @ValidQuery() query: { dry_run?: 'true' | 'false' },
@@ -57,12 +70,18 @@ export class DeploymentController {
 
   @Get(':id/components')
   @Operation({ summary: "A deployment's components with status and blocked_by", response: z.array(deploymentComponentResponseSchema) })
-  components(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse['components']> {
+  components(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+  ): Promise<DeploymentResponse['components']> {
     return this.deployments.components(principal, params.id);
   }
 
   @Get(':id/events')
-  @Operation({ summary: 'History; with Accept: text/event-stream, a live stream (SSE)', response: z.object({ items: z.array(deploymentEventSchema) }) })
+  @Operation({
+    summary: 'History; with Accept: text/event-stream, a live stream (SSE)',
+    response: z.object({ items: z.array(deploymentEventSchema) }),
+  })
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
@@ -75,7 +94,11 @@ export class DeploymentController {
   }
 
   @Patch(':id')
-  @Operation({ summary: 'Update parameters: only components whose job changes are replaced, in dependency order', body: updateDeploymentRequestSchema, response: deploymentResponseSchema })
+  @Operation({
+    summary: 'Update parameters: only components whose job changes are replaced, in dependency order',
+    body: updateDeploymentRequestSchema,
+    response: deploymentResponseSchema,
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
@@ -87,28 +110,44 @@ export class DeploymentController {
   @Post(':id/stop')
   @HttpCode(202)
   @Operation({ summary: 'Stop: cancel the jobs, dependents first', response: deploymentResponseSchema, status: 202 })
-  stop(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+  stop(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+  ): Promise<DeploymentResponse> {
     return this.deployments.stop(principal, params.id);
   }
 
   @Post(':id/start')
   @HttpCode(202)
   @Operation({ summary: 'Re-run a stopped or failed deployment', response: deploymentResponseSchema, status: 202 })
-  start(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+  start(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+  ): Promise<DeploymentResponse> {
     return this.deployments.start(principal, params.id);
   }
 
   @Post(':id/components/:component_id/retry')
   @HttpCode(202)
   @Operation({ summary: 'Retry a failed component', response: deploymentResponseSchema, status: 202 })
-  retry(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(componentParams, 'path')) params: { id: string; component_id: string }): Promise<DeploymentResponse> {
+  retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(componentParams, 'path')) params: { id: string; component_id: string },
+  ): Promise<DeploymentResponse> {
     return this.deployments.retryComponent(principal, params.id, params.component_id);
   }
 
   @Delete(':id')
   @HttpCode(202)
-  @Operation({ summary: 'Delete: remove the jobs in reverse dependency order, then the record', response: deploymentResponseSchema, status: 202 })
-  delete(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(idParams, 'path')) params: { id: string }): Promise<DeploymentResponse> {
+  @Operation({
+    summary: 'Delete: remove the jobs in reverse dependency order, then the record',
+    response: deploymentResponseSchema,
+    status: 202,
+  })
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+  ): Promise<DeploymentResponse> {
     return this.deployments.delete(principal, params.id);
   }
 }

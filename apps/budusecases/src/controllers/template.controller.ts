@@ -45,10 +45,7 @@ export class TemplateController {
     query: templateListQuerySchema,
     response: pageOf(templateResponseSchema),
   })
-  list(
-    @CurrentPrincipal() principal: Principal,
-    @ValidQuery() query: TemplateListQuery,
-  ): Promise<Page<TemplateResponse>> {
+  list(@CurrentPrincipal() principal: Principal, @ValidQuery() query: TemplateListQuery): Promise<Page<TemplateResponse>> {
     return this.templates.list(principal, query);
   }
 

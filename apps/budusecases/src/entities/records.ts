@@ -1,6 +1,15 @@
 import type { ResolveContext } from '../domain/resolver';
 import type { JobStatus } from '@bud/contracts';
-import type { ComponentDefinition, ComponentStatus, DeploymentPlan, DeploymentStatus, FailurePolicy, JobOutputs, PlannedComponent, TemplateDocument } from '@bud/contracts';
+import type {
+  ComponentDefinition,
+  ComponentStatus,
+  DeploymentPlan,
+  DeploymentStatus,
+  FailurePolicy,
+  JobOutputs,
+  PlannedComponent,
+  TemplateDocument,
+} from '@bud/contracts';
 
 // Rows as the repositories return them (camelCase of the migration's columns). Entities never leave
 // the service: controllers answer with the mappers' wire types.

@@ -139,7 +139,15 @@ export class InitialSchema1764300000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['outbox', 'deployment_events', 'deployment_components', 'deployments', 'template_versions', 'templates', 'components']) {
+    for (const table of [
+      'outbox',
+      'deployment_events',
+      'deployment_components',
+      'deployments',
+      'template_versions',
+      'templates',
+      'components',
+    ]) {
       await db.query(`DROP TABLE ${table}`);
     }
   }

@@ -9,7 +9,9 @@ describe('CrashPoints (CRASH_AT)', () => {
   it('fails exactly the n-th pass in error mode, naming what was being done', () => {
     const points = CrashPoints.parse('event.before-commit:2:error');
     expect(() => points.reached('event.before-commit', 'event a')).not.toThrow();
-    expect(() => points.reached('event.before-commit', 'event b')).toThrow(new InjectedFault('fault injected at event.before-commit (event b)'));
+    expect(() => points.reached('event.before-commit', 'event b')).toThrow(
+      new InjectedFault('fault injected at event.before-commit (event b)'),
+    );
     expect(() => points.reached('event.before-commit', 'event c')).not.toThrow();
   });
 

@@ -38,7 +38,8 @@ export class CrashPoints {
     const [point, nth = '1', kind = 'kill'] = value.split(':');
     if (!(crashPoints as readonly string[]).includes(point ?? '')) throw new Error(`CRASH_AT names an unknown point '${point}'`);
     if (!/^[1-9]\d*$/.test(nth)) throw new Error(`CRASH_AT pass '${nth}' is not a positive integer`);
-    if (!(faultKinds as readonly string[]).includes(kind)) throw new Error(`CRASH_AT kind '${kind}' is not one of ${faultKinds.join(', ')}`);
+    if (!(faultKinds as readonly string[]).includes(kind))
+      throw new Error(`CRASH_AT kind '${kind}' is not one of ${faultKinds.join(', ')}`);
     return new CrashPoints({ point: point as CrashPoint, nth: Number(nth), kind: kind as FaultKind });
   }
 

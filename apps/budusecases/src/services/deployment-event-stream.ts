@@ -26,7 +26,12 @@ export class DeploymentEventStream {
   }
 
   serve(deploymentId: string, request: Request, response: Response): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     let lastId = String(request.headers['last-event-id'] ?? '0').replace(/\D/g, '') || '0';
     const sent = new Map<string, number>();
     let pumping = false;

@@ -6,5 +6,10 @@ export function componentStates(components: DeploymentComponentRecord[]): Compon
 }
 
 export function deploymentState(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): DeploymentState {
-  return { desired: deployment.desiredState, status: deployment.status, onFailure: deployment.onFailure, components: componentStates(components) };
+  return {
+    desired: deployment.desiredState,
+    status: deployment.status,
+    onFailure: deployment.onFailure,
+    components: componentStates(components),
+  };
 }

@@ -25,14 +25,29 @@ export class DeploymentWriter {
     const now = new Date();
     await this.deployments.updateComponent(manager, deployment.id, component.id, { ...fields, message }, now);
     if (fields.status !== component.status) {
-      await this.deployments.addEvent(manager, deployment.id, { type: 'component.status', componentId: component.id, status: fields.status, message }, now);
-      await this.deployments.addOutbox(manager, usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }), now);
+      await this.deployments.addEvent(
+        manager,
+        deployment.id,
+        { type: 'component.status', componentId: component.id, status: fields.status, message },
+        now,
+      );
+      await this.deployments.addOutbox(
+        manager,
+        usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }),
+        now,
+      );
     }
   }
 
-  async setDeploymentStatus(manager: EntityManager, deployment: DeploymentRecord, status: DeploymentStatus, message: string | null): Promise<DeploymentRecord> {
+  async setDeploymentStatus(
+    manager: EntityManager,
+    deployment: DeploymentRecord,
+    status: DeploymentStatus,
+    message: string | null,
+  ): Promise<DeploymentRecord> {
     const now = new Date();
-    const updated = (await this.deployments.updateDeployment(manager, deployment.id, { status, statusMessage: message }, now)) ?? deployment;
+    const updated =
+      (await this.deployments.updateDeployment(manager, deployment.id, { status, statusMessage: message }, now)) ?? deployment;
     await this.deployments.addEvent(manager, deployment.id, { type: 'deployment.status', status, message }, now);
     await this.deployments.addOutbox(manager, usecaseEvent(updated, status, { status, message }), now);
     return updated;

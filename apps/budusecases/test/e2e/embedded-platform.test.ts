@@ -13,7 +13,12 @@ describe('embedded platform end to end', () => {
   let localId: string;
   beforeAll(async () => {
     const [clusterPort, usecasesPort] = [await freePort(), await freePort()];
-    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', BUDCLUSTER_URL: `http://127.0.0.1:${clusterPort}`, BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}` };
+    const env = {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      BUDCLUSTER_URL: `http://127.0.0.1:${clusterPort}`,
+      BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}`,
+    };
     budcluster = new ServiceProcess('dist/apps/budcluster/src/main.js', env, clusterPort);
     budusecases = new ServiceProcess('dist/apps/budusecases/src/main.js', { ...env, RECONCILE_TICK_MS: '500' }, usecasesPort);
     await Promise.all([budcluster.start(60_000), budusecases.start(60_000)]);
@@ -27,15 +32,28 @@ describe('embedded platform end to end', () => {
   });
 
   async function call(service: ServiceProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${service.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
   const waitFor = (id: string, status: string) =>
-    pollUntil(async () => (await call(budusecases, 'GET', `/api/v1/deployments/${id}`)).body, (d) => d.status === status, { what: `deployment ${status}`, timeoutMs: 45_000, intervalMs: 100 });
+    pollUntil(
+      async () => (await call(budusecases, 'GET', `/api/v1/deployments/${id}`)).body,
+      (d) => d.status === status,
+      { what: `deployment ${status}`, timeoutMs: 45_000, intervalMs: 100 },
+    );
 
   it('deploys simple-rag-v1 on the local simulated cluster, stops, starts and deletes it', async () => {
-    const created = await call(budusecases, 'POST', '/api/v1/deployments', { template_id: 'simple-rag-v1', name: 'e2e-rag', cluster_id: localId, parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' } });
+    const created = await call(budusecases, 'POST', '/api/v1/deployments', {
+      template_id: 'simple-rag-v1',
+      name: 'e2e-rag',
+      cluster_id: localId,
+      parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' },
+    });
     expect(created.status).toBe(201);
     const running = await waitFor(created.body.id, 'running');
     expect(running.components.map((c: { status: string }) => c.status)).toEqual(['running', 'running', 'running', 'running']);
@@ -49,18 +67,29 @@ describe('embedded platform end to end', () => {
     await call(budusecases, 'POST', `/api/v1/deployments/${created.body.id}/start`);
     await waitFor(created.body.id, 'running');
     expect((await call(budusecases, 'DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(202);
-    await pollUntil(() => call(budusecases, 'GET', `/api/v1/deployments/${created.body.id}`), (a) => a.status === 404, { what: 'deleted', timeoutMs: 45_000 });
+    await pollUntil(
+      () => call(budusecases, 'GET', `/api/v1/deployments/${created.body.id}`),
+      (a) => a.status === 404,
+      { what: 'deleted', timeoutMs: 45_000 },
+    );
   }, 150_000);
 
   it('fails a deployment whose LLM image fails on the cluster, keeping the rest (on_failure=stop)', async () => {
     expect((await call(budcluster, 'PATCH', `/api/v1/clusters/${localId}`, { settings: { failing_images: ['vllm'] } })).status).toBe(200);
     try {
-      const created = await call(budusecases, 'POST', '/api/v1/deployments', { template_id: 'simple-chatbot-v1', name: 'e2e-broken', cluster_id: localId, parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' } });
+      const created = await call(budusecases, 'POST', '/api/v1/deployments', {
+        template_id: 'simple-chatbot-v1',
+        name: 'e2e-broken',
+        cluster_id: localId,
+        parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' },
+      });
       expect(created.status).toBe(201);
       const failed = await waitFor(created.body.id, 'failed');
       const llm = failed.components.find((c: { component_ref: string }) => c.component_ref === 'vllm-endpoint');
       expect(llm.status).toBe('failed');
-      expect(failed.components.filter((c: { status: string }) => c.status === 'running' || c.status === 'pending').length).toBe(failed.components.length - 1);
+      expect(failed.components.filter((c: { status: string }) => c.status === 'running' || c.status === 'pending').length).toBe(
+        failed.components.length - 1,
+      );
     } finally {
       await call(budcluster, 'PATCH', `/api/v1/clusters/${localId}`, { settings: { failing_images: [] } });
     }

@@ -6,7 +6,11 @@ import type { Caller, UsecasesHarness } from './harness';
 export async function fastCluster(h: UsecasesHarness, owner: Caller, settings: Record<string, unknown> = {}): Promise<string> {
   const created = await h.clusterHttp<{ id: string }>('POST', '/api/v1/clusters', {
     caller: owner,
-    body: { name: `fast-${randomUUID().slice(0, 8)}`, type: 'simulated', settings: { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, ...settings } },
+    body: {
+      name: `fast-${randomUUID().slice(0, 8)}`,
+      type: 'simulated',
+      settings: { admit_delay_ms: 0, ready_delay_ms: 0, batch_run_ms: 0, ...settings },
+    },
   });
   if (created.status !== 201) throw new Error(`cluster create failed: ${JSON.stringify(created.body)}`);
   return created.body.id;

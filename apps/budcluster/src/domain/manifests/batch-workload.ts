@@ -22,5 +22,9 @@ export function renderBatchWorkload(job: JobModel, options: RenderOptions): Kube
     template: podTemplate(job, container, { restartPolicy: 'Never', mounts: storage.mounts, extraEnv }),
   };
   const labels = options.kueue ? kueueLabels(job) : {};
-  return [...renderSecretEnv(job, options.secretEnv), ...storage.claims, { apiVersion: 'batch/v1', kind: 'Job', metadata: objectMeta(job, job.name, labels), spec }];
+  return [
+    ...renderSecretEnv(job, options.secretEnv),
+    ...storage.claims,
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: objectMeta(job, job.name, labels), spec },
+  ];
 }

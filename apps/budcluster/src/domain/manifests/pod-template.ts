@@ -1,5 +1,13 @@
 import type { ContainerSpec } from '@bud/contracts';
-import type { V1Container, V1EnvVar, V1PodTemplateSpec, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1EnvVar,
+  V1PodTemplateSpec,
+  V1Probe,
+  V1ResourceRequirements,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
 import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
 import { checkImageHost } from '@bud/workloads';

@@ -621,7 +621,10 @@ describe('secret_env', () => {
 
   it.each<[string, JobModel]>([
     ['a container service', makeJob({}, container({ secret_env: MASKED }))],
-    ['a model service', makeJob({ resources: { ...makeJob().resources, gpu_count: 1, gpu_type: 'A100-80GB' } }, model({ secret_env: MASKED }))],
+    [
+      'a model service',
+      makeJob({ resources: { ...makeJob().resources, gpu_count: 1, gpu_type: 'A100-80GB' } }, model({ secret_env: MASKED })),
+    ],
     ['a batch job', makeJob({ jobType: 'batch' }, container({ secret_env: MASKED }))],
   ])('%s gets its secret env from a Secret applied before the workload, never as plain values', (_name, job) => {
     const objects = renderManifests(job, { kueue: false, secretEnv: values });
@@ -644,7 +647,9 @@ describe('secret_env', () => {
   it('lets a secret value win over a plain one of the same name', () => {
     const job = makeJob({}, container({ env: { LOG_LEVEL: 'info', API_KEY: 'plain' }, secret_env: { API_KEY: '********' } }));
     const env = envOf(renderManifests(job, { kueue: false, secretEnv: { API_KEY: 'sk' } }), 'Deployment');
-    expect(env.filter((e) => e.name === 'API_KEY')).toEqual([{ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-env', key: 'API_KEY' } } }]);
+    expect(env.filter((e) => e.name === 'API_KEY')).toEqual([
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-env', key: 'API_KEY' } } },
+    ]);
   });
 
   it('names the Secret, empty, when rendering only to delete', () => {
@@ -657,4 +662,3 @@ describe('secret_env', () => {
     expect(kindsOf(renderManifests(makeJob(), noKueue))).not.toContain('Secret/chat-api-env');
   });
 });
-

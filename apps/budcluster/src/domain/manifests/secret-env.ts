@@ -19,6 +19,8 @@ export function secretEnvName(job: JobModel): string {
 export function renderSecretEnv(job: JobModel, values: Record<string, string> | undefined): KubernetesObject[] {
   const names = secretEnvNames(job);
   if (names.length === 0) return [];
-  const data = Object.fromEntries(names.flatMap((name) => (values?.[name] === undefined ? [] : [[name, Buffer.from(values[name]).toString('base64')]])));
+  const data = Object.fromEntries(
+    names.flatMap((name) => (values?.[name] === undefined ? [] : [[name, Buffer.from(values[name]).toString('base64')]])),
+  );
   return [{ apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(job, secretEnvName(job)), type: 'Opaque', data }];
 }

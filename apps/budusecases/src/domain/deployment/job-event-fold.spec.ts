@@ -15,7 +15,8 @@ const lifeCycles: JobStatus[][] = [
   ['pending', 'failed', 'pending', 'admitted', 'running'],
   ['pending', 'queued', 'admitted', 'running', 'preempted', 'queued', 'admitted', 'running'],
 ];
-const eventsOf = (statuses: JobStatus[]): JobEventView[] => statuses.map((status, i) => ({ jobId: 'job-1', version: i + 1, status, run: 1, revision: 0 }));
+const eventsOf = (statuses: JobStatus[]): JobEventView[] =>
+  statuses.map((status, i) => ({ jobId: 'job-1', version: i + 1, status, run: 1, revision: 0 }));
 
 describe('folding job events into a component', () => {
   it('ends, for ≥ 1,000 duplicated and reordered deliveries, where the in-order sequence ends', () => {
@@ -28,7 +29,10 @@ describe('folding job events into a component', () => {
           const inOrder = eventsOf(statuses);
           // Every event at least once, plus duplicates, in a random order.
           const delivered = [...inOrder, ...picks.map((p) => inOrder[p % inOrder.length])];
-          const shuffled = delivered.map((e, i) => ({ e, key: picks[i % picks.length] * 31 + i * 7 })).sort((a, b) => a.key - b.key).map((x) => x.e);
+          const shuffled = delivered
+            .map((e, i) => ({ e, key: picks[i % picks.length] * 31 + i * 7 }))
+            .sort((a, b) => a.key - b.key)
+            .map((x) => x.e);
           expect(fold(shuffled, desired)).toEqual(fold(inOrder, desired));
         },
       ),
@@ -38,21 +42,31 @@ describe('folding job events into a component', () => {
 
   it('ignores events of a job an update replaced', () => {
     const replaced = { ...start, revision: 1 };
-    expect(foldJobEvent(replaced, { jobId: 'old', version: 7, status: 'cancelled', run: 1, revision: 0 }, { run: 1, desired: 'running' })).toBeNull();
-    expect(foldJobEvent(replaced, { jobId: 'new', version: 1, status: 'pending', run: 1, revision: 1 }, { run: 1, desired: 'running' })?.jobId).toBe('new');
+    expect(
+      foldJobEvent(replaced, { jobId: 'old', version: 7, status: 'cancelled', run: 1, revision: 0 }, { run: 1, desired: 'running' }),
+    ).toBeNull();
+    expect(
+      foldJobEvent(replaced, { jobId: 'new', version: 1, status: 'pending', run: 1, revision: 1 }, { run: 1, desired: 'running' })?.jobId,
+    ).toBe('new');
   });
 
   it('ignores events of another run or another job', () => {
     const other = { jobId: 'job-1', version: 5, status: 'running' as const, run: 2, revision: 0 };
     expect(foldJobEvent(start, other, { run: 1, desired: 'running' })).toBeNull();
     const adopted = fold([{ jobId: 'job-1', version: 1, status: 'pending', run: 1, revision: 0 }]);
-    expect(foldJobEvent(adopted, { jobId: 'job-2', version: 9, status: 'running', run: 1, revision: 0 }, { run: 1, desired: 'running' })).toBeNull();
+    expect(
+      foldJobEvent(adopted, { jobId: 'job-2', version: 9, status: 'running', run: 1, revision: 0 }, { run: 1, desired: 'running' }),
+    ).toBeNull();
   });
 
   it('never brings a stopped deployment back to running', () => {
     const stopped = fold(eventsOf(['pending', 'admitted', 'running', 'cancelled']), 'stopped');
     expect(stopped.status).toBe('stopped');
-    const late = foldJobEvent(stopped, { jobId: 'job-1', version: 3, status: 'running', run: 1, revision: 0 }, { run: 1, desired: 'stopped' });
+    const late = foldJobEvent(
+      stopped,
+      { jobId: 'job-1', version: 3, status: 'running', run: 1, revision: 0 },
+      { run: 1, desired: 'stopped' },
+    );
     expect(late).toBeNull();
   });
 

@@ -144,7 +144,12 @@ describe('resolveTemplate: a valid template becomes a plan', () => {
 
   it('refuses a secret anywhere but an env value, naming the template path', () => {
     const api = base.components[2];
-    expect(errors(withComponent(2, { config: { ...api.config, args: ['--key', '{{ parameters.api_key }}'] } }), { model_id: MODEL, api_key: 's3cr3t-value' })).toContainEqual({
+    expect(
+      errors(withComponent(2, { config: { ...api.config, args: ['--key', '{{ parameters.api_key }}'] } }), {
+        model_id: MODEL,
+        api_key: 's3cr3t-value',
+      }),
+    ).toContainEqual({
       path: 'components[2].config.args[1]',
       message: "uses the secret parameter 'api_key': secrets may only be env values (they reach the container through a Kubernetes Secret)",
     });
@@ -256,7 +261,12 @@ describe('resolveTemplate: problems are 422 details with the path of the offendi
       'a secret in a condition',
       withComponent(2, { condition: 'parameters.api_key' }),
       { model_id: MODEL },
-      [{ path: 'components[2].condition', message: expect.stringContaining("uses the secret parameter 'api_key': secrets may only be env values") }],
+      [
+        {
+          path: 'components[2].condition',
+          message: expect.stringContaining("uses the secret parameter 'api_key': secrets may only be env values"),
+        },
+      ],
     ],
     [
       'env on a helm component',
