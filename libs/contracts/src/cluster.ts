@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoTimestampSchema, uuidSchema } from './common';
+import { isoTimestampSchema, paginationQuerySchema, uuidSchema } from './common';
 
 export const clusterTypes = ['kubernetes', 'simulated'] as const;
 export const clusterStatuses = ['connecting', 'ready', 'unreachable'] as const;
@@ -98,7 +98,9 @@ export const clusterResponseSchema = z.object({
 });
 export type ClusterResponse = z.infer<typeof clusterResponseSchema>;
 
-export const clusterListQuerySchema = z
-  .object({ type: z.enum(clusterTypes).optional(), status: z.enum(clusterStatuses).optional() })
+export const clusterListQuerySchema = paginationQuerySchema
+  .extend({ type: z.enum(clusterTypes).optional(), status: z.enum(clusterStatuses).optional() })
   .strict();
+export type ClusterListQuery = z.infer<typeof clusterListQuerySchema>;
 export const deleteClusterQuerySchema = z.object({ force: z.enum(['true', 'false']).optional() }).strict();
+export type DeleteClusterQuery = z.infer<typeof deleteClusterQuerySchema>;

@@ -26,6 +26,7 @@ export const createDeploymentRequestSchema = z
   .strict();
 export type CreateDeploymentRequest = z.infer<typeof createDeploymentRequestSchema>;
 export const createDeploymentQuerySchema = z.object({ dry_run: z.enum(['true', 'false']).optional() }).strict();
+export type CreateDeploymentQuery = z.infer<typeof createDeploymentQuerySchema>;
 
 export const deploymentComponentResponseSchema = z.object({
   id: z.string(),

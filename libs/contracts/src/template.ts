@@ -171,6 +171,18 @@ export const templateResponseSchema = z.object({
 });
 export type TemplateResponse = z.infer<typeof templateResponseSchema>;
 
+/** One item of `GET /templates/{id}/versions`: a saved revision of a template's document. */
+export const templateVersionResponseSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  revision: z.number().int(),
+  change: z.string(),
+  author: uuidSchema.nullable(),
+  document: templateDocumentSchema,
+  created_at: isoTimestampSchema,
+});
+export type TemplateVersionResponse = z.infer<typeof templateVersionResponseSchema>;
+
 export const templateListQuerySchema = paginationQuerySchema
   .extend({
     category: z.enum(templateCategories).optional(),
