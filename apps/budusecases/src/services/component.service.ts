@@ -7,7 +7,7 @@ import type { Registry } from '../domain/resolver';
 import type { ComponentRecord } from '../entities/records';
 import { ComponentRepository } from '../repositories/component.repository';
 import { TemplateRepository } from '../repositories/template.repository';
-import { componentProblems, templateProblems } from './document-checks';
+import { componentProblems, templateProblems } from '../domain/document-checks';
 import { toComponentResponse } from './registry-mappers';
 
 /**

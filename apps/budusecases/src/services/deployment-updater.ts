@@ -8,7 +8,7 @@ import { DeploymentRepository } from '../repositories/deployment.repository';
 import { SECRET_MASK } from '../domain/resolver';
 import { DeploymentPlanner } from './deployment-planner';
 import { SECRET_BOX, openSecrets, sealSecrets } from './deployment-secrets';
-import { canonicalJson } from './document-checks';
+import { canonicalJson } from '../domain/document-checks';
 import { DeploymentWriter } from './deployment-writer';
 import { toDeploymentResponse } from './deployment-mappers';
 import { Reconciler } from './reconciler.service';

@@ -8,7 +8,7 @@ import type { JobFacts } from '../domain/deployment/job-event-trust';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
-import { componentOutputs } from './component-outputs';
+import { componentOutputs } from '../domain/deployment/component-outputs';
 import { CrashPoints } from './crash-points';
 import { DeploymentWriter } from './deployment-writer';
 import { Reconciler } from './reconciler.service';

@@ -9,11 +9,11 @@ import { aggregateStatus, componentStatusFromJob, planActions } from '../domain/
 import type { JobEventView } from '../domain/deployment/job-event-fold';
 import { foldJobEvent, jobBelongs, jobSourceId } from '../domain/deployment/job-event-fold';
 import { completeJob } from '../domain/resolver';
-import { componentOutputs } from './component-outputs';
+import { componentOutputs } from '../domain/deployment/component-outputs';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
 import { DeploymentRepository } from '../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
-import { deploymentState } from './deployment-snapshot';
+import { deploymentState } from '../domain/deployment/deployment-snapshot';
 import { CrashPoints } from './crash-points';
 import { SECRET_BOX, openSecrets } from './deployment-secrets';
 import { DeploymentWriter } from './deployment-writer';

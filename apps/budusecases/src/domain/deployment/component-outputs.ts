@@ -1,6 +1,6 @@
 import type { JobOutputs } from '@bud/contracts';
-import { renderComponentOutputs } from '../domain/resolver';
-import type { DeploymentComponentRecord } from '../entities/records';
+import { renderComponentOutputs } from '../resolver';
+import type { DeploymentComponentRecord } from '../../entities/records';
 
 /** A component's declared outputs from its job's; empty until the job reports where it listens. */
 export function componentOutputs(component: DeploymentComponentRecord, jobOutputs: JobOutputs): Record<string, unknown> {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ComponentDefinition, TemplateDocument } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { checkChartRef, checkHelmValues, checkImageHost } from '@bud/workloads';
-import type { Registry, Result } from '../domain/resolver';
-import { checkComponentDefinition, validateTemplate } from '../domain/resolver';
-import { chartRefOf } from '../domain/resolver/component-fields';
+import type { Registry, Result } from './resolver';
+import { checkComponentDefinition, validateTemplate } from './resolver';
+import { chartRefOf } from './resolver/component-fields';
 
 /** Brief §7.4 rules for a template's helm config, reported under the path the resolver hands in. */
 export const helmValuesCheck = (values: Record<string, unknown>, path: string): ErrorDetail[] => checkHelmValues(values, [], path);

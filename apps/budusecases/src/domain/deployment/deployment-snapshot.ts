@@ -1,5 +1,5 @@
-import type { ComponentState, DeploymentState } from '../domain/deployment/deployment-state';
-import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
+import type { ComponentState, DeploymentState } from './deployment-state';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 
 export function componentStates(components: DeploymentComponentRecord[]): ComponentState[] {
   return components.map((c) => ({ id: c.id, status: c.status, dependsOn: c.dependsOn, jobId: c.jobId, jobStatus: c.jobStatus }));
