@@ -9,7 +9,7 @@ import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
 import { JobController } from './controllers/job.controller';
-import type { Clock } from './domain/clock';
+import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.service';
 import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
@@ -23,7 +23,8 @@ import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import type { SecretBox } from '@bud/auth';
-import { CLOCK, EVENT_PUBLISHER, SECRET_BOX } from './services/tokens';
+import { EVENT_PUBLISHER } from '@bud/outbox';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 /** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
 const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };

@@ -7,3 +7,4 @@ export * from './api-client';
 export * from './metric-value';
 export * from './service-secret';
 export * from './replica';
+export * from './manual-clock';

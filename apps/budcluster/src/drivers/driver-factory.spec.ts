@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { systemClock } from '../domain/clock';
+import { systemClock } from '@bud/ports';
 import type { ClusterEntity } from '../entities';
 import { createDriver, type DriverFactoryDeps } from './driver-factory';
 import { KubernetesDriver } from './kubernetes';

@@ -1,5 +1,5 @@
 import { simulatedSettingsSchema } from '@bud/contracts';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '@bud/ports';
 import type { ClusterEntity } from '../entities';
 import type { ClusterDriver } from './cluster-driver';
 import { KubernetesDriver } from './kubernetes';

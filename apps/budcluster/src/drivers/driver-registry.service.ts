@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@bud/logging';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '@bud/ports';
 import type { JobModel } from '../domain/job-model';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { toJobModel } from '../services/mappers';
 import type { SecretBox } from '@bud/auth';
-import { CLOCK, SECRET_BOX } from '../services/tokens';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 import { AdvisoryLockOwnership } from './advisory-lock-ownership';
 import type { ClusterDriver, StatusSink } from './cluster-driver';
 import { SoleOwnership } from './cluster-ownership';

@@ -6,7 +6,7 @@ import { priceTableSchema, simulatedSettingsSchema } from '@bud/contracts';
 import type { ClusterResponse, CreateClusterRequest, Page, PriceTable, UpdateClusterRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from '../drivers/driver-registry.service';
 import type { DriverSettings } from '../drivers/driver-registry.service';
 import { validateKubeconfig } from '../drivers/kubernetes';
@@ -16,7 +16,7 @@ import { JobRepository } from '../repositories/job.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toClusterResponse } from './mappers';
 import type { SecretBox } from '@bud/auth';
-import { CLOCK, SECRET_BOX } from './tokens';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 /** Default list prices (USD/hour) so estimates mean something before an operator sets real ones. */
 export const defaultPriceTable: PriceTable = {

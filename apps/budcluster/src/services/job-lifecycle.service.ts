@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { JobOutputs, JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '@bud/ports';
 import { costForDurationMicros, formatUsd, parseUsdMicros } from '@bud/workloads';
 import type { ObservedStatus } from '../domain/job-model';
 import { assertTransition, isTerminal } from '../domain/job-status-machine';
@@ -13,7 +13,7 @@ import { JobRepository } from '../repositories/job.repository';
 import { OutboxRepository } from '@bud/outbox';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { OutboxRelay } from '@bud/outbox';
-import { CLOCK } from './tokens';
+import { CLOCK } from '@bud/ports';
 
 export interface TransitionRequest {
   to: JobStatus;

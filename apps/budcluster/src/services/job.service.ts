@@ -5,7 +5,7 @@ import { priorityValues } from '@bud/contracts';
 import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
-import type { Clock } from '../domain/clock';
+import type { Clock } from '@bud/ports';
 import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { isTerminal } from '../domain/job-status-machine';
@@ -13,13 +13,13 @@ import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
-import { requireJobAccess, requireSourceCreator } from './job-access';
+import { requireJobAccess, requireSourceCreator, viewableSourceTypes } from './job-access';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toJobModel, toJobResponse } from './mappers';
 import { OutboxRelay } from '@bud/outbox';
 import { sealSecretEnv } from './secret-env';
-import { CLOCK, SECRET_BOX } from './tokens';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 const PATCH_RETRIES = 5;
 
@@ -100,17 +100,9 @@ export class JobService {
 
   async list(principal: Principal, clusterId: string, query: JobListQuery): Promise<Page<JobResponse>> {
     await this.clusters.visibleCluster(principal, clusterId);
-    const { items, total, totalCapped } = await this.jobs.list(principal.tenantId, clusterId, query);
-    const visible = items.filter((job) => {
-      try {
-        requireJobAccess(principal, job.sourceType, 'view');
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const { items, total, totalCapped } = await this.jobs.list(principal.tenantId, clusterId, query, viewableSourceTypes(principal));
     return {
-      items: visible.map((job) => toJobResponse(job)),
+      items: items.map((job) => toJobResponse(job)),
       total,
       page: query.page,
       page_size: query.page_size,

@@ -1,6 +1,6 @@
 import type { SecretBox } from '@bud/auth';
 
-export const SECRET_BOX = Symbol('SECRET_BOX');
+export { SECRET_BOX } from '@bud/ports';
 
 /** Secret parameter values at rest: one AES-256-GCM envelope per deployment (`{sealed}`), `{}` when none. */
 export function sealSecrets(box: SecretBox, values: Record<string, unknown>): Record<string, unknown> {

@@ -1,36 +1,7 @@
 import { simulatedSettingsSchema } from '@bud/contracts';
-import type { Clock } from '../../domain/clock';
+import { ManualClock } from '@bud/testing';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
 import { SimulatedDriver } from './simulated-driver';
-
-/** A clock the test moves by hand: timers fire only inside advance(). */
-class ManualClock implements Clock {
-  private time = 0;
-  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
-  private nextId = 1;
-  now = () => this.time;
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  };
-  async advance(ms: number): Promise<void> {
-    const until = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.time = due.at;
-      due.callback();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    this.time = until;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 let seq = 0;
 const makeJob = (overrides: Partial<JobModel> = {}): JobModel => ({

@@ -1,6 +1,6 @@
 import type { SimulatedSettings } from '@bud/contracts';
 import { Logger } from '@bud/logging';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '@bud/ports';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';

@@ -1,4 +1,4 @@
-/** Time is injected (brief §7.6) so the simulated driver and tests control it. */
+/** Time is injected so the simulated driver, timers and tests control it. */
 export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
