@@ -19,7 +19,7 @@ import { DeploymentRepository } from './repositories/deployment.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { BudclusterClient } from './services/budcluster.client';
 import { CrashPoints } from './services/crash-points';
-import { ComponentService } from './services/component.service';
+import { ComponentService } from './services/registry/component.service';
 import { DeploymentEventStream } from './services/deployment-event-stream';
 import { DeploymentEventsHub } from './services/deployment-events.hub';
 import { DeploymentPlanner } from './services/deployment-planner';

@@ -9,7 +9,7 @@ import { loadBudusecasesConfig } from '../config/budusecases.config';
 import { budusecasesMigrations } from '../migrations';
 import { ComponentRepository } from '../repositories/component.repository';
 import { TemplateRepository } from '../repositories/template.repository';
-import { ComponentService } from '../services/component.service';
+import { ComponentService } from '../services/registry/component.service';
 import { checkTemplateFiles, describeProblems, templatesRoot } from '../services/template-files';
 import { TemplateSyncService } from '../services/template-sync.service';
 

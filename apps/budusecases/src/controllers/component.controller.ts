@@ -10,7 +10,7 @@ import {
 } from '@bud/contracts';
 import type { ComponentDefinition, ComponentListQuery, ComponentResponse, ComponentSearchQuery, Page } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
-import { ComponentService } from '../services/component.service';
+import { ComponentService } from '../services/registry/component.service';
 import { slugParamsSchema } from './params';
 
 @Controller('api/v1/components')

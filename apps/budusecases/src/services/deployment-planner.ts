@@ -5,7 +5,7 @@ import { AppError } from '@bud/errors';
 import type { Registry, ResolveContext } from '../domain/resolver';
 import { resolveParameters, resolveTemplate } from '../domain/resolver';
 import { BudclusterClient } from './budcluster.client';
-import { ComponentService } from './component.service';
+import { ComponentService } from './registry/component.service';
 import { TemplateService } from './template.service';
 
 export interface PlannedDeployment {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ComponentResponse, TemplateResponse } from '@bud/contracts';
+import type { TemplateResponse } from '@bud/contracts';
 import { isoTimestampSchema, templateDocumentSchema, uuidSchema } from '@bud/contracts';
-import type { ComponentRecord, TemplateRecord } from '../entities/records';
+import type { TemplateRecord } from '../entities/records';
 import type { TemplateVersionRecord } from '../repositories/template-rows';
 
 // Wire type of `GET /templates/{id}/versions` items; belongs in libs/contracts beside the template schemas.
@@ -15,15 +15,6 @@ export const templateVersionResponseSchema = z.object({
   created_at: isoTimestampSchema,
 });
 export type TemplateVersionResponse = z.infer<typeof templateVersionResponseSchema>;
-
-export function toComponentResponse(component: ComponentRecord): ComponentResponse {
-  return {
-    ...component.definition,
-    is_active: component.isActive,
-    created_at: component.createdAt.toISOString(),
-    updated_at: component.updatedAt.toISOString(),
-  };
-}
 
 export function toTemplateResponse(template: TemplateRecord): TemplateResponse {
   return {

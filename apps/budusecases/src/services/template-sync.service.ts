@@ -8,7 +8,7 @@ import type { Registry } from '../domain/resolver';
 import { ComponentRepository } from '../repositories/component.repository';
 import type { ChangeNote } from '../repositories/template-rows';
 import { TemplateRepository } from '../repositories/template.repository';
-import { ComponentService } from './component.service';
+import { ComponentService } from './registry/component.service';
 import type { ComponentFile, SystemTemplateFiles } from './template-files';
 import { describeProblems, loadComponentFiles, loadSystemTemplateFiles, templatesRoot } from './template-files';
 import { TEMPLATES_DIR } from './tokens';

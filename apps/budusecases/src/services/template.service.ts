@@ -17,7 +17,7 @@ import { parametersJsonSchema } from '../domain/parameter-schema';
 import type { TemplateRecord } from '../entities/records';
 import type { ChangeNote } from '../repositories/template-rows';
 import { TemplateRepository } from '../repositories/template.repository';
-import { ComponentService } from './component.service';
+import { ComponentService } from './registry/component.service';
 import { contentHash, templateProblems } from '../domain/document-checks';
 import type { TemplateVersionResponse } from './registry-mappers';
 import { toTemplateResponse, toTemplateVersionResponse } from './registry-mappers';

@@ -3,12 +3,12 @@ import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
 import type { ComponentDefinition, ComponentListQuery, ComponentResponse, ComponentSearchQuery, Page } from '@bud/contracts';
 import { AppError } from '@bud/errors';
-import type { Registry } from '../domain/resolver';
-import type { ComponentRecord } from '../entities/records';
-import { ComponentRepository } from '../repositories/component.repository';
-import { TemplateRepository } from '../repositories/template.repository';
-import { componentProblems, templateProblems } from '../domain/document-checks';
-import { toComponentResponse } from './registry-mappers';
+import { componentProblems, templateProblems } from '../../domain/document-checks';
+import type { Registry } from '../../domain/resolver';
+import type { ComponentRecord } from '../../entities/records';
+import { ComponentRepository } from '../../repositories/component.repository';
+import { TemplateRepository } from '../../repositories/template.repository';
+import { toComponentResponse } from './component.mapper';
 
 /**
  * Every template save and deployment plan reads the registry; it changes rarely. Writes through this
