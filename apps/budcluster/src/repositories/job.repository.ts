@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import type { JobListQuery, JobStatus } from '@bud/contracts';
+import { activeJobStatuses } from '@bud/contracts';
+import type { JobListQuery, JobStatus, SourceType } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
 import { mapRow, poolQuery, returnedRows } from '@bud/database';
 
@@ -49,6 +50,8 @@ const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) 
 /** Totals above this are reported as this number with `total_capped: true`. */
 export const MAX_COUNTED = 10_000;
 const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs']);
+/** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
+const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
 
 export interface StatusChange {
   status: JobStatus;
@@ -115,6 +118,7 @@ export class JobRepository {
     tenantId: string,
     clusterId: string,
     query: JobListQuery,
+    viewableSourceTypes: readonly SourceType[],
   ): Promise<{ items: JobEntity[]; total: number; totalCapped: boolean }> {
     const where = ['tenant_id = $1', 'cluster_id = $2'];
     const params: unknown[] = [tenantId, clusterId];
@@ -122,6 +126,7 @@ export class JobRepository {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
+    add('source_type = ANY(?)', viewableSourceTypes);
     if (query.status) add('status = ANY(?)', query.status);
     if (query.job_type) add('job_type = ANY(?)', query.job_type);
     if (query.source_type) add('source_type = ANY(?)', query.source_type);
@@ -195,8 +200,8 @@ export class JobRepository {
 
   async activeOnCluster(clusterId: string): Promise<JobEntity[]> {
     const rows = await this.db.query<Record<string, unknown>[]>(
-      `SELECT * FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted') ORDER BY priority DESC, created_at`,
-      [clusterId],
+      `SELECT * FROM jobs WHERE cluster_id = $1 AND ${ACTIVE_STATUS_IN} ORDER BY priority DESC, created_at`,
+      [clusterId, ...activeJobStatuses],
     );
     return rows.map((row) => mapRow<JobEntity>(row));
   }
@@ -212,8 +217,8 @@ export class JobRepository {
 
   async countActiveOnCluster(clusterId: string): Promise<number> {
     const [row] = await this.db.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM jobs WHERE cluster_id = $1 AND status IN ('pending', 'queued', 'admitted', 'running', 'preempted')`,
-      [clusterId],
+      `SELECT count(*)::int AS n FROM jobs WHERE cluster_id = $1 AND ${ACTIVE_STATUS_IN}`,
+      [clusterId, ...activeJobStatuses],
     );
     return row?.n ?? 0;
   }

@@ -1,13 +1,27 @@
 import type { Principal } from '@bud/auth';
 import { hasScope } from '@bud/auth';
+import { sourceTypes } from '@bud/contracts';
 import type { SourceType } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 
 /** brief §4: a job's permissions follow its source — `usecase:*` for USECASE jobs, `job:*` otherwise. */
 export function requireJobAccess(principal: Principal, sourceType: SourceType, action: 'view' | 'manage'): void {
-  const scope = sourceType === 'usecase' ? (`usecase:${action}` as const) : (`job:${action}` as const);
+  if (!mayAccessJob(principal, sourceType, action))
+    throw new AppError('forbidden', `this action needs the scope '${scopeFor(sourceType, action)}'`);
+}
+
+export function mayAccessJob(principal: Principal, sourceType: SourceType, action: 'view' | 'manage'): boolean {
   const viaCreatorScope = action === 'view' && hasScope(principal, 'job:view');
-  if (!hasScope(principal, scope) && !viaCreatorScope) throw new AppError('forbidden', `this action needs the scope '${scope}'`);
+  return hasScope(principal, scopeFor(sourceType, action)) || viaCreatorScope;
+}
+
+/** The sources whose jobs this principal may see, so a list filters in its query and counts only those. */
+export function viewableSourceTypes(principal: Principal): SourceType[] {
+  return sourceTypes.filter((sourceType) => mayAccessJob(principal, sourceType, 'view'));
+}
+
+function scopeFor(sourceType: SourceType, action: 'view' | 'manage') {
+  return sourceType === 'usecase' ? (`usecase:${action}` as const) : (`job:${action}` as const);
 }
 
 /**
