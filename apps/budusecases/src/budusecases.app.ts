@@ -15,7 +15,7 @@ import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
 import { CrashPoints } from './services/crash-points';
 import { Reconciler } from './services/reconciler.service';
-import { TemplateSyncService } from './services/template-sync.service';
+import { TemplateSyncService } from './services/templates/template-sync.service';
 
 export interface RunningBudusecases {
   app: INestApplication;

@@ -29,8 +29,8 @@ import { DeploymentWriter } from './services/deployment-writer';
 import { DeploymentService } from './services/deployment.service';
 import { JobEventsService } from './services/job-events.service';
 import { Reconciler } from './services/reconciler.service';
-import { TemplateSyncService } from './services/template-sync.service';
-import { TemplateService } from './services/template.service';
+import { TemplateSyncService } from './services/templates/template-sync.service';
+import { TemplateService } from './services/templates/template.service';
 import type { ReconcilerSettings, ServiceTokenSigner } from './services/tokens';
 import {
   EVENT_PUBLISHER,

@@ -10,8 +10,8 @@ import { budusecasesMigrations } from '../migrations';
 import { ComponentRepository } from '../repositories/component.repository';
 import { TemplateRepository } from '../repositories/template.repository';
 import { ComponentService } from '../services/registry/component.service';
-import { checkTemplateFiles, describeProblems, templatesRoot } from '../services/template-files';
-import { TemplateSyncService } from '../services/template-sync.service';
+import { checkTemplateFiles, describeProblems, templatesRoot } from '../services/templates/template-files';
+import { TemplateSyncService } from '../services/templates/template-sync.service';
 
 const USAGE = 'usage: seed [--check]';
 

@@ -10,6 +10,7 @@ import {
   templateListQuerySchema,
   templateResponseSchema,
   templateSyncResultSchema,
+  templateVersionResponseSchema,
   updateTemplateRequestSchema,
 } from '@bud/contracts';
 import type {
@@ -20,14 +21,13 @@ import type {
   TemplateListQuery,
   TemplateResponse,
   TemplateSyncResult,
+  TemplateVersionResponse,
   UpdateTemplateRequest,
 } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import type { JsonSchema } from '../domain/parameter-schema';
-import type { TemplateVersionResponse } from '../services/registry-mappers';
-import { templateVersionResponseSchema } from '../services/registry-mappers';
-import { TemplateSyncService } from '../services/template-sync.service';
-import { TemplateService } from '../services/template.service';
+import { TemplateSyncService } from '../services/templates/template-sync.service';
+import { TemplateService } from '../services/templates/template.service';
 import { slugParamsSchema } from './params';
 
 const versionsQuerySchema = paginationQuerySchema.strict();
@@ -55,6 +55,7 @@ export class TemplateController {
     body: createTemplateRequestSchema,
     response: templateResponseSchema,
     status: 201,
+    errors: [409],
   })
   create(
     @CurrentPrincipal() principal: Principal,
@@ -115,6 +116,7 @@ export class TemplateController {
     summary: 'Replace a user template (owner or template:manage; revision guards concurrent edits)',
     body: updateTemplateRequestSchema,
     response: templateResponseSchema,
+    errors: [409],
   })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -126,7 +128,7 @@ export class TemplateController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Operation({ summary: 'Delete a user template and its history (owner or template:manage)', status: 204 })
+  @Operation({ summary: 'Delete a user template and its history (owner or template:manage)', status: 204, errors: [409] })
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },
@@ -140,6 +142,7 @@ export class TemplateController {
     body: forkTemplateRequestSchema,
     response: templateResponseSchema,
     status: 201,
+    errors: [409],
   })
   fork(
     @CurrentPrincipal() principal: Principal,

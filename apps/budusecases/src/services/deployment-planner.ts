@@ -6,7 +6,7 @@ import type { Registry, ResolveContext } from '../domain/resolver';
 import { resolveParameters, resolveTemplate } from '../domain/resolver';
 import { BudclusterClient } from './budcluster.client';
 import { ComponentService } from './registry/component.service';
-import { TemplateService } from './template.service';
+import { TemplateService } from './templates/template.service';
 
 export interface PlannedDeployment {
   template: { id: string; version: string; document: TemplateDocument };

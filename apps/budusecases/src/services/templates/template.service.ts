@@ -9,18 +9,18 @@ import type {
   TemplateDocument,
   TemplateListQuery,
   TemplateResponse,
+  TemplateVersionResponse,
   UpdateTemplateRequest,
 } from '@bud/contracts';
 import { AppError } from '@bud/errors';
-import type { JsonSchema } from '../domain/parameter-schema';
-import { parametersJsonSchema } from '../domain/parameter-schema';
-import type { TemplateRecord } from '../entities/records';
-import type { ChangeNote } from '../repositories/template-rows';
-import { TemplateRepository } from '../repositories/template.repository';
-import { ComponentService } from './registry/component.service';
-import { contentHash, templateProblems } from '../domain/document-checks';
-import type { TemplateVersionResponse } from './registry-mappers';
-import { toTemplateResponse, toTemplateVersionResponse } from './registry-mappers';
+import type { JsonSchema } from '../../domain/parameter-schema';
+import { parametersJsonSchema } from '../../domain/parameter-schema';
+import type { TemplateRecord } from '../../entities/records';
+import type { ChangeNote } from '../../repositories/template-rows';
+import { TemplateRepository } from '../../repositories/template.repository';
+import { ComponentService } from '../registry/component.service';
+import { contentHash, templateProblems } from '../../domain/document-checks';
+import { toTemplateResponse, toTemplateVersionResponse } from './template.mapper';
 
 const SLUG_MAX = 63;
 const NAME_MAX = 200;

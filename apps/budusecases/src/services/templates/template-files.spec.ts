@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTemplateFiles, describeProblems } from './template-files';
 
-const SOURCE = join(__dirname, '../../../..', 'templates');
+const SOURCE = join(__dirname, '../../../../..', 'templates');
 const SIMPLE_RAG = 'system/rag/simple-rag-v1.yaml';
 
 describe('checkTemplateFiles (seed --check)', () => {

@@ -4,9 +4,9 @@ import type { ComponentDefinition, TemplateDocument } from '@bud/contracts';
 import { componentDefinitionSchema } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { zodIssuesToDetails } from '@bud/errors';
-import type { Registry } from '../domain/resolver';
+import type { Registry } from '../../domain/resolver';
 import { SafeYamlError, parseSafeYaml } from '@bud/safe-yaml';
-import { componentProblems, contentHash, templateProblems } from '../domain/document-checks';
+import { componentProblems, contentHash, templateProblems } from '../../domain/document-checks';
 
 /** One problem in one file; `source_file` is relative to the templates directory. */
 export interface FileProblem {

@@ -1,20 +1,6 @@
-import { z } from 'zod';
-import type { TemplateResponse } from '@bud/contracts';
-import { isoTimestampSchema, templateDocumentSchema, uuidSchema } from '@bud/contracts';
-import type { TemplateRecord } from '../entities/records';
-import type { TemplateVersionRecord } from '../repositories/template-rows';
-
-// Wire type of `GET /templates/{id}/versions` items; belongs in libs/contracts beside the template schemas.
-export const templateVersionResponseSchema = z.object({
-  id: z.string(),
-  version: z.string(),
-  revision: z.number().int(),
-  change: z.string(),
-  author: uuidSchema.nullable(),
-  document: templateDocumentSchema,
-  created_at: isoTimestampSchema,
-});
-export type TemplateVersionResponse = z.infer<typeof templateVersionResponseSchema>;
+import type { TemplateResponse, TemplateVersionResponse } from '@bud/contracts';
+import type { TemplateRecord } from '../../entities/records';
+import type { TemplateVersionRecord } from '../../repositories/template-rows';
 
 export function toTemplateResponse(template: TemplateRecord): TemplateResponse {
   return {

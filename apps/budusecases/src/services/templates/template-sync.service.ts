@@ -4,14 +4,14 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { TemplateSyncResult } from '@bud/contracts';
 import { Logger } from '@bud/logging';
-import type { Registry } from '../domain/resolver';
-import { ComponentRepository } from '../repositories/component.repository';
-import type { ChangeNote } from '../repositories/template-rows';
-import { TemplateRepository } from '../repositories/template.repository';
-import { ComponentService } from './registry/component.service';
+import type { Registry } from '../../domain/resolver';
+import { ComponentRepository } from '../../repositories/component.repository';
+import type { ChangeNote } from '../../repositories/template-rows';
+import { TemplateRepository } from '../../repositories/template.repository';
+import { ComponentService } from '../registry/component.service';
 import type { ComponentFile, SystemTemplateFiles } from './template-files';
 import { describeProblems, loadComponentFiles, loadSystemTemplateFiles, templatesRoot } from './template-files';
-import { TEMPLATES_DIR } from './tokens';
+import { TEMPLATES_DIR } from '../tokens';
 
 export interface SyncOptions {
   /** Throw (naming file and path) when any file is invalid, applying nothing: start-up aborts. */
