@@ -27,6 +27,7 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
   if (!read.ok) throw new Error(`cluster ${cluster.id}: stored ${kubeconfigRefusal(read.details).replace(/^the /, '')}`);
   return new KubernetesDriver(JSON.stringify(read.kubeconfig), {
     clusterId: cluster.id,
+    clock: deps.clock,
     resyncIntervalMs: deps.resyncIntervalMs,
     orphanGraceMs: deps.orphanGraceMs,
     openSecret: (sealed) => deps.openSealed(sealed),

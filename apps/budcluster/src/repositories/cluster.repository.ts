@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ClusterEntity } from '../entities';
 import { mapRow, returnedRows } from '@bud/database';
+import { CLOCK } from '@bud/ports';
+import type { Clock } from '@bud/ports';
 
 const COLUMNS = [
   'id',
@@ -33,7 +35,10 @@ const CACHE_TTL_MS = 2000;
 export class ClusterRepository {
   private readonly cache = new Map<string, { cluster: ClusterEntity | null; until: number }>();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** Null when the name is taken (unique per tenant, and among shared clusters). */
   async insert(cluster: ClusterEntity): Promise<ClusterEntity | null> {
@@ -50,7 +55,7 @@ export class ClusterRepository {
   /** A caller sees its tenant's clusters and the shared ones. */
   async findVisible(id: string, tenantId: string): Promise<ClusterEntity | null> {
     const cached = this.cache.get(id);
-    const cluster = cached && cached.until > Date.now() ? cached.cluster : await this.findById(id);
+    const cluster = cached && cached.until > this.clock.now() ? cached.cluster : await this.findById(id);
     if (cluster && cluster.tenantId !== null && cluster.tenantId !== tenantId) return null;
     return cluster;
   }
@@ -59,7 +64,7 @@ export class ClusterRepository {
     const rows = await this.db.query<Record<string, unknown>[]>(`SELECT * FROM clusters WHERE id = $1`, [id]);
     const cluster = rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
     if (this.cache.size >= 10_000) this.cache.clear();
-    this.cache.set(id, { cluster, until: Date.now() + CACHE_TTL_MS });
+    this.cache.set(id, { cluster, until: this.clock.now() + CACHE_TTL_MS });
     return cluster;
   }
 

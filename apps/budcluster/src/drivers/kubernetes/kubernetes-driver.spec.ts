@@ -1,4 +1,4 @@
-import { pollUntil } from '@bud/testing';
+import { ManualClock, pollUntil } from '@bud/testing';
 import { KubernetesDriver } from './kubernetes-driver';
 import { closedPort, kubeconfigYaml, makeJob } from './test-fixtures';
 import type { DriverLogger } from './watch-event-handler';
@@ -13,11 +13,13 @@ describe('KubernetesDriver without a reachable cluster', () => {
   });
 
   it('refuses a kubeconfig that names no cluster', () => {
-    expect(() => new KubernetesDriver('apiVersion: v1\nkind: Config\n', { clusterId: 'c1' })).toThrow(/names no current cluster/);
+    expect(() => new KubernetesDriver('apiVersion: v1\nkind: Config\n', { clusterId: 'c1', clock: new ManualClock() })).toThrow(
+      /names no current cluster/,
+    );
   });
 
   it('counts every request, retrying Kueue discovery after a failure instead of caching it', async () => {
-    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', logger: logger() });
+    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', clock: new ManualClock(), logger: logger() });
     expect(driver.apiCalls).toBe(0);
     await expect(driver.apply(makeJob())).rejects.toThrow(/ECONNREFUSED/);
     expect(driver.apiCalls).toBe(1);
@@ -27,7 +29,7 @@ describe('KubernetesDriver without a reachable cluster', () => {
 
   it('fails a reconcile whose list cannot be made, without reporting anything', async () => {
     const sink = jest.fn(async () => undefined);
-    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', logger: logger() });
+    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', clock: new ManualClock(), logger: logger() });
     await driver.start(sink);
     await expect(driver.reconcile([makeJob({ status: 'running' })])).rejects.toThrow(/ECONNREFUSED/);
     await driver.stop();
@@ -36,7 +38,7 @@ describe('KubernetesDriver without a reachable cluster', () => {
 
   it('restarts each failed informer with growing backoff, and stops cleanly', async () => {
     const log = logger();
-    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', logger: log });
+    const driver = new KubernetesDriver(kubeconfigYaml(server), { clusterId: 'c1', clock: new ManualClock(), logger: log });
     await driver.start(async () => undefined);
     const restarts = () =>
       log.warn.mock.calls

@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { type KubernetesObject } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
+import type { Clock } from '@bud/ports';
 import type { JobModel } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
@@ -17,7 +18,7 @@ export interface KubernetesDriverOptions {
   clusterId: string;
   /** Default 5 min (brief §5.5). */
   resyncIntervalMs?: number;
-  clock?: { now(): number };
+  clock: Pick<Clock, 'now'>;
   /**
    * Every active job of this cluster. When given, the driver reconciles against it every resyncIntervalMs
    * after start(); without it the owner schedules `reconcile()` (as DriverRegistry does), so lists are not doubled.
@@ -49,7 +50,7 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly handler: WatchEventHandler;
   private readonly informers: InformerSupervisor;
   private readonly logger: DriverLogger;
-  private readonly clock: { now(): number };
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly resyncIntervalMs: number;
   private readonly graceMs: number;
   private readonly jobs: TrackedJobs;
@@ -64,7 +65,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.kubeConfig.loadFromString(kubeconfig);
     if (!this.kubeConfig.getCurrentCluster()) throw new Error(`kubeconfig of cluster ${options.clusterId} names no current cluster`);
     this.logger = options.logger ?? new Logger('kubernetes-driver');
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock;
     this.resyncIntervalMs = options.resyncIntervalMs ?? 300_000;
     this.graceMs = options.orphanGraceMs ?? 120_000;
     this.jobs = new TrackedJobs(this.graceMs);
