@@ -14,7 +14,7 @@ import { BudusecasesModule, budusecasesControllers } from './budusecases.module'
 import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
 import { CrashPoints } from './services/crash-points';
-import { Reconciler } from './services/reconciler.service';
+import { Reconciler } from './services/deployments/reconciler.service';
 import { TemplateSyncService } from './services/templates/template-sync.service';
 
 export interface RunningBudusecases {

@@ -22,8 +22,8 @@ import type {
   UpdateDeploymentRequest,
 } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
-import { DeploymentEventStream } from '../services/deployment-event-stream';
-import { DeploymentService } from '../services/deployment.service';
+import { DeploymentEventStream } from '../services/deployments/deployment-event-stream.service';
+import { DeploymentService } from '../services/deployments/deployment.service';
 
 const idParams = z.object({ id: uuidSchema }).strict();
 const componentParams = z.object({ id: uuidSchema, component_id: z.string().min(1).max(63) }).strict();

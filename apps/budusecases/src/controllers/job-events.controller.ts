@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
 import type { DaprSubscription } from '@bud/invocation';
 import { Operation, Public } from '@bud/http';
-import { JobEventsService } from '../services/job-events.service';
+import { JobEventsService } from '../services/deployments/job-events.service';
 import { JobEventDeliveryGuard } from './job-event-delivery.guard';
 
 export const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';

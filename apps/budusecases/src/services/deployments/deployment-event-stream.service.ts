@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { DeploymentEvent } from '@bud/contracts';
-import { DeploymentRepository } from '../repositories/deployment.repository';
-import { DeploymentEventsHub } from './deployment-events.hub';
-import { toEventResponse } from './deployment-mappers';
+import { DeploymentRepository } from '../../repositories/deployment.repository';
+import { DeploymentEventsHub } from './deployment-events-hub.service';
+import { toEventResponse } from './deployment.mapper';
 
 // Other replicas record events too; a slow poll catches those, the hub wakes us for our own at once.
 const POLL_MS = 1000;

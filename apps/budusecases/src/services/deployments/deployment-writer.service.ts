@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent, ComponentStatus, DeploymentStatus } from '@bud/contracts';
 import { OutboxRelay } from '@bud/outbox';
-import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
-import { DeploymentRepository } from '../repositories/deployment.repository';
-import { DeploymentEventsHub } from './deployment-events.hub';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
+import { DeploymentRepository } from '../../repositories/deployment.repository';
+import { DeploymentEventsHub } from './deployment-events-hub.service';
 
 /** Status changes of deployments and components: row, history event and outbox row together. */
 @Injectable()

@@ -14,18 +14,18 @@ import type {
   UpdateDeploymentRequest,
 } from '@bud/contracts';
 import { AppError } from '@bud/errors';
-import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
-import type { DeploymentNow, Verdict } from '../domain/deployment/desired-state-change';
-import { deleteVerdict, startVerdict, stopVerdict } from '../domain/deployment/desired-state-change';
-import { foldJobEvent } from '../domain/deployment/job-event-fold';
-import { DeploymentRepository } from '../repositories/deployment.repository';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
+import type { DeploymentNow, Verdict } from '../../domain/deployment/desired-state-change';
+import { deleteVerdict, startVerdict, stopVerdict } from '../../domain/deployment/desired-state-change';
+import { foldJobEvent } from '../../domain/deployment/job-event-fold';
+import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
-import { CrashPoints } from './crash-points';
-import { DeploymentPlanner } from './deployment-planner';
+import { CrashPoints } from '../crash-points';
+import { DeploymentPlanner } from './deployment-planner.service';
 import { SECRET_BOX, sealSecrets } from './deployment-secrets';
-import { DeploymentUpdater } from './deployment-updater';
-import { DeploymentWriter } from './deployment-writer';
-import { toComponentResponses, toDeploymentResponse } from './deployment-mappers';
+import { DeploymentUpdater } from './deployment-updater.service';
+import { DeploymentWriter } from './deployment-writer.service';
+import { toComponentResponses, toDeploymentResponse } from './deployment.mapper';
 import { Reconciler } from './reconciler.service';
 
 @Injectable()

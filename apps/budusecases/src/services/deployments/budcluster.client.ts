@@ -3,7 +3,7 @@ import type { ClusterResponse, CreateJobRequest, ErrorBody, JobResponse, Schedul
 import { errorCodeSchema, isReservedLabelKey } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { ServiceInvoker } from '@bud/invocation';
-import { SERVICE_INVOKER } from './tokens';
+import { SERVICE_INVOKER } from '../tokens';
 
 const APP_ID = 'budcluster';
 

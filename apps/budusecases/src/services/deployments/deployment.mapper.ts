@@ -1,7 +1,7 @@
 import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
-import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../entities/records';
-import { blockedBy } from '../domain/deployment/deployment-state';
-import { componentStates } from '../domain/deployment/deployment-snapshot';
+import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../../entities/records';
+import { blockedBy } from '../../domain/deployment/deployment-state';
+import { componentStates } from '../../domain/deployment/deployment-snapshot';
 
 export function toDeploymentResponse(d: DeploymentRecord, components?: DeploymentComponentRecord[]): DeploymentResponse {
   return {

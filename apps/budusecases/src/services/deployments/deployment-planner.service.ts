@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import type { CreateDeploymentRequest, DeploymentPlan, TemplateDocument } from '@bud/contracts';
 import { AppError } from '@bud/errors';
-import type { Registry, ResolveContext } from '../domain/resolver';
-import { resolveParameters, resolveTemplate } from '../domain/resolver';
+import type { Registry, ResolveContext } from '../../domain/resolver';
+import { resolveParameters, resolveTemplate } from '../../domain/resolver';
 import { BudclusterClient } from './budcluster.client';
-import { ComponentService } from './registry/component.service';
-import { TemplateService } from './templates/template.service';
+import { ComponentService } from '../registry/component.service';
+import { TemplateService } from '../templates/template.service';
 
 export interface PlannedDeployment {
   template: { id: string; version: string; document: TemplateDocument };

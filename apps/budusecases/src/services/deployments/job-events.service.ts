@@ -2,18 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { jobEventDataSchema } from '@bud/contracts';
 import type { CloudEvent, JobEventData } from '@bud/contracts';
 import { Logger } from '@bud/logging';
-import { foldJobEvent, parseJobSourceId } from '../domain/deployment/job-event-fold';
-import { confirmJobEvent, screenJobEvent } from '../domain/deployment/job-event-trust';
-import type { JobFacts } from '../domain/deployment/job-event-trust';
-import type { DeploymentComponentRecord, DeploymentRecord } from '../entities/records';
-import { DeploymentRepository } from '../repositories/deployment.repository';
+import { foldJobEvent, parseJobSourceId } from '../../domain/deployment/job-event-fold';
+import { confirmJobEvent, screenJobEvent } from '../../domain/deployment/job-event-trust';
+import type { JobFacts } from '../../domain/deployment/job-event-trust';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
+import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
-import { componentOutputs } from '../domain/deployment/component-outputs';
-import { CrashPoints } from './crash-points';
-import { DeploymentWriter } from './deployment-writer';
+import { componentOutputs } from '../../domain/deployment/component-outputs';
+import { CrashPoints } from '../crash-points';
+import { DeploymentWriter } from './deployment-writer.service';
 import { Reconciler } from './reconciler.service';
-import type { ServiceTokenSigner } from './tokens';
-import { SERVICE_TOKEN_SIGNER } from './tokens';
+import type { ServiceTokenSigner } from '../tokens';
+import { SERVICE_TOKEN_SIGNER } from '../tokens';
 
 type UsecaseEvent = {
   id: string;
