@@ -7,7 +7,7 @@ import { containerJob, startHarness, type Harness } from '../../apps/budcluster/
 import { DriverRegistry } from '../../apps/budcluster/src/drivers/driver-registry.service';
 import { ClusterRepository } from '../../apps/budcluster/src/repositories/cluster.repository';
 import { JobRepository } from '../../apps/budcluster/src/repositories/job.repository';
-import { toJobModel } from '../../apps/budcluster/src/services/mappers';
+import { toJobModel } from '../../apps/budcluster/src/entities/job-model.mapper';
 import { FAIL_POD_LABEL } from '../../scripts/testbed/kwok-config';
 import { setReleaseCondition } from './support/helm-releases';
 import { acquireTestbed, isGone, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';

@@ -5,7 +5,7 @@ import type { JobModel } from '../domain/job-model';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
-import { toJobModel } from '../services/mappers';
+import { toJobModel } from '../entities/job-model.mapper';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 import { AdvisoryLockOwnership } from './advisory-lock-ownership';

@@ -14,7 +14,7 @@ import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
-import { toClusterResponse } from './mappers';
+import { toClusterResponse } from './cluster.mapper';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 

@@ -1,28 +1,8 @@
-import type { ClusterResponse, JobResponse } from '@bud/contracts';
-import type { JobModel } from '../domain/job-model';
-import type { ClusterEntity, JobEntity, JobEventEntity } from '../entities';
+import type { JobResponse } from '@bud/contracts';
+import type { JobEntity, JobEventEntity } from '../entities';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 const usd = (value: string | null): string | null => (value === null ? null : Number(value).toFixed(6));
-
-export function toClusterResponse(cluster: ClusterEntity): ClusterResponse {
-  return {
-    id: cluster.id,
-    name: cluster.name,
-    type: cluster.type,
-    simulated: cluster.type === 'simulated',
-    tenant_id: cluster.tenantId,
-    status: cluster.status,
-    status_message: cluster.statusMessage,
-    ingress_url: cluster.ingressUrl,
-    gpu_inventory: cluster.gpuInventory,
-    price_table: cluster.priceTable,
-    settings: cluster.settings,
-    created_at: cluster.createdAt.toISOString(),
-    updated_at: cluster.updatedAt.toISOString(),
-    version: cluster.version,
-  };
-}
 
 export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobResponse {
   return {
@@ -75,26 +55,5 @@ export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobRes
           })),
         }
       : {}),
-  };
-}
-
-export function toJobModel(job: JobEntity): JobModel {
-  return {
-    id: job.id,
-    name: job.name,
-    clusterId: job.clusterId,
-    tenantId: job.tenantId,
-    jobType: job.jobType,
-    sourceType: job.sourceType,
-    usecaseDeploymentId: job.usecaseDeploymentId,
-    spec: job.spec,
-    resources: job.resources,
-    policy: job.policy,
-    priorityClass: job.priorityClass,
-    labels: job.labels,
-    annotations: job.annotations,
-    namespace: job.k8sNamespace,
-    status: job.status,
-    secretEnvSealed: job.secretEnvSealed,
   };
 }
