@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { signToken } from '@bud/auth';
+import { errorBodySchema } from '@bud/contracts';
 import type { Scope } from '@bud/contracts';
 
 export interface Caller {
@@ -8,7 +10,7 @@ export interface Caller {
   token: string;
 }
 
-/** Test answers are asserted on freely, whatever their shape. */
+/** Test answers are asserted on freely, whatever their shape, unless a contract schema types them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface HttpAnswer<T = any> {
   status: number;
@@ -24,6 +26,14 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * With `schema` (the route's response schema from libs/contracts) a 2xx body must parse with it and
+ * any other body with the error schema, so an answer that drifts from the contract fails the test.
+ */
+export interface TypedRequestOptions<T> extends RequestOptions {
+  schema: z.ZodType<T>;
+}
+
 export async function newCaller(secret: string, granted: Scope[], tenantId: string = randomUUID()): Promise<Caller> {
   const userId = randomUUID();
   return { tenantId, userId, token: await signToken(secret, { sub: userId, tenant_id: tenantId, scopes: granted }) };
@@ -35,7 +45,7 @@ export async function callApi<T>(
   fallback: Caller | null,
   method: string,
   path: string,
-  options: RequestOptions = {},
+  options: RequestOptions | TypedRequestOptions<T> = {},
 ): Promise<HttpAnswer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const who = options.caller === undefined ? fallback : options.caller;
@@ -50,5 +60,17 @@ export async function callApi<T>(
   } catch {
     // not JSON (metrics, SSE): keep the text
   }
+  if ('schema' in options) checkContract(`${method} ${path}`, response.status, body, options.schema);
   return { status: response.status, body: body as T };
+}
+
+/** Throws naming the route and every field that differs; the body itself is kept as sent (unknown keys too). */
+export function checkContract(route: string, status: number, body: unknown, schema: z.ZodType): void {
+  if (status === 204) return;
+  const expected = status >= 200 && status < 300 ? schema : errorBodySchema;
+  const parsed = expected.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    throw new Error(`${route} answered ${status} outside its contract: ${problems.join('; ')}\n${JSON.stringify(body).slice(0, 2000)}`);
+  }
 }

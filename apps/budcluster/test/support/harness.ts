@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
 import { callApi, createTestDatabase, newCaller, TestEventSubscriber, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
-import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
+import type { Caller, HttpAnswer, RequestOptions, TestDatabase, TypedRequestOptions } from '@bud/testing';
 import { startBudcluster } from '../../src/budcluster.app';
 import type { RunningBudcluster, StartOverrides } from '../../src/budcluster.app';
 import { loadBudclusterConfig } from '../../src/config/budcluster.config';
@@ -36,7 +36,8 @@ export interface Harness {
   admin: Caller;
   localClusterId: string;
   caller(scopes: Scope[], tenantId?: string): Promise<Caller>;
-  http<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>;
+  /** With `schema` the answer is checked against the contract and typed by it. */
+  http<T = any>(method: string, path: string, options?: RequestOptions | TypedRequestOptions<T>): Promise<HttpAnswer<T>>;
   newSimulatedCluster(caller: Caller, settings?: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
@@ -60,7 +61,8 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
   const tenantB = await caller(everything);
   const admin = await caller(['platform:admin']);
 
-  const http = <T>(method: string, path: string, options?: RequestOptions) => callApi<T>(service.url, tenantA, method, path, options);
+  const http = <T>(method: string, path: string, options?: RequestOptions | TypedRequestOptions<T>) =>
+    callApi<T>(service.url, tenantA, method, path, options);
 
   const clusters = await http<{ items: Array<{ id: string; name: string }> }>('GET', '/api/v1/clusters?page_size=100');
   const local = clusters.body.items.find((c) => c.name === 'local');

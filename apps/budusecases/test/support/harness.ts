@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Scope } from '@bud/contracts';
 import { scopes } from '@bud/contracts';
 import { ServiceProcess, callApi, createTestDatabase, freePort, newCaller, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
-import type { Caller, HttpAnswer, RequestOptions, TestDatabase } from '@bud/testing';
+import type { Caller, HttpAnswer, RequestOptions, TestDatabase, TypedRequestOptions } from '@bud/testing';
 import { startBudusecases } from '../../src/budusecases.app';
 import type { RunningBudusecases } from '../../src/budusecases.app';
 import { loadBudusecasesConfig } from '../../src/config/budusecases.config';
@@ -23,9 +23,10 @@ export interface UsecasesHarness {
   localClusterId: string;
   caller(scopes: Scope[], tenantId?: string): Promise<Caller>;
   /** Calls budusecases. */
-  http<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>;
+  /** With `schema` the answer is checked against the contract and typed by it. */
+  http<T = any>(method: string, path: string, options?: RequestOptions | TypedRequestOptions<T>): Promise<HttpAnswer<T>>;
   /** Calls budcluster. */
-  clusterHttp<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>;
+  clusterHttp<T = any>(method: string, path: string, options?: RequestOptions | TypedRequestOptions<T>): Promise<HttpAnswer<T>>;
   stop(): Promise<void>;
 }
 
