@@ -10,6 +10,8 @@ import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistr
 import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
 import { Logger, configureLogging } from '@bud/logging';
 import { OutboxRelay } from '@bud/outbox';
+import type { Clock } from '@bud/ports';
+import { systemClock } from '@bud/ports';
 import { BudusecasesModule, budusecasesControllers } from './budusecases.module';
 import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
@@ -23,8 +25,12 @@ export interface RunningBudusecases {
   stop(): Promise<void>;
 }
 
+export interface StartOverrides {
+  clock?: Clock;
+}
+
 /** Boots the service: database, migrations, registry and system template sync, reconciler, relay, HTTP. */
-export async function startBudusecases(config: BudusecasesConfig): Promise<RunningBudusecases> {
+export async function startBudusecases(config: BudusecasesConfig, overrides: StartOverrides = {}): Promise<RunningBudusecases> {
   configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, service: 'budusecases' });
   const logger = new Logger('budusecases');
   let embedded: EmbeddedPostgres | undefined;
@@ -67,6 +73,7 @@ export async function startBudusecases(config: BudusecasesConfig): Promise<Runni
       ? new SecretBox(config.SECRETS_KEY)
       : SecretBox.fromKeyFile(join(config.DATA_DIR, 'budusecases', 'secrets.key')),
     templatesDir: config.TEMPLATES_DIR,
+    clock: overrides.clock ?? systemClock,
   });
   const app = await createHttpApp(module, {
     openApiDocument: buildOpenApiDocument('budusecases', '0.1.0', budusecasesControllers),

@@ -9,6 +9,8 @@ import { AuthGuard, HealthController } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
+import type { Clock } from '@bud/ports';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 import { ComponentController } from './controllers/component.controller';
 import { DeploymentController } from './controllers/deployment.controller';
 import { DAPR_APP_API_TOKEN } from './controllers/job-event-delivery.guard';
@@ -23,7 +25,6 @@ import { ComponentService } from './services/registry/component.service';
 import { DeploymentEventStream } from './services/deployments/deployment-event-stream.service';
 import { DeploymentEventsHub } from './services/deployments/deployment-events-hub.service';
 import { DeploymentPlanner } from './services/deployments/deployment-planner.service';
-import { SECRET_BOX } from './services/deployments/deployment-secrets';
 import { DeploymentUpdater } from './services/deployments/deployment-updater.service';
 import { DeploymentWriter } from './services/deployments/deployment-writer.service';
 import { DeploymentService } from './services/deployments/deployment.service';
@@ -65,6 +66,7 @@ export interface BudusecasesRuntime {
   templatesDir: string;
   crashPoints: CrashPoints;
   secretBox: SecretBox;
+  clock: Clock;
 }
 
 @Module({})
@@ -87,6 +89,7 @@ export class BudusecasesModule {
         { provide: TEMPLATES_DIR, useValue: runtime.templatesDir },
         { provide: CrashPoints, useValue: runtime.crashPoints },
         { provide: SECRET_BOX, useValue: runtime.secretBox },
+        { provide: CLOCK, useValue: runtime.clock },
         { provide: APP_GUARD, useClass: AuthGuard },
         OutboxRepository,
         OutboxRelay,

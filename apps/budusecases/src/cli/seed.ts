@@ -5,6 +5,7 @@ import type { TemplateSyncResult } from '@bud/contracts';
 import { ConfigError } from '@bud/config';
 import { createDataSource, migrate } from '@bud/database';
 import { configureLogging } from '@bud/logging';
+import { systemClock } from '@bud/ports';
 import { loadBudusecasesConfig } from '../config/budusecases.config';
 import { budusecasesMigrations } from '../migrations';
 import { ComponentRepository } from '../repositories/component.repository';
@@ -58,9 +59,10 @@ async function main(): Promise<number> {
     const sync = new TemplateSyncService(
       dataSource,
       components,
-      new ComponentService(components, templates),
+      new ComponentService(components, templates, systemClock),
       templates,
       config.TEMPLATES_DIR,
+      systemClock,
     );
     const result = await sync.syncAll({ failOnInvalid: true });
     process.stdout.write(`${report(result)}\n`);

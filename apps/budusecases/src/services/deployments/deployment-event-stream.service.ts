@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { DeploymentEvent } from '@bud/contracts';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { DeploymentEventsHub } from './deployment-events-hub.service';
 import { toEventResponse } from './deployment.mapper';
@@ -19,6 +21,7 @@ export class DeploymentEventStream {
   constructor(
     private readonly deployments: DeploymentRepository,
     private readonly hub: DeploymentEventsHub,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async history(deploymentId: string): Promise<DeploymentEvent[]> {
@@ -45,7 +48,7 @@ export class DeploymentEventStream {
       try {
         do {
           again = false;
-          const now = Date.now();
+          const now = this.clock.now();
           for (const [id, at] of sent) if (at < now - 2 * LATE_COMMIT_WINDOW_MS) sent.delete(id);
           for (const event of await this.deployments.eventsForStream(deploymentId, lastId, new Date(now - LATE_COMMIT_WINDOW_MS))) {
             const id = String(event.id);

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import type { CreateDeploymentRequest, DeploymentPlan, TemplateDocument } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import type { Registry, ResolveContext } from '../../domain/resolver';
 import { resolveParameters, resolveTemplate } from '../../domain/resolver';
 import { BudclusterClient } from './budcluster.client';
@@ -23,6 +25,7 @@ export class DeploymentPlanner {
     private readonly templates: TemplateService,
     private readonly components: ComponentService,
     private readonly budcluster: BudclusterClient,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** `stored` re-plans a deployment on the template document it was created from (updates). */
@@ -58,7 +61,7 @@ export class DeploymentPlanner {
     template: { id: string; version: string; document: TemplateDocument },
   ): Promise<PlannedDeployment> {
     const cluster = await this.budcluster.getCluster(principal.token, request.cluster_id);
-    const schedule = await this.budcluster.schedule(principal.token, request.cluster_id, new Date());
+    const schedule = await this.budcluster.schedule(principal.token, request.cluster_id, new Date(this.clock.now()));
     const gpuFree = Object.fromEntries(Object.entries(schedule.gpus).map(([type, g]) => [type, Math.max(0, g.total - g.used)]));
     const context: ResolveContext = {
       deployment: {

@@ -1,7 +1,5 @@
 import type { SecretBox } from '@bud/auth';
 
-export { SECRET_BOX } from '@bud/ports';
-
 /** Secret parameter values at rest: one AES-256-GCM envelope per deployment (`{sealed}`), `{}` when none. */
 export function sealSecrets(box: SecretBox, values: Record<string, unknown>): Record<string, unknown> {
   return Object.keys(values).length > 0 ? { sealed: box.seal(JSON.stringify(values)) } : {};

@@ -3,11 +3,13 @@ import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import type { DeploymentResponse, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import type { Clock } from '@bud/ports';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { SECRET_MASK } from '../../domain/resolver';
 import { DeploymentPlanner } from './deployment-planner.service';
-import { SECRET_BOX, openSecrets, sealSecrets } from './deployment-secrets';
+import { openSecrets, sealSecrets } from './deployment-secrets';
 import { canonicalJson } from '../../domain/document-checks';
 import { DeploymentWriter } from './deployment-writer.service';
 import { toDeploymentResponse } from './deployment.mapper';
@@ -28,6 +30,7 @@ export class DeploymentUpdater {
     private readonly writer: DeploymentWriter,
     private readonly reconciler: Reconciler,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async update(principal: Principal, deployment: DeploymentRecord, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
@@ -66,7 +69,7 @@ export class DeploymentUpdater {
       const locked = await this.deployments.lockDeployment(m, deployment.id);
       if (!locked || locked.desiredState !== 'running' || locked.run !== deployment.run)
         throw AppError.conflict(`the deployment changed meanwhile; it is ${locked?.status ?? 'gone'}`);
-      const now = new Date();
+      const now = new Date(this.clock.now());
       const revisions = new Map((await this.deployments.components(deployment.id, m)).map((c) => [c.id, c.revision]));
       for (const c of changed) {
         await this.deployments.updateComponent(

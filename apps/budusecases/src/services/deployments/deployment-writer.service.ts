@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent, ComponentStatus, DeploymentStatus } from '@bud/contracts';
 import { OutboxRelay } from '@bud/outbox';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { DeploymentEventsHub } from './deployment-events-hub.service';
@@ -13,6 +15,7 @@ export class DeploymentWriter {
     private readonly deployments: DeploymentRepository,
     private readonly hub: DeploymentEventsHub,
     private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async setComponentStatus(
@@ -22,7 +25,7 @@ export class DeploymentWriter {
     fields: Partial<DeploymentComponentRecord> & { status: ComponentStatus },
     message: string | null,
   ): Promise<void> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     await this.deployments.updateComponent(manager, deployment.id, component.id, { ...fields, message }, now);
     if (fields.status !== component.status) {
       await this.deployments.addEvent(
@@ -33,7 +36,7 @@ export class DeploymentWriter {
       );
       await this.deployments.addOutbox(
         manager,
-        usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }),
+        usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }, now),
         now,
       );
     }
@@ -45,16 +48,16 @@ export class DeploymentWriter {
     status: DeploymentStatus,
     message: string | null,
   ): Promise<DeploymentRecord> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const updated =
       (await this.deployments.updateDeployment(manager, deployment.id, { status, statusMessage: message }, now)) ?? deployment;
     await this.deployments.addEvent(manager, deployment.id, { type: 'deployment.status', status, message }, now);
-    await this.deployments.addOutbox(manager, usecaseEvent(updated, status, { status, message }), now);
+    await this.deployments.addOutbox(manager, usecaseEvent(updated, status, { status, message }, now), now);
     return updated;
   }
 
   async action(manager: EntityManager, deployment: DeploymentRecord, message: string, componentId: string | null = null): Promise<void> {
-    await this.deployments.addEvent(manager, deployment.id, { type: 'action', componentId, message }, new Date());
+    await this.deployments.addEvent(manager, deployment.id, { type: 'action', componentId, message }, new Date(this.clock.now()));
   }
 
   /** After commit: live streams and the relay learn at once. */
@@ -64,13 +67,13 @@ export class DeploymentWriter {
   }
 }
 
-function usecaseEvent(deployment: DeploymentRecord, suffix: string, data: Record<string, unknown>): CloudEvent {
+function usecaseEvent(deployment: DeploymentRecord, suffix: string, data: Record<string, unknown>, at: Date): CloudEvent {
   return {
     specversion: '1.0',
-    id: `${deployment.id}:${deployment.version}:${suffix}:${Date.now()}`,
+    id: `${deployment.id}:${deployment.version}:${suffix}:${at.getTime()}`,
     source: 'budusecases',
     type: `bud.usecase.${suffix}`,
-    time: new Date().toISOString(),
+    time: at.toISOString(),
     datacontenttype: 'application/json',
     data: { deployment_id: deployment.id, tenant_id: deployment.tenantId, cluster_id: deployment.clusterId, run: deployment.run, ...data },
   };

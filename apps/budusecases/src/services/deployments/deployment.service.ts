@@ -14,6 +14,8 @@ import type {
   UpdateDeploymentRequest,
 } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import type { Clock } from '@bud/ports';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import type { DeploymentNow, Verdict } from '../../domain/deployment/desired-state-change';
 import { deleteVerdict, startVerdict, stopVerdict } from '../../domain/deployment/desired-state-change';
@@ -22,7 +24,7 @@ import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from '../crash-points';
 import { DeploymentPlanner } from './deployment-planner.service';
-import { SECRET_BOX, sealSecrets } from './deployment-secrets';
+import { sealSecrets } from './deployment-secrets';
 import { DeploymentUpdater } from './deployment-updater.service';
 import { DeploymentWriter } from './deployment-writer.service';
 import { toComponentResponses, toDeploymentResponse } from './deployment.mapper';
@@ -39,6 +41,7 @@ export class DeploymentService {
     private readonly crash: CrashPoints,
     private readonly updater: DeploymentUpdater,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
@@ -50,7 +53,7 @@ export class DeploymentService {
     requireScope(principal, 'usecase:manage');
     const id = randomUUID();
     const planned = await this.planner.plan(principal, id, request);
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const deployment: DeploymentRecord = {
       id,
       tenantId: principal.tenantId,
@@ -140,7 +143,7 @@ export class DeploymentService {
         m,
         id,
         { desiredState: 'running', run, status: 'pending', statusMessage: null },
-        new Date(),
+        new Date(this.clock.now()),
       );
       for (const c of await this.deployments.components(id, m)) {
         if (c.status === 'skipped') continue;
@@ -149,7 +152,7 @@ export class DeploymentService {
           id,
           c.id,
           { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {}, message: null },
-          new Date(),
+          new Date(this.clock.now()),
         );
       }
       await this.writer.action(m, deployment, `start requested (run ${run})`);
@@ -229,7 +232,7 @@ export class DeploymentService {
     const updated = await this.deployments.transaction(async (m) => {
       const { unchanged, ...locked } = await this.lockedFor(m, deployment.id, verdictOf);
       if (unchanged) return locked;
-      const next = await this.deployments.updateDeployment(m, deployment.id, { desiredState: desired }, new Date());
+      const next = await this.deployments.updateDeployment(m, deployment.id, { desiredState: desired }, new Date(this.clock.now()));
       await this.writer.action(m, locked, message);
       return next!;
     });

@@ -4,6 +4,8 @@ import { activeJobStatuses } from '@bud/contracts';
 import type { JobResponse } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
+import type { Clock } from '@bud/ports';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { Action } from '../../domain/deployment/deployment-state';
 import { aggregateStatus, componentStatusFromJob, planActions } from '../../domain/deployment/deployment-state';
 import type { JobEventView } from '../../domain/deployment/job-event-fold';
@@ -15,7 +17,7 @@ import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { deploymentState } from '../../domain/deployment/deployment-snapshot';
 import { CrashPoints } from '../crash-points';
-import { SECRET_BOX, openSecrets } from './deployment-secrets';
+import { openSecrets } from './deployment-secrets';
 import { DeploymentWriter } from './deployment-writer.service';
 import type { ReconcilerSettings, ServiceTokenSigner } from '../tokens';
 import { RECONCILER_SETTINGS, SERVICE_TOKEN_SIGNER } from '../tokens';
@@ -34,7 +36,7 @@ export class Reconciler {
   private readonly queued = new Set<string>();
   private readonly again = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private timer?: NodeJS.Timeout;
+  private timer?: unknown;
   private running = false;
 
   constructor(
@@ -45,6 +47,7 @@ export class Reconciler {
     @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
     private readonly crash: CrashPoints,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -54,14 +57,14 @@ export class Reconciler {
         (ids) => ids.forEach((id) => this.wake(id)),
         (error: unknown) => this.logger.warn('tick failed', { error: (error as Error).message }),
       );
-      if (this.running) this.timer = setTimeout(tick, this.settings.tickMs).unref();
+      if (this.running) this.timer = this.clock.setTimeout(tick, this.settings.tickMs);
     };
     tick();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.queued.clear();
     await Promise.allSettled(this.inFlight.values());
   }
@@ -158,7 +161,7 @@ export class Reconciler {
             deployment.id,
             component.id,
             { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} },
-            new Date(),
+            new Date(this.clock.now()),
           );
           await this.writer.action(m, deployment, `old job ${component.jobId} replaced`, component.id);
         });

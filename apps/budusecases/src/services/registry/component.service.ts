@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
 import type { ComponentDefinition, ComponentListQuery, ComponentResponse, ComponentSearchQuery, Page } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import { componentProblems, templateProblems } from '../../domain/document-checks';
 import type { Registry } from '../../domain/resolver';
 import type { ComponentRecord } from '../../entities/records';
@@ -24,13 +26,14 @@ export class ComponentService {
   constructor(
     private readonly components: ComponentRepository,
     private readonly templates: TemplateRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Active components by id, as templates and plans resolve against them. */
   activeRegistry(): Promise<Registry> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.registry;
+    if (this.cached && this.cached.until > this.clock.now()) return this.cached.registry;
     const registry = this.components.listActive().then((rows): Registry => new Map(rows.map((r) => [r.id, r.definition])));
-    this.cached = { registry, until: Date.now() + REGISTRY_TTL_MS };
+    this.cached = { registry, until: this.clock.now() + REGISTRY_TTL_MS };
     registry.catch(() => {
       this.cached = null;
     });
@@ -61,7 +64,7 @@ export class ComponentService {
   async create(principal: Principal, definition: ComponentDefinition): Promise<ComponentResponse> {
     requireScope(principal, 'platform:admin');
     this.check(definition);
-    const created = await this.components.insert(definition, new Date());
+    const created = await this.components.insert(definition, new Date(this.clock.now()));
     if (!created)
       throw AppError.conflict(`component '${definition.id}' already exists; PUT /components/${definition.id} changes (or revives) it`);
     this.invalidateRegistry();
@@ -76,7 +79,7 @@ export class ComponentService {
     this.check(definition);
     const current = await this.existing(id);
     await this.keepTemplatesValid(id, definition);
-    const updated = await this.components.update(id, current.revision, definition, new Date(), true);
+    const updated = await this.components.update(id, current.revision, definition, new Date(this.clock.now()), true);
     if (!updated) throw AppError.conflict(`component '${id}' changed meanwhile; retry`);
     this.invalidateRegistry();
     return toComponentResponse(updated);
@@ -88,7 +91,7 @@ export class ComponentService {
     const current = await this.existing(id);
     if (!current.isActive) return;
     await this.keepTemplatesValid(id, null);
-    if (!(await this.components.deactivate(id, current.revision, new Date())))
+    if (!(await this.components.deactivate(id, current.revision, new Date(this.clock.now()))))
       throw AppError.conflict(`component '${id}' changed meanwhile; retry`);
     this.invalidateRegistry();
   }

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { TemplateSyncResult } from '@bud/contracts';
 import { Logger } from '@bud/logging';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import type { Registry } from '../../domain/resolver';
 import { ComponentRepository } from '../../repositories/component.repository';
 import type { ChangeNote } from '../../repositories/template-rows';
@@ -39,6 +41,7 @@ export class TemplateSyncService {
     private readonly componentService: ComponentService,
     private readonly templates: TemplateRepository,
     @Inject(TEMPLATES_DIR) private readonly templatesDir: string,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async syncAll(options: SyncOptions = {}): Promise<TemplateSyncResult> {
@@ -78,7 +81,7 @@ export class TemplateSyncService {
   /** New component → insert; version changed → update (a soft delete stays); otherwise kept. Returns the active registry. */
   private async seedComponents(manager: EntityManager, files: ComponentFile[]): Promise<Registry> {
     const existing = new Map((await this.components.listAll(manager)).map((c) => [c.id, c]));
-    const now = new Date();
+    const now = new Date(this.clock.now());
     for (const { definition } of files) {
       const row = existing.get(definition.id);
       if (!row) await this.components.insert(definition, now, manager);
@@ -93,7 +96,7 @@ export class TemplateSyncService {
       files.templates.map((f) => f.document.id).filter((id) => !rows.has(id)),
       manager,
     );
-    const note = (change: ChangeNote['change']): ChangeNote => ({ author: null, change, at: new Date() });
+    const note = (change: ChangeNote['change']): ChangeNote => ({ author: null, change, at: new Date(this.clock.now()) });
     for (const file of files.templates) {
       const { document, sourceFile, contentHash } = file;
       const row = rows.get(document.id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import { hasScope } from '@bud/auth';
 import type {
@@ -13,6 +13,8 @@ import type {
   UpdateTemplateRequest,
 } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import type { JsonSchema } from '../../domain/parameter-schema';
 import { parametersJsonSchema } from '../../domain/parameter-schema';
 import type { TemplateRecord } from '../../entities/records';
@@ -41,6 +43,7 @@ export class TemplateService {
   constructor(
     private readonly templates: TemplateRepository,
     private readonly components: ComponentService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** System templates and the caller's tenant's, ordered by id. */
@@ -107,7 +110,7 @@ export class TemplateService {
     }
     if (revision !== undefined && revision !== current.revision) throw this.stale(id, current.revision);
     const document = await this.validate({ ...fields, id });
-    const note: ChangeNote = { author: principal.userId, change: 'updated', at: new Date() };
+    const note: ChangeNote = { author: principal.userId, change: 'updated', at: new Date(this.clock.now()) };
     const updated = await this.templates.update(current.rowId, current.revision, { document, contentHash: contentHash(document) }, note);
     if (!updated) throw this.stale(id);
     return toTemplateResponse(updated);
@@ -139,7 +142,7 @@ export class TemplateService {
           createdBy: principal.userId,
           isActive: true,
         },
-        { author: principal.userId, change, at: new Date() },
+        { author: principal.userId, change, at: new Date(this.clock.now()) },
       );
       return toTemplateResponse(created);
     } catch (error) {
