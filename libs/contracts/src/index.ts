@@ -6,3 +6,4 @@ export * from './cloud-event';
 export * from './component';
 export * from './template';
 export * from './deployment';
+export * from './deployment-actions';

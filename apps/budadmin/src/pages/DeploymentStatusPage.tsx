@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { Link, useParams } from 'react-router-dom';
+import { componentRetryAllowed, deploymentActionsAllowed, desiredStateShownBy } from '@bud/contracts';
 import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
 import { api } from '../api/client';
 import { ApiError, describeError } from '../api/api-error';
@@ -8,9 +9,6 @@ import { useDeploymentStream } from '../api/deployment-stream';
 import { DagView } from '../components/DagView';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusTag, statusColor } from '../components/StatusTag';
-
-const STOPPABLE = new Set(['pending', 'deploying', 'running', 'degraded']);
-const STARTABLE = new Set(['stopped', 'failed']);
 
 function explain(c: DeploymentComponentResponse): string | undefined {
   if (c.blocked_by.length > 0) return `waiting for ${c.blocked_by.join(', ')}`;
@@ -81,6 +79,8 @@ export default function DeploymentStatusPage() {
   if (error && !deployment) return <ErrorAlert error={error} title="Could not load the deployment" />;
   if (!deployment) return <Spin />;
   const components = deployment.components ?? [];
+  const allowed = deploymentActionsAllowed(deployment.status);
+  const desired = desiredStateShownBy(deployment.status);
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -97,9 +97,9 @@ export default function DeploymentStatusPage() {
             title="Stop every component of this deployment?"
             okText="Stop"
             onConfirm={() => void act('Stop', () => api.stop(id))}
-            disabled={!STOPPABLE.has(deployment.status)}
+            disabled={!allowed.stop}
           >
-            <Button disabled={!STOPPABLE.has(deployment.status)} loading={busy === 'Stop'}>
+            <Button disabled={!allowed.stop} loading={busy === 'Stop'}>
               Stop
             </Button>
           </Popconfirm>
@@ -107,9 +107,9 @@ export default function DeploymentStatusPage() {
             title="Start a new run of this deployment?"
             okText="Start"
             onConfirm={() => void act('Start', () => api.start(id))}
-            disabled={!STARTABLE.has(deployment.status)}
+            disabled={!allowed.start}
           >
-            <Button disabled={!STARTABLE.has(deployment.status)} loading={busy === 'Start'}>
+            <Button disabled={!allowed.start} loading={busy === 'Start'}>
               Start
             </Button>
           </Popconfirm>
@@ -118,9 +118,9 @@ export default function DeploymentStatusPage() {
             okText="Delete"
             okButtonProps={{ danger: true }}
             onConfirm={() => void act('Delete', () => api.remove(id))}
-            disabled={deployment.status === 'deleting'}
+            disabled={!allowed.delete}
           >
-            <Button danger disabled={deployment.status === 'deleting'} loading={busy === 'Delete'}>
+            <Button danger disabled={!allowed.delete} loading={busy === 'Delete'}>
               Delete
             </Button>
           </Popconfirm>
@@ -189,7 +189,7 @@ export default function DeploymentStatusPage() {
               title: '',
               key: 'retry',
               render: (_: unknown, c) =>
-                c.status === 'failed' ? (
+                componentRetryAllowed(c.status, desired) ? (
                   <Popconfirm title={`Retry ${c.id}?`} onConfirm={() => void act('Retry', () => api.retry(id, c.id))}>
                     <Button size="small">Retry</Button>
                   </Popconfirm>

@@ -5,10 +5,8 @@ import { AppError } from '@bud/errors';
 /** brief §5.3: the only legal moves (the table lives in contracts). SERVICE jobs never succeed; the lifecycle enforces that separately. */
 export const allowedTransitions = jobStatusTransitions;
 
-export const terminalStatuses = terminalJobStatuses;
-
 export function isTerminal(status: JobStatus): boolean {
-  return terminalStatuses.includes(status);
+  return terminalJobStatuses.includes(status);
 }
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {

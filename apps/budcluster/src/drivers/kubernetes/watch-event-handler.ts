@@ -1,5 +1,7 @@
+import type { JobStatus } from '@bud/contracts';
 import type { Logger } from '@bud/logging';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { isTerminal } from '../../domain/job-status-machine';
 import { serviceOutputs } from '../../domain/manifests';
 import { parseManagedObject, type ManagedObject } from './managed-object';
 import { HELM_RELEASE, type ResourceKind } from './resource-kinds';
@@ -21,11 +23,9 @@ export interface WatchEventDeps {
   report(observed: ObservedStatus): void;
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
-
 /** Turns informer callbacks into status reports. Never throws: one bad object must not stop a watch. */
 export class WatchEventHandler {
-  private readonly lastReported = new Map<string, { status: string; fingerprint: string }>();
+  private readonly lastReported = new Map<string, { status: JobStatus; fingerprint: string }>();
 
   constructor(private readonly deps: WatchEventDeps) {}
 
@@ -78,7 +78,7 @@ export class WatchEventHandler {
     this.lastReported.delete(object.jobId);
     if (!job) return { kind: 'ignored', why: 'deleted object of a job this driver does not track' };
     // Finished Jobs may be garbage-collected by their TTL; that is not a failure.
-    if (last && TERMINAL.has(last.status)) return { kind: 'ignored', why: 'job already finished' };
+    if (last && isTerminal(last.status)) return { kind: 'ignored', why: 'job already finished' };
     const message = `${object.kind.kind} ${object.namespace}/${object.name} was deleted outside budcluster`;
     return this.unlessUnchanged({ jobId: object.jobId, status: 'failed', reason: 'ResourceMissing', message });
   }
