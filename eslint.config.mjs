@@ -1,6 +1,28 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// Layering inside the apps: what each layer may import or call.
+const specs = ['**/*.spec.ts', '**/*.spec.tsx'];
+const noTestHelpers = { name: '@bud/testing', message: 'Production code never imports test helpers.' };
+const noTypeorm = ['typeorm', '@nestjs/typeorm'].map((name) => ({
+  name,
+  message: 'Controllers and services reach the database through repositories.',
+}));
+const networkAndFiles = ['fs', 'fs/promises', 'net', 'http', 'https', 'dns'].flatMap((name) => [name, `node:${name}`]);
+const domainImportBans = {
+  paths: [
+    noTestHelpers,
+    ...['typeorm', 'pg', ...networkAndFiles].map((name) => ({ name, message: 'domain/ is pure: no database, file or network code.' })),
+    // Manifest renderers build Kubernetes objects, so the client's types are allowed; its code is not.
+    { name: '@kubernetes/client-node', allowTypeImports: true, message: 'domain/ is pure: only types from the Kubernetes client.' },
+  ],
+  patterns: [
+    { group: ['@nestjs/*'], message: 'domain/ is plain functions: no Nest.' },
+    { group: ['typeorm/*'], message: 'domain/ is pure: no database code.' },
+  ],
+};
+const clockReadMessage = 'Read time from the injected Clock (CLOCK from @bud/ports); new Date(value) of a given value is fine.';
+
 export default [
   { ignores: ['dist/**', 'node_modules/**', '.nx/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -34,6 +56,48 @@ export default [
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  // Later blocks replace earlier ones' no-restricted-imports for the same file, so each lists its whole set.
+  {
+    files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'apps/budadmin/server/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['libs/testing/**', ...specs],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noTestHelpers] }] },
+  },
+  {
+    files: ['apps/*/src/controllers/**/*.ts', 'apps/*/src/services/**/*.ts'],
+    ignores: [
+      ...specs,
+      // Still hand TypeORM's EntityManager around for their transactions (issue 9: transactions through repositories).
+      'apps/budcluster/src/services/job-lifecycle.service.ts',
+      'apps/budusecases/src/services/deployments/deployment-writer.service.ts',
+      'apps/budusecases/src/services/deployments/deployment.service.ts',
+      'apps/budusecases/src/services/deployments/reconciler.service.ts',
+      'apps/budusecases/src/services/templates/template-sync.service.ts',
+    ],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noTestHelpers, ...noTypeorm] }] },
+  },
+  {
+    files: ['apps/*/src/domain/**/*.ts'],
+    ignores: specs,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', domainImportBans],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'domain/ is pure: no network calls.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='globalThis'][property.name='fetch']", message: 'domain/ is pure: no network calls.' },
+      ],
+    },
+  },
+  {
+    files: ['apps/budcluster/src/services/**/*.ts', 'apps/*/src/repositories/**/*.ts', 'apps/budcluster/src/drivers/**/*.ts'],
+    ignores: specs,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: clockReadMessage },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: clockReadMessage },
+      ],
     },
   },
   {
