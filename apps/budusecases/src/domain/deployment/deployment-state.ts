@@ -1,4 +1,4 @@
-import { activeJobStatuses } from '@bud/contracts';
+import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
 import type { ComponentStatus, DeploymentStatus, FailurePolicy, JobStatus } from '@bud/contracts';
 
 export type DesiredState = 'running' | 'stopped' | 'deleted';
@@ -38,7 +38,7 @@ export function hasActiveJob(c: ComponentState): boolean {
  */
 export function componentStatusFromJob(job: JobStatus, desired: DesiredState, current: ComponentStatus): ComponentStatus {
   if (desired !== 'running') {
-    if (job === 'cancelled' || job === 'succeeded' || job === 'failed') return desired === 'deleted' ? 'deleting' : 'stopped';
+    if (terminalJobStatuses.includes(job)) return desired === 'deleted' ? 'deleting' : 'stopped';
     return current === 'pending' ? 'pending' : desired === 'deleted' ? 'deleting' : 'stopping';
   }
   switch (job) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { activeJobStatuses } from '@bud/contracts';
+import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
 import type { JobResponse } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
@@ -151,8 +151,7 @@ export class Reconciler {
       case 'replace_job': {
         // An update changed this component: its old job goes, then create_job starts the new one.
         const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
-        if (job && !['succeeded', 'failed', 'cancelled'].includes(job.status))
-          await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
+        if (job && !terminalJobStatuses.includes(job.status)) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
         await this.whilePlanned(deployment, async (m) => {
           const current = await this.deployments.lockComponent(m, deployment.id, component.id);
           if (current?.jobId !== component.jobId) return;
