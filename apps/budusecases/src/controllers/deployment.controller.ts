@@ -14,6 +14,7 @@ import {
   uuidSchema,
 } from '@bud/contracts';
 import type {
+  CreateDeploymentQuery,
   CreateDeploymentRequest,
   DeploymentListQuery,
   DeploymentPlan,
@@ -45,7 +46,7 @@ export class DeploymentController {
   })
   async create(
     @CurrentPrincipal() principal: Principal,
-    @ValidQuery() query: { dry_run?: 'true' | 'false' },
+    @ValidQuery() query: CreateDeploymentQuery,
     @Body(new ZodPipe(createDeploymentRequestSchema, 'deployment')) body: CreateDeploymentRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeploymentResponse | DeploymentPlan> {
