@@ -19,6 +19,17 @@ beforeAll(() => {
       dispatchEvent: () => false,
     }),
   });
+  // antd's Select opens its list in a macrotask and measures it; jsdom has neither API.
+  class MacroTaskChannel {
+    port1: { onmessage: (() => void) | null } = { onmessage: null };
+    port2 = { postMessage: () => setTimeout(() => this.port1.onmessage?.(), 0) };
+  }
+  class NoResizeObserver {
+    observe = () => undefined;
+    unobserve = () => undefined;
+    disconnect = () => undefined;
+  }
+  Object.assign(globalThis, { MessageChannel: MacroTaskChannel, ResizeObserver: NoResizeObserver });
 });
 
 const schema: JsonSchema = {
@@ -45,7 +56,17 @@ describe('ParameterForm', () => {
     expect(screen.getByLabelText('Top K').getAttribute('role')).toBe('spinbutton');
     expect(screen.getByLabelText('Streaming').getAttribute('role')).toBe('switch');
     expect(screen.getByLabelText('API key')).toHaveProperty('type', 'password');
-    expect(view.container.querySelector('[data-param="size"]') ?? screen.getByLabelText('Size')).toBeTruthy();
+    expect(screen.getByLabelText('Size').getAttribute('role')).toBe('combobox');
+    expect(view.container.querySelectorAll('[data-param]')).toHaveLength(Object.keys(schema.properties ?? {}).length);
+  });
+
+  it('offers exactly the enum values of a choice, and reports the one picked', async () => {
+    const { onChange } = renderForm();
+    fireEvent.mouseDown(screen.getByLabelText('Size'));
+    const offered = await screen.findAllByRole('option');
+    expect(offered.map((option) => option.textContent)).toEqual(['10Gi', '50Gi']);
+    fireEvent.click(screen.getByTitle('10Gi'));
+    expect(onChange).toHaveBeenCalledWith('size', '10Gi');
   });
 
   it('marks required parameters without a default, and only those', () => {
