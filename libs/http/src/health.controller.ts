@@ -22,7 +22,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @Operation({ summary: 'Readiness: database reachable and migrations applied', public: true })
+  @Operation({ summary: 'Readiness: database reachable and migrations applied', public: true, errors: [503] })
   async ready(): Promise<{ status: 'ready' }> {
     try {
       await this.db.query('SELECT 1');

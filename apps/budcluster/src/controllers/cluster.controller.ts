@@ -27,6 +27,7 @@ export class ClusterController {
     body: createClusterRequestSchema,
     response: clusterResponseSchema,
     status: 201,
+    errors: [409],
   })
   create(
     @CurrentPrincipal() principal: Principal,
@@ -55,6 +56,7 @@ export class ClusterController {
     summary: 'Change name, ingress URL, price table or simulated settings',
     body: updateClusterRequestSchema,
     response: clusterResponseSchema,
+    errors: [409],
   })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -66,7 +68,12 @@ export class ClusterController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Operation({ summary: 'Delete a cluster (409 with active jobs unless ?force=true)', query: deleteClusterQuerySchema, status: 204 })
+  @Operation({
+    summary: 'Delete a cluster (409 with active jobs unless ?force=true)',
+    query: deleteClusterQuerySchema,
+    status: 204,
+    errors: [409],
+  })
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParamsSchema, 'path')) params: { id: string },

@@ -69,6 +69,7 @@ export class JobController {
     summary: 'Change priority_class, policy or labels (optionally at a given version)',
     body: patchJobRequestSchema,
     response: jobResponseSchema,
+    errors: [409],
   })
   patch(
     @CurrentPrincipal() principal: Principal,
@@ -83,6 +84,7 @@ export class JobController {
     summary: 'Cancel an active job (202 while its objects are removed) or delete a finished one (204)',
     response: jobResponseSchema,
     status: 202,
+    errors: [409],
   })
   async cancel(
     @CurrentPrincipal() principal: Principal,
@@ -96,7 +98,12 @@ export class JobController {
 
   @Post('jobs/:job_id/retry')
   @HttpCode(200)
-  @Operation({ summary: 'Retry a failed or preempted job within its retry budget', response: jobResponseSchema, status: 200 })
+  @Operation({
+    summary: 'Retry a failed or preempted job within its retry budget',
+    response: jobResponseSchema,
+    status: 200,
+    errors: [409],
+  })
   retry(@CurrentPrincipal() principal: Principal, @Param(new ZodPipe(jobParamsSchema, 'path')) params: JobParams): Promise<JobResponse> {
     return this.jobs.retry(principal, params.cluster_id, params.job_id);
   }

@@ -50,6 +50,7 @@ export class ComponentController {
     body: createComponentRequestSchema,
     response: componentResponseSchema,
     status: 201,
+    errors: [409],
   })
   create(
     @CurrentPrincipal() principal: Principal,
@@ -63,6 +64,7 @@ export class ComponentController {
     summary: 'Replace a component definition, reviving it if soft-deleted (platform:admin)',
     body: updateComponentRequestSchema,
     response: componentResponseSchema,
+    errors: [409],
   })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -74,7 +76,7 @@ export class ComponentController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Operation({ summary: 'Soft-delete a component (platform:admin; 409 while an active template uses it)', status: 204 })
+  @Operation({ summary: 'Soft-delete a component (platform:admin; 409 while an active template uses it)', status: 204, errors: [409] })
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(slugParamsSchema, 'path')) params: { id: string },

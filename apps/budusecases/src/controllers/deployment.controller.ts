@@ -43,6 +43,7 @@ export class DeploymentController {
     query: createDeploymentQuerySchema,
     response: deploymentResponseSchema,
     status: 201,
+    errors: [409],
   })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -99,6 +100,7 @@ export class DeploymentController {
     summary: 'Update parameters: only components whose job changes are replaced, in dependency order',
     body: updateDeploymentRequestSchema,
     response: deploymentResponseSchema,
+    errors: [409],
   })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -110,7 +112,7 @@ export class DeploymentController {
 
   @Post(':id/stop')
   @HttpCode(202)
-  @Operation({ summary: 'Stop: cancel the jobs, dependents first', response: deploymentResponseSchema, status: 202 })
+  @Operation({ summary: 'Stop: cancel the jobs, dependents first', response: deploymentResponseSchema, status: 202, errors: [409] })
   stop(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
@@ -120,7 +122,7 @@ export class DeploymentController {
 
   @Post(':id/start')
   @HttpCode(202)
-  @Operation({ summary: 'Re-run a stopped or failed deployment', response: deploymentResponseSchema, status: 202 })
+  @Operation({ summary: 'Re-run a stopped or failed deployment', response: deploymentResponseSchema, status: 202, errors: [409] })
   start(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
@@ -130,7 +132,7 @@ export class DeploymentController {
 
   @Post(':id/components/:component_id/retry')
   @HttpCode(202)
-  @Operation({ summary: 'Retry a failed component', response: deploymentResponseSchema, status: 202 })
+  @Operation({ summary: 'Retry a failed component', response: deploymentResponseSchema, status: 202, errors: [409] })
   retry(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(componentParams, 'path')) params: { id: string; component_id: string },
@@ -144,6 +146,7 @@ export class DeploymentController {
     summary: 'Delete: remove the jobs in reverse dependency order, then the record',
     response: deploymentResponseSchema,
     status: 202,
+    errors: [409],
   })
   delete(
     @CurrentPrincipal() principal: Principal,

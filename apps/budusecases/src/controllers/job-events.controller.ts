@@ -30,6 +30,7 @@ export class JobEventsController {
     summary: "Receives budcluster job events (CloudEvents): only from Dapr pub/sub (dapr-api-token) or with budcluster's service token",
     body: cloudEventSchema,
     public: true,
+    errors: [401, 503],
   })
   async receive(@Body() body: unknown): Promise<{ status: 'SUCCESS' | 'DROP' }> {
     const event = cloudEventSchema.safeParse(body);
