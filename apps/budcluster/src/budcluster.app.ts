@@ -5,11 +5,12 @@ import { TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
-import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
+import { closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher } from '@bud/invocation';
 import type { EventPublisher } from '@bud/invocation';
 import { Logger, configureLogging } from '@bud/logging';
-import { BudclusterModule, budclusterControllers } from './budcluster.module';
+import { BudclusterModule } from './budcluster.module';
+import { budclusterOpenApiDocument } from './budcluster.openapi';
 import { subscriberUrls } from './config/budcluster.config';
 import type { BudclusterConfig } from './config/budcluster.config';
 import type { Clock } from '@bud/ports';
@@ -89,7 +90,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     },
   });
   const app = await createHttpApp(module, {
-    openApiDocument: buildOpenApiDocument('budcluster', '0.1.0', budclusterControllers),
+    openApiDocument: budclusterOpenApiDocument(),
     latency: httpDuration,
     corsOrigins: config.CORS_ORIGINS.split(',').filter(Boolean),
   });

@@ -6,13 +6,14 @@ import { SecretBox, TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
 import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
-import { buildOpenApiDocument, closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
+import { closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
 import { Logger, configureLogging } from '@bud/logging';
 import { OutboxRelay } from '@bud/outbox';
 import type { Clock } from '@bud/ports';
 import { systemClock } from '@bud/ports';
-import { BudusecasesModule, budusecasesControllers } from './budusecases.module';
+import { BudusecasesModule } from './budusecases.module';
+import { budusecasesOpenApiDocument } from './budusecases.openapi';
 import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
 import { CrashPoints } from './services/crash-points';
@@ -76,7 +77,7 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
     clock: overrides.clock ?? systemClock,
   });
   const app = await createHttpApp(module, {
-    openApiDocument: buildOpenApiDocument('budusecases', '0.1.0', budusecasesControllers),
+    openApiDocument: budusecasesOpenApiDocument(),
     latency: httpDuration,
     corsOrigins: config.CORS_ORIGINS.split(',').filter(Boolean),
   });
