@@ -1,8 +1,12 @@
 import { Client } from 'pg';
+import { deploymentResponseSchema, dryRunResponseSchema, errorBodySchema, jobResponseSchema, pageOf } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
+
+const deployment = { schema: deploymentResponseSchema };
+const refusal = { schema: errorBodySchema };
 
 describe('deployments of simple-rag-v1 through budcluster', () => {
   let h: UsecasesHarness;
@@ -14,18 +18,20 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
   afterAll(() => h.stop());
 
   const jobsOf = async (deploymentId: string) =>
-    (await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`)).body
-      .items as any[];
+    (
+      await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`, {
+        schema: pageOf(jobResponseSchema),
+      })
+    ).body.items as any[];
 
   it('answers a dry run with the plan: waves, GPUs, cost and a capacity verdict, creating nothing', async () => {
     const request = ragRequest(clusterId);
-    const plan = await h.http('POST', '/api/v1/deployments?dry_run=true', { body: request });
+    const plan = await h.http('POST', '/api/v1/deployments?dry_run=true', { schema: dryRunResponseSchema, body: request });
     expect(plan.status).toBe(200);
-    expect(plan.body.waves.map((w: any) => w.components.map((c: any) => c.id).sort())).toEqual([
-      ['embedding', 'llm', 'vector-db'],
-      ['orchestrator'],
-    ]);
-    expect(plan.body.total.gpus).toEqual(expect.objectContaining({}));
+    expect(plan.body.waves.map((w) => w.components.map((c) => c.id).sort())).toEqual([['embedding', 'llm', 'vector-db'], ['orchestrator']]);
+    const planned = plan.body.waves.flatMap((w) => w.components);
+    expect(planned.filter((c) => c.gpu.count > 0).map((c) => [c.id, c.gpu])).toEqual([['llm', { type: 'A100-80GB', count: 1 }]]);
+    expect(plan.body.total.gpus).toEqual({ 'A100-80GB': 1 });
     expect(Number(plan.body.total.estimated_cost_per_hour)).toBeGreaterThan(0);
     expect(plan.body.capacity).toMatchObject({ admits: true });
     const listed = await h.http('GET', '/api/v1/deployments');
@@ -33,11 +39,11 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
   });
 
   it("deploys to running, wiring the other components' URLs into the orchestrator, then stops, starts and deletes", async () => {
-    const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
+    const created = await h.http('POST', '/api/v1/deployments', { ...deployment, body: ragRequest(clusterId) });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', run: 1, namespace: `uc-${created.body.id.replace(/-/g, '').slice(0, 12)}` });
-    const orchestratorAtStart = created.body.components.find((c: any) => c.id === 'orchestrator');
-    expect(orchestratorAtStart.blocked_by.sort()).toEqual(['embedding', 'llm', 'vector-db']);
+    const orchestratorAtStart = created.body.components?.find((c) => c.id === 'orchestrator');
+    expect(orchestratorAtStart?.blocked_by.sort()).toEqual(['embedding', 'llm', 'vector-db']);
 
     const running = await waitForStatus(h, created.body.id, 'running');
     expect(running.components.every((c: any) => c.status === 'running')).toBe(true);
@@ -56,22 +62,22 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
       k8s_namespace: created.body.namespace,
     });
 
-    expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/start`)).status).toBe(409);
-    expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/stop`)).status).toBe(202);
+    expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/start`, refusal)).status).toBe(409);
+    expect((await h.http('POST', `/api/v1/deployments/${created.body.id}/stop`, deployment)).status).toBe(202);
     await waitForStatus(h, created.body.id, 'stopped');
     expect((await jobsOf(created.body.id)).every((j) => j.status === 'cancelled')).toBe(true);
 
-    const restarted = await h.http('POST', `/api/v1/deployments/${created.body.id}/start`);
+    const restarted = await h.http('POST', `/api/v1/deployments/${created.body.id}/start`, deployment);
     expect(restarted.status).toBe(202);
     expect(restarted.body.run).toBe(2);
     await waitForStatus(h, created.body.id, 'running');
     expect((await jobsOf(created.body.id)).filter((j) => j.status === 'running')).toHaveLength(4);
 
-    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(202);
+    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`, deployment)).status).toBe(202);
     // Asking again for a delete under way is accepted, not a conflict (issue 16).
-    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`)).status).toBe(202);
+    expect((await h.http('DELETE', `/api/v1/deployments/${created.body.id}`, deployment)).status).toBe(202);
     await pollUntil(
-      () => h.http('GET', `/api/v1/deployments/${created.body.id}`),
+      () => h.http('GET', `/api/v1/deployments/${created.body.id}`, deployment),
       (a) => a.status === 404,
       { what: 'deployment gone', timeoutMs: 30_000 },
     );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deploymentResponseSchema } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import type { Caller, UsecasesHarness } from './harness';
 
@@ -26,7 +27,7 @@ export const ragRequest = (clusterId: string, overrides: Record<string, unknown>
 
 export async function waitForStatus(h: UsecasesHarness, id: string, status: string, caller?: Caller): Promise<any> {
   return pollUntil(
-    async () => (await h.http('GET', `/api/v1/deployments/${id}`, { caller })).body,
+    async () => (await h.http('GET', `/api/v1/deployments/${id}`, { caller, schema: deploymentResponseSchema })).body,
     (d: any) => d.status === status,
     { what: `deployment ${id} ${status}`, timeoutMs: 30_000 },
   );
