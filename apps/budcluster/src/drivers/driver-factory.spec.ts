@@ -6,7 +6,7 @@ import { systemClock } from '@bud/ports';
 import type { ClusterEntity } from '../entities';
 import { createDriver, type DriverFactoryDeps } from './driver-factory';
 import { KubernetesDriver } from './kubernetes';
-import { kubeconfigDocument } from './kubernetes/test-fixtures';
+import { kubeconfigDocument } from '../../test/support/kubernetes-fixtures';
 
 // A stored row is opened as-is (openSealed is the identity here), as rows written before a policy existed would be.
 const storedCluster = (kubeconfig: string): ClusterEntity => ({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { dump } from 'js-yaml';
-import { kubeconfigDocument } from '../../src/drivers/kubernetes/test-fixtures';
+import { kubeconfigDocument } from '../support/kubernetes-fixtures';
 import { startHarness } from '../support/harness';
 import type { Harness, HttpAnswer } from '../support/harness';
 

@@ -9,6 +9,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IService } from 'kubernetes-models/v1/Service';
+import { JOB_ID, makeJob } from '../../../test/support/job-model.builder';
 import type { JobModel } from '../job-model';
 import type { HelmReleaseSpec, HelmRepositorySpec, KubernetesObject, RenderOptions, WorkloadObject } from './index';
 import { renderManifests, serviceOutputs } from './index';
@@ -20,7 +21,6 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
-const JOB_ID = '0b6f7f5e-3f4c-4d8e-9a61-1c2b3d4e5f60';
 const TENANT_ID = '7d1e6a2b-8c9f-4e3d-b2a1-0f9e8d7c6b5a';
 const USECASE_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 
@@ -46,27 +46,20 @@ const helm = (overrides: Partial<HelmSpec> = {}): HelmSpec => ({
   ...overrides,
 });
 
-function makeJob(overrides: Partial<JobModel> = {}, spec: JobSpec = container()): JobModel {
-  return {
-    id: JOB_ID,
-    name: 'chat-api',
-    clusterId: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
-    tenantId: TENANT_ID,
-    jobType: 'service',
-    sourceType: 'usecase',
-    usecaseDeploymentId: USECASE_ID,
+/** A pending use-case service of two replicas, labelled, for the renderer's labels and names. */
+const usecaseJob = (overrides: Partial<JobModel> = {}, spec: JobSpec = container()): JobModel =>
+  makeJob(
+    {
+      tenantId: TENANT_ID,
+      sourceType: 'usecase',
+      usecaseDeploymentId: USECASE_ID,
+      resources: { gpu_count: 0, cpu_request: '500m', cpu_limit: '2', memory_request: '1Gi', memory_limit: '2Gi', replicas: 2 },
+      labels: { team: 'search' },
+      status: 'pending',
+      ...overrides,
+    },
     spec,
-    resources: { gpu_count: 0, cpu_request: '500m', cpu_limit: '2', memory_request: '1Gi', memory_limit: '2Gi', replicas: 2 },
-    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
-    priorityClass: 'normal',
-    labels: { team: 'search' },
-    annotations: {},
-    namespace: 'tenant-7d1e6a2b',
-    status: 'pending',
-    secretEnvSealed: null,
-    ...overrides,
-  };
-}
+  );
 
 const gpu = (count: number, storage?: string): JobModel['resources'] => ({
   gpu_type: 'NVIDIA-A100-SXM4-80GB',
@@ -162,16 +155,16 @@ const kindsOf = (objects: KubernetesObject[]): string[] => objects.map((o) => `$
 
 describe('renderManifests', () => {
   it.each<[string, JobModel, RenderOptions, string[]]>([
-    ['a container service → Deployment + Service', makeJob(), noKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    ['a container service → Deployment + Service', usecaseJob(), noKueue, ['Deployment/chat-api', 'Service/chat-api']],
     [
       'a container service with storage → a data claim first',
-      makeJob({ resources: { ...makeJob().resources, storage: '20Gi' } }),
+      usecaseJob({ resources: { ...usecaseJob().resources, storage: '20Gi' } }),
       noKueue,
       ['PersistentVolumeClaim/chat-api-data', 'Deployment/chat-api', 'Service/chat-api'],
     ],
     [
       'a container service with volumes → one claim each',
-      makeJob(
+      usecaseJob(
         {},
         container({
           volumes: [
@@ -185,75 +178,75 @@ describe('renderManifests', () => {
     ],
     [
       'a service without ports → no Service',
-      makeJob({}, container({ ports: [], health_check_path: undefined })),
+      usecaseJob({}, container({ ports: [], health_check_path: undefined })),
       noKueue,
       ['Deployment/chat-api'],
     ],
-    ['a service under Kueue', makeJob(), withKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    ['a service under Kueue', usecaseJob(), withKueue, ['Deployment/chat-api', 'Service/chat-api']],
     [
       'a vLLM model on 4 GPUs with a weight cache',
-      makeJob({ name: 'llama', resources: gpu(4, '200Gi') }, model()),
+      usecaseJob({ name: 'llama', resources: gpu(4, '200Gi') }, model()),
       noKueue,
       ['PersistentVolumeClaim/llama-model-cache', 'Deployment/llama', 'Service/llama'],
     ],
     [
       'a TensorRT-LLM model',
-      makeJob({ name: 'trt', resources: gpu(2) }, model({ engine: 'tensorrt-llm' })),
+      usecaseJob({ name: 'trt', resources: gpu(2) }, model({ engine: 'tensorrt-llm' })),
       noKueue,
       ['Deployment/trt', 'Service/trt'],
     ],
     [
       'a TEI embedding model on CPU',
-      makeJob({ name: 'embed' }, model({ engine: 'tei', model_id: 'BAAI/bge-small-en-v1.5' })),
+      usecaseJob({ name: 'embed' }, model({ engine: 'tei', model_id: 'BAAI/bge-small-en-v1.5' })),
       noKueue,
       ['Deployment/embed', 'Service/embed'],
     ],
     [
       'a LatentBud embedding model',
-      makeJob({ name: 'latent', resources: gpu(1) }, model({ engine: 'latentbud', model_id: 'BAAI/bge-m3' })),
+      usecaseJob({ name: 'latent', resources: gpu(1) }, model({ engine: 'latentbud', model_id: 'BAAI/bge-m3' })),
       withKueue,
       ['Deployment/latent', 'Service/latent'],
     ],
     [
       'a batch container → Job',
-      makeJob({ name: 'etl', jobType: 'batch', policy: { ...makeJob().policy, max_runtime_seconds: 3600 } }),
+      usecaseJob({ name: 'etl', jobType: 'batch', policy: { ...usecaseJob().policy, max_runtime_seconds: 3600 } }),
       noKueue,
       ['Job/etl'],
     ],
-    ['a batch Job under Kueue', makeJob({ name: 'etl', jobType: 'batch' }), withKueue, ['Job/etl']],
+    ['a batch Job under Kueue', usecaseJob({ name: 'etl', jobType: 'batch' }), withKueue, ['Job/etl']],
     [
       'a batch model (offline inference)',
-      makeJob({ name: 'offline', jobType: 'batch', resources: gpu(1) }, model()),
+      usecaseJob({ name: 'offline', jobType: 'batch', resources: gpu(1) }, model()),
       noKueue,
       ['Job/offline'],
     ],
     [
       'training → checkpoint claim + Job',
-      makeJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }),
+      usecaseJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }),
       noKueue,
       ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
     ],
     [
       'training under Kueue with a default checkpoint size',
-      makeJob({ name: 'ft', jobType: 'training', resources: gpu(1) }),
+      usecaseJob({ name: 'ft', jobType: 'training', resources: gpu(1) }),
       withKueue,
       ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
     ],
     [
       'an OCI helm chart → HelmRepository (oci) + HelmRelease',
-      makeJob({ name: 'cache' }, helm()),
+      usecaseJob({ name: 'cache' }, helm()),
       noKueue,
       ['HelmRepository/cache', 'HelmRelease/cache'],
     ],
     [
       'an https helm chart → HelmRepository + HelmRelease',
-      makeJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
+      usecaseJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
       withKueue,
       ['HelmRepository/qdrant', 'HelmRelease/qdrant'],
     ],
     [
       'a bundled chart → only a HelmRelease on the platform source',
-      makeJob({ name: 'rag' }, helm({ chart_ref: 'charts/rag-orchestrator' })),
+      usecaseJob({ name: 'rag' }, helm({ chart_ref: 'charts/rag-orchestrator' })),
       noKueue,
       ['HelmRelease/rag'],
     ],
@@ -264,7 +257,7 @@ describe('renderManifests', () => {
   });
 
   it('is pure: the same job renders the same objects and the job is not mutated', () => {
-    const job = makeJob({ resources: gpu(2, '100Gi') }, model());
+    const job = usecaseJob({ resources: gpu(2, '100Gi') }, model());
     const before = JSON.stringify(job);
     expect(renderManifests(job, withKueue)).toStrictEqual(renderManifests(job, withKueue));
     expect(JSON.stringify(job)).toBe(before);
@@ -273,7 +266,7 @@ describe('renderManifests', () => {
 
 describe('service workloads', () => {
   it('renders the container, resources, probes and a Service on the spec ports', () => {
-    const job = makeJob(
+    const job = usecaseJob(
       {},
       container({
         ports: [
@@ -317,14 +310,14 @@ describe('service workloads', () => {
   });
 
   it('omits probes when no health path is given', () => {
-    const main = find<IDeployment>(renderManifests(makeJob({}, container({ health_check_path: undefined })), noKueue), 'Deployment').spec
+    const main = find<IDeployment>(renderManifests(usecaseJob({}, container({ health_check_path: undefined })), noKueue), 'Deployment').spec
       ?.template.spec?.containers[0];
     expect(main?.readinessProbe).toBeUndefined();
     expect(main?.livenessProbe).toBeUndefined();
   });
 
   it('asks for GPUs as nvidia.com/gpu limits on the requested product, with shared memory and the GPU toleration', () => {
-    const job = makeJob({ name: 'llama', resources: gpu(4, '200Gi') }, model());
+    const job = usecaseJob({ name: 'llama', resources: gpu(4, '200Gi') }, model());
     const deployment = find<IDeployment>(renderManifests(job, noKueue), 'Deployment');
     const pod = deployment.spec?.template.spec;
     const main = pod?.containers[0];
@@ -344,12 +337,12 @@ describe('service workloads', () => {
   });
 
   it('replaces GPU pods in place rather than surging onto GPUs nobody reserved', () => {
-    const deployment = find<IDeployment>(renderManifests(makeJob({ resources: gpu(1) }, model()), noKueue), 'Deployment');
+    const deployment = find<IDeployment>(renderManifests(usecaseJob({ resources: gpu(1) }, model()), noKueue), 'Deployment');
     expect(deployment.spec?.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
   });
 
   it('mounts each container volume from its own claim of the requested size', () => {
-    const job = makeJob({}, container({ volumes: [{ name: 'cache', mount_path: '/cache', size: '5Gi' }] }));
+    const job = usecaseJob({}, container({ volumes: [{ name: 'cache', mount_path: '/cache', size: '5Gi' }] }));
     const objects = renderManifests(job, noKueue);
     const claim = find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim');
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
@@ -359,7 +352,7 @@ describe('service workloads', () => {
   });
 
   it('labels the Deployment and its pods for Kueue, but not the Service', () => {
-    const objects = renderManifests(makeJob({ priorityClass: 'high' }), withKueue);
+    const objects = renderManifests(usecaseJob({ priorityClass: 'high' }), withKueue);
     const deployment = find<IDeployment>(objects, 'Deployment');
     const expected = { 'kueue.x-k8s.io/queue-name': `tenant-${TENANT_ID}-queue`, 'kueue.x-k8s.io/priority-class': 'high' };
     expect(deployment.metadata?.labels).toMatchObject(expected);
@@ -368,19 +361,19 @@ describe('service workloads', () => {
   });
 
   it('gives a job name starting with a digit a Service name that starts with a letter', () => {
-    const objects = renderManifests(makeJob({ name: '7b-chat' }), noKueue);
+    const objects = renderManifests(usecaseJob({ name: '7b-chat' }), noKueue);
     expect(find<IService>(objects, 'Service').metadata?.name).toBe('j-7b-chat');
     expect(find<IService>(objects, 'Service').metadata?.name).toMatch(DNS_1035);
   });
 
   it('refuses a container image from a loopback registry', () => {
-    expect(() => renderManifests(makeJob({}, container({ image: 'localhost:5000/evil' })), noKueue)).toThrow(AppError);
+    expect(() => renderManifests(usecaseJob({}, container({ image: 'localhost:5000/evil' })), noKueue)).toThrow(AppError);
   });
 });
 
 describe('batch and training workloads', () => {
   it('leaves retries to budcluster (backoffLimit 0) and bounds the run by max_runtime_seconds', () => {
-    const job = makeJob({ name: 'etl', jobType: 'batch', policy: { ...makeJob().policy, max_runtime_seconds: 3600 } });
+    const job = usecaseJob({ name: 'etl', jobType: 'batch', policy: { ...usecaseJob().policy, max_runtime_seconds: 3600 } });
     const k8sJob = find<IJob>(renderManifests(job, noKueue), 'Job');
     expect(k8sJob.spec).toMatchObject({ backoffLimit: 0, completions: 1, parallelism: 1, activeDeadlineSeconds: 3600 });
     expect(k8sJob.spec?.suspend).toBeUndefined();
@@ -388,18 +381,18 @@ describe('batch and training workloads', () => {
   });
 
   it('has no deadline when max_runtime_seconds is not set', () => {
-    expect(find<IJob>(renderManifests(makeJob({ jobType: 'batch' }), noKueue), 'Job').spec?.activeDeadlineSeconds).toBeUndefined();
+    expect(find<IJob>(renderManifests(usecaseJob({ jobType: 'batch' }), noKueue), 'Job').spec?.activeDeadlineSeconds).toBeUndefined();
   });
 
   it('creates the Job suspended with queue and priority labels under Kueue', () => {
-    const job = makeJob({ jobType: 'batch', priorityClass: 'low', policy: { ...makeJob().policy, queue_name: 'research' } });
+    const job = usecaseJob({ jobType: 'batch', priorityClass: 'low', policy: { ...usecaseJob().policy, queue_name: 'research' } });
     const k8sJob = find<IJob>(renderManifests(job, withKueue), 'Job');
     expect(k8sJob.spec?.suspend).toBe(true);
     expect(k8sJob.metadata?.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'research', 'kueue.x-k8s.io/priority-class': 'low' });
   });
 
   it('gives training a checkpoint claim sized by storage, mounted at /checkpoints with CHECKPOINT_DIR', () => {
-    const objects = renderManifests(makeJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }), noKueue);
+    const objects = renderManifests(usecaseJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }), noKueue);
     expect(find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim').spec?.resources?.requests).toEqual({ storage: '500Gi' });
     const pod = find<IJob>(objects, 'Job').spec?.template.spec;
     expect(pod?.volumes).toContainEqual({ name: 'bud-checkpoints', persistentVolumeClaim: { claimName: 'ft-checkpoints' } });
@@ -409,7 +402,7 @@ describe('batch and training workloads', () => {
   });
 
   it('defaults the checkpoint claim to 50Gi and lets the spec env override CHECKPOINT_DIR', () => {
-    const job = makeJob({ jobType: 'training' }, container({ env: { CHECKPOINT_DIR: '/checkpoints/run-1' } }));
+    const job = usecaseJob({ jobType: 'training' }, container({ env: { CHECKPOINT_DIR: '/checkpoints/run-1' } }));
     const objects = renderManifests(job, noKueue);
     expect(find<IPersistentVolumeClaim>(objects, 'PersistentVolumeClaim').spec?.resources?.requests).toEqual({ storage: '50Gi' });
     expect(find<IJob>(objects, 'Job').spec?.template.spec?.containers[0]?.env).toContainEqual({
@@ -425,7 +418,7 @@ describe('helm releases', () => {
     find<WorkloadObject>(objects, 'HelmRepository').spec as HelmRepositorySpec;
 
   it('splits an OCI ref into an oci HelmRepository and the chart name, pinned to the chart version', () => {
-    const objects = renderManifests(makeJob({ name: 'cache' }, helm()), noKueue);
+    const objects = renderManifests(usecaseJob({ name: 'cache' }, helm()), noKueue);
     expect(repository(objects)).toEqual({ url: 'oci://registry-1.docker.io/bitnamicharts', interval: '1h', type: 'oci' });
     expect(release(objects).chart.spec).toEqual({
       chart: 'redis',
@@ -437,7 +430,7 @@ describe('helm releases', () => {
 
   it('splits an https ref into the repository index URL and the chart name', () => {
     const objects = renderManifests(
-      makeJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
+      usecaseJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
       noKueue,
     );
     expect(repository(objects)).toEqual({ url: 'https://qdrant.github.io/qdrant-helm', interval: '1h' });
@@ -446,14 +439,14 @@ describe('helm releases', () => {
   });
 
   it('passes values through and sets install/upgrade remediation from the retry policy', () => {
-    const spec = release(renderManifests(makeJob({ policy: { ...makeJob().policy, max_retries: 2 } }, helm()), noKueue));
+    const spec = release(renderManifests(usecaseJob({ policy: { ...usecaseJob().policy, max_retries: 2 } }, helm()), noKueue));
     expect(spec.values).toEqual({ architecture: 'standalone', service: { port: 6379 } });
     expect(spec.install).toEqual({ remediation: { retries: 2 } });
     expect(spec.upgrade).toEqual({ remediation: { retries: 2, remediateLastFailure: true }, cleanupOnFail: true });
   });
 
   it('labels everything the chart renders through commonMetadata', () => {
-    const spec = release(renderManifests(makeJob({}, helm()), noKueue));
+    const spec = release(renderManifests(usecaseJob({}, helm()), noKueue));
     expect(spec.commonMetadata.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'budcluster',
       'bud.ai/job-id': JOB_ID,
@@ -462,15 +455,15 @@ describe('helm releases', () => {
   });
 
   it('uses the release name from the spec, else the job name cut to Helm’s 53 characters', () => {
-    expect(release(renderManifests(makeJob({}, helm({ release_name: 'redis-main' })), noKueue)).releaseName).toBe('redis-main');
+    expect(release(renderManifests(usecaseJob({}, helm({ release_name: 'redis-main' })), noKueue)).releaseName).toBe('redis-main');
     const longName = `a${'-b'.repeat(31)}`;
-    const name = release(renderManifests(makeJob({ name: longName }, helm()), noKueue)).releaseName;
+    const name = release(renderManifests(usecaseJob({ name: longName }, helm()), noKueue)).releaseName;
     expect(name.length).toBeLessThanOrEqual(53);
     expect(name).toMatch(DNS_LABEL);
   });
 
   it('points bundled charts at the platform chart source, which the options can override', () => {
-    const job = makeJob({}, helm({ chart_ref: 'charts/rag-orchestrator' }));
+    const job = usecaseJob({}, helm({ chart_ref: 'charts/rag-orchestrator' }));
     expect(release(renderManifests(job, noKueue)).chart.spec.sourceRef).toEqual({
       kind: 'HelmRepository',
       name: 'bud-charts',
@@ -487,19 +480,19 @@ describe('helm releases', () => {
     ['a loopback chart host', helm({ chart_ref: 'oci://127.0.0.1/charts/x' })],
     ['a file: chart', helm({ chart_ref: 'file:///charts/x' })],
   ])('refuses to render %s even if the edge check was skipped', (_name, spec) => {
-    expect(() => renderManifests(makeJob({}, spec), noKueue)).toThrow(AppError);
+    expect(() => renderManifests(usecaseJob({}, spec), noKueue)).toThrow(AppError);
   });
 });
 
 describe('labels', () => {
   it('passes the job’s own valid labels through unchanged', () => {
-    const labels = renderManifests(makeJob({ labels: { team: 'search', 'example.com/cost-center': 'CC_42.a' } }), noKueue)[0]?.metadata
+    const labels = renderManifests(usecaseJob({ labels: { team: 'search', 'example.com/cost-center': 'CC_42.a' } }), noKueue)[0]?.metadata
       .labels;
     expect(labels).toMatchObject({ team: 'search', 'example.com/cost-center': 'CC_42.a' });
   });
 
   it('never lets a job label impersonate identity or Kueue labels', () => {
-    const job = makeJob({
+    const job = usecaseJob({
       labels: {
         'bud.ai/job-id': 'someone-else',
         'bud.ai/tenant-id': 'other',
@@ -513,7 +506,7 @@ describe('labels', () => {
   });
 
   it('turns bad values into valid ones and drops keys that can never be valid', () => {
-    const job = makeJob({ labels: { note: 'has spaces & symbols!', long: 'x'.repeat(100), 'Bad Key': 'v', '-edge': 'v', ok: '' } });
+    const job = usecaseJob({ labels: { note: 'has spaces & symbols!', long: 'x'.repeat(100), 'Bad Key': 'v', '-edge': 'v', ok: '' } });
     const objects = renderManifests(job, withKueue);
     for (const o of objects) expectValidObject(o, job);
     const labels = objects[0]?.metadata.labels;
@@ -525,7 +518,7 @@ describe('labels', () => {
 
   it('keeps a very long tenant id and its default queue name valid', () => {
     const tenantId = `tenant.${'z'.repeat(120)}`;
-    const job = makeJob({ tenantId });
+    const job = usecaseJob({ tenantId });
     const objects = renderManifests(job, withKueue);
     const labels = objects[0]?.metadata.labels ?? {};
     expect(labels['bud.ai/tenant-id']).toBe(tenantId.slice(0, 63));
@@ -535,16 +528,16 @@ describe('labels', () => {
   });
 
   it('omits the use-case label when the job has no use-case deployment', () => {
-    const job = makeJob({ usecaseDeploymentId: null, sourceType: 'direct' });
+    const job = usecaseJob({ usecaseDeploymentId: null, sourceType: 'direct' });
     for (const o of renderManifests(job, noKueue)) {
       expect('bud.ai/usecase-deployment-id' in o.metadata.labels).toBe(false);
       expect(o.metadata.labels['bud.ai/source-type']).toBe('direct');
     }
-    expect(renderManifests(makeJob(), noKueue)[0]?.metadata.labels['bud.ai/usecase-deployment-id']).toBe(USECASE_ID);
+    expect(renderManifests(usecaseJob(), noKueue)[0]?.metadata.labels['bud.ai/usecase-deployment-id']).toBe(USECASE_ID);
   });
 
   it('copies the job’s annotations onto every object', () => {
-    for (const o of renderManifests(makeJob({ annotations: { 'bud.ai/owner': 'alice' } }, helm()), noKueue)) {
+    for (const o of renderManifests(usecaseJob({ annotations: { 'bud.ai/owner': 'alice' } }, helm()), noKueue)) {
       expect(o.metadata.annotations).toEqual({ 'bud.ai/owner': 'alice' });
     }
   });
@@ -554,7 +547,7 @@ describe('serviceOutputs', () => {
   it.each<[string, JobModel, object]>([
     [
       'a container service exposes its first port',
-      makeJob(),
+      usecaseJob(),
       {
         service: 'chat-api',
         namespace: 'tenant-7d1e6a2b',
@@ -565,17 +558,17 @@ describe('serviceOutputs', () => {
     ],
     [
       'a TEI model is reached on port 80',
-      makeJob({ name: 'embed', namespace: 'ns' }, model({ engine: 'tei' })),
+      usecaseJob({ name: 'embed', namespace: 'ns' }, model({ engine: 'tei' })),
       { service: 'embed', namespace: 'ns', host: 'embed.ns.svc.cluster.local', port: 80, url: 'http://embed.ns.svc.cluster.local:80' },
     ],
     [
       'a vLLM model is reached on port 8000',
-      makeJob({ name: 'llm', namespace: 'ns' }, model()),
+      usecaseJob({ name: 'llm', namespace: 'ns' }, model()),
       { service: 'llm', namespace: 'ns', host: 'llm.ns.svc.cluster.local', port: 8000, url: 'http://llm.ns.svc.cluster.local:8000' },
     ],
     [
       'a helm release is its release name, on the chart’s service.port',
-      makeJob({ namespace: 'ns' }, helm({ release_name: 'redis-main' })),
+      usecaseJob({ namespace: 'ns' }, helm({ release_name: 'redis-main' })),
       {
         service: 'redis-main',
         namespace: 'ns',
@@ -586,28 +579,28 @@ describe('serviceOutputs', () => {
     ],
     [
       'a helm release without service.port has no port or url',
-      makeJob({ name: 'q', namespace: 'ns' }, helm({ values: {} })),
+      usecaseJob({ name: 'q', namespace: 'ns' }, helm({ values: {} })),
       { service: 'q', namespace: 'ns', host: 'q.ns.svc.cluster.local' },
     ],
     [
       'a service without ports has a host but no url',
-      makeJob({ name: 'w', namespace: 'ns' }, container({ ports: [] })),
+      usecaseJob({ name: 'w', namespace: 'ns' }, container({ ports: [] })),
       { service: 'w', namespace: 'ns', host: 'w.ns.svc.cluster.local' },
     ],
     [
       'a name starting with a digit uses the prefixed Service name',
-      makeJob({ name: '7b', namespace: 'ns' }),
+      usecaseJob({ name: '7b', namespace: 'ns' }),
       { service: 'j-7b', namespace: 'ns', host: 'j-7b.ns.svc.cluster.local', port: 8080, url: 'http://j-7b.ns.svc.cluster.local:8080' },
     ],
-    ['a batch job has no outputs', makeJob({ jobType: 'batch' }), {}],
-    ['a training job has no outputs', makeJob({ jobType: 'training' }), {}],
+    ['a batch job has no outputs', usecaseJob({ jobType: 'batch' }), {}],
+    ['a training job has no outputs', usecaseJob({ jobType: 'training' }), {}],
   ])('%s', (_name, job, expected) => {
     expect(serviceOutputs(job)).toStrictEqual(expected);
   });
 
   it('names the Service that renderManifests actually creates', () => {
     for (const name of ['api', '9lives']) {
-      const job = makeJob({ name });
+      const job = usecaseJob({ name });
       expect(serviceOutputs(job).service).toBe(find<IService>(renderManifests(job, noKueue), 'Service').metadata?.name);
     }
   });
@@ -620,12 +613,12 @@ describe('secret_env', () => {
     find<IDeployment | IJob>(objects, kind).spec!.template.spec!.containers[0].env ?? [];
 
   it.each<[string, JobModel]>([
-    ['a container service', makeJob({}, container({ secret_env: MASKED }))],
+    ['a container service', usecaseJob({}, container({ secret_env: MASKED }))],
     [
       'a model service',
-      makeJob({ resources: { ...makeJob().resources, gpu_count: 1, gpu_type: 'A100-80GB' } }, model({ secret_env: MASKED })),
+      usecaseJob({ resources: { ...usecaseJob().resources, gpu_count: 1, gpu_type: 'A100-80GB' } }, model({ secret_env: MASKED })),
     ],
-    ['a batch job', makeJob({ jobType: 'batch' }, container({ secret_env: MASKED }))],
+    ['a batch job', usecaseJob({ jobType: 'batch' }, container({ secret_env: MASKED }))],
   ])('%s gets its secret env from a Secret applied before the workload, never as plain values', (_name, job) => {
     const objects = renderManifests(job, { kueue: false, secretEnv: values });
     for (const o of objects) expectValidObject(o, job);
@@ -645,7 +638,7 @@ describe('secret_env', () => {
   });
 
   it('lets a secret value win over a plain one of the same name', () => {
-    const job = makeJob({}, container({ env: { LOG_LEVEL: 'info', API_KEY: 'plain' }, secret_env: { API_KEY: '********' } }));
+    const job = usecaseJob({}, container({ env: { LOG_LEVEL: 'info', API_KEY: 'plain' }, secret_env: { API_KEY: '********' } }));
     const env = envOf(renderManifests(job, { kueue: false, secretEnv: { API_KEY: 'sk' } }), 'Deployment');
     expect(env.filter((e) => e.name === 'API_KEY')).toEqual([
       { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-env', key: 'API_KEY' } } },
@@ -653,12 +646,12 @@ describe('secret_env', () => {
   });
 
   it('names the Secret, empty, when rendering only to delete', () => {
-    const job = makeJob({}, container({ secret_env: MASKED }));
+    const job = usecaseJob({}, container({ secret_env: MASKED }));
     const secret = find<{ metadata: { name: string }; data: Record<string, string> }>(renderManifests(job, noKueue), 'Secret');
     expect(secret).toMatchObject({ metadata: { name: 'chat-api-env' }, data: {} });
   });
 
   it('renders no Secret for a job without secret_env', () => {
-    expect(kindsOf(renderManifests(makeJob(), noKueue))).not.toContain('Secret/chat-api-env');
+    expect(kindsOf(renderManifests(usecaseJob(), noKueue))).not.toContain('Secret/chat-api-env');
   });
 });

@@ -1,7 +1,7 @@
 // The client serializes apply bodies through its typed models, which drop any field they do not know.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { renderManifests } from '../../domain/manifests';
-import { helmSpec, makeJob } from './test-fixtures';
+import { helmSpec, makeJob } from '../../../test/support/kubernetes-fixtures';
 
 // Mirrors the client's getSerializationType: "apps/v1" + "Deployment" → "V1Deployment".
 function serializationType(apiVersion: string, kind: string): string {

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { checkKubeconfig, type InlineKubeconfig } from './kubeconfig-policy';
 import { checkResolvedServers, FORBIDDEN_ADDRESS, guardedLookup, type LookupAll } from './cluster-address';
-import { kubeconfigDocument } from './test-fixtures';
+import { kubeconfigDocument } from '../../../test/support/kubernetes-fixtures';
 
 // A resolver answering from a table, so each case names exactly what DNS says.
 const resolverOf =

@@ -1,6 +1,6 @@
 import { checkKubeconfig, MAX_KUBECONFIG_ENTRIES } from './kubeconfig-policy';
 import { readKubeconfig } from './read-kubeconfig';
-import { kubeconfigDocument } from './test-fixtures';
+import { kubeconfigDocument } from '../../../test/support/kubernetes-fixtures';
 
 const byDefault = { allowPrivateAddresses: false };
 const refusedAt = (document: unknown, options = byDefault) => {

@@ -1,6 +1,6 @@
 import { ManualClock, pollUntil } from '@bud/testing';
 import { KubernetesDriver } from './kubernetes-driver';
-import { closedPort, kubeconfigYaml, makeJob } from './test-fixtures';
+import { closedPort, kubeconfigYaml, makeJob } from '../../../test/support/kubernetes-fixtures';
 import type { DriverLogger } from './watch-event-handler';
 
 // No API server exists here: these cover what can be checked against a refused connection.

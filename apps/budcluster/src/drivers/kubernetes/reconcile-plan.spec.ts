@@ -2,7 +2,7 @@ import type { JobModel } from '../../domain/job-model';
 import type { ManagedObject } from './managed-object';
 import { planReconcile, type ReconcileInput } from './reconcile-plan';
 import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE } from './resource-kinds';
-import { condition, helmSpec, makeJob, managed } from './test-fixtures';
+import { condition, helmSpec, makeJob, managed } from '../../../test/support/kubernetes-fixtures';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const OLD = '2025-06-01T10:00:00Z';

@@ -1,7 +1,7 @@
 import { BATCH_JOB, DEPLOYMENT } from './resource-kinds';
-import { available, type StatusCase, statusCases } from './status-from-objects.cases';
+import { available, type StatusCase, statusCases } from '../../../test/support/status-from-objects.cases';
 import { statusFromObject } from './status-from-objects';
-import { condition, managed } from './test-fixtures';
+import { condition, managed } from '../../../test/support/kubernetes-fixtures';
 
 const batchJobCases: StatusCase[] = [
   // batch Jobs

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { createServer, type Server } from 'node:net';
 import type { LookupAll } from './cluster-address';
-import { closedPort, kubeconfigYaml } from './test-fixtures';
+import { closedPort, kubeconfigYaml } from '../../../test/support/kubernetes-fixtures';
 import { validateKubeconfig } from './validate-kubeconfig';
 
 const allowingLocal = { allowPrivateAddresses: true };

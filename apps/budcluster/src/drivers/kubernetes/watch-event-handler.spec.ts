@@ -1,7 +1,16 @@
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
 import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE } from './resource-kinds';
 import { screenListItems, screenWatchCallback } from './screened-watch';
-import { activeBatchJob, availableDeployment, condition, helmSpec, JOB_ID, makeJob, rawObject, readyRelease } from './test-fixtures';
+import {
+  activeBatchJob,
+  availableDeployment,
+  condition,
+  helmSpec,
+  JOB_ID,
+  makeJob,
+  rawObject,
+  readyRelease,
+} from '../../../test/support/kubernetes-fixtures';
 import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
 
 function setup(jobs: JobModel[] = [makeJob()]) {

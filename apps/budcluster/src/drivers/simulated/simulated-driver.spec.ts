@@ -1,28 +1,22 @@
 import { simulatedSettingsSchema } from '@bud/contracts';
 import { ManualClock } from '@bud/testing';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import { makeJob } from '../../../test/support/job-model.builder';
 import { SimulatedDriver } from './simulated-driver';
 
 let seq = 0;
-const makeJob = (overrides: Partial<JobModel> = {}): JobModel => ({
-  id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
-  name: `job-${seq}`,
-  clusterId: 'c',
-  tenantId: '00000000-0000-4000-8000-000000000000',
-  jobType: 'service',
-  sourceType: 'direct',
-  usecaseDeploymentId: null,
-  spec: { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
-  resources: { gpu_type: 'H100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
-  policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
-  priorityClass: 'normal',
-  labels: {},
-  annotations: {},
-  namespace: 'ns',
-  status: 'pending',
-  secretEnvSealed: null,
-  ...overrides,
-});
+/** A pending one-GPU service with its own id and name, so several can queue on one cluster. */
+const nextJob = (overrides: Partial<JobModel> = {}): JobModel =>
+  makeJob(
+    {
+      id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+      name: `job-${seq}`,
+      resources: { gpu_type: 'H100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
+      status: 'pending',
+      ...overrides,
+    },
+    { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
+  );
 
 describe('SimulatedDriver', () => {
   let clock: ManualClock;
@@ -45,7 +39,7 @@ describe('SimulatedDriver', () => {
 
   it('admits after the admit delay and runs a service after the ready delay, with outputs', async () => {
     const driver = await start({});
-    const job = makeJob();
+    const job = nextJob();
     await driver.apply(job);
     await clock.advance(99);
     expect(statusesOf(job)).toEqual([]);
@@ -58,8 +52,8 @@ describe('SimulatedDriver', () => {
 
   it('runs a batch job to succeeded after its run time and frees its GPU', async () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1 } });
-    const batch = makeJob({ jobType: 'batch' });
-    const next = makeJob();
+    const batch = nextJob({ jobType: 'batch' });
+    const next = nextJob();
     await driver.apply(batch);
     await driver.apply(next);
     expect(statusesOf(next)).toEqual(['queued']);
@@ -71,11 +65,11 @@ describe('SimulatedDriver', () => {
 
   it('admits queued work by priority, first come first served within a priority', async () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
-    const holder = makeJob();
-    const lowFirst = makeJob({ priorityClass: 'low' });
-    const normalA = makeJob();
-    const critical = makeJob({ priorityClass: 'critical' });
-    const normalB = makeJob();
+    const holder = nextJob();
+    const lowFirst = nextJob({ priorityClass: 'low' });
+    const normalA = nextJob();
+    const critical = nextJob({ priorityClass: 'critical' });
+    const normalB = nextJob();
     for (const job of [holder, lowFirst, normalA, critical, normalB]) await driver.apply(job);
     await clock.advance(0);
     const admittedOrder: string[] = [];
@@ -93,10 +87,10 @@ describe('SimulatedDriver', () => {
   it('admits CPU-only work at once and lets other GPU types pass, while GPU work of one type waits', async () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
     const cpuOnly = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
-    const holder = makeJob();
-    const waitingH100 = makeJob({ priorityClass: 'critical' });
-    const webServer = makeJob({ resources: cpuOnly });
-    const a100 = makeJob({ resources: { ...cpuOnly, gpu_type: 'A100-80GB', gpu_count: 1 } });
+    const holder = nextJob();
+    const waitingH100 = nextJob({ priorityClass: 'critical' });
+    const webServer = nextJob({ resources: cpuOnly });
+    const a100 = nextJob({ resources: { ...cpuOnly, gpu_type: 'A100-80GB', gpu_count: 1 } });
     for (const job of [holder, waitingH100, webServer, a100]) await driver.apply(job);
     await clock.advance(0);
     expect(statusesOf(waitingH100)).toEqual(['queued']);
@@ -108,8 +102,8 @@ describe('SimulatedDriver', () => {
   it('admits a queued job of one GPU type when capacity of its type frees, past a blocked type', async () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
     const a100 = (priorityClass: JobModel['priorityClass']) =>
-      makeJob({ priorityClass, resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 } });
-    const [h100Holder, h100Waiting] = [makeJob(), makeJob({ priorityClass: 'critical' })];
+      nextJob({ priorityClass, resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 } });
+    const [h100Holder, h100Waiting] = [nextJob(), nextJob({ priorityClass: 'critical' })];
     const [a100Holder, a100Waiting] = [a100('normal'), a100('low')];
     for (const job of [h100Holder, a100Holder, h100Waiting, a100Waiting]) await driver.apply(job);
     await driver.remove(a100Holder);
@@ -120,13 +114,13 @@ describe('SimulatedDriver', () => {
 
   it('fails jobs whose image is listed as failing, and by failure rate', async () => {
     const driver = await start({ failing_images: ['broken/'] });
-    const broken = makeJob({ spec: { kind: 'container', image: 'broken/app:1', env: {}, ports: [] } });
+    const broken = nextJob({ spec: { kind: 'container', image: 'broken/app:1', env: {}, ports: [] } });
     await driver.apply(broken);
     await clock.advance(300);
     expect(statusesOf(broken)).toEqual(['admitted', 'failed']);
 
     const flaky = await start({ failure_rate: 0.5 }, () => 0.1);
-    const unlucky = makeJob();
+    const unlucky = nextJob();
     await flaky.apply(unlucky);
     await clock.advance(300);
     expect(statusesOf(unlucky)).toEqual(['admitted', 'failed']);
@@ -134,7 +128,7 @@ describe('SimulatedDriver', () => {
 
   it('is idempotent on apply and re-reports a status the job row missed on reconcile', async () => {
     const driver = await start({});
-    const job = makeJob();
+    const job = nextJob();
     await driver.apply(job);
     await driver.apply(job);
     await clock.advance(300);
@@ -146,8 +140,8 @@ describe('SimulatedDriver', () => {
 
   it('forgets jobs that are no longer active on reconcile, freeing capacity', async () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1 } });
-    const gone = makeJob();
-    const waiting = makeJob();
+    const gone = nextJob();
+    const waiting = nextJob();
     await driver.apply(gone);
     await driver.apply(waiting);
     await driver.reconcile([{ ...waiting, status: 'queued' }]);

@@ -1,6 +1,6 @@
 import type { JobStatus } from '@bud/contracts';
-import { condition, type RawOptions } from './test-fixtures';
-import { DEPLOYMENT, HELM_RELEASE, type ResourceKind } from './resource-kinds';
+import { condition, type RawOptions } from './kubernetes-fixtures';
+import { DEPLOYMENT, HELM_RELEASE, type ResourceKind } from '../../src/drivers/kubernetes/resource-kinds';
 
 /** Table rows for status-from-objects.spec.ts: an object as the API server reports it, and the status it means. */
 export interface StatusCase {

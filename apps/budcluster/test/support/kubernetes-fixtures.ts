@@ -1,36 +1,11 @@
 import type { JobSpec } from '@bud/contracts';
-import type { JobModel } from '../../domain/job-model';
-import { type ManagedObject, parseManagedObject } from './managed-object';
-import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE, type ResourceKind } from './resource-kinds';
+import { type ManagedObject, parseManagedObject } from '../../src/drivers/kubernetes/managed-object';
+import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE, type ResourceKind } from '../../src/drivers/kubernetes/resource-kinds';
+import { JOB_ID } from './job-model.builder';
 
-// Builders for the driver's specs: jobs, and objects as the API server would send them.
-export const JOB_ID = '0b6f7f5e-3f4c-4d8e-9a61-1c2b3d4e5f60';
+export { JOB_ID, makeJob } from './job-model.builder';
 
-export function makeJob(
-  overrides: Partial<JobModel> = {},
-  spec: JobSpec = { kind: 'container', image: 'ghcr.io/acme/api:1.4.2', env: {}, ports: [{ port: 8080, protocol: 'TCP' }] },
-): JobModel {
-  return {
-    id: JOB_ID,
-    name: 'chat-api',
-    clusterId: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
-    tenantId: '7d1e6a2b-8c9f-4e3d-b2a1-0f9e8d7c6b5a',
-    jobType: 'service',
-    sourceType: 'direct',
-    usecaseDeploymentId: null,
-    spec,
-    resources: { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
-    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
-    priorityClass: 'normal',
-    labels: {},
-    annotations: {},
-    namespace: 'tenant-7d1e6a2b',
-    status: 'running',
-    secretEnvSealed: null,
-    ...overrides,
-  };
-}
-
+// Objects as the API server would send them, for the driver's specs.
 export const helmSpec: JobSpec = { kind: 'helm', chart_ref: 'oci://registry-1.docker.io/bitnamicharts/redis', values: {} };
 
 export interface RawOptions {
