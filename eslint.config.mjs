@@ -90,7 +90,7 @@ export default [
     },
   },
   {
-    files: ['apps/budcluster/src/services/**/*.ts', 'apps/*/src/repositories/**/*.ts', 'apps/budcluster/src/drivers/**/*.ts'],
+    files: ['apps/*/src/services/**/*.ts', 'apps/*/src/repositories/**/*.ts', 'apps/budcluster/src/drivers/**/*.ts'],
     ignores: specs,
     rules: {
       'no-restricted-syntax': [
