@@ -92,6 +92,17 @@ function generatedTemplateYaml(stacks = 20): string {
   });
 }
 
+/**
+ * enterprise-rag-v1 and 94 copies of its orchestrator, each reading four other components' outputs:
+ * 100 components in one wide fan-in (the shape budusecases' seed-files spec used to time).
+ */
+function fanInTemplateYaml(enterprise: TemplateDocument): string {
+  const orchestrator = enterprise.components.find((c) => c.id === 'orchestrator');
+  if (!orchestrator) throw new Error('enterprise-rag-v1 has no orchestrator');
+  const copies = Array.from({ length: 94 }, (_, i) => ({ ...orchestrator, id: `orchestrator-${i}` }));
+  return dump({ ...enterprise, id: 'fan-in-100-v1', components: [...enterprise.components, ...copies] }, { noRefs: true });
+}
+
 function context(): ResolveContext {
   return {
     deployment: { id: '7b1f0c8e-1234-4000-8000-00000000abcd', name: 'bench', namespace: 'uc-7b1f0c8e1234' },
@@ -140,6 +151,8 @@ export async function benchResolve(): Promise<BenchResult[]> {
   const enterprise = load('enterprise-rag-v1', readFileSync(join(TEMPLATES, 'system/rag/enterprise-rag-v1.yaml'), 'utf8'));
   const generated = load('generated-100', generatedTemplateYaml());
   if (generated.components !== 100) throw new Error(`the generated template planned ${generated.components} components, not 100`);
+  const fanIn = load('fan-in-100', fanInTemplateYaml(enterprise.template));
+  if (fanIn.components !== 100) throw new Error(`the fan-in template planned ${fanIn.components} components, not 100`);
 
   const measure = async (c: Case) => {
     const resolve = () => {
@@ -164,6 +177,7 @@ export async function benchResolve(): Promise<BenchResult[]> {
 
   const e = await measure(enterprise);
   const g = await measure(generated);
+  const f = await measure(fanIn);
   const note = (c: Case, p50: number[]) =>
     `${c.components} components planned; p99 of ${RESOLUTIONS_PER_RUN} resolutions per run, median of ${RUNS} runs (p50 ${round(median(p50))} ms)`;
   const withBaseline = (floor: number[], p99: number[], c: Case) => {
@@ -180,5 +194,6 @@ export async function benchResolve(): Promise<BenchResult[]> {
     }),
     summarize('resolve.enterprise-rag.p50_ms', 'ms', e.p50, { note: `p50 of the same runs` }),
     summarize('resolve.template-100.p99_ms', 'ms', g.p99, { ...withBaseline(g.floorP99, g.p99, generated), note: note(generated, g.p50) }),
+    summarize('resolve.fan-in-100.p99_ms', 'ms', f.p99, { ...withBaseline(f.floorP99, f.p99, fanIn), note: note(fanIn, f.p50) }),
   ];
 }

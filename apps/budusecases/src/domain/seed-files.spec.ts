@@ -138,34 +138,22 @@ describe('seed files', () => {
     expect(result.plan.waves[0].components[0].config).toMatchObject({ persistence: { size: '50Gi' } });
   });
 
-  it('resolves enterprise-rag-v1 and a 100-component template quickly (measured, not asserted)', () => {
+  // How fast is measured by `npm run bench` (resolve.enterprise-rag.*, resolve.fan-in-100.p99_ms), not here.
+  it('resolves enterprise-rag-v1 and a 100-component fan-in of its orchestrator into complete plans', () => {
     const enterprise = templates.get('enterprise-rag-v1')!;
     // The six originals plus 94 orchestrators that each read four other components' outputs.
     const orchestrator = enterprise.components.find((c) => c.id === 'orchestrator')!;
     const copies = Array.from({ length: 94 }, (_, i) => ({ ...orchestrator, id: `orchestrator-${i}` }));
     const wide = { ...enterprise, components: [...enterprise.components, ...copies] };
-    for (const [name, template] of [
-      ['enterprise-rag-v1 (6 components)', enterprise],
-      ['100 components', wide],
-    ] as const) {
-      const input: ResolveInput = {
+    const planned = [enterprise, wide].map((template) => {
+      const result = resolveTemplate({
         template,
         registry,
         parameters: { model_id: 'meta-llama/Llama-3.1-70B-Instruct' },
         context: makeContext(),
-      };
-      const outcomes = new Set<boolean>();
-      for (let i = 0; i < 300; i++) outcomes.add(resolveTemplate(input).ok);
-      const samples: number[] = [];
-      for (let i = 0; i < 2000; i++) {
-        const started = performance.now();
-        outcomes.add(resolveTemplate(input).ok);
-        samples.push(performance.now() - started);
-      }
-      samples.sort((a, b) => a - b);
-      const at = (q: number): string => (samples[Math.floor(q * (samples.length - 1))] ?? 0).toFixed(3);
-      console.log(`resolve + plan, ${name}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms over ${samples.length} runs`);
-      expect([...outcomes]).toEqual([true]);
-    }
+      });
+      return result.ok ? result.plan.total.components : result.errors;
+    });
+    expect(planned).toEqual([6, 100]);
   });
 });
