@@ -1,4 +1,4 @@
-// `npm run bench [-- --json file] [-- --only prefix]`: measures the targets of brief §9. Each measure
+// `npm run bench [-- --json file] [-- --only prefix]`: measures the targets of docs/design.md#performance-targets. Each measure
 // runs ≥ 5 times and reports median and spread; baselines are measured in the same run.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';

@@ -105,7 +105,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   await app.get(DriverRegistry).startAll((observed) => lifecycle.observe(observed));
   app.get(OutboxRelay).start();
 
-  // Dev auth has no credentials, so it must not be reachable from other hosts (brief §4).
+  // Dev auth has no credentials, so it must not be reachable from other hosts (docs/design.md#dev-mode).
   const host = config.HOST ?? (isDevAuth(config) ? '127.0.0.1' : '0.0.0.0');
   await app.listen(config.PORT, host);
   // Longer than the usual proxy idle timeouts, so pooled client connections are not reset mid-request.

@@ -83,7 +83,7 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
   });
   await app.init();
 
-  // An invalid system template aborts start-up with the file and path (brief §6.3).
+  // An invalid system template aborts start-up with the file and path (docs/design.md#system-and-user-templates).
   const sync = await app.get(TemplateSyncService).syncAll({ failOnInvalid: true });
   logger.info('templates synced', {
     created: sync.created.length,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Settings every service understands (brief §2); each app extends this with its own. */
+/** Settings every service understands (docs/design.md#runtime-modes); each app extends this with its own. */
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).describe('HTTP port'),
   HOST: z.string().optional().describe('bind address; 127.0.0.1 in dev auth mode, else 0.0.0.0'),
@@ -53,7 +53,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   return result.data;
 }
 
-/** Dev mode (brief §4): no JWT secret and no JWKS → loopback only, everyone is the dev user. */
+/** Dev mode (docs/design.md#dev-mode): no JWT secret and no JWKS → loopback only, everyone is the dev user. */
 export function isDevAuth(config: Pick<BaseConfig, 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL'>): boolean {
   return !config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL;
 }

@@ -20,7 +20,7 @@ const labelValue = z
   .max(63)
   .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value');
 /**
- * Label namespaces the platform writes itself (brief §5.5): `bud.ai/` and its subdomains, Kueue's, and
+ * Label namespaces the platform writes itself (docs/design.md#drivers): `bud.ai/` and its subdomains, Kueue's, and
  * `app.kubernetes.io/managed-by`. A caller's label there could impersonate another job or jump a tenant's queue.
  */
 export function isReservedLabelKey(key: string): boolean {
@@ -41,7 +41,7 @@ export const annotationsSchema = z.record(z.string().min(1).max(253), z.string()
 const integerFromQuery = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(min).max(max));
 
-/** `?page=1&page_size=20`, the list contract of brief §3. */
+/** `?page=1&page_size=20`, the list contract of docs/design.md#lists-and-pagination. */
 export const paginationQuerySchema = z.object({
   page: integerFromQuery(1, 1_000_000).default(1),
   page_size: integerFromQuery(1, 100).default(20),

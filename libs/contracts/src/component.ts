@@ -121,7 +121,7 @@ function checkDeploymentFields(c: ComponentShape, ctx: z.RefinementCtx): void {
   }
 }
 
-/** The YAML seed document and the body of `POST /components` / `PUT /components/{id}` (brief §6.1). */
+/** The YAML seed document and the body of `POST /components` / `PUT /components/{id}` (docs/design.md#components). */
 export const componentDefinitionSchema = z.object(componentFields).strict().superRefine(checkDeploymentFields);
 export type ComponentDefinition = z.infer<typeof componentDefinitionSchema>;
 export type ComponentDefinitionInput = z.input<typeof componentDefinitionSchema>;

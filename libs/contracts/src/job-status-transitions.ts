@@ -1,7 +1,7 @@
 import type { JobStatus } from './job';
 
 /**
- * brief §5.3: the only legal moves of a job's status. budcluster enforces it (and its database
+ * docs/design.md#job-status-machine: the only legal moves of a job's status. budcluster enforces it (and its database
  * trigger holds the same table); other services read it to model what a job can do next.
  */
 export const jobStatusTransitions: Readonly<Record<JobStatus, readonly JobStatus[]>> = {

@@ -308,7 +308,7 @@ export const scheduleResponseSchema = z.object({
 });
 export type ScheduleResponse = z.infer<typeof scheduleResponseSchema>;
 
-/** data of the CloudEvent `bud.job.<status>` on topic `job-events` (brief §5.6). */
+/** data of the CloudEvent `bud.job.<status>` on topic `job-events` (docs/design.md#job-events). */
 export const jobEventDataSchema = z.object({
   job_id: uuidSchema,
   tenant_id: uuidSchema,

@@ -10,7 +10,7 @@ export const templateComplexities = ['simple', 'intermediate', 'advanced'] as co
 export const parameterTypes = ['string', 'integer', 'number', 'boolean', 'enum', 'model_ref', 'cluster_ref', 'secret'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
 
-/** A string carrying at least one `{{ ... }}` expression (brief §6.2). */
+/** A string carrying at least one `{{ ... }}` expression (docs/design.md#template-format). */
 export const expressionStringSchema = z.string().max(65536).regex(/\{\{/, 'must be a value or a {{ expression }}');
 const tagSchema = z
   .string()
@@ -141,7 +141,7 @@ function checkUniqueNames(t: { parameters: Array<{ name: string }>; components: 
   });
 }
 
-/** A template document: system YAML files and user template bodies alike (brief §6.2). */
+/** A template document: system YAML files and user template bodies alike (docs/design.md#template-format). */
 export const templateDocumentSchema = z.object(templateFields).strict().superRefine(checkUniqueNames);
 export type TemplateDocument = z.infer<typeof templateDocumentSchema>;
 export type TemplateDocumentInput = z.input<typeof templateDocumentSchema>;
@@ -245,7 +245,7 @@ export const capacityVerdictSchema = z.object({
 });
 export type CapacityVerdict = z.infer<typeof capacityVerdictSchema>;
 
-/** The dry-run answer of `POST /deployments?dry_run=true` (brief §6.4). */
+/** The dry-run answer of `POST /deployments?dry_run=true` (docs/design.md#deployments). */
 export const deploymentPlanSchema = z.object({
   template_id: z.string(),
   template_version: z.string(),

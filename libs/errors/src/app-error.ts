@@ -5,7 +5,7 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** The one error type services throw; the HTTP filter turns it into the body of brief §3. */
+/** The one error type services throw; the HTTP filter turns it into the body of docs/design.md#errors. */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -51,7 +51,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 422;
     case 'internal_error':
       return 500;
-    // A dependency that is down or failing is a 503 (brief §3): the request may succeed when retried.
+    // A dependency that is down or failing is a 503 (docs/design.md#errors): the request may succeed when retried.
     case 'upstream_unavailable':
     case 'service_unavailable':
       return 503;

@@ -4,7 +4,7 @@ import { formatPath } from '@bud/errors';
 export const BODY_LIMITS = { maxDepth: 64, maxStringLength: 65_536 } as const;
 
 /**
- * Untrusted documents are bounded before anything reads them (brief §7.7): nesting depth, string
+ * Untrusted documents are bounded before anything reads them (docs/design.md#bounded-input): nesting depth, string
  * length, and no NUL characters (Postgres cannot store them, so they would only fail later).
  * Iterative, so a hostile document cannot exhaust the stack.
  */

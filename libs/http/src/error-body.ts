@@ -19,7 +19,7 @@ const codeByStatus: Record<number, ErrorCode> = {
   503: 'service_unavailable',
 };
 
-/** Turns anything thrown while serving a request into the one error body of brief §3. */
+/** Turns anything thrown while serving a request into the one error body of docs/design.md#errors. */
 export function toErrorBody(error: unknown, request?: { method?: string; url?: string }): ErrorBody {
   if (error instanceof AppError) {
     return {

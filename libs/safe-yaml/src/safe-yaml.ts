@@ -2,7 +2,7 @@ import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
 import type { State } from 'js-yaml';
 import { formatPath } from '@bud/errors';
 
-/** Brief §7.7 bounds for untrusted YAML (system templates, seed files, uploaded documents, kubeconfigs). */
+/** docs/design.md#bounded-input bounds for untrusted YAML (system templates, seed files, uploaded documents, kubeconfigs). */
 export const YAML_LIMITS = {
   maxDocumentBytes: 1_048_576,
   maxDepth: 64,
@@ -24,7 +24,7 @@ export class SafeYamlError extends Error {
 }
 
 // js-yaml counts parser frames, not collections (a block mapping and a flow list differ), so it only
-// guards the parser's own recursion; the collection depth of brief §7.7 is measured on the result.
+// guards the parser's own recursion; the collection depth of docs/design.md#bounded-input is measured on the result.
 const PARSER_DEPTH_BACKSTOP = YAML_LIMITS.maxDepth * 2 + 8;
 
 interface ParserPosition {

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import { forbiddenHostReason } from './forbidden-host';
 
-/** Brief §7.4 / §7.7: helm values deeper than this are refused before any rule is evaluated. */
+/** docs/design.md#helm-and-image-safety / docs/design.md#bounded-input: helm values deeper than this are refused before any rule is evaluated. */
 export const MAX_VALUES_DEPTH = 64;
 // A hostile document could otherwise make the 422 body itself enormous.
 const MAX_DETAILS = 100;
@@ -47,7 +47,7 @@ export function imageRegistryHost(image: string): string {
   return first.split(':')[0] ?? first;
 }
 
-/** Applies the chart host rules of §7.4 to a container image's registry. */
+/** Applies the chart host rules of docs/design.md#helm-and-image-safety to a container image's registry. */
 export function checkImageHost(image: string, path: string): ErrorDetail[] {
   if (/^\s*file:/i.test(image)) return [{ path, message: 'must not be a file: reference' }];
   if (image.includes('://')) return [{ path, message: 'must be an image reference, not a URL' }];
@@ -106,7 +106,7 @@ function violation(key: string, value: unknown): { message: string; segments: Se
   }
 }
 
-/** Walks helm values for §7.4 violations; iterative so depth never touches the JS stack. */
+/** Walks helm values for docs/design.md#helm-and-image-safety violations; iterative so depth never touches the JS stack. */
 export function checkHelmValues(values: unknown, prefix: Segment[] = ['values'], rootPath = 'spec'): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   const stack: Array<{ node: unknown; path: Segment[]; depth: number }> = [{ node: values, path: prefix, depth: 0 }];
@@ -137,7 +137,7 @@ export function checkHelmValues(values: unknown, prefix: Segment[] = ['values'],
   return details.slice(0, MAX_DETAILS);
 }
 
-/** Brief §7.4: every reason a helm spec may not run, each naming its dotted path under `spec`. */
+/** docs/design.md#helm-and-image-safety: every reason a helm spec may not run, each naming its dotted path under `spec`. */
 export function checkHelmSpec(spec: HelmSpec): ErrorDetail[] {
   return [...checkChartRef(spec.chart_ref, 'spec.chart_ref'), ...checkHelmValues(spec.values)].slice(0, MAX_DETAILS);
 }

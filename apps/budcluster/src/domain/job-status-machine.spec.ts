@@ -3,7 +3,7 @@ import type { JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { assertTransition, canTransition, isTerminal } from './job-status-machine';
 
-// The table of brief §5.3, written out independently of the implementation's table.
+// The table of docs/design.md#job-status-machine, written out independently of the implementation's table.
 const legal = new Set([
   'pending>queued',
   'pending>admitted',
@@ -32,7 +32,7 @@ const legal = new Set([
 const allPairs: Array<[JobStatus, JobStatus]> = jobStatuses.flatMap((from) => jobStatuses.map((to): [JobStatus, JobStatus] => [from, to]));
 
 describe('job status machine', () => {
-  it.each(allPairs)('%s → %s is allowed only when brief §5.3 lists it', (from, to) => {
+  it.each(allPairs)('%s → %s is allowed only when docs/design.md#job-status-machine lists it', (from, to) => {
     const expected = legal.has(`${from}>${to}`);
     expect(canTransition(from, to)).toBe(expected);
     const attempt = () => assertTransition(from, to, { retryCount: 0, maxRetries: 3 });

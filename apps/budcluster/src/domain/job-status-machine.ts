@@ -2,7 +2,7 @@ import { jobStatusTransitions, terminalJobStatuses } from '@bud/contracts';
 import type { JobStatus } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 
-/** brief §5.3: the only legal moves (the table lives in contracts). SERVICE jobs never succeed; the lifecycle enforces that separately. */
+/** docs/design.md#job-status-machine: the only legal moves (the table lives in contracts). SERVICE jobs never succeed; the lifecycle enforces that separately. */
 export const allowedTransitions = jobStatusTransitions;
 
 export function isTerminal(status: JobStatus): boolean {

@@ -17,7 +17,7 @@ export interface ScheduledJob {
 const HOLDING: readonly JobStatus[] = ['admitted', 'running'];
 const WAITING: readonly JobStatus[] = ['pending', 'queued', 'preempted'];
 
-/** The timeline of brief §5.4: each job's span (actual, or estimated when unfinished) and GPU use per type. */
+/** The timeline of docs/design.md#jobs: each job's span (actual, or estimated when unfinished) and GPU use per type. */
 export function buildSchedule(window: { start: Date; end: Date }, inventory: GpuInventory, jobs: ScheduledJob[]): ScheduleResponse {
   const gpus: ScheduleResponse['gpus'] = {};
   for (const [type, total] of Object.entries(inventory)) gpus[type] = { total, used: 0, queued: 0 };

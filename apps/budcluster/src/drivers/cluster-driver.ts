@@ -2,7 +2,7 @@ import type { JobModel, ObservedStatus } from '../domain/job-model';
 
 export type StatusSink = (observed: ObservedStatus) => Promise<void>;
 
-/** Places jobs on one cluster and reports what it observes; one implementation per cluster type (brief §5.5). */
+/** Places jobs on one cluster and reports what it observes; one implementation per cluster type (docs/design.md#drivers). */
 export interface ClusterDriver {
   /** Starts watching; observed status changes flow to the sink. */
   start(sink: StatusSink): Promise<void>;

@@ -73,7 +73,7 @@ export class InitialSchema1764200000000 implements MigrationInterface {
     await db.query(`CREATE INDEX jobs_labels ON jobs USING gin (labels jsonb_path_ops)`);
     await db.query(`CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
 
-    // The status machine of brief §5.3, enforced by the database as well as by the service.
+    // The status machine of docs/design.md#job-status-machine, enforced by the database as well as by the service.
     await db.query(
       `CREATE TABLE job_status_transitions (from_status text NOT NULL, to_status text NOT NULL, PRIMARY KEY (from_status, to_status))`,
     );

@@ -76,7 +76,7 @@ export class ClusterService {
     return toClusterResponse(cluster);
   }
 
-  /** The shared simulated cluster `local` of embedded mode (brief §2); created once. */
+  /** The shared simulated cluster `local` of embedded mode (docs/design.md#runtime-modes); created once. */
   async ensureLocalCluster(): Promise<ClusterEntity> {
     const existing = await this.clusters.findSharedByName('local');
     if (existing) return existing;

@@ -4,7 +4,7 @@ import { sourceTypes } from '@bud/contracts';
 import type { SourceType } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 
-/** brief §4: a job's permissions follow its source — `usecase:*` for USECASE jobs, `job:*` otherwise. */
+/** docs/design.md#job-permissions: a job's permissions follow its source — `usecase:*` for USECASE jobs, `job:*` otherwise. */
 export function requireJobAccess(principal: Principal, sourceType: SourceType, action: 'view' | 'manage'): void {
   if (!mayAccessJob(principal, sourceType, action))
     throw new AppError('forbidden', `this action needs the scope '${scopeFor(sourceType, action)}'`);

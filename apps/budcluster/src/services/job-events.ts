@@ -4,7 +4,7 @@ import type { JobEntity } from '../entities';
 
 export { JOB_EVENTS_TOPIC, PUBSUB_NAME };
 
-/** The CloudEvent of brief §5.6 for a job as it is after a status change. */
+/** The CloudEvent of docs/design.md#job-events for a job as it is after a status change. */
 export function jobCloudEvent(job: JobEntity, previousStatus: JobStatus | null, occurredAt: Date): CloudEvent<JobEventData> {
   return {
     specversion: '1.0',

@@ -69,7 +69,7 @@ describe('concurrency and the database-enforced status machine', () => {
     expect([final.version, final.policy.retry_delay_seconds]).toEqual([job.version + applied.length, last?.policy.retry_delay_seconds]);
   });
 
-  it('lets the database accept only the status moves of brief §5.3', async () => {
+  it('lets the database accept only the status moves of docs/design.md#job-status-machine', async () => {
     const job = (await h.http('POST', path(), { body: containerJob() })).body;
     for (const from of jobStatuses) {
       for (const to of jobStatuses) {

@@ -6,7 +6,7 @@ import type { Registry, Result } from './resolver';
 import { checkComponentDefinition, validateTemplate } from './resolver';
 import { chartRefOf } from './resolver/component-fields';
 
-/** Brief §7.4 rules for a template's helm config, reported under the path the resolver hands in. */
+/** docs/design.md#helm-and-image-safety rules for a template's helm config, reported under the path the resolver hands in. */
 export const helmValuesCheck = (values: Record<string, unknown>, path: string): ErrorDetail[] => checkHelmValues(values, [], path);
 
 /** Everything beyond the schema that makes a registry component unusable: output templates, chart/image hosts, unsafe defaults. */

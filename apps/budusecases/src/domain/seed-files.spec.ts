@@ -57,7 +57,7 @@ describe('seed files', () => {
   const registry = loadRegistry();
   const templates = loadTemplates(registry);
 
-  it('holds the fourteen registry components of brief §6.1 and the five system templates', () => {
+  it('holds the fourteen registry components of docs/design.md#components and the five system templates', () => {
     expect([...registry.keys()].sort()).toEqual([
       'agent-runtime',
       'chat-ui',

@@ -1,4 +1,4 @@
-/** Named steps where a crash must lose nothing; tests kill the process at each (brief §6.4). */
+/** Named steps where a crash must lose nothing; tests kill the process at each (docs/design.md#deployments). */
 export const crashPoints = [
   'reconcile.lease-acquired',
   'reconcile.status-written',

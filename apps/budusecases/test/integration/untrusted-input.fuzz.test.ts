@@ -10,7 +10,7 @@ import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 
 /**
- * Brief §7.7: untrusted input is bounded. ≥ 10,000 generated template documents, deployment bodies and raw
+ * docs/design.md#bounded-input: untrusted input is bounded. ≥ 10,000 generated template documents, deployment bodies and raw
  * payloads go to the two write routes; every answer must be a 2xx or a well-formed 400/409/422 (never a 5xx,
  * never a dropped connection), every 422 naming the offending field.
  */
@@ -502,7 +502,7 @@ function deploymentCases(count: number, seed: number, clusterId: string): Case[]
       parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' },
     };
     for (const m of mutations) mutateDeployment(body, m, clusterId);
-    // A well-formed cluster id other than the harness's own names a cluster the caller cannot see: 404 (brief §3).
+    // A well-formed cluster id other than the harness's own names a cluster the caller cannot see: 404 (docs/design.md#errors).
     const otherCluster = typeof body.cluster_id === 'string' && /^[0-9a-f-]{36}$/i.test(body.cluster_id) && body.cluster_id !== clusterId;
     return {
       kind: `deployment:${mutations.map((m) => m.op).join('+') || 'valid'}`,
@@ -631,7 +631,7 @@ function judge(c: Case, a: Answer): string[] {
   return problems;
 }
 
-describe('untrusted input is bounded (brief §7.7), fuzzed over HTTP', () => {
+describe('untrusted input is bounded (docs/design.md#bounded-input), fuzzed over HTTP', () => {
   let h: UsecasesHarness;
   beforeAll(async () => {
     h = await startUsecasesHarness();

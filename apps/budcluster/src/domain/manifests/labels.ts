@@ -44,7 +44,7 @@ export function truncateDnsLabel(name: string, max = 63): string {
   return name.slice(0, max).replace(/-+$/, '');
 }
 
-/** The job's own labels (valid, non-reserved ones) under the identity labels of brief §5.5. */
+/** The job's own labels (valid, non-reserved ones) under the identity labels of docs/design.md#drivers. */
 export function jobLabels(job: JobModel): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(job.labels)) {

@@ -16,7 +16,7 @@ import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
 
 export interface KubernetesDriverOptions {
   clusterId: string;
-  /** Default 5 min (brief §5.5). */
+  /** Default 5 min (docs/design.md#drivers). */
   resyncIntervalMs?: number;
   clock: Pick<Clock, 'now'>;
   /**
@@ -43,7 +43,7 @@ export interface ReconcileOptions {
   allActiveJobs?: boolean;
 }
 
-/** Places jobs on a real cluster with server-side apply and follows them by watch (brief §5.5). */
+/** Places jobs on a real cluster with server-side apply and follows them by watch (docs/design.md#drivers). */
 export class KubernetesDriver implements ClusterDriver {
   private readonly kubeConfig: InstrumentedKubeConfig;
   private readonly client: KubeClient;

@@ -17,7 +17,7 @@ interface Placement {
 }
 
 /**
- * An in-process cluster (brief §5.5): takes the same rendered objects as Kubernetes, checks them, and
+ * An in-process cluster (docs/design.md#drivers): takes the same rendered objects as Kubernetes, checks them, and
  * moves jobs through queued → admitted → running (→ succeeded/failed) on the injected clock.
  */
 export class SimulatedDriver implements ClusterDriver {

@@ -67,7 +67,7 @@ export function blockedBy(component: ComponentState, all: readonly ComponentStat
   return component.dependsOn.filter((dep) => byId.get(dep)?.status !== 'running');
 }
 
-/** Worst-of over the components (brief §6.4). */
+/** Worst-of over the components (docs/design.md#deployment-status-machine). */
 export function aggregateStatus(state: DeploymentState): DeploymentStatus {
   const live = state.components.filter((c) => c.status !== 'skipped');
   if (state.desired === 'deleted') return 'deleting';

@@ -1,4 +1,4 @@
-/** Bounds that keep a hostile template from making parsing or evaluation slow (brief §7.7). */
+/** Bounds that keep a hostile template from making parsing or evaluation slow (docs/design.md#bounded-input). */
 export const EXPRESSION_LIMITS = {
   maxStringLength: 65_536,
   maxExpressionLength: 2_048,

@@ -63,7 +63,7 @@ function modelSpec(input: SpecInput): JobSpec {
   };
 }
 
-/** The `spec` of budcluster's create-job body for one component (brief §5.2). */
+/** The `spec` of budcluster's create-job body for one component (docs/design.md#jobs). */
 export function buildJobSpec(input: SpecInput): JobSpec {
   const d = input.definition;
   switch (d.deployment_type) {

@@ -58,7 +58,7 @@ export interface ResolvedParameters {
   errors: ErrorDetail[];
 }
 
-/** Validates user parameters against the template's definitions and fills defaults (brief §6.2). */
+/** Validates user parameters against the template's definitions and fills defaults (docs/design.md#template-format). */
 export function resolveParameters(
   defs: readonly TemplateParameter[],
   supplied: Readonly<Record<string, unknown>>,

@@ -56,7 +56,7 @@ function isEnabled(component: AnalyzedComponent, scope: Scope, errors: ErrorDeta
 }
 
 /**
- * Template + registry + user parameters + cluster → the deployment plan of brief §6.4, or every problem
+ * Template + registry + user parameters + cluster → the deployment plan of docs/design.md#deployments, or every problem
  * (422 details with paths). Pure: no I/O; strings that need dependency outputs or secrets stay as `{{ }}`
  * in `job` and are listed in `pending` for `completeJob` at deploy time.
  */

@@ -7,7 +7,7 @@ import type { Registry, Result } from './types';
 
 export interface ValidateOptions {
   /**
-   * Brief §7.4 rules for helm values (budcluster's `checkHelmValues`), injected because that code lives
+   * docs/design.md#helm-and-image-safety rules for helm values (budcluster's `checkHelmValues`), injected because that code lives
    * in budcluster; called with each helm component's config and the path prefix to report under.
    */
   checkHelmValues?: (values: Record<string, unknown>, path: string) => ErrorDetail[];

@@ -18,7 +18,7 @@ import { Reconciler } from './reconciler.service';
 const UPDATABLE = new Set(['running', 'degraded', 'failed']);
 
 /**
- * Phase 2 update (brief §6.4): re-plan with the new parameters on the template the deployment was
+ * Phase 2 update (docs/design.md#deployments): re-plan with the new parameters on the template the deployment was
  * made from, and replace only the components whose job changed, in dependency order; the others
  * keep running untouched.
  */

@@ -30,7 +30,7 @@ class DryRunDone extends Error {}
 
 const emptyResult = (): TemplateSyncResult => ({ created: [], updated: [], unchanged: [], conflicts: [], deactivated: [], errors: [] });
 
-/** Syncs the registry seed and the system templates from TEMPLATES_DIR into the database (brief §6.3). */
+/** Syncs the registry seed and the system templates from TEMPLATES_DIR into the database (docs/design.md#system-and-user-templates). */
 @Injectable()
 export class TemplateSyncService {
   private readonly logger = new Logger('template-sync');
