@@ -1,7 +1,7 @@
 import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
-import type { ComponentStatus, DeploymentStatus, FailurePolicy, JobStatus } from '@bud/contracts';
+import type { ComponentStatus, DeploymentDesiredState, DeploymentStatus, FailurePolicy, JobStatus } from '@bud/contracts';
 
-export type DesiredState = 'running' | 'stopped' | 'deleted';
+export type DesiredState = DeploymentDesiredState;
 
 /** What the reconciler knows of one component when it plans. */
 export interface ComponentState {

@@ -1,34 +1,29 @@
-import type { DeploymentStatus } from '@bud/contracts';
-import type { DesiredState } from './deployment-state';
+import { deploymentActionOutcome } from '@bud/contracts';
+import type { DeploymentAction, DeploymentAsItIs } from '@bud/contracts';
 
 /** What an API action does to a deployment as it is now (read under its row lock). */
 export type Verdict = { kind: 'change' } | { kind: 'unchanged' } | { kind: 'conflict'; message: string };
 
-export interface DeploymentNow {
-  desired: DesiredState;
-  status: DeploymentStatus;
+export type DeploymentNow = DeploymentAsItIs;
+
+/** The contracts' rule (which the UI offers buttons by), with the message a refusal answers. */
+function verdict(action: DeploymentAction, now: DeploymentNow, refusal: () => string): Verdict {
+  const outcome = deploymentActionOutcome(action, now);
+  return outcome === 'refused' ? { kind: 'conflict', message: refusal() } : { kind: outcome };
 }
 
-const change: Verdict = { kind: 'change' };
-const unchanged: Verdict = { kind: 'unchanged' };
-const conflict = (message: string): Verdict => ({ kind: 'conflict', message });
-
-/** Asking again for what is already under way is accepted: clients retry, and a burst of clicks is one intent. */
 export function stopVerdict(now: DeploymentNow): Verdict {
-  if (now.desired === 'deleted') return conflict('the deployment is being deleted');
-  return now.desired === 'stopped' ? unchanged : change;
+  return verdict('stop', now, () => 'the deployment is being deleted');
 }
 
 export function deleteVerdict(now: DeploymentNow): Verdict {
-  return now.desired === 'deleted' ? unchanged : change;
+  return verdict('delete', now, () => 'the deployment is already being deleted');
 }
 
-/** A new run starts only from rest: a stopping deployment still holds jobs that the new run would lose track of. */
 export function startVerdict(now: DeploymentNow): Verdict {
-  const atRest = now.status === 'stopped' || (now.status === 'failed' && now.desired === 'running');
-  if (now.desired === 'deleted' || !atRest)
-    return conflict(
-      `only stopped or failed deployments can be started; this one is ${now.desired === 'deleted' ? 'being deleted' : now.status}`,
-    );
-  return change;
+  return verdict(
+    'start',
+    now,
+    () => `only stopped or failed deployments can be started; this one is ${now.desired === 'deleted' ? 'being deleted' : now.status}`,
+  );
 }

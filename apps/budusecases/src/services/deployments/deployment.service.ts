@@ -13,6 +13,7 @@ import type {
   PlannedComponent,
   UpdateDeploymentRequest,
 } from '@bud/contracts';
+import { componentRetryAllowed } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
@@ -176,7 +177,7 @@ export class DeploymentService {
     const deployment = await this.visible(principal, id, 'manage');
     const component = (await this.deployments.components(id)).find((c) => c.id === componentId);
     if (!component) throw AppError.notFound('component', componentId);
-    if (component.status !== 'failed' || deployment.desiredState !== 'running')
+    if (!componentRetryAllowed(component.status, deployment.desiredState))
       throw AppError.conflict(`only a failed component of a running deployment can be retried; '${componentId}' is ${component.status}`);
     const retried = component.jobId ? await this.budcluster.retryJob(principal.token, deployment.clusterId, component.jobId) : null;
     await this.deployments.transaction(async (m) => {
