@@ -5,7 +5,7 @@ import { componentDefinitionSchema, createJobRequestSchema, deploymentPlanSchema
 import { zodIssuesToDetails } from '@bud/errors';
 import type { Registry, ResolveInput } from './resolver';
 import { checkComponentDefinition, completeJob, renderComponentOutputs, resolveTemplate, validateTemplate } from './resolver';
-import { makeContext } from './resolver/test-fixtures';
+import { makeContext } from '../../test/support/resolver-fixtures';
 import { parseSafeYaml } from '@bud/safe-yaml';
 
 const ROOT = join(__dirname, '../../../..', 'templates');

@@ -2,7 +2,7 @@ import type { DeploymentPlan, PlannedComponent, TemplateDocumentInput } from '@b
 import { createJobRequestSchema, deploymentPlanSchema } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { checkComponentDefinition, completeJob, renderComponentOutputs, resolveTemplate, validateTemplate } from './index';
-import { makeComponent, makeContext, makeRegistry, makeTemplate } from './test-fixtures';
+import { makeComponent, makeContext, makeRegistry, makeTemplate } from '../../../test/support/resolver-fixtures';
 import type { ResolveContext } from './types';
 
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';

@@ -1,6 +1,6 @@
 import type { ComponentDefinition, ComponentDefinitionInput, TemplateDocument, TemplateDocumentInput } from '@bud/contracts';
 import { componentDefinitionSchema, templateDocumentSchema } from '@bud/contracts';
-import type { Registry, ResolveContext } from './types';
+import type { Registry, ResolveContext } from '../../src/domain/resolver/types';
 
 /** Builders for resolver specs: a small registry, a context and templates with overrides. */
 export function makeComponent(overrides: Partial<ComponentDefinitionInput> & Pick<ComponentDefinitionInput, 'id'>): ComponentDefinition {
