@@ -96,7 +96,8 @@ describe('two replicas of each service on one PostgreSQL server', () => {
 
     await pollUntil(deploymentStatuses, (statuses) => statuses.running === DEPLOYMENTS, {
       what: `${DEPLOYMENTS} deployments running`,
-      timeoutMs: 120_000,
+      // A hang guard, not a speed claim: ~36 s alone, over 120 s when the whole suite shares 2 cores.
+      timeoutMs: 300_000,
       intervalMs: 500,
     });
     console.log(`${DEPLOYMENTS} deployments running ${Date.now() - startedAt} ms after the first was created`);
@@ -136,5 +137,5 @@ describe('two replicas of each service on one PostgreSQL server', () => {
     // At least each job's running event was applied; and each event also reached the replica that ignored it.
     expect(applied.length).toBeGreaterThanOrEqual(jobs.length);
     expect(ignored.length).toBeGreaterThanOrEqual(published.size);
-  }, 300_000);
+  }, 480_000);
 });
