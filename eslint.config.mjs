@@ -66,15 +66,8 @@ export default [
   },
   {
     files: ['apps/*/src/controllers/**/*.ts', 'apps/*/src/services/**/*.ts'],
-    ignores: [
-      ...specs,
-      // Still hand TypeORM's EntityManager around for their transactions (issue 9: transactions through repositories).
-      'apps/budcluster/src/services/job-lifecycle.service.ts',
-      'apps/budusecases/src/services/deployments/deployment-writer.service.ts',
-      'apps/budusecases/src/services/deployments/deployment.service.ts',
-      'apps/budusecases/src/services/deployments/reconciler.service.ts',
-      'apps/budusecases/src/services/templates/template-sync.service.ts',
-    ],
+    // Transactions are the repositories' `transaction(tx => …)`; services only pass the opaque `Tx` along.
+    ignores: specs,
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noTestHelpers, ...noTypeorm] }] },
   },
   {

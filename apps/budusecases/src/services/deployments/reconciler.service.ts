@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@bud/database';
 import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
 import type { JobResponse } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
@@ -210,7 +210,7 @@ export class Reconciler {
    * Runs a write made from `planned` only if start/stop/delete has not moved the deployment on since;
    * otherwise the next round plans again from fresh state. False when skipped.
    */
-  private whilePlanned(planned: DeploymentRecord, write: (manager: EntityManager) => Promise<unknown>): Promise<boolean> {
+  private whilePlanned(planned: DeploymentRecord, write: (manager: Tx) => Promise<unknown>): Promise<boolean> {
     return this.deployments.transaction(async (m) => {
       if (!(await this.deployments.stillPlannedAs(m, planned))) return false;
       await write(m);
