@@ -5,3 +5,4 @@ export * from './pool-query';
 export * from './migrate';
 export * from './migrate-command';
 export * from './transaction';
+export * from './database.module';

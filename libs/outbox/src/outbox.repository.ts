@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CloudEvent } from '@bud/contracts';
 import { managerOf, mapRow, poolQuery } from '@bud/database';
@@ -7,7 +8,7 @@ import type { OutboxRow } from './outbox-row';
 
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Called inside the transaction that makes the state change the event announces. */
   async add(tx: Tx, pubsubName: string, topic: string, event: CloudEvent, now: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { activeJobStatuses } from '@bud/contracts';
 import type { JobListQuery, JobStatus, SourceType } from '@bud/contracts';
@@ -62,7 +63,7 @@ export interface StatusChange {
 
 @Injectable()
 export class JobRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** One unit of work: the repository methods given `tx` run in it, committed together. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { ComponentDefinition } from '@bud/contracts';
@@ -21,7 +22,7 @@ export const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) =
 
 @Injectable()
 export class ComponentRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Active components, ordered by id. */
   async list(filter: ComponentFilter, page: number, pageSize: number): Promise<{ items: ComponentRecord[]; total: number }> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent, DeploymentListQuery } from '@bud/contracts';
@@ -21,7 +22,7 @@ export interface NewEvent {
 
 @Injectable()
 export class DeploymentRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** One unit of work: the repository methods given `tx` run in it, committed together. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { managerOf, mapRow, returnedRows, runInTransaction } from '@bud/database';
@@ -15,7 +16,7 @@ const SYNC_LOCK_KEY = 7_366_601;
 
 @Injectable()
 export class TemplateRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** One unit of work: the repository methods given `tx` run in it, committed together. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

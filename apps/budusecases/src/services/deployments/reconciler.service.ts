@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { Tx } from '@bud/database';
 import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
 import type { JobResponse } from '@bud/contracts';
@@ -31,7 +32,7 @@ const MAX_ROUNDS = 20;
  * at once. Every step is idempotent, so a crash anywhere resumes where it stopped.
  */
 @Injectable()
-export class Reconciler {
+export class Reconciler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('reconciler');
   private readonly queued = new Set<string>();
   private readonly again = new Set<string>();
@@ -67,6 +68,11 @@ export class Reconciler {
     this.clock.clearTimeout(this.timer);
     this.queued.clear();
     await Promise.allSettled(this.inFlight.values());
+  }
+
+  /** Nest closes the app on a signal too: stop before the DataSource is destroyed (TypeOrmModule's shutdown hook). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   wake(deploymentId: string): void {
