@@ -8,6 +8,12 @@ const noTypeorm = ['typeorm', '@nestjs/typeorm'].map((name) => ({
   name,
   message: 'Controllers and services reach the database through repositories.',
 }));
+// Services get transactions from repositories as an opaque Tx; opening one up is the repositories' business.
+const noTransactionInternals = {
+  name: '@bud/database',
+  importNames: ['managerOf', 'runInTransaction', 'poolQuery'],
+  message: 'Only repositories run SQL: services take a Tx from repository.transaction() and pass it back.',
+};
 const networkAndFiles = ['fs', 'fs/promises', 'net', 'http', 'https', 'dns'].flatMap((name) => [name, `node:${name}`]);
 const domainImportBans = {
   paths: [
@@ -66,16 +72,9 @@ export default [
   },
   {
     files: ['apps/*/src/controllers/**/*.ts', 'apps/*/src/services/**/*.ts'],
-    ignores: [
-      ...specs,
-      // Still hand TypeORM's EntityManager around for their transactions (issue 9: transactions through repositories).
-      'apps/budcluster/src/services/job-lifecycle.service.ts',
-      'apps/budusecases/src/services/deployments/deployment-writer.service.ts',
-      'apps/budusecases/src/services/deployments/deployment.service.ts',
-      'apps/budusecases/src/services/deployments/reconciler.service.ts',
-      'apps/budusecases/src/services/templates/template-sync.service.ts',
-    ],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noTestHelpers, ...noTypeorm] }] },
+    // Transactions are the repositories' `transaction(tx => …)`; services only pass the opaque `Tx` along.
+    ignores: specs,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noTestHelpers, ...noTypeorm, noTransactionInternals] }] },
   },
   {
     files: ['apps/*/src/domain/**/*.ts'],

@@ -29,7 +29,7 @@ const swcTsx = [
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx$': swcTsx, '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose|@nestjs/typeorm)/)'],
   moduleNameMapper,
   testMatch: [
     '<rootDir>/apps/**/*.spec.ts',

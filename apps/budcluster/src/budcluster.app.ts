@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
-import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
+import { startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
 import { closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher } from '@bud/invocation';
@@ -43,16 +43,6 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   const dataDir = join(config.DATA_DIR, 'budcluster');
   let embedded: EmbeddedPostgres | undefined;
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(dataDir, 'pg'))).url;
-  const dataSource = createDataSource({
-    url,
-    poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
-    entities: budclusterEntities,
-    migrations: budclusterMigrations,
-  });
-  await dataSource.initialize();
-  const applied = await migrate(dataSource);
-  if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
-
   const { registry, httpDuration } = createMetricsRegistry('budcluster');
   const serviceTokens = serviceTokensFor(config);
   const publisher =
@@ -65,7 +55,16 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
           to: 'budusecases',
         }));
   const module = BudclusterModule.forRoot({
-    dataSource,
+    // Connected and migrated (under the advisory lock) before anything uses it; the embedded engine takes one connection.
+    database: {
+      url,
+      poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
+      entities: budclusterEntities,
+      migrations: budclusterMigrations,
+      onMigrated: (applied) => {
+        if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
+      },
+    },
     clock: overrides.clock ?? systemClock,
     publisher,
     secretBox: config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : SecretBox.fromKeyFile(join(dataDir, 'secrets.key')),
@@ -126,8 +125,8 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     async stop() {
       await app.get(OutboxRelay).stop();
       await app.get(DriverRegistry).stopAll();
+      // Closing the app destroys the DataSource (TypeOrmModule); the embedded engine goes after it.
       await closeHttpApp(app);
-      await dataSource.destroy();
       await embedded?.stop();
     },
   };

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { ServiceTokens, TokenVerifier } from '@bud/auth';
+import { databaseModule } from '@bud/database';
+import type { DatabaseSettings } from '@bud/database';
 import { AuthGuard, HealthController, SERVICE_CALLERS } from '@bud/http';
 import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
@@ -33,7 +34,8 @@ export const budclusterControllers = [ClusterController, JobController, HealthCo
 
 /** Everything the module needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface BudclusterRuntime {
-  dataSource: DataSource;
+  /** The database's URL and pool; the module connects and migrates it (TypeOrmModule). */
+  database: DatabaseSettings;
   clock: Clock;
   publisher: EventPublisher;
   secretBox: SecretBox;
@@ -50,9 +52,9 @@ export class BudclusterModule {
   static forRoot(runtime: BudclusterRuntime): DynamicModule {
     return {
       module: BudclusterModule,
+      imports: [databaseModule(runtime.database)],
       controllers: budclusterControllers,
       providers: [
-        { provide: DataSource, useValue: runtime.dataSource },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: EVENT_PUBLISHER, useValue: runtime.publisher },
         { provide: SECRET_BOX, useValue: runtime.secretBox },

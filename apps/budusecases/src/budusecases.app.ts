@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { SecretBox, TokenVerifier, serviceTokensFor } from '@bud/auth';
 import { isDevAuth } from '@bud/config';
-import { createDataSource, migrate, startEmbeddedPostgres } from '@bud/database';
+import { startEmbeddedPostgres } from '@bud/database';
 import type { EmbeddedPostgres } from '@bud/database';
 import { closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
@@ -36,16 +36,6 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
   const logger = new Logger('budusecases');
   let embedded: EmbeddedPostgres | undefined;
   const url = config.DATABASE_URL ?? (embedded = await startEmbeddedPostgres(join(config.DATA_DIR, 'budusecases', 'pg'))).url;
-  const dataSource = createDataSource({
-    url,
-    poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
-    entities: [],
-    migrations: budusecasesMigrations,
-  });
-  await dataSource.initialize();
-  const applied = await migrate(dataSource);
-  if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
-
   const { registry, httpDuration } = createMetricsRegistry('budusecases');
   const subscribers = (config.EVENT_SUBSCRIBER_URLS ?? '')
     .split(',')
@@ -53,7 +43,16 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
     .filter(Boolean);
   const serviceTokens = serviceTokensFor(config);
   const module = BudusecasesModule.forRoot({
-    dataSource,
+    // Connected and migrated (under the advisory lock) before anything uses it; the embedded engine takes one connection.
+    database: {
+      url,
+      poolSize: embedded ? 1 : config.DATABASE_POOL_SIZE,
+      entities: [],
+      migrations: budusecasesMigrations,
+      onMigrated: (applied) => {
+        if (applied.length > 0) logger.info('migrations applied', { count: applied.length });
+      },
+    },
     publisher: config.DAPR_HTTP_PORT ? new DaprEventPublisher(config.DAPR_HTTP_PORT) : new DirectEventPublisher(subscribers),
     invoker: new ServiceInvoker({ daprHttpPort: config.DAPR_HTTP_PORT, directUrls: { budcluster: config.BUDCLUSTER_URL } }),
     serviceTokens,
@@ -107,8 +106,8 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
     async stop() {
       await app.get(Reconciler).stop();
       await app.get(OutboxRelay).stop();
+      // Closing the app destroys the DataSource (TypeOrmModule); the embedded engine goes after it.
       await closeHttpApp(app);
-      await dataSource.destroy();
       await embedded?.stop();
     },
   };

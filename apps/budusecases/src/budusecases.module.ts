@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import type { SecretBox } from '@bud/auth';
+import { databaseModule } from '@bud/database';
+import type { DatabaseSettings } from '@bud/database';
 import { AuthGuard, HealthController } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbox';
@@ -51,7 +52,8 @@ export const budusecasesControllers = [
 ];
 
 export interface BudusecasesRuntime {
-  dataSource: DataSource;
+  /** The database's URL and pool; the module connects and migrates it (TypeOrmModule). */
+  database: DatabaseSettings;
   publisher: EventPublisher;
   invoker: ServiceInvoker;
   verifier: TokenVerifier;
@@ -74,9 +76,9 @@ export class BudusecasesModule {
   static forRoot(runtime: BudusecasesRuntime): DynamicModule {
     return {
       module: BudusecasesModule,
+      imports: [databaseModule(runtime.database)],
       controllers: budusecasesControllers,
       providers: [
-        { provide: DataSource, useValue: runtime.dataSource },
         { provide: EVENT_PUBLISHER, useValue: runtime.publisher },
         { provide: SERVICE_INVOKER, useValue: runtime.invoker },
         { provide: SERVICE_TOKEN_SIGNER, useValue: runtime.serviceTokenSigner },

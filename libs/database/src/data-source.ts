@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { EntitySchema, MixedList } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 export interface DataSourceOptions {
   url: string;
@@ -13,7 +14,12 @@ export interface DataSourceOptions {
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {
-  return new DataSource({
+  return new DataSource(postgresOptions(options));
+}
+
+/** TypeORM's options for our databases: the migrations are run by `migrate` (under its lock), never synchronized. */
+export function postgresOptions(options: DataSourceOptions): PostgresConnectionOptions {
+  return {
     type: 'postgres',
     url: options.url,
     entities: options.entities,
@@ -28,7 +34,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       // A dead server must not hang requests: fail the statement, let the caller answer 503.
       query_timeout: 15000,
     },
-  });
+  };
 }
 
 /** Errors that mean "the database is not reachable right now", as opposed to a bad query. */

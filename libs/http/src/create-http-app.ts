@@ -28,7 +28,9 @@ export async function createHttpApp(
   rootModule: Parameters<typeof NestFactory.create>[0],
   options: HttpAppOptions,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter() });
+  // abortOnError: false — a provider that fails (the database connection, a migration) rejects the start instead of
+  // exiting the process, so callers see the error as they did when the database was opened before the module.
+  const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter(), abortOnError: false });
   const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: JSON_MEDIA_TYPES });
   app.use(latencyMiddleware(options.latency));
   app.use((request: Request, response: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import { AppError } from '@bud/errors';
@@ -11,7 +12,7 @@ export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 @Public()
 export class HealthController {
   constructor(
-    private readonly db: DataSource,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 

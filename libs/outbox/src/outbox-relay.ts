@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { EventPublisher } from '@bud/invocation';
 import { Logger } from '@bud/logging';
 import type { OutboxRow } from './outbox-row';
@@ -19,7 +20,7 @@ const PUBLISH_CONCURRENCY = 16;
  * relay that dies mid-batch leaves them to be published again when the lease runs out.
  */
 @Injectable()
-export class OutboxRelay {
+export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger('outbox-relay');
   private running = false;
   private draining: Promise<void> | null = null;
@@ -44,6 +45,11 @@ export class OutboxRelay {
     this.running = false;
     clearTimeout(this.timer);
     await this.draining;
+  }
+
+  /** Nest closes the app on a signal too: stop before the DataSource is destroyed (TypeOrmModule's shutdown hook). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   /** Called after a commit that wrote outbox rows, so events leave at once instead of on the next poll. */

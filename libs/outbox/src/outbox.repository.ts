@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@bud/contracts';
-import { mapRow, poolQuery } from '@bud/database';
+import { managerOf, mapRow, poolQuery } from '@bud/database';
+import type { Tx } from '@bud/database';
 import type { OutboxRow } from './outbox-row';
 
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Called inside the transaction that makes the state change the event announces. */
-  async add(manager: EntityManager, pubsubName: string, topic: string, event: CloudEvent, now: Date): Promise<void> {
-    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, [
+  async add(tx: Tx, pubsubName: string, topic: string, event: CloudEvent, now: Date): Promise<void> {
+    await managerOf(tx).query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)`, [
       pubsubName,
       topic,
       event,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import type { JobModel } from '../domain/job-model';
@@ -33,7 +34,7 @@ export interface DriverSettings {
  * work to the owner. Placement failures become a failed job, never a lost one.
  */
 @Injectable()
-export class DriverRegistry {
+export class DriverRegistry implements BeforeApplicationShutdown {
   private readonly logger = new Logger('driver-registry');
   private readonly drivers = new Map<string, Promise<ClusterDriver>>();
   private readonly resyncTimers = new Map<string, NodeJS.Timeout>();
@@ -77,6 +78,11 @@ export class DriverRegistry {
     this.checkTimer = undefined;
     await this.stopDrivers();
     await this.ownership.close();
+  }
+
+  /** Nest closes the app on a signal too: stop before the DataSource is destroyed (TypeOrmModule's shutdown hook). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stopAll();
   }
 
   /** Starts the cluster's driver if this replica owns the cluster or can take it; false when another replica owns it. */

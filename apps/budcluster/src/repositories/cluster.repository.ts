@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ClusterEntity } from '../entities';
 import { mapRow, returnedRows } from '@bud/database';
@@ -36,7 +37,7 @@ export class ClusterRepository {
   private readonly cache = new Map<string, { cluster: ClusterEntity | null; until: number }>();
 
   constructor(
-    private readonly db: DataSource,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import { activeJobStatuses } from '@bud/contracts';
 import type { JobListQuery, JobStatus, SourceType } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
-import { mapRow, poolQuery, returnedRows } from '@bud/database';
+import { managerOf, mapRow, poolQuery, returnedRows, runInTransaction } from '@bud/database';
+import type { Tx } from '@bud/database';
 
 const JOB_COLUMNS = [
   'id',
@@ -62,7 +63,12 @@ export interface StatusChange {
 
 @Injectable()
 export class JobRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** One unit of work: the repository methods given `tx` run in it, committed together. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return runInTransaction(this.db, work);
+  }
 
   /**
    * Inserts the job, its first event and its outbox row in one statement. With an idempotency key that
@@ -104,13 +110,13 @@ export class JobRepository {
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
-  async findById(id: string, manager: EntityManager = this.db.manager): Promise<JobEntity | null> {
-    const rows = await manager.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1`, [id]);
+  async findById(id: string, tx?: Tx): Promise<JobEntity | null> {
+    const rows = await (tx ? managerOf(tx) : this.db.manager).query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1`, [id]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
-  async lockById(manager: EntityManager, id: string): Promise<JobEntity | null> {
-    const rows = await manager.query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id]);
+  async lockById(tx: Tx, id: string): Promise<JobEntity | null> {
+    const rows = await managerOf(tx).query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
   }
 
@@ -156,7 +162,8 @@ export class JobRepository {
   }
 
   /** Writes a status change, its history row; the caller adds the outbox row in the same transaction. */
-  async recordStatus(manager: EntityManager, job: JobEntity, change: StatusChange, fields: Partial<JobEntity>): Promise<JobEntity> {
+  async recordStatus(tx: Tx, job: JobEntity, change: StatusChange, fields: Partial<JobEntity>): Promise<JobEntity> {
+    const manager = managerOf(tx);
     const sets = ['status = $2', 'status_reason = $3', 'status_message = $4', 'updated_at = $5', 'version = version + 1'];
     const params: unknown[] = [job.id, change.status, change.reason, change.message, change.occurredAt];
     for (const [key, value] of Object.entries(fields)) {

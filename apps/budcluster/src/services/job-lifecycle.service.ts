@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import type { JobOutputs, JobStatus } from '@bud/contracts';
+import type { Tx } from '@bud/database';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
@@ -28,7 +27,6 @@ export class JobLifecycleService {
   private readonly logger = new Logger('job-lifecycle');
 
   constructor(
-    private readonly db: DataSource,
     private readonly jobs: JobRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
@@ -37,11 +35,11 @@ export class JobLifecycleService {
 
   /** A move asked for through the API: an illegal one is a 409. */
   async transition(jobId: string, request: TransitionRequest): Promise<JobEntity> {
-    const job = await this.db.transaction(async (manager) => {
-      const current = await this.jobs.lockById(manager, jobId);
+    const job = await this.jobs.transaction(async (tx) => {
+      const current = await this.jobs.lockById(tx, jobId);
       if (!current) throw AppError.notFound('job', jobId);
       this.check(current, request.to);
-      return this.write(manager, current, request);
+      return this.write(tx, current, request);
     });
     this.relay.wake();
     return job;
@@ -49,8 +47,8 @@ export class JobLifecycleService {
 
   /** A state a driver observed: repeated or stale observations change nothing; illegal ones are logged. */
   async observe(observed: ObservedStatus): Promise<void> {
-    const changed = await this.db.transaction(async (manager) => {
-      const current = await this.jobs.lockById(manager, observed.jobId);
+    const changed = await this.jobs.transaction(async (tx) => {
+      const current = await this.jobs.lockById(tx, observed.jobId);
       if (!current || current.status === observed.status) return false;
       try {
         this.check(current, observed.status);
@@ -58,7 +56,7 @@ export class JobLifecycleService {
         this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
         return false;
       }
-      await this.write(manager, current, {
+      await this.write(tx, current, {
         to: observed.status,
         reason: observed.reason,
         message: observed.message,
@@ -75,7 +73,7 @@ export class JobLifecycleService {
     assertTransition(job.status, to, { retryCount: job.retryCount, maxRetries: job.policy.max_retries });
   }
 
-  private async write(manager: EntityManager, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
+  private async write(tx: Tx, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
     const now = new Date(this.clock.now());
     const fields: Partial<JobEntity> = {};
     if (request.outputs) fields.outputs = request.outputs;
@@ -89,12 +87,12 @@ export class JobLifecycleService {
       fields.actualCost = formatUsd(costForDurationMicros(parseUsdMicros(job.estimatedCostPerHour), ranFor));
     }
     const next = await this.jobs.recordStatus(
-      manager,
+      tx,
       job,
       { status: request.to, reason: request.reason, message: request.message ?? null, occurredAt: now },
       fields,
     );
-    await this.outbox.add(manager, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now), now);
+    await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now), now);
     return next;
   }
 }

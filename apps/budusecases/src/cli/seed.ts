@@ -57,7 +57,6 @@ async function main(): Promise<number> {
     const components = new ComponentRepository(dataSource);
     const templates = new TemplateRepository(dataSource);
     const sync = new TemplateSyncService(
-      dataSource,
       components,
       new ComponentService(components, templates, systemClock),
       templates,

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { ComponentDefinition } from '@bud/contracts';
-import { mapRow, returnedRows } from '@bud/database';
+import { managerOf, mapRow, returnedRows } from '@bud/database';
+import type { Tx } from '@bud/database';
 import type { ComponentRecord } from '../entities/records';
 
 export interface ComponentFilter {
@@ -12,7 +14,6 @@ export interface ComponentFilter {
   q?: string;
 }
 
-type Queryable = DataSource | EntityManager;
 type Row = Record<string, unknown>;
 
 const toRecord = (row: Row): ComponentRecord => mapRow<ComponentRecord>(row);
@@ -21,7 +22,7 @@ export const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) =
 
 @Injectable()
 export class ComponentRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Active components, ordered by id. */
   async list(filter: ComponentFilter, page: number, pageSize: number): Promise<{ items: ComponentRecord[]; total: number }> {
@@ -54,22 +55,22 @@ export class ComponentRepository {
     return { items: rows.map(toRecord), total: count?.total ?? 0 };
   }
 
-  async findById(id: string, runner: Queryable = this.db): Promise<ComponentRecord | null> {
-    const rows = await runner.query<Row[]>(`SELECT * FROM components WHERE id = $1`, [id]);
+  async findById(id: string, tx?: Tx): Promise<ComponentRecord | null> {
+    const rows = await this.manager(tx).query<Row[]>(`SELECT * FROM components WHERE id = $1`, [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async listActive(runner: Queryable = this.db): Promise<ComponentRecord[]> {
-    return (await runner.query<Row[]>(`SELECT * FROM components WHERE is_active ORDER BY id`)).map(toRecord);
+  async listActive(tx?: Tx): Promise<ComponentRecord[]> {
+    return (await this.manager(tx).query<Row[]>(`SELECT * FROM components WHERE is_active ORDER BY id`)).map(toRecord);
   }
 
-  async listAll(runner: Queryable = this.db): Promise<ComponentRecord[]> {
-    return (await runner.query<Row[]>(`SELECT * FROM components ORDER BY id`)).map(toRecord);
+  async listAll(tx?: Tx): Promise<ComponentRecord[]> {
+    return (await this.manager(tx).query<Row[]>(`SELECT * FROM components ORDER BY id`)).map(toRecord);
   }
 
   /** Null when the id exists (active or not). */
-  async insert(definition: ComponentDefinition, now: Date, runner: Queryable = this.db): Promise<ComponentRecord | null> {
-    const rows = await runner.query<Row[]>(
+  async insert(definition: ComponentDefinition, now: Date, tx?: Tx): Promise<ComponentRecord | null> {
+    const rows = await this.manager(tx).query<Row[]>(
       `INSERT INTO components (id, definition, name, category, deployment_type, tags, version, is_active, created_at, updated_at, revision)
        VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $8, 1) ON CONFLICT DO NOTHING RETURNING *`,
       [
@@ -93,10 +94,10 @@ export class ComponentRepository {
     definition: ComponentDefinition,
     now: Date,
     activate: boolean,
-    runner: Queryable = this.db,
+    tx?: Tx,
   ): Promise<ComponentRecord | null> {
     const rows = returnedRows(
-      await runner.query(
+      await this.manager(tx).query(
         `UPDATE components SET definition = $3, name = $4, category = $5, deployment_type = $6, tags = $7, version = $8,
            is_active = is_active OR $9, updated_at = $10, revision = revision + 1
          WHERE id = $1 AND revision = $2 RETURNING *`,
@@ -125,5 +126,9 @@ export class ComponentRepository {
       ),
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  private manager(tx: Tx | undefined): EntityManager {
+    return tx ? managerOf(tx) : this.db.manager;
   }
 }

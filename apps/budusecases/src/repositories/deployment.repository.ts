@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent, DeploymentListQuery } from '@bud/contracts';
 import { USECASE_EVENTS_TOPIC } from '@bud/contracts';
-import { mapRow, returnedRows } from '@bud/database';
+import { managerOf, mapRow, returnedRows, runInTransaction } from '@bud/database';
+import type { Tx } from '@bud/database';
 import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../entities/records';
 
 type Row = Record<string, unknown>;
@@ -20,20 +22,21 @@ export interface NewEvent {
 
 @Injectable()
 export class DeploymentRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+  /** One unit of work: the repository methods given `tx` run in it, committed together. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return runInTransaction(this.db, work);
   }
 
   /** The deployment, its components and its first event, in one transaction. Null when the name is taken. */
   async insert(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): Promise<DeploymentRecord | null> {
-    return this.db.transaction(async (manager) => {
-      const created = await this.insertRow(manager, 'deployments', deployment, '(tenant_id, name) DO NOTHING');
+    return this.transaction(async (tx) => {
+      const created = await this.insertRow(tx, 'deployments', deployment, '(tenant_id, name) DO NOTHING');
       if (!created) return null;
-      for (const component of components) await this.insertRow(manager, 'deployment_components', component);
+      for (const component of components) await this.insertRow(tx, 'deployment_components', component);
       await this.addEvent(
-        manager,
+        tx,
         deployment.id,
         { type: 'deployment.status', status: deployment.status, message: 'deployment created' },
         deployment.createdAt,
@@ -47,8 +50,8 @@ export class DeploymentRepository {
     return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
   }
 
-  async findById(id: string, manager: EntityManager = this.db.manager): Promise<DeploymentRecord | null> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployments WHERE id = $1`, [id]);
+  async findById(id: string, tx?: Tx): Promise<DeploymentRecord | null> {
+    const rows = await this.manager(tx).query<Row[]>(`SELECT * FROM deployments WHERE id = $1`, [id]);
     return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
   }
 
@@ -76,18 +79,22 @@ export class DeploymentRepository {
 
   /** The deployment and its components as of one instant, so a plan never mixes two runs. */
   async snapshot(id: string): Promise<{ deployment: DeploymentRecord; components: DeploymentComponentRecord[] } | null> {
-    return this.db.transaction('REPEATABLE READ', async (manager) => {
-      const deployment = await this.findById(id, manager);
-      return deployment ? { deployment, components: await this.components(id, manager) } : null;
-    });
+    return runInTransaction(
+      this.db,
+      async (tx) => {
+        const deployment = await this.findById(id, tx);
+        return deployment ? { deployment, components: await this.components(id, tx) } : null;
+      },
+      'REPEATABLE READ',
+    );
   }
 
   /**
    * Inside a transaction: true when the deployment still has the run and desired state a plan was made
    * from. The share lock holds off start/stop/delete until the caller commits.
    */
-  async stillPlannedAs(manager: EntityManager, planned: DeploymentRecord): Promise<boolean> {
-    const rows = await manager.query<Row[]>(`SELECT run, desired_state FROM deployments WHERE id = $1 FOR SHARE`, [planned.id]);
+  async stillPlannedAs(tx: Tx, planned: DeploymentRecord): Promise<boolean> {
+    const rows = await this.manager(tx).query<Row[]>(`SELECT run, desired_state FROM deployments WHERE id = $1 FOR SHARE`, [planned.id]);
     return rows[0]?.run === planned.run && rows[0]?.desired_state === planned.desiredState;
   }
 
@@ -96,28 +103,28 @@ export class DeploymentRepository {
    * last one's result. NO KEY UPDATE, as an UPDATE takes: a FOR UPDATE would also block the foreign-key checks of
    * a job event's inserts, which hold the component row this transaction updates next (a deadlock).
    */
-  async lockDeployment(manager: EntityManager, id: string): Promise<DeploymentRecord | null> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployments WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+  async lockDeployment(tx: Tx, id: string): Promise<DeploymentRecord | null> {
+    const rows = await this.manager(tx).query<Row[]>(`SELECT * FROM deployments WHERE id = $1 FOR NO KEY UPDATE`, [id]);
     return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
   }
 
-  async components(deploymentId: string, manager: EntityManager = this.db.manager): Promise<DeploymentComponentRecord[]> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [
+  async components(deploymentId: string, tx?: Tx): Promise<DeploymentComponentRecord[]> {
+    const rows = await this.manager(tx).query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 ORDER BY wave, id`, [
       deploymentId,
     ]);
     return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
   }
 
-  async lockComponent(manager: EntityManager, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
-    const rows = await manager.query<Row[]>(`SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`, [
-      deploymentId,
-      componentId,
-    ]);
+  async lockComponent(tx: Tx, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
+    const rows = await this.manager(tx).query<Row[]>(
+      `SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`,
+      [deploymentId, componentId],
+    );
     return rows[0] ? mapRow<DeploymentComponentRecord>(rows[0]) : null;
   }
 
   async updateComponent(
-    manager: EntityManager,
+    tx: Tx,
     deploymentId: string,
     componentId: string,
     fields: Partial<DeploymentComponentRecord>,
@@ -126,36 +133,30 @@ export class DeploymentRepository {
     const params: unknown[] = [deploymentId, componentId, now];
     const sets = ['updated_at = $3'];
     for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
-    await manager.query(`UPDATE deployment_components SET ${sets.join(', ')} WHERE deployment_id = $1 AND id = $2`, params);
+    await this.manager(tx).query(`UPDATE deployment_components SET ${sets.join(', ')} WHERE deployment_id = $1 AND id = $2`, params);
   }
 
-  async updateDeployment(
-    manager: EntityManager,
-    id: string,
-    fields: Partial<DeploymentRecord>,
-    now: Date,
-  ): Promise<DeploymentRecord | null> {
+  async updateDeployment(tx: Tx, id: string, fields: Partial<DeploymentRecord>, now: Date): Promise<DeploymentRecord | null> {
     const params: unknown[] = [id, now];
     const sets = ['updated_at = $2', 'version = version + 1'];
     for (const [key, value] of Object.entries(fields)) sets.push(`${column(key)} = $${params.push(param(key, value))}`);
-    const rows = returnedRows(await manager.query(`UPDATE deployments SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
+    const rows = returnedRows(await this.manager(tx).query(`UPDATE deployments SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
     return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
   }
 
-  async addEvent(manager: EntityManager, deploymentId: string, event: NewEvent, at: Date): Promise<void> {
-    await manager.query(
+  async addEvent(tx: Tx, deploymentId: string, event: NewEvent, at: Date): Promise<void> {
+    await this.manager(tx).query(
       `INSERT INTO deployment_events (deployment_id, type, component_id, status, message, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [deploymentId, event.type, event.componentId ?? null, event.status ?? null, event.message ?? null, at],
     );
   }
 
   /** Progress for other services, published by the relay from the same transaction (topic usecase-events). */
-  async addOutbox(manager: EntityManager, event: CloudEvent, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ('pubsub', $1, $2, $3, $3)`, [
-      USECASE_EVENTS_TOPIC,
-      event,
-      at,
-    ]);
+  async addOutbox(tx: Tx, event: CloudEvent, at: Date): Promise<void> {
+    await this.manager(tx).query(
+      `INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at) VALUES ('pubsub', $1, $2, $3, $3)`,
+      [USECASE_EVENTS_TOPIC, event, at],
+    );
   }
 
   async events(deploymentId: string, afterId = '0', limit = 500): Promise<DeploymentEventRecord[]> {
@@ -209,18 +210,22 @@ export class DeploymentRepository {
     return rows.map((row) => row.id);
   }
 
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`DELETE FROM deployments WHERE id = $1`, [id]);
+  async delete(tx: Tx, id: string): Promise<void> {
+    await this.manager(tx).query(`DELETE FROM deployments WHERE id = $1`, [id]);
   }
 
-  private async insertRow(manager: EntityManager, table: string, record: object, onConflict?: string): Promise<Row | null> {
+  private async insertRow(tx: Tx, table: string, record: object, onConflict?: string): Promise<Row | null> {
     const entries = Object.entries(record);
     const columns = entries.map(([key]) => column(key));
     const values = entries.map(([key, value]) => param(key, value));
-    const rows = await manager.query<Row[]>(
+    const rows = await this.manager(tx).query<Row[]>(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})${onConflict ? ` ON CONFLICT ${onConflict}` : ''} RETURNING *`,
       values,
     );
     return rows[0] ?? null;
+  }
+
+  private manager(tx: Tx | undefined): EntityManager {
+    return tx ? managerOf(tx) : this.db.manager;
   }
 }

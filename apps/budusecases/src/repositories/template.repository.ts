@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { mapRow, returnedRows } from '@bud/database';
+import { managerOf, mapRow, returnedRows, runInTransaction } from '@bud/database';
+import type { Tx } from '@bud/database';
 import type { TemplateRecord } from '../entities/records';
 import { likePattern } from './component.repository';
 import type { ChangeNote, TemplateChanges, TemplateFilter, TemplateVersionRecord } from './template-rows';
@@ -9,10 +11,22 @@ import type { ChangeNote, TemplateChanges, TemplateFilter, TemplateVersionRecord
 type Row = Record<string, unknown>;
 const toRecord = (row: Row): TemplateRecord => mapRow<TemplateRecord>(row);
 const VISIBLE = '(tenant_id IS NULL OR tenant_id = $1) AND is_active';
+// Replicas starting together must not race each other's inserts; one sync at a time, cluster-wide.
+const SYNC_LOCK_KEY = 7_366_601;
 
 @Injectable()
 export class TemplateRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** One unit of work: the repository methods given `tx` run in it, committed together. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return runInTransaction(this.db, work);
+  }
+
+  /** Holds the system template sync's lock until `tx` ends: one sync at a time across replicas. */
+  async lockSync(tx: Tx): Promise<void> {
+    await managerOf(tx).query(`SELECT pg_advisory_xact_lock($1::bigint)`, [SYNC_LOCK_KEY]);
+  }
 
   /** System and the tenant's own active templates, ordered by id (ids are unique among them). */
   async listVisible(
@@ -58,13 +72,13 @@ export class TemplateRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  async listSystem(runner: DataSource | EntityManager = this.db): Promise<TemplateRecord[]> {
-    return (await runner.query<Row[]>(`SELECT * FROM templates WHERE tenant_id IS NULL ORDER BY id`)).map(toRecord);
+  async listSystem(tx?: Tx): Promise<TemplateRecord[]> {
+    return (await this.manager(tx).query<Row[]>(`SELECT * FROM templates WHERE tenant_id IS NULL ORDER BY id`)).map(toRecord);
   }
 
   /** The ids among `ids` that some tenant's user template holds; a system template must not take them. */
-  async userTemplateIds(ids: string[], runner: DataSource | EntityManager = this.db): Promise<Set<string>> {
-    const rows = await runner.query<Array<{ id: string }>>(
+  async userTemplateIds(ids: string[], tx?: Tx): Promise<Set<string>> {
+    const rows = await this.manager(tx).query<Array<{ id: string }>>(
       `SELECT DISTINCT id FROM templates WHERE tenant_id IS NOT NULL AND id = ANY ($1::text[])`,
       [ids],
     );
@@ -84,9 +98,9 @@ export class TemplateRepository {
   async insert(
     record: Omit<TemplateRecord, 'name' | 'category' | 'version' | 'tags' | 'revision' | 'createdAt' | 'updatedAt'>,
     note: ChangeNote,
-    manager?: EntityManager,
+    tx?: Tx,
   ): Promise<TemplateRecord> {
-    return this.inTransaction(manager, async (m) => {
+    return this.inTransaction(tx, async (m) => {
       const d = record.document;
       const rows = await m.query<Row[]>(
         `INSERT INTO templates (row_id, id, tenant_id, is_system, document, name, category, version, tags, source_file, content_hash, forked_from, created_by, is_active, created_at, updated_at, revision)
@@ -121,9 +135,9 @@ export class TemplateRepository {
     expectedRevision: number,
     changes: TemplateChanges,
     note: ChangeNote,
-    manager?: EntityManager,
+    tx?: Tx,
   ): Promise<TemplateRecord | null> {
-    return this.inTransaction(manager, async (m) => {
+    return this.inTransaction(tx, async (m) => {
       const d = changes.document;
       const rows = returnedRows(
         await m.query(
@@ -155,7 +169,8 @@ export class TemplateRepository {
   }
 
   /** Hides a system template whose file is gone; its history says so. */
-  async deactivate(rowId: string, note: ChangeNote, manager: EntityManager): Promise<void> {
+  async deactivate(rowId: string, note: ChangeNote, tx: Tx): Promise<void> {
+    const manager = managerOf(tx);
     const rows = returnedRows(
       await manager.query(
         `UPDATE templates SET is_active = false, updated_at = $2, revision = revision + 1 WHERE row_id = $1 RETURNING *`,
@@ -193,7 +208,11 @@ export class TemplateRepository {
     );
   }
 
-  private inTransaction<T>(manager: EntityManager | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return manager ? work(manager) : this.db.transaction(work);
+  private inTransaction<T>(tx: Tx | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return tx ? work(managerOf(tx)) : this.db.transaction(work);
+  }
+
+  private manager(tx: Tx | undefined): EntityManager {
+    return tx ? managerOf(tx) : this.db.manager;
   }
 }

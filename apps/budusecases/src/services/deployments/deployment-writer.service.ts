@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@bud/database';
 import type { CloudEvent, ComponentStatus, DeploymentStatus } from '@bud/contracts';
 import { OutboxRelay } from '@bud/outbox';
 import type { Clock } from '@bud/ports';
@@ -19,7 +19,7 @@ export class DeploymentWriter {
   ) {}
 
   async setComponentStatus(
-    manager: EntityManager,
+    manager: Tx,
     deployment: DeploymentRecord,
     component: DeploymentComponentRecord,
     fields: Partial<DeploymentComponentRecord> & { status: ComponentStatus },
@@ -43,7 +43,7 @@ export class DeploymentWriter {
   }
 
   async setDeploymentStatus(
-    manager: EntityManager,
+    manager: Tx,
     deployment: DeploymentRecord,
     status: DeploymentStatus,
     message: string | null,
@@ -56,7 +56,7 @@ export class DeploymentWriter {
     return updated;
   }
 
-  async action(manager: EntityManager, deployment: DeploymentRecord, message: string, componentId: string | null = null): Promise<void> {
+  async action(manager: Tx, deployment: DeploymentRecord, message: string, componentId: string | null = null): Promise<void> {
     await this.deployments.addEvent(manager, deployment.id, { type: 'action', componentId, message }, new Date(this.clock.now()));
   }
 

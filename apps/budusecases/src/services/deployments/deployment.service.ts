@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@bud/database';
 import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
@@ -213,7 +213,7 @@ export class DeploymentService {
 
   /** Inside a transaction: the deployment locked, after the action's verdict on it as it is now; a conflict throws. */
   private async lockedFor(
-    m: EntityManager,
+    m: Tx,
     id: string,
     verdictOf: (now: DeploymentNow) => Verdict,
   ): Promise<DeploymentRecord & { unchanged: boolean }> {

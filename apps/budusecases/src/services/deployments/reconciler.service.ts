@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
+import type { Tx } from '@bud/database';
 import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
 import type { JobResponse } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
@@ -31,7 +32,7 @@ const MAX_ROUNDS = 20;
  * at once. Every step is idempotent, so a crash anywhere resumes where it stopped.
  */
 @Injectable()
-export class Reconciler {
+export class Reconciler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('reconciler');
   private readonly queued = new Set<string>();
   private readonly again = new Set<string>();
@@ -67,6 +68,11 @@ export class Reconciler {
     this.clock.clearTimeout(this.timer);
     this.queued.clear();
     await Promise.allSettled(this.inFlight.values());
+  }
+
+  /** Nest closes the app on a signal too: stop before the DataSource is destroyed (TypeOrmModule's shutdown hook). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   wake(deploymentId: string): void {
@@ -210,7 +216,7 @@ export class Reconciler {
    * Runs a write made from `planned` only if start/stop/delete has not moved the deployment on since;
    * otherwise the next round plans again from fresh state. False when skipped.
    */
-  private whilePlanned(planned: DeploymentRecord, write: (manager: EntityManager) => Promise<unknown>): Promise<boolean> {
+  private whilePlanned(planned: DeploymentRecord, write: (manager: Tx) => Promise<unknown>): Promise<boolean> {
     return this.deployments.transaction(async (m) => {
       if (!(await this.deployments.stillPlannedAs(m, planned))) return false;
       await write(m);

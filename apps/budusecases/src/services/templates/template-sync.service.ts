@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import type { TemplateSyncResult } from '@bud/contracts';
+import type { Tx } from '@bud/database';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { CLOCK } from '@bud/ports';
@@ -22,9 +21,6 @@ export interface SyncOptions {
   checkOnly?: boolean;
 }
 
-// Replicas starting together must not race each other's inserts; one sync at a time, cluster-wide.
-const SYNC_LOCK_KEY = 7_366_601;
-
 /** Rolls a check-only sync back after it ran exactly as a real one would. */
 class DryRunDone extends Error {}
 
@@ -36,7 +32,6 @@ export class TemplateSyncService {
   private readonly logger = new Logger('template-sync');
 
   constructor(
-    private readonly db: DataSource,
     private readonly components: ComponentRepository,
     private readonly componentService: ComponentService,
     private readonly templates: TemplateRepository,
@@ -50,15 +45,15 @@ export class TemplateSyncService {
     const seed = loadComponentFiles(root);
     result.errors.push(...seed.errors);
     try {
-      await this.db.transaction(async (manager) => {
-        await manager.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [SYNC_LOCK_KEY]);
-        const registry = await this.seedComponents(manager, seed.components);
+      await this.templates.transaction(async (tx) => {
+        await this.templates.lockSync(tx);
+        const registry = await this.seedComponents(tx, seed.components);
         const files = loadSystemTemplateFiles(root, registry);
         result.errors.push(...files.errors);
         if (options.failOnInvalid && result.errors.length > 0) {
           throw new Error(`invalid template files in ${root}:\n${describeProblems(result.errors)}`);
         }
-        await this.syncTemplates(manager, files, result);
+        await this.syncTemplates(tx, files, result);
         if (options.checkOnly) throw new DryRunDone();
       });
     } catch (error) {
@@ -79,22 +74,22 @@ export class TemplateSyncService {
   }
 
   /** New component → insert; version changed → update (a soft delete stays); otherwise kept. Returns the active registry. */
-  private async seedComponents(manager: EntityManager, files: ComponentFile[]): Promise<Registry> {
-    const existing = new Map((await this.components.listAll(manager)).map((c) => [c.id, c]));
+  private async seedComponents(tx: Tx, files: ComponentFile[]): Promise<Registry> {
+    const existing = new Map((await this.components.listAll(tx)).map((c) => [c.id, c]));
     const now = new Date(this.clock.now());
     for (const { definition } of files) {
       const row = existing.get(definition.id);
-      if (!row) await this.components.insert(definition, now, manager);
-      else if (row.version !== definition.version) await this.components.update(row.id, row.revision, definition, now, false, manager);
+      if (!row) await this.components.insert(definition, now, tx);
+      else if (row.version !== definition.version) await this.components.update(row.id, row.revision, definition, now, false, tx);
     }
-    return new Map((await this.components.listActive(manager)).map((c) => [c.id, c.definition]));
+    return new Map((await this.components.listActive(tx)).map((c) => [c.id, c.definition]));
   }
 
-  private async syncTemplates(manager: EntityManager, files: SystemTemplateFiles, result: TemplateSyncResult): Promise<void> {
-    const rows = new Map((await this.templates.listSystem(manager)).map((t) => [t.id, t]));
+  private async syncTemplates(tx: Tx, files: SystemTemplateFiles, result: TemplateSyncResult): Promise<void> {
+    const rows = new Map((await this.templates.listSystem(tx)).map((t) => [t.id, t]));
     const heldByUsers = await this.templates.userTemplateIds(
       files.templates.map((f) => f.document.id).filter((id) => !rows.has(id)),
-      manager,
+      tx,
     );
     const note = (change: ChangeNote['change']): ChangeNote => ({ author: null, change, at: new Date(this.clock.now()) });
     for (const file of files.templates) {
@@ -117,10 +112,10 @@ export class TemplateSyncService {
           createdBy: null,
           ...changes,
         };
-        await this.templates.insert(record, note('created'), manager);
+        await this.templates.insert(record, note('created'), tx);
         result.created.push(document.id);
       } else if (row.version !== document.version) {
-        await this.templates.update(row.rowId, row.revision, changes, note('synced'), manager);
+        await this.templates.update(row.rowId, row.revision, changes, note('synced'), tx);
         result.updated.push(document.id);
       } else if (row.contentHash !== contentHash) {
         result.conflicts.push({
@@ -129,7 +124,7 @@ export class TemplateSyncService {
           message: `version ${document.version} is already synced with different content; bump the version to apply the change`,
         });
       } else if (!row.isActive) {
-        await this.templates.update(row.rowId, row.revision, changes, note('reactivated'), manager);
+        await this.templates.update(row.rowId, row.revision, changes, note('reactivated'), tx);
         result.updated.push(document.id);
       } else {
         result.unchanged.push(document.id);
@@ -137,7 +132,7 @@ export class TemplateSyncService {
     }
     for (const row of rows.values()) {
       if (row.isActive && !files.presentIds.has(row.id)) {
-        await this.templates.deactivate(row.rowId, note('deactivated'), manager);
+        await this.templates.deactivate(row.rowId, note('deactivated'), tx);
         result.deactivated.push(row.id);
       }
     }
