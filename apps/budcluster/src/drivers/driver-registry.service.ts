@@ -172,13 +172,16 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   /** What other replicas changed on an owned cluster: settings, and pending jobs whose hand-over was lost. */
   private async catchUp(cluster: ClusterEntity): Promise<void> {
     if (this.settingsVersions.get(cluster.id) !== cluster.version) await this.settingsChanged(cluster);
-    const pending = await this.jobs.pendingOnCluster(cluster.id);
+    const pendingIds = await this.jobs.pendingIdsOnCluster(cluster.id);
     const driver = this.drivers.get(cluster.id);
     if (!driver) return;
     const seen = this.applied.get(cluster.id);
-    this.applied.set(cluster.id, new Set(pending.filter((job) => seen?.has(job.id)).map((job) => job.id)));
+    const applied = new Set(pendingIds.filter((id) => seen?.has(id)));
+    this.applied.set(cluster.id, applied);
+    const missed = pendingIds.filter((id) => !applied.has(id));
+    if (missed.length === 0) return;
     const started = await driver;
-    for (const job of pending) if (!this.applied.get(cluster.id)?.has(job.id)) this.place(cluster.id, started, job);
+    for (const job of await this.jobs.pendingByIds(cluster.id, missed)) if (!applied.has(job.id)) this.place(cluster.id, started, job);
   }
 
   private async doHandedOver(work: ClusterWork): Promise<void> {
