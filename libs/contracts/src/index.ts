@@ -7,3 +7,4 @@ export * from './component';
 export * from './template';
 export * from './deployment';
 export * from './deployment-actions';
+export * from './quantity';

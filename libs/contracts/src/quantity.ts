@@ -6,7 +6,9 @@ export const quantitySchema = z
   .max(32)
   .regex(/^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity like 500m, 2 or 8Gi');
 
-const MULTIPLIERS: Readonly<Record<string, number>> = {
+const SUFFIX_MULTIPLIERS: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   '': 1,
   k: 1e3,
@@ -23,10 +25,25 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
   Ei: 2 ** 60,
 };
 
+/**
+ * The full quantity grammar (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/),
+ * wider than `quantitySchema` accepts. The exponent alternative is tried first so `1e3` is 1000 while `1E` stays one exa.
+ */
+export const KUBERNETES_QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+
+/** The quantity in base units (cores, bytes); throws on anything that is not a non-negative quantity. */
+export function parseQuantity(quantity: string): number {
+  const match = KUBERNETES_QUANTITY.exec(quantity.trim());
+  if (!match) throw new Error(`'${quantity}' is not a Kubernetes quantity`);
+  const [, digits, exponent, suffix] = match;
+  const value = Number(digits) * (exponent === undefined ? SUFFIX_MULTIPLIERS[suffix ?? ''] : 10 ** Number(exponent));
+  if (!Number.isFinite(value)) throw new Error(`'${quantity}' is out of range`);
+  return value;
+}
+
 /** The value of a `quantitySchema` string in base units (cores, bytes); NaN for anything else. */
 export function quantityValue(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(quantity);
-  return match ? Number(match[1]) * MULTIPLIERS[match[2] ?? ''] : Number.NaN;
+  return quantitySchema.safeParse(quantity).success ? parseQuantity(quantity) : Number.NaN;
 }
 
 /**

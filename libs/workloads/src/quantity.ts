@@ -3,37 +3,9 @@
  * and capacity accounting. Grammar: https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
  */
 
-const SUFFIX_MULTIPLIERS: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+import { KUBERNETES_QUANTITY, parseQuantity } from '@bud/contracts';
 
-// The exponent alternative is tried first so `1e3` is 1000 while `1E` stays one exa.
-const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
-
-/** The quantity in base units (cores, bytes); throws on anything that is not a non-negative quantity. */
-export function parseQuantity(quantity: string): number {
-  const match = QUANTITY.exec(quantity.trim());
-  if (!match) throw new Error(`'${quantity}' is not a Kubernetes quantity`);
-  const [, digits, exponent, suffix] = match;
-  const value = Number(digits) * (exponent === undefined ? SUFFIX_MULTIPLIERS[suffix ?? ''] : 10 ** Number(exponent));
-  if (!Number.isFinite(value)) throw new Error(`'${quantity}' is out of range`);
-  return value;
-}
+export { parseQuantity };
 
 /** `500m` → 0.5, `2` → 2. */
 export function cpuCores(quantity: string): number {
@@ -55,7 +27,7 @@ const BINARY_EXPONENTS: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi:
 
 /** The quantity in base units as an exact fraction, for money: `0.3` is 3/10, not 0.29999…. */
 export function exactQuantity(quantity: string): ExactQuantity {
-  const match = QUANTITY.exec(quantity.trim());
+  const match = KUBERNETES_QUANTITY.exec(quantity.trim());
   if (!match) throw new Error(`'${quantity}' is not a Kubernetes quantity`);
   const [, digits, exponent, suffix = ''] = match;
   const [whole, fraction = ''] = digits.split('.');
