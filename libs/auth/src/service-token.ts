@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { uuidSchema } from '@bud/contracts';
 import { AppError } from '@bud/errors';
@@ -17,6 +17,7 @@ export interface ServiceIdentity {
 }
 
 const ISSUER_PREFIX = 'bud-service:';
+const SERVICE_TOKEN_TYPE = 'bud-service+jwt';
 const MAX_TTL_SECONDS = 900;
 
 const claimsSchema = z.object({
@@ -58,7 +59,7 @@ export class ServiceTokens {
     const ttl = Math.min(options.ttlSeconds ?? 300, MAX_TTL_SECONDS);
     const claims = options.tenantId ? { tenant_id: options.tenantId } : {};
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256', typ: 'bud-service+jwt' })
+      .setProtectedHeader({ alg: 'HS256', typ: SERVICE_TOKEN_TYPE })
       .setIssuer(`${ISSUER_PREFIX}${from}`)
       .setSubject(from)
       .setAudience(`${ISSUER_PREFIX}${to}`)
@@ -79,13 +80,14 @@ export class ServiceTokens {
   /** The calling service when `token` is a valid service token for `audience`, else null (it may be a user token). */
   async tryVerify(token: string, audience: ServiceName): Promise<ServiceIdentity | null> {
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, this.key, {
+      // User tokens go through every request's guard first: tell them apart by type before any signature work.
+      if (decodeProtectedHeader(token).typ !== SERVICE_TOKEN_TYPE) return null;
+      const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         audience: `${ISSUER_PREFIX}${audience}`,
         requiredClaims: ['exp', 'iat', 'iss', 'sub'],
         maxTokenAge: `${MAX_TTL_SECONDS}s`,
       });
-      if (protectedHeader.typ !== 'bud-service+jwt') return null;
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success || claims.data.iss !== `${ISSUER_PREFIX}${claims.data.sub}`) return null;
       if (claims.data.exp - claims.data.iat > MAX_TTL_SECONDS) return null;
