@@ -8,3 +8,4 @@ export * from './metric-value';
 export * from './service-secret';
 export * from './replica';
 export * from './manual-clock';
+export * from './expect-validation';

@@ -1,3 +1,4 @@
+import { expectValidation } from '@bud/testing';
 import { SignJWT } from 'jose';
 import { JWT_SECRET, containerJob, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -10,12 +11,6 @@ describe('budcluster refuses what it would otherwise ignore', () => {
     clusterId = await h.newSimulatedCluster(h.tenantA);
   });
   afterAll(() => h.stop());
-
-  const expectValidation = (answer: { status: number; body: any }, path: string) => {
-    expect(answer.status).toBe(422);
-    expect(answer.body).toMatchObject({ status_code: 422, error: 'validation_failed' });
-    expect(answer.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
-  };
 
   describe('unknown query parameters', () => {
     it('answers a cancel with ?dry_run=true with 422 naming it, and leaves the job running', async () => {

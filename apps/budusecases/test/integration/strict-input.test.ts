@@ -1,3 +1,4 @@
+import { expectValidation } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
@@ -14,12 +15,6 @@ describe('budusecases refuses what it would otherwise ignore', () => {
     await waitForStatus(h, deploymentId, 'running');
   });
   afterAll(() => h.stop());
-
-  const expectValidation = (answer: { status: number; body: any }, path: string) => {
-    expect(answer.status).toBe(422);
-    expect(answer.body).toMatchObject({ status_code: 422, error: 'validation_failed' });
-    expect(answer.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
-  };
 
   describe('unknown query parameters', () => {
     it('answers an update with ?dry_run=true with 422 naming it, and changes nothing', async () => {
