@@ -1,9 +1,9 @@
+import { activeJobStatuses } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
 
-const ACTIVE = ['pending', 'queued', 'admitted', 'running', 'preempted'];
 const UPDATE_THEN_STOP_RUNS = 6;
 const PARALLEL_CALLS = 30;
 
@@ -21,7 +21,7 @@ describe('stop and delete converge', () => {
     (
       (await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${deploymentId}&page_size=100`)).body
         .items as any[]
-    ).filter((j) => ACTIVE.includes(j.status));
+    ).filter((j) => activeJobStatuses.includes(j.status));
 
   /** What a stuck run looked like is in the timeout message: the deployment's and components' statuses and the active jobs. */
   const settledWithoutJobs = (deploymentId: string, settled: (d: { http: number; status?: string }) => boolean) =>
