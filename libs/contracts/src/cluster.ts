@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, uuidSchema } from './common';
+import { simulatedFaultsSchema } from './simulated-faults';
 
 export const clusterTypes = ['kubernetes', 'simulated'] as const;
 export const clusterStatuses = ['connecting', 'ready', 'unreachable'] as const;
@@ -22,12 +23,13 @@ const clusterNameSchema = z
 export const gpuInventorySchema = z.record(gpuTypeSchema, z.number().int().min(0).max(100_000));
 export type GpuInventory = z.infer<typeof gpuInventorySchema>;
 
-/** USD per GPU-hour per GPU type, per vCPU-hour and per GiB-hour. */
+/** USD per GPU-hour per GPU type, per vCPU-hour, per GiB-hour of memory and per GiB-month of volume storage. */
 export const priceTableSchema = z
   .object({
     gpu_hour: z.record(gpuTypeSchema, usd).default({}),
     vcpu_hour: usd.default(0),
     memory_gib_hour: usd.default(0),
+    storage_gib_month: usd.default(0),
   })
   .strict();
 export type PriceTable = z.infer<typeof priceTableSchema>;
@@ -41,6 +43,8 @@ export const simulatedSettingsSchema = z
     /** Images whose jobs always fail: lets a test or demo break one component on purpose. */
     failing_images: z.array(z.string().min(1).max(500)).max(100).default([]),
     gpu_capacity: gpuInventorySchema.default({ 'A100-80GB': 8, 'H100-80GB': 8 }),
+    /** Failures to rehearse (docs/design.md#simulated-faults). */
+    faults: simulatedFaultsSchema.default([]),
   })
   .strict();
 export type SimulatedSettings = z.infer<typeof simulatedSettingsSchema>;

@@ -1,11 +1,32 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
-import { jobOutputsSchema } from './job';
+import { jobOutputsSchema, jobResourcesSchema } from './job';
+import { jobHealths } from './job-health';
 import { deploymentPlanSchema } from './template';
 
-export const deploymentStatuses = ['pending', 'deploying', 'running', 'degraded', 'failed', 'stopping', 'stopped', 'deleting'] as const;
+export const deploymentStatuses = [
+  'pending',
+  'deploying',
+  'running',
+  'updating',
+  'degraded',
+  'failed',
+  'stopping',
+  'stopped',
+  'deleting',
+] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
-export const componentStatuses = ['pending', 'deploying', 'running', 'failed', 'skipped', 'stopping', 'stopped', 'deleting'] as const;
+export const componentStatuses = [
+  'pending',
+  'deploying',
+  'running',
+  'updating',
+  'failed',
+  'skipped',
+  'stopping',
+  'stopped',
+  'deleting',
+] as const;
 export type ComponentStatus = (typeof componentStatuses)[number];
 export const failurePolicies = ['stop', 'rollback'] as const;
 export type FailurePolicy = (typeof failurePolicies)[number];
@@ -40,6 +61,11 @@ export const deploymentComponentResponseSchema = z.object({
   outputs: z.record(z.string(), z.unknown()),
   job_outputs: jobOutputsSchema,
   message: z.string().nullable(),
+  health: z.enum(jobHealths).nullable().describe('the job health; null before the component has a job'),
+  health_message: z.string().nullable().describe('why the component is not healthy'),
+  unhealthy_since: isoTimestampSchema.nullable(),
+  replicas: z.number().int().nullable(),
+  generation: z.number().int().nullable().describe('the job generation the component has applied'),
   estimated_cost_per_hour: z.string(),
   updated_at: isoTimestampSchema,
 });
@@ -53,6 +79,7 @@ export const deploymentResponseSchema = z.object({
   created_by: uuidSchema,
   template_id: z.string(),
   template_version: z.string(),
+  upgrade_available: z.string().nullable().describe('a newer version of the template, when one is active'),
   cluster_id: uuidSchema,
   namespace: z.string(),
   parameters: z.record(z.string(), z.unknown()).describe('secrets are masked'),
@@ -95,3 +122,35 @@ export const USECASE_EVENTS_TOPIC = 'usecase-events';
 /** `PATCH /deployments/{id}`: new parameter values (merged over the current ones). */
 export const updateDeploymentRequestSchema = z.object({ parameters: z.record(z.string(), z.unknown()) }).strict();
 export type UpdateDeploymentRequest = z.infer<typeof updateDeploymentRequestSchema>;
+
+/** `?dry_run=true` on update, scale, upgrade, stop and delete answers a ChangePlan and changes nothing. */
+export const dryRunQuerySchema = z.object({ dry_run: z.enum(['true', 'false']).optional() }).strict();
+export type DryRunQuery = z.infer<typeof dryRunQuerySchema>;
+export const deleteDeploymentQuerySchema = z
+  .object({ dry_run: z.enum(['true', 'false']).optional(), keep_data: z.enum(['true', 'false']).optional() })
+  .strict();
+export type DeleteDeploymentQuery = z.infer<typeof deleteDeploymentQuerySchema>;
+
+const scaleResourcesSchema = jobResourcesSchema
+  .pick({ cpu_request: true, cpu_limit: true, memory_request: true, memory_limit: true, gpu_count: true })
+  .partial()
+  .strict();
+
+/** `POST /deployments/{id}/components/{component_id}/scale`: a replicas-only change restarts nothing. */
+export const scaleComponentRequestSchema = z
+  .object({
+    replicas: jobResourcesSchema.shape.replicas.unwrap().optional(),
+    resources: scaleResourcesSchema.optional(),
+  })
+  .strict()
+  .refine((r) => r.replicas !== undefined || (r.resources && Object.keys(r.resources).length > 0), {
+    message: 'give replicas or resources',
+  });
+export type ScaleComponentRequest = z.infer<typeof scaleComponentRequestSchema>;
+
+/** `POST /deployments/{id}/upgrade`: to the newest active version of the template, optionally with new parameter values. */
+export const upgradeDeploymentRequestSchema = z
+  .object({ parameters: z.record(z.string(), z.unknown()).default({}) })
+  .strict()
+  .default({ parameters: {} });
+export type UpgradeDeploymentRequest = z.infer<typeof upgradeDeploymentRequestSchema>;

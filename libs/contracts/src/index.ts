@@ -8,3 +8,7 @@ export * from './template';
 export * from './deployment';
 export * from './deployment-actions';
 export * from './quantity';
+export * from './job-health';
+export * from './simulated-faults';
+export * from './volume';
+export * from './change-plan';

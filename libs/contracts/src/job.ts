@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
+import { jobHealths, jobRolloutSchema } from './job-health';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
 export * from './quantity';
@@ -134,6 +135,8 @@ export const jobPolicySchema = z
     max_retries: z.number().int().min(0).max(100).default(3),
     retry_delay_seconds: z.number().int().min(0).max(86_400).default(30),
     max_runtime_seconds: z.number().int().min(1).max(31_536_000).optional(),
+    /** An in-place update not ready within this long is rolled back to the last good generation. */
+    readiness_timeout_seconds: z.number().int().min(1).max(86_400).default(600),
     scale_to_zero: z.boolean().default(false),
     min_replicas: z.number().int().min(0).max(1000).optional(),
     max_replicas: z.number().int().min(1).max(1000).optional(),
@@ -168,7 +171,13 @@ export const createJobRequestSchema = z
     spec: jobSpecSchema,
     resources: jobResourcesSchema.default({ gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 }),
     priority_class: z.enum(priorityClasses).default('normal'),
-    policy: jobPolicySchema.default({ preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false }),
+    policy: jobPolicySchema.default({
+      preemptible: false,
+      max_retries: 3,
+      retry_delay_seconds: 30,
+      readiness_timeout_seconds: 600,
+      scale_to_zero: false,
+    }),
     labels: labelsSchema.default({}),
     annotations: annotationsSchema.default({}),
   })
@@ -189,6 +198,12 @@ export const patchJobRequestSchema = z
     priority_class: z.enum(priorityClasses).optional(),
     policy: jobPolicySchema.partial().strict().optional(),
     labels: labelsSchema.optional(),
+    /**
+     * A new spec or resources for a service job, applied in place as a rolling update (docs/design.md#in-place-update):
+     * the job keeps its id, its generation goes up, and `health` says `progressing` until the rollout completes.
+     */
+    spec: jobSpecSchema.optional(),
+    resources: jobResourcesSchema.optional(),
     /** Optimistic concurrency: when given, the patch applies only to this version (409 otherwise). */
     version: z.number().int().min(1).optional(),
   })
@@ -241,6 +256,10 @@ export const jobResponseSchema = z.object({
   k8s_resource_kind: z.string().nullable(),
   k8s_resource_name: z.string().nullable(),
   kueue_workload_name: z.string().nullable(),
+  health: z.enum(jobHealths),
+  health_reason: z.string().nullable(),
+  health_message: z.string().nullable(),
+  rollout: jobRolloutSchema,
   outputs: jobOutputsSchema,
   estimated_cost_per_hour: z.string().describe('decimal USD'),
   estimated_cost: z.string().nullable().describe('decimal USD, when max_runtime_seconds bounds the run'),
@@ -308,7 +327,10 @@ export const scheduleResponseSchema = z.object({
 });
 export type ScheduleResponse = z.infer<typeof scheduleResponseSchema>;
 
-/** data of the CloudEvent `bud.job.<status>` on topic `job-events` (docs/design.md#job-events). */
+/**
+ * data of the CloudEvent `bud.job.<status>` (a status change) or `bud.job.health` / `bud.job.rollout` (same status,
+ * new health or generation) on topic `job-events` (docs/design.md#job-events).
+ */
 export const jobEventDataSchema = z.object({
   job_id: uuidSchema,
   tenant_id: uuidSchema,
@@ -321,6 +343,10 @@ export const jobEventDataSchema = z.object({
   status_reason: z.string().nullable(),
   status_message: z.string().nullable(),
   outputs: jobOutputsSchema,
+  health: z.enum(jobHealths),
+  health_reason: z.string().nullable(),
+  health_message: z.string().nullable(),
+  rollout: jobRolloutSchema,
   version: z.number().int(),
   occurred_at: isoTimestampSchema,
 });

@@ -1,7 +1,7 @@
 import type { JobResources, PriceTable } from '@bud/contracts';
 import { MAX_HOURLY_COST_MICROS, costForDurationMicros, formatUsd, hourlyCostIssue, hourlyCostMicros, parseUsdMicros } from './cost';
 
-const prices: PriceTable = { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005 };
+const prices: PriceTable = { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005, storage_gib_month: 0.1 };
 const resources = (overrides: Partial<JobResources>): JobResources => ({
   gpu_count: 0,
   cpu_request: '1',
@@ -28,19 +28,19 @@ describe('cost', () => {
     [
       '3m at $0.0055 is exactly 16.5 µ$ and rounds half up (floating point says 16.4999…)',
       resources({ cpu_request: '3m', memory_request: '0' }),
-      { gpu_hour: {}, vcpu_hour: 0.0055, memory_gib_hour: 0 },
+      { gpu_hour: {}, vcpu_hour: 0.0055, memory_gib_hour: 0, storage_gib_month: 0 },
       '0.000017',
     ],
     [
       '0.3 cores and 0.1 GiB at $0.1 are exact decimals',
       resources({ cpu_request: '0.3', memory_request: '0.1Gi' }),
-      { gpu_hour: {}, vcpu_hour: 0.1, memory_gib_hour: 0.1 },
+      { gpu_hour: {}, vcpu_hour: 0.1, memory_gib_hour: 0.1, storage_gib_month: 0 },
       '0.040000',
     ],
     [
       '1G of memory is 10^9 bytes, not a GiB',
       resources({ cpu_request: '0', memory_request: '1G' }),
-      { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 1 },
+      { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 1, storage_gib_month: 0 },
       '0.931323',
     ],
   ])('prices exactly: %s', (_name, r, table, expected) => {
@@ -57,7 +57,7 @@ describe('cost', () => {
     [
       'the largest job at the highest prices',
       resources({ gpu_type: 'H100-80GB', gpu_count: 64, cpu_request: '1024', memory_request: '16Ti', replicas: 1000 }),
-      { gpu_hour: { 'H100-80GB': 1_000_000 }, vcpu_hour: 1_000_000, memory_gib_hour: 1_000_000 },
+      { gpu_hour: { 'H100-80GB': 1_000_000 }, vcpu_hour: 1_000_000, memory_gib_hour: 1_000_000, storage_gib_month: 0 },
       /per hour/,
     ],
   ])('bounds the hourly cost: %s', (_name, r, table, issue) => {

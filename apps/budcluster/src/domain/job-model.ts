@@ -1,4 +1,14 @@
-import type { JobOutputs, JobPolicy, JobResources, JobSpec, JobStatus, JobType, PriorityClass, SourceType } from '@bud/contracts';
+import type {
+  JobHealth,
+  JobOutputs,
+  JobPolicy,
+  JobResources,
+  JobSpec,
+  JobStatus,
+  JobType,
+  PriorityClass,
+  SourceType,
+} from '@bud/contracts';
 
 /** What the pure domain functions (renderers, cost, drivers) need of a job: a plain value, no ORM. */
 export interface JobModel {
@@ -19,6 +29,34 @@ export interface JobModel {
   status: JobStatus;
   /** The sealed `secret_env`; drivers that place workloads open it with the platform's key. */
   secretEnvSealed: string | null;
+  /** Counts spec/resources changes (1 at create); drivers stamp it on the objects they apply (docs/design.md#in-place-update). */
+  generation: number;
+}
+
+/** A claim budcluster keeps for a job beyond the job's life (docs/design.md#volumes). */
+export interface VolumeModel {
+  id: string;
+  clusterId: string;
+  tenantId: string;
+  namespace: string;
+  claimName: string;
+}
+
+/** How the cluster has rolled out a job generation. */
+export interface ObservedRollout {
+  /** The job generation the objects carry. */
+  generation: number;
+  /** The cluster has rolled that generation out completely. */
+  complete: boolean;
+  replicas: number;
+  readyReplicas: number;
+  updatedReplicas: number;
+}
+
+export interface ObservedHealth {
+  health: JobHealth;
+  reason: string;
+  message?: string;
 }
 
 /** A status a driver observed for a job; the lifecycle service decides whether it is a legal move. */
@@ -28,4 +66,6 @@ export interface ObservedStatus {
   reason: string;
   message?: string;
   outputs?: JobOutputs;
+  health?: ObservedHealth;
+  rollout?: ObservedRollout;
 }

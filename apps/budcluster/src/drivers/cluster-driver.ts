@@ -1,4 +1,4 @@
-import type { JobModel, ObservedStatus } from '../domain/job-model';
+import type { JobModel, ObservedStatus, VolumeModel } from '../domain/job-model';
 
 export type StatusSink = (observed: ObservedStatus) => Promise<void>;
 
@@ -7,10 +7,14 @@ export interface ClusterDriver {
   /** Starts watching; observed status changes flow to the sink. */
   start(sink: StatusSink): Promise<void>;
   stop(): Promise<void>;
-  /** Creates or updates the job's objects on the cluster (idempotent). */
+  /** Creates the job's objects, or updates them in place for a newer generation (idempotent). */
   apply(job: JobModel): Promise<void>;
-  /** Deletes the job's objects; resolves once deletion is requested. */
+  /** Deletes the job's objects but not its volumes; resolves once deletion is requested. */
   remove(job: JobModel): Promise<void>;
+  /** Deletes a volume's claim (docs/design.md#volumes). */
+  deleteVolume(volume: VolumeModel): Promise<void>;
+  /** Deletes a namespace budcluster created and no longer uses; leaves any other namespace alone. */
+  deleteNamespace(namespace: string): Promise<void>;
   /** Repairs drift against the given active jobs: missing objects → failed (ResourceMissing), orphans → deleted. */
   reconcile(activeJobs: JobModel[]): Promise<void>;
   /** API calls made so far (for the `k8s.api_calls_per_job` bench). */

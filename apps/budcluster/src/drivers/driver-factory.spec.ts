@@ -18,7 +18,7 @@ const storedCluster = (kubeconfig: string): ClusterEntity => ({
   statusMessage: null,
   ingressUrl: null,
   gpuInventory: {},
-  priceTable: { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 0 },
+  priceTable: { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 0, storage_gib_month: 0 },
   settings: null,
   kubeconfigEncrypted: kubeconfig,
   createdAt: new Date(0),

@@ -18,11 +18,12 @@ import { toClusterResponse } from './cluster.mapper';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
-/** Default list prices (USD/hour) so estimates mean something before an operator sets real ones. */
+/** Default list prices (USD/hour; storage USD per GiB-month) so estimates mean something before an operator sets real ones. */
 export const defaultPriceTable: PriceTable = {
   gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4.5, L4: 0.8 },
   vcpu_hour: 0.04,
   memory_gib_hour: 0.005,
+  storage_gib_month: 0.1,
 };
 
 @Injectable()

@@ -18,7 +18,7 @@ export function makeJob(
     usecaseDeploymentId: null,
     spec,
     resources: { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
-    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
+    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, readiness_timeout_seconds: 600, scale_to_zero: false },
     priorityClass: 'normal',
     labels: {},
     annotations: {},

@@ -2,6 +2,7 @@ import type { ContainerSpec } from '@bud/contracts';
 import type { V1PersistentVolumeClaimSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
 import { objectMeta } from './labels';
+import { containerFor } from './pod-template';
 import type { KubernetesObject } from './types';
 
 export const DATA_MOUNT_PATH = '/data';
@@ -20,6 +21,32 @@ export interface WorkloadStorage {
   mounts: ClaimMount[];
 }
 
+/** A claim of a job, as the volumes table records it. */
+export interface JobClaim {
+  volumeName: string;
+  claimName: string;
+  size: string;
+  mountPath: string;
+}
+
+/** The claims a job's spec asks for, named stably (`<job name>-<volume>`) so a later job of the same name reattaches them. */
+export function jobClaims(job: JobModel): JobClaim[] {
+  if (job.spec.kind === 'helm') return [];
+  return claimsOf(job, containerFor(job));
+}
+
+function claimsOf(job: JobModel, container: ContainerSpec): JobClaim[] {
+  const claims: JobClaim[] = [];
+  const add = (volumeName: string, suffix: string, size: string, mountPath: string): void => {
+    claims.push({ volumeName, claimName: `${job.name}-${suffix}`, size, mountPath });
+  };
+  for (const volume of container.volumes ?? []) add(volume.name, volume.name, volume.size, volume.mount_path);
+  if (job.jobType === 'training')
+    add('bud-checkpoints', 'checkpoints', job.resources.storage ?? DEFAULT_CHECKPOINT_SIZE, CHECKPOINT_MOUNT_PATH);
+  else if (job.resources.storage && claims.length === 0) add('bud-data', 'data', job.resources.storage, DATA_MOUNT_PATH);
+  return claims;
+}
+
 function claim(job: JobModel, name: string, size: string): KubernetesObject {
   const spec: V1PersistentVolumeClaimSpec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } };
   return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: objectMeta(job, name), spec };
@@ -30,17 +57,9 @@ function claim(job: JobModel, name: string, size: string): KubernetesObject {
  * (or, for training, sizes the checkpoint claim at /checkpoints, which training always gets).
  */
 export function workloadStorage(job: JobModel, container: ContainerSpec): WorkloadStorage {
-  const storage: WorkloadStorage = { claims: [], mounts: [] };
-  const add = (volumeName: string, suffix: string, size: string, mountPath: string): void => {
-    const claimName = `${job.name}-${suffix}`;
-    storage.claims.push(claim(job, claimName, size));
-    storage.mounts.push({ volumeName, claimName, mountPath });
+  const claims = claimsOf(job, container);
+  return {
+    claims: claims.map((c) => claim(job, c.claimName, c.size)),
+    mounts: claims.map((c) => ({ volumeName: c.volumeName, claimName: c.claimName, mountPath: c.mountPath })),
   };
-  for (const volume of container.volumes ?? []) add(volume.name, volume.name, volume.size, volume.mount_path);
-  if (job.jobType === 'training') {
-    add('bud-checkpoints', 'checkpoints', job.resources.storage ?? DEFAULT_CHECKPOINT_SIZE, CHECKPOINT_MOUNT_PATH);
-  } else if (job.resources.storage && storage.claims.length === 0) {
-    add('bud-data', 'data', job.resources.storage, DATA_MOUNT_PATH);
-  }
-  return storage;
 }

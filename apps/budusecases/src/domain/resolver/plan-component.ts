@@ -28,6 +28,7 @@ export const DEFAULT_JOB_POLICY: CreateJobRequest['policy'] = {
   preemptible: false,
   max_retries: 3,
   retry_delay_seconds: 30,
+  readiness_timeout_seconds: 600,
   scale_to_zero: false,
 };
 
@@ -142,7 +143,7 @@ export function planComponent(input: ComponentPlanInput): PlannedComponent {
     spec: jobSpec,
     resources,
     priority_class: 'normal',
-    policy: DEFAULT_JOB_POLICY,
+    policy: { ...DEFAULT_JOB_POLICY, readiness_timeout_seconds: d.readiness_timeout_seconds },
     labels: { 'usecase-template': input.template.id, 'usecase-component': spec.id, 'usecase-component-ref': d.id },
     annotations: {},
   };

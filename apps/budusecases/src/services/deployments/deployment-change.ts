@@ -1,0 +1,31 @@
+import type { DeploymentPlan, PlannedComponent, ScaleComponentRequest, TemplateDocument } from '@bud/contracts';
+
+/** Per-component resource overrides a scale stored; applied over the planned job on every (re)plan. */
+export type ComponentOverride = { replicas?: number } & NonNullable<ScaleComponentRequest['resources']>;
+export type ComponentOverrides = Record<string, ComponentOverride>;
+
+/** A change asked of a running deployment (docs/design.md#deployment-update). */
+export type DeploymentChange =
+  | { kind: 'update'; parameters: Record<string, unknown> }
+  | { kind: 'scale'; componentId: string; request: ScaleComponentRequest }
+  | { kind: 'upgrade'; parameters: Record<string, unknown> };
+
+/** What a deployment would be after a change: the lead's shared shape between apply (updater) and preview. */
+export interface NextDeploymentState {
+  templateVersion: string;
+  templateDocument: TemplateDocument;
+  /** The re-planned plan (parameters masked, totals over the new plan). */
+  plan: DeploymentPlan;
+  secretParameters: Record<string, unknown>;
+  overrides: ComponentOverrides;
+  /** Every component the new plan runs, overrides applied to `job.resources`. */
+  planned: Map<string, PlannedComponent>;
+  /** Component ids the change adds, drops, or whose planned job changes. */
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** What a dry run previews. */
+export type PreviewRequest =
+  { action: 'update' | 'scale' | 'upgrade'; change: DeploymentChange } | { action: 'stop' } | { action: 'delete'; keepData: boolean };
