@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { BenchResult } from './stats';
+import { benchDay2 } from './day2.bench';
 import { benchDeploy } from './deploy.bench';
 import { benchDomain } from './domain.bench';
 import { benchJobsApi } from './jobs-api.bench';
@@ -24,6 +25,7 @@ const measures: Measure[] = [
   { prefix: 'startup.', run: () => benchStartup() },
   { prefix: 'resolve.', run: () => benchResolve() },
   { prefix: 'deploy.', also: ['status.'], run: (url, only) => benchDeploy(url, only) },
+  { prefix: 'deploy.update.', also: ['health.'], run: (url, only) => benchDay2(url, only) },
 ];
 
 function argument(name: string): string | undefined {
