@@ -111,7 +111,7 @@ function context(): ResolveContext {
       name: 'bench',
       type: 'simulated',
       ingress_url: null,
-      price_table: { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005 },
+      price_table: { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005, storage_gib_month: 0.1 },
       gpu_inventory: { 'A100-80GB': 64, 'H100-80GB': 64 },
       gpu_free: { 'A100-80GB': 64, 'H100-80GB': 64 },
     },

@@ -1,5 +1,6 @@
 import type { ResolveContext } from '../domain/resolver';
-import type { JobStatus } from '@bud/contracts';
+import type { JobHealth, JobStatus } from '@bud/contracts';
+import type { ComponentOverrides } from '../domain/deployment/component-overrides';
 import type {
   ComponentDefinition,
   ComponentStatus,
@@ -71,6 +72,8 @@ export interface DeploymentRecord {
   desiredState: DesiredState;
   onFailure: FailurePolicy;
   run: number;
+  /** Resource overrides per component id that scales stored; applied over every (re)plan. */
+  componentOverrides: ComponentOverrides;
   estimatedCostPerHour: string;
   leaseOwner: string | null;
   leaseUntil: Date | null;
@@ -97,6 +100,18 @@ export interface DeploymentComponentRecord {
   revision: number;
   outputs: Record<string, unknown>;
   message: string | null;
+  /** The job's health as its events last said (null before a job). */
+  health: JobHealth | null;
+  healthMessage: string | null;
+  /** First unhealthy observation since the component was last healthy. */
+  unhealthySince: Date | null;
+  /** The job generation we last asked for (create: 1, each in-place update: budcluster's answer). */
+  generation: number | null;
+  /** sha256 of the canonical {spec, resources} last sent to budcluster for this job. */
+  appliedJobHash: string | null;
+  replicas: number | null;
+  /** Dropped by an update: its job is cancelled and deleted, then the component is skipped. */
+  removed: boolean;
   updatedAt: Date;
 }
 

@@ -9,7 +9,16 @@ import type { Tx } from '@bud/database';
 import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../entities/records';
 
 type Row = Record<string, unknown>;
-const JSON_COLUMNS = new Set(['template_document', 'parameters', 'secret_parameters', 'plan', 'planned', 'job_outputs', 'outputs']);
+const JSON_COLUMNS = new Set([
+  'template_document',
+  'parameters',
+  'secret_parameters',
+  'plan',
+  'planned',
+  'job_outputs',
+  'outputs',
+  'component_overrides',
+]);
 const column = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const param = (key: string, value: unknown) => (JSON_COLUMNS.has(column(key)) ? JSON.stringify(value) : value);
 

@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClusterResponse, CreateJobRequest, ErrorBody, JobResponse, ScheduleResponse } from '@bud/contracts';
+import type {
+  ClusterResponse,
+  CreateJobRequest,
+  ErrorBody,
+  JobResources,
+  JobResponse,
+  JobSpec,
+  ScheduleResponse,
+  VolumeResponse,
+} from '@bud/contracts';
 import { errorCodeSchema, isReservedLabelKey } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { ServiceInvoker } from '@bud/invocation';
@@ -58,11 +67,19 @@ export class BudclusterClient {
     return answer.status === 404 ? null : this.expect(answer, [200]);
   }
 
-  /** Cancels an active job (202) or deletes a finished one (204); a job already gone is fine. */
-  async cancelOrDeleteJob(token: string | undefined, clusterId: string, jobId: string): Promise<'cancelled' | 'deleted' | 'gone'> {
+  /**
+   * Cancels an active job (202) or deletes a finished one (204); a job already gone is fine. Deleting a finished job
+   * destroys its volumes unless `keepData` (docs/design.md#volumes).
+   */
+  async cancelOrDeleteJob(
+    token: string | undefined,
+    clusterId: string,
+    jobId: string,
+    keepData = false,
+  ): Promise<'cancelled' | 'deleted' | 'gone'> {
     const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
       method: 'DELETE',
-      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}${keepData ? '?keep_data=true' : ''}`,
       token,
     });
     if (answer.status === 404) return 'gone';
@@ -80,6 +97,35 @@ export class BudclusterClient {
     if (answer.status === 404) return null;
     const job = this.expect<JobResponse>(answer, [202, 204]);
     return answer.status === 202 ? job : null;
+  }
+
+  /**
+   * A new spec and/or resources for a service job, applied in place (docs/design.md#in-place-update): the answer
+   * carries the job's generation in `rollout.generation`. Null when budcluster no longer holds the job.
+   */
+  async patchJob(
+    token: string | undefined,
+    clusterId: string,
+    jobId: string,
+    change: { spec?: JobSpec; resources?: JobResources },
+  ): Promise<JobResponse | null> {
+    const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
+      method: 'PATCH',
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      body: change,
+      token,
+    });
+    return answer.status === 404 ? null : this.expect<JobResponse>(answer, [200]);
+  }
+
+  /** The volumes budcluster holds for a deployment (first 100: a deployment has few), any status. */
+  async volumesOfDeployment(token: string | undefined, clusterId: string, deploymentId: string): Promise<VolumeResponse[]> {
+    const answer = await this.invoker.invoke<{ items: VolumeResponse[] }>(APP_ID, {
+      method: 'GET',
+      path: `/api/v1/clusters/${clusterId}/volumes?usecase_deployment_id=${deploymentId}&page_size=100`,
+      token,
+    });
+    return answer.status === 404 ? [] : this.expect<{ items: VolumeResponse[] }>(answer, [200]).items;
   }
 
   async retryJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse> {

@@ -1,8 +1,7 @@
 import type { DeploymentPlan, PlannedComponent, ScaleComponentRequest, TemplateDocument } from '@bud/contracts';
+import type { ComponentOverrides } from '../../domain/deployment/component-overrides';
 
-/** Per-component resource overrides a scale stored; applied over the planned job on every (re)plan. */
-export type ComponentOverride = { replicas?: number } & NonNullable<ScaleComponentRequest['resources']>;
-export type ComponentOverrides = Record<string, ComponentOverride>;
+export type { ComponentOverride, ComponentOverrides } from '../../domain/deployment/component-overrides';
 
 /** A change asked of a running deployment (docs/design.md#deployment-update). */
 export type DeploymentChange =
@@ -14,11 +13,11 @@ export type DeploymentChange =
 export interface NextDeploymentState {
   templateVersion: string;
   templateDocument: TemplateDocument;
-  /** The re-planned plan (parameters masked, totals over the new plan). */
+  /** The re-planned plan (parameters masked, totals over the new plan, overrides applied). */
   plan: DeploymentPlan;
   secretParameters: Record<string, unknown>;
   overrides: ComponentOverrides;
-  /** Every component the new plan runs, overrides applied to `job.resources`. */
+  /** Every component the new plan runs, overrides applied to `job.resources` (and to `resources`, `gpu`, cost). */
   planned: Map<string, PlannedComponent>;
   /** Component ids the change adds, drops, or whose planned job changes. */
   added: string[];

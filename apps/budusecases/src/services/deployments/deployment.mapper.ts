@@ -3,7 +3,11 @@ import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord
 import { blockedBy } from '../../domain/deployment/deployment-state';
 import { componentStates } from '../../domain/deployment/deployment-snapshot';
 
-export function toDeploymentResponse(d: DeploymentRecord, components?: DeploymentComponentRecord[]): DeploymentResponse {
+export function toDeploymentResponse(
+  d: DeploymentRecord,
+  components?: DeploymentComponentRecord[],
+  upgradeAvailable: string | null = null,
+): DeploymentResponse {
   return {
     id: d.id,
     name: d.name,
@@ -12,6 +16,7 @@ export function toDeploymentResponse(d: DeploymentRecord, components?: Deploymen
     created_by: d.createdBy,
     template_id: d.templateId,
     template_version: d.templateVersion,
+    upgrade_available: upgradeAvailable,
     cluster_id: d.clusterId,
     namespace: d.namespace,
     parameters: d.parameters,
@@ -41,6 +46,11 @@ export function toComponentResponses(components: DeploymentComponentRecord[]): D
     outputs: c.outputs,
     job_outputs: c.jobOutputs,
     message: c.message,
+    health: c.jobId === null ? null : (c.health ?? 'unknown'),
+    health_message: c.healthMessage,
+    unhealthy_since: c.unhealthySince?.toISOString() ?? null,
+    replicas: c.replicas ?? c.planned.job?.resources.replicas ?? null,
+    generation: c.generation,
     estimated_cost_per_hour: c.planned.estimated_cost_per_hour,
     updated_at: c.updatedAt.toISOString(),
   }));

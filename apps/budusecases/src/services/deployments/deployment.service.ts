@@ -75,6 +75,7 @@ export class DeploymentService {
       desiredState: 'running',
       onFailure: request.on_failure,
       run: 1,
+      componentOverrides: {},
       estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
       leaseOwner: null,
       leaseUntil: null,
@@ -102,6 +103,13 @@ export class DeploymentService {
       revision: 0,
       outputs: {},
       message: status === 'skipped' ? 'condition is false' : null,
+      health: null,
+      healthMessage: null,
+      unhealthySince: null,
+      generation: null,
+      appliedJobHash: null,
+      replicas: status === 'skipped' ? null : (c as PlannedComponent).job.resources.replicas,
+      removed: false,
       updatedAt: now,
     });
     const rows = [

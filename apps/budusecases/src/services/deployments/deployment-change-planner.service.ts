@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@bud/auth';
+import type { SecretBox } from '@bud/auth';
+import type { PlannedComponent } from '@bud/contracts';
+import { AppError } from '@bud/errors';
+import type { ErrorDetail } from '@bud/errors';
+import { SECRET_BOX } from '@bud/ports';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
+import { DeploymentRepository } from '../../repositories/deployment.repository';
+import { SECRET_MASK } from '../../domain/resolver';
+import { canonicalJson } from '../../domain/document-checks';
+import { applyOverride, mergeOverride, replanTotals } from '../../domain/deployment/component-overrides';
+import { upgradeAvailable } from '../../domain/deployment/template-upgrade';
+import { TemplateService } from '../templates/template.service';
+import type { PlannedDeployment } from './deployment-planner.service';
+import { DeploymentPlanner } from './deployment-planner.service';
+import { openSecrets } from './deployment-secrets';
+import type { DeploymentChange, NextDeploymentState } from './deployment-change';
+
+/** A component the deployment runs now: neither skipped by a condition nor dropped by an earlier update. */
+export const isLive = (c: DeploymentComponentRecord): boolean => c.status !== 'skipped' && !c.removed;
+
+/**
+ * What a deployment would be after an update, scale or upgrade (docs/design.md#deployment-update): the re-plan with
+ * merged parameters (sealed secrets opened), the scale overrides over each component's job resources, and which
+ * components the change adds, drops or changes. Shared by apply (DeploymentUpdater) and preview (ChangePreviewService);
+ * changes nothing.
+ */
+@Injectable()
+export class DeploymentChangePlanner {
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly planner: DeploymentPlanner,
+    private readonly templates: TemplateService,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+  ) {}
+
+  async next(principal: Principal, deployment: DeploymentRecord, change: DeploymentChange): Promise<NextDeploymentState> {
+    const components = await this.deployments.components(deployment.id);
+    const live = components.filter(isLive);
+    let overrides = deployment.componentOverrides ?? {};
+    if (change.kind === 'scale') {
+      if (!live.some((c) => c.id === change.componentId)) throw AppError.notFound('component', change.componentId);
+      overrides = mergeOverride(overrides, change.componentId, change.request);
+    }
+    const template = change.kind === 'upgrade' ? await this.newestTemplate(principal, deployment) : this.storedTemplate(deployment);
+    const parameters = {
+      ...Object.fromEntries(Object.entries(deployment.parameters).filter(([, value]) => value !== SECRET_MASK && value !== null)),
+      ...openSecrets(this.secrets, deployment.secretParameters),
+      ...(change.kind === 'scale' ? {} : change.parameters),
+    };
+    const planned = await this.planner.plan(
+      principal,
+      deployment.id,
+      {
+        template_id: deployment.templateId,
+        name: deployment.name,
+        cluster_id: deployment.clusterId,
+        parameters,
+        on_failure: deployment.onFailure,
+        ...(deployment.projectId ? { project_id: deployment.projectId } : {}),
+      },
+      template,
+    );
+    const next = this.withOverrides(planned, overrides, change);
+    // Overrides of components the new plan no longer runs go with them.
+    const kept = Object.fromEntries(Object.entries(overrides).filter(([id]) => next.has(id)));
+    const liveIds = new Set(live.map((c) => c.id));
+    return {
+      templateVersion: template.version,
+      templateDocument: template.document,
+      plan: replanTotals(planned.plan, next, planned.context),
+      secretParameters: planned.secretParameters,
+      overrides: kept,
+      planned: next,
+      added: [...next.keys()].filter((id) => !liveIds.has(id)),
+      removed: live.filter((c) => !next.has(c.id)).map((c) => c.id),
+      // Stored plans come back from jsonb with their keys reordered: compare canonical forms.
+      changed: live.filter((c) => next.has(c.id) && canonicalJson(c.planned.job) !== canonicalJson(next.get(c.id)!.job)).map((c) => c.id),
+    };
+  }
+
+  /** The newest active version of the deployment's template the tenant can see, when newer than its own; else null. */
+  async upgradeAvailable(principal: Principal, deployment: DeploymentRecord): Promise<string | null> {
+    const template = await this.templates.findVisible(principal, deployment.templateId).catch(() => null);
+    return upgradeAvailable(deployment.templateVersion, template);
+  }
+
+  private storedTemplate(deployment: DeploymentRecord): PlannedDeployment['template'] {
+    return { id: deployment.templateId, version: deployment.templateVersion, document: deployment.templateDocument };
+  }
+
+  private async newestTemplate(principal: Principal, deployment: DeploymentRecord): Promise<PlannedDeployment['template']> {
+    const template = await this.templates.findVisible(principal, deployment.templateId).catch(() => null);
+    const version = upgradeAvailable(deployment.templateVersion, template);
+    if (!template || version === null)
+      throw AppError.conflict(`template '${deployment.templateId}' has no active version newer than ${deployment.templateVersion}`);
+    return { id: template.id, version: template.version, document: template.document };
+  }
+
+  private withOverrides(
+    planned: PlannedDeployment,
+    overrides: NextDeploymentState['overrides'],
+    change: DeploymentChange,
+  ): Map<string, PlannedComponent> {
+    const next = new Map<string, PlannedComponent>();
+    const errors: ErrorDetail[] = [];
+    for (const component of planned.plan.waves.flatMap((w) => w.components)) {
+      // A scale's own fields are named as the request has them; a stored override as the component's resources.
+      const path = change.kind === 'scale' && change.componentId === component.id ? 'resources' : `components.${component.id}.resources`;
+      const applied = applyOverride(component, overrides[component.id], planned.context.cluster.price_table, path);
+      if (applied.ok) next.set(component.id, applied.value);
+      else errors.push(...applied.errors);
+    }
+    if (errors.length > 0) throw AppError.validation(`the change is invalid: ${errors[0].path} ${errors[0].message}`, errors);
+    return next;
+  }
+}
