@@ -25,6 +25,7 @@ export function makeJob(
     namespace: 'tenant-7d1e6a2b',
     status: 'running',
     secretEnvSealed: null,
+    generation: 1,
     ...overrides,
   };
 }

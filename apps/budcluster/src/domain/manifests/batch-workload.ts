@@ -1,6 +1,6 @@
 import type { V1JobSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
-import { kueueLabels, objectMeta } from './labels';
+import { kueueLabels, workloadMeta } from './labels';
 import { containerFor, podTemplate } from './pod-template';
 import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
@@ -25,6 +25,6 @@ export function renderBatchWorkload(job: JobModel, options: RenderOptions): Kube
   return [
     ...renderSecretEnv(job, options.secretEnv),
     ...storage.claims,
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: objectMeta(job, job.name, labels), spec },
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(job, job.name, labels), spec },
   ];
 }

@@ -2,7 +2,7 @@ import type { HelmSpec } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
 import { checkHelmSpec } from '@bud/workloads';
-import { jobLabels, objectMeta } from './labels';
+import { jobLabels, objectMeta, workloadMeta } from './labels';
 import { releaseName } from './outputs';
 import type { KubernetesObject, RenderOptions } from './types';
 
@@ -82,6 +82,6 @@ export function renderHelmRelease(job: JobModel, spec: HelmSpec, options: Render
     commonMetadata: { labels: jobLabels(job) },
     values: spec.values,
   };
-  objects.push({ apiVersion: FLUX_HELM_API, kind: 'HelmRelease', metadata: objectMeta(job, job.name), spec: release });
+  objects.push({ apiVersion: FLUX_HELM_API, kind: 'HelmRelease', metadata: workloadMeta(job, job.name), spec: release });
   return objects;
 }

@@ -8,6 +8,10 @@ export const JOB_ID_LABEL = 'bud.ai/job-id';
 export const TENANT_ID_LABEL = 'bud.ai/tenant-id';
 export const SOURCE_TYPE_LABEL = 'bud.ai/source-type';
 export const USECASE_DEPLOYMENT_ID_LABEL = 'bud.ai/usecase-deployment-id';
+/** The job generation a workload object was applied for (docs/design.md#in-place-update). */
+export const GENERATION_ANNOTATION = 'bud.ai/generation';
+/** Marks a claim the volumes table owns; it carries no job id, so job removal and the orphan sweep leave it (docs/design.md#volumes). */
+export const VOLUME_LABEL = 'bud.ai/volume';
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
@@ -59,6 +63,13 @@ export function jobLabels(job: JobModel): Record<string, string> {
   return labels;
 }
 
+/** A claim's labels: the identity of its owner without the job id, and its own name (docs/design.md#volumes). */
+export function volumeLabels(job: JobModel, claimName: string): Record<string, string> {
+  const labels = jobLabels(job);
+  delete labels[JOB_ID_LABEL];
+  return { ...labels, [VOLUME_LABEL]: toLabelValue(claimName) };
+}
+
 /** The immutable selector of a job's pods; only the job id, so relabelling a job never orphans its pods. */
 export function selectorLabels(job: JobModel): Record<string, string> {
   return { [JOB_ID_LABEL]: toLabelValue(job.id) };
@@ -80,4 +91,14 @@ export function objectMeta(job: JobModel, name: string, extraLabels: Record<stri
     labels: { ...jobLabels(job), ...extraLabels },
     ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
   };
+}
+
+/**
+ * Metadata of the object that carries a job's status (Deployment, Job, HelmRelease): it also names the job
+ * generation it was applied for. Only here, not on the pod template, so re-applying an older spec brings
+ * back its ReplicaSet instead of rolling out a new one.
+ */
+export function workloadMeta(job: JobModel, name: string, extraLabels: Record<string, string> = {}): ObjectMeta {
+  const meta = objectMeta(job, name, extraLabels);
+  return { ...meta, annotations: { ...meta.annotations, [GENERATION_ANNOTATION]: String(job.generation) } };
 }

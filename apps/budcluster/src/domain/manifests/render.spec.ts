@@ -135,10 +135,16 @@ function expectValidObject(o: KubernetesObject, job: JobModel): void {
   }
   expect(o.metadata.labels).toMatchObject({
     'app.kubernetes.io/managed-by': 'budcluster',
-    'bud.ai/job-id': job.id,
     'bud.ai/tenant-id': job.tenantId,
     'bud.ai/source-type': job.sourceType,
   });
+  // Claims outlive their job (docs/design.md#volumes): they carry their own name instead of the job id.
+  if (o.kind === 'PersistentVolumeClaim') {
+    expect(o.metadata.labels['bud.ai/job-id']).toBeUndefined();
+    expect(o.metadata.labels['bud.ai/volume']).toBe(o.metadata.name);
+  } else {
+    expect(o.metadata.labels['bud.ai/job-id']).toBe(job.id);
+  }
   if (o.kind === 'Deployment' || o.kind === 'Job') {
     const template = (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
     expect(template.metadata.labels['bud.ai/job-id']).toBe(job.id);
@@ -332,13 +338,50 @@ describe('service workloads', () => {
     expect(main?.image).toBe('vllm/vllm-openai:v0.12.0');
     expect(main?.args).toEqual(['--model', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '4']);
     expect(main?.startupProbe?.failureThreshold).toBe(180);
-    // A claim is held ReadWriteOnce, so the old pod must go before the new one starts.
-    expect(deployment.spec?.strategy).toEqual({ type: 'Recreate' });
   });
 
-  it('replaces GPU pods in place rather than surging onto GPUs nobody reserved', () => {
-    const deployment = find<IDeployment>(renderManifests(usecaseJob({ resources: gpu(1) }, model()), noKueue), 'Deployment');
-    expect(deployment.spec?.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+  it.each<[string, JobModel]>([
+    ['a CPU service', usecaseJob()],
+    ['a GPU model', usecaseJob({ resources: gpu(1) }, model())],
+    ['a GPU model with a weight cache claim', usecaseJob({ name: 'llama', resources: gpu(4, '200Gi') }, model())],
+    ['a service with volumes', usecaseJob({}, container({ volumes: [{ name: 'db', mount_path: '/db', size: '1Gi' }] }))],
+  ])('rolls %s out with a surge of one and no unavailable replica', (_name, job) => {
+    const deployment = find<IDeployment>(renderManifests(job, noKueue), 'Deployment');
+    expect(deployment.spec?.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+
+  it.each<[string, JobModel, string]>([
+    ['a Deployment', usecaseJob({ generation: 4 }), 'Deployment'],
+    ['a batch Job', usecaseJob({ name: 'etl', jobType: 'batch', generation: 4 }), 'Job'],
+    ['a HelmRelease', usecaseJob({ name: 'cache', generation: 4 }, helm()), 'HelmRelease'],
+  ])('stamps the job generation on %s, not on its pod template', (_name, job, kind) => {
+    const objects = renderManifests(job, noKueue);
+    const workload = find<KubernetesObject>(objects, kind);
+    expect(workload.metadata.annotations).toEqual({ 'bud.ai/generation': '4' });
+    const template = (workload as WorkloadObject).spec as { template?: { metadata?: { annotations?: object } } };
+    expect(template.template?.metadata?.annotations).toBeUndefined();
+    for (const o of objects.filter((other) => other.kind !== kind)) expect(o.metadata.annotations).toBeUndefined();
+  });
+
+  it('renders the same pod template for another generation of the same spec', () => {
+    const template = (job: JobModel) => find<IDeployment>(renderManifests(job, noKueue), 'Deployment').spec?.template;
+    expect(template(usecaseJob({ generation: 7 }))).toEqual(template(usecaseJob({ generation: 1 })));
+  });
+
+  it('labels claims with their owner and name but not the job, under a name that only the job name and volume decide', () => {
+    const volumes = [{ name: 'db', mount_path: '/db', size: '1Gi' }];
+    const claimOf = (job: JobModel) => find<IPersistentVolumeClaim>(renderManifests(job, noKueue), 'PersistentVolumeClaim');
+    const first = claimOf(usecaseJob({}, container({ volumes })));
+    const rerun = claimOf(usecaseJob({ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', generation: 3 }, container({ volumes })));
+    expect(first.metadata?.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'budcluster',
+      'bud.ai/tenant-id': TENANT_ID,
+      'bud.ai/source-type': 'usecase',
+      'bud.ai/usecase-deployment-id': USECASE_ID,
+      team: 'search',
+      'bud.ai/volume': 'chat-api-db',
+    });
+    expect(rerun).toEqual(first);
   });
 
   it('mounts each container volume from its own claim of the requested size', () => {
@@ -538,7 +581,7 @@ describe('labels', () => {
 
   it('copies the job’s annotations onto every object', () => {
     for (const o of renderManifests(usecaseJob({ annotations: { 'bud.ai/owner': 'alice' } }, helm()), noKueue)) {
-      expect(o.metadata.annotations).toEqual({ 'bud.ai/owner': 'alice' });
+      expect(o.metadata.annotations).toMatchObject({ 'bud.ai/owner': 'alice' });
     }
   });
 });

@@ -1,39 +1,37 @@
 import type { V1DeploymentSpec, V1DeploymentStrategy, V1ServiceSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
-import { kueueLabels, objectMeta, selectorLabels } from './labels';
+import { kueueLabels, objectMeta, selectorLabels, workloadMeta } from './labels';
 import { serviceName } from './outputs';
 import { containerFor, podTemplate } from './pod-template';
 import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
 import { workloadStorage } from './volumes';
 
-function strategyOf(job: JobModel, hasClaims: boolean): V1DeploymentStrategy | undefined {
-  // A ReadWriteOnce claim cannot attach to the new pod while the old one holds it.
-  if (hasClaims) return { type: 'Recreate' };
-  // Surging a GPU pod needs GPUs nobody reserved; replace in place instead.
-  if (job.resources.gpu_count > 0) return { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
-  return undefined;
-}
+/**
+ * docs/design.md#in-place-update: an update never takes a serving replica away before its replacement is ready,
+ * for GPU pods and pods with claims too. A surge pod that cannot start (no spare GPU, a ReadWriteOnce claim held
+ * on another node) leaves the old pod serving until the readiness watchdog rolls the update back.
+ */
+const ROLLING_UPDATE: V1DeploymentStrategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 
 /** SERVICE → PVCs (when storage is asked for) + apps/v1 Deployment + v1 Service (when the container has ports). */
 export function renderServiceWorkload(job: JobModel, options: RenderOptions): KubernetesObject[] {
   const container = containerFor(job);
   const storage = workloadStorage(job, container);
   const queueLabels = options.kueue ? kueueLabels(job) : {};
-  const strategy = strategyOf(job, storage.claims.length > 0);
 
   const deploymentSpec: V1DeploymentSpec = {
     replicas: job.resources.replicas,
     revisionHistoryLimit: 3,
     selector: { matchLabels: selectorLabels(job) },
-    ...(strategy ? { strategy } : {}),
+    strategy: ROLLING_UPDATE,
     // Kueue's pod integration reads the queue from the pods as well as from the Deployment.
     template: podTemplate(job, container, { restartPolicy: 'Always', mounts: storage.mounts, extraLabels: queueLabels }),
   };
   const objects: KubernetesObject[] = [
     ...renderSecretEnv(job, options.secretEnv),
     ...storage.claims,
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: objectMeta(job, job.name, queueLabels), spec: deploymentSpec },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: workloadMeta(job, job.name, queueLabels), spec: deploymentSpec },
   ];
 
   if (container.ports.length > 0) {

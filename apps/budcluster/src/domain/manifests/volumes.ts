@@ -1,7 +1,7 @@
 import type { ContainerSpec } from '@bud/contracts';
 import type { V1PersistentVolumeClaimSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
-import { objectMeta } from './labels';
+import { volumeLabels } from './labels';
 import { containerFor } from './pod-template';
 import type { KubernetesObject } from './types';
 
@@ -49,7 +49,14 @@ function claimsOf(job: JobModel, container: ContainerSpec): JobClaim[] {
 
 function claim(job: JobModel, name: string, size: string): KubernetesObject {
   const spec: V1PersistentVolumeClaimSpec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } };
-  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: objectMeta(job, name), spec };
+  const annotations = job.annotations;
+  const metadata = {
+    name,
+    namespace: job.namespace,
+    labels: volumeLabels(job, name),
+    ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+  };
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec };
 }
 
 /**
