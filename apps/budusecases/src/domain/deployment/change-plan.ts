@@ -1,0 +1,205 @@
+import type {
+  ChangeAction,
+  ChangePlan,
+  ComponentChange,
+  ComponentChangePlan,
+  ComponentDefinition,
+  CreateJobRequest,
+  FieldChange,
+  GpuInventory,
+  JobOutputs,
+  PlannedComponent,
+  PriceTable,
+  RestartCause,
+  VolumeResponse,
+} from '@bud/contracts';
+import { formatUsd } from '@bud/workloads';
+import { canonicalJson } from '../document-checks';
+import type { ResolveContext } from '../resolver';
+import { capacityVerdict, completeJob } from '../resolver';
+import { fieldChanges, secretPaths } from './change-plan-fields';
+import { addGpus, componentHourlyMicros, gpusOf } from './change-plan-money';
+import { predictedJobOutputs, predictedOutputs } from './change-plan-outputs';
+import { volumesAtRisk } from './change-plan-volumes';
+
+/** A live component of the deployment as recorded now. */
+export interface CurrentComponent {
+  id: string;
+  componentRef: string;
+  wave: number;
+  /** The recorded plan, the deployment's stored overrides applied to `job.resources`. */
+  planned: PlannedComponent;
+  definition: ComponentDefinition;
+  jobOutputs: JobOutputs;
+  outputs: Record<string, unknown>;
+  /** Its job runs now: it costs money and holds GPUs. */
+  running: boolean;
+}
+
+export interface ChangePlanInput {
+  action: ChangeAction;
+  deploymentId: string;
+  templateVersionBefore: string;
+  templateVersionAfter: string;
+  context: ResolveContext;
+  /** The deployment's parameters now and after the change, secrets in the clear (they never reach the plan). */
+  parametersBefore: Readonly<Record<string, unknown>>;
+  parametersAfter: Readonly<Record<string, unknown>>;
+  current: readonly CurrentComponent[];
+  /** Every component the deployment runs after the change (overrides applied); null for stop and delete. */
+  next: ReadonlyMap<string, PlannedComponent> | null;
+  /** Registry definitions by component_ref, for the outputs of components the change adds. */
+  registry?: ReadonlyMap<string, ComponentDefinition>;
+  prices: PriceTable;
+  gpuFree: GpuInventory;
+  /** budcluster's volumes of the deployment (none listed: the planned jobs' claims stand in). */
+  volumes: readonly VolumeResponse[];
+  keepData: boolean;
+}
+
+type Outputs = Record<string, Record<string, unknown>>;
+
+interface Side {
+  parameters: Readonly<Record<string, unknown>>;
+  outputs: Outputs;
+}
+
+function completed(component: PlannedComponent, side: Side, context: ResolveContext): CreateJobRequest | null {
+  const result = completeJob(component, { parameters: side.parameters, context, outputs: side.outputs });
+  return result.ok ? result.value : null;
+}
+
+function changeOf(fields: readonly FieldChange[]): ComponentChange {
+  if (fields.length === 0) return 'unchanged';
+  return fields.every((f) => f.path === 'resources.replicas') ? 'scale' : 'rolling';
+}
+
+/** The outputs each component of the new plan would publish, and which of the running ones would change. */
+function outputsAfter(input: ChangePlanInput, next: ReadonlyMap<string, PlannedComponent>): Outputs {
+  const current = new Map(input.current.map((c) => [c.id, c]));
+  const outputs: Outputs = {};
+  for (const [id, planned] of next) {
+    const recorded = current.get(id);
+    const definition =
+      recorded && recorded.componentRef === planned.component_ref ? recorded.definition : input.registry?.get(planned.component_ref);
+    const jobOutputs = predictedJobOutputs(planned.job, recorded?.jobOutputs ?? {}, input.context.deployment.namespace);
+    outputs[id] = definition ? predictedOutputs(definition, jobOutputs, recorded?.outputs ?? {}) : (recorded?.outputs ?? {});
+  }
+  return outputs;
+}
+
+/**
+ * Which changed outputs of its dependencies restart `component`: an output the dependency publishes now and
+ * would publish differently, whose old value alone would give the component a different job.
+ */
+function restartCauses(
+  component: PlannedComponent,
+  job: CreateJobRequest,
+  before: Outputs,
+  after: Side,
+  context: ResolveContext,
+): RestartCause[] {
+  const causes: RestartCause[] = [];
+  for (const dependency of component.depends_on) {
+    for (const [output, was] of Object.entries(before[dependency] ?? {})) {
+      const now = after.outputs[dependency]?.[output];
+      if (canonicalJson(was) === canonicalJson(now)) continue;
+      const reverted = { ...after.outputs, [dependency]: { ...after.outputs[dependency], [output]: was } };
+      const without = completed(component, { ...after, outputs: reverted }, context);
+      if (without && canonicalJson({ s: without.spec, r: without.resources }) !== canonicalJson({ s: job.spec, r: job.resources }))
+        causes.push({ component: component.id, because_of: { component: dependency, output } });
+    }
+  }
+  return causes;
+}
+
+/** The dry run of a change to a deployment (docs/design.md#change-preview): nothing here has effects. */
+export function planChange(input: ChangePlanInput): ChangePlan {
+  const { context, next } = input;
+  const before: Side = {
+    parameters: input.parametersBefore,
+    outputs: Object.fromEntries(input.current.map((c) => [c.id, c.outputs])),
+  };
+  const after: Side = { parameters: input.parametersAfter, outputs: next ? outputsAfter(input, next) : {} };
+  const current = new Map(input.current.map((c) => [c.id, c]));
+  const ids = [...new Set([...current.keys(), ...(next?.keys() ?? [])])];
+  const waveOf = (id: string): number => next?.get(id)?.wave ?? current.get(id)?.wave ?? 0;
+  ids.sort((a, b) => waveOf(a) - waveOf(b) || a.localeCompare(b));
+
+  const components: ComponentChangePlan[] = [];
+  const blastRadius: RestartCause[] = [];
+  const removed = new Set<string>();
+  const gpusBefore: Record<string, number> = {};
+  const gpusAfter: Record<string, number> = {};
+  let costBefore = 0;
+  let costAfter = 0;
+  for (const id of ids) {
+    const was = current.get(id);
+    const will = next?.get(id);
+    const hourlyBefore = was?.running ? componentHourlyMicros(was.planned, was.planned.job.resources, input.prices) : 0;
+    const hourlyAfter = will ? componentHourlyMicros(will, will.job.resources, input.prices) : 0;
+    if (was?.running) addGpus(gpusBefore, gpusOf(was.planned.job.resources));
+    if (will) addGpus(gpusAfter, gpusOf(will.job.resources));
+    costBefore += hourlyBefore;
+    costAfter += hourlyAfter;
+    let change: ComponentChange;
+    let fields: FieldChange[] = [];
+    if (!will) {
+      change = 'remove';
+      removed.add(id);
+    } else if (!was) change = 'add';
+    else {
+      const from = completed(was.planned, before, context);
+      const to = completed(will, after, context);
+      // A job that cannot be rendered yet (a dependency has not published its outputs) is compared as planned.
+      fields =
+        from && to
+          ? fieldChanges(from, to, secretPaths(was.planned, will))
+          : fieldChanges(was.planned.job, will.job, secretPaths(was.planned, will));
+      change = changeOf(fields);
+      if (change === 'rolling' && to) blastRadius.push(...restartCauses(will, to, before.outputs, after, context));
+    }
+    components.push({
+      id,
+      component_ref: will?.component_ref ?? was?.componentRef ?? '',
+      change,
+      fields,
+      estimated_cost_per_hour_before: formatUsd(hourlyBefore),
+      estimated_cost_per_hour_after: formatUsd(hourlyAfter),
+    });
+  }
+
+  const addedDemand = Object.fromEntries(
+    Object.entries(gpusAfter).map(([type, count]) => [type, Math.max(0, count - (gpusBefore[type] ?? 0))]),
+  );
+  const destroys =
+    input.action === 'delete'
+      ? input.keepData
+        ? new Set<string>()
+        : new Set(current.keys())
+      : input.action === 'stop'
+        ? new Set<string>()
+        : removed;
+  const dataAtRisk = volumesAtRisk(destroys, {
+    listed: input.volumes,
+    jobs: new Map(input.current.map((c) => [c.id, c.planned.job])),
+    storagePricePerGibMonth: input.prices.storage_gib_month,
+  });
+  return {
+    action: input.action,
+    deployment_id: input.deploymentId,
+    template_version_before: input.templateVersionBefore,
+    template_version_after: input.templateVersionAfter,
+    components,
+    blast_radius: blastRadius,
+    cost: {
+      before_per_hour: formatUsd(costBefore),
+      after_per_hour: formatUsd(costAfter),
+      difference_per_hour: formatUsd(costAfter - costBefore),
+      gpus_before: gpusBefore,
+      gpus_after: gpusAfter,
+    },
+    capacity: capacityVerdict(addedDemand, input.gpuFree),
+    data_at_risk: dataAtRisk,
+  };
+}
