@@ -57,12 +57,26 @@ export const condition = (
   ...(message ? { message } : {}),
 });
 
-export const availableDeployment = (jobId = JOB_ID): Record<string, unknown> =>
-  rawObject(DEPLOYMENT, {
+/** A Deployment of `replicas` (default 1) whose newest ReplicaSet has rolled out completely and is all ready. */
+export const availableDeployment = (
+  jobId = JOB_ID,
+  options: { replicas?: number; jobGeneration?: number } = {},
+): Record<string, unknown> => {
+  const replicas = options.replicas ?? 1;
+  return rawObject(DEPLOYMENT, {
     jobId,
-    spec: { replicas: 1 },
-    status: { observedGeneration: 1, readyReplicas: 1, conditions: [condition('Available', 'True')] },
+    ...(options.jobGeneration ? { annotations: { 'bud.ai/generation': String(options.jobGeneration) } } : {}),
+    spec: { replicas },
+    status: {
+      observedGeneration: 1,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      conditions: [condition('Available', 'True'), condition('Progressing', 'True', 'NewReplicaSetAvailable')],
+    },
   });
+};
 export const activeBatchJob = (jobId = JOB_ID): Record<string, unknown> => rawObject(BATCH_JOB, { jobId, status: { active: 1 } });
 export const readyRelease = (jobId = JOB_ID): Record<string, unknown> =>
   rawObject(HELM_RELEASE, { jobId, status: { observedGeneration: 1, conditions: [condition('Ready', 'True', 'InstallSucceeded')] } });

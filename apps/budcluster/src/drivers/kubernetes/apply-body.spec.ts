@@ -31,7 +31,14 @@ const jobs = [
   ),
   makeJob({
     jobType: 'batch',
-    policy: { preemptible: true, max_retries: 2, retry_delay_seconds: 30, readiness_timeout_seconds: 600, scale_to_zero: false, max_runtime_seconds: 600 },
+    policy: {
+      preemptible: true,
+      max_retries: 2,
+      retry_delay_seconds: 30,
+      readiness_timeout_seconds: 600,
+      scale_to_zero: false,
+      max_runtime_seconds: 600,
+    },
   }),
   makeJob({ jobType: 'training', resources: withGpu }),
   makeJob({}, { kind: 'model', engine: 'vllm', model_id: 'meta-llama/Llama-3.1-8B-Instruct' }),

@@ -1,5 +1,6 @@
 import { ApiException, ApisApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { isRecord, type ManagedObject, parseManagedObject } from './managed-object';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../domain/manifests';
 import { FIELD_MANAGER, MANAGED_KINDS, MANAGED_SELECTOR, type ResourceKind } from './resource-kinds';
 
 const KUEUE_GROUP = 'kueue.x-k8s.io';
@@ -44,7 +45,8 @@ export class KubeClient {
 
   async ensureNamespace(name: string): Promise<void> {
     if (this.knownNamespaces.has(name)) return;
-    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    // The label tells deleteNamespace that budcluster made it; a namespace someone else made is never deleted.
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
     try {
       await this.objects.read(namespace);
     } catch (err) {
@@ -54,6 +56,22 @@ export class KubeClient {
       });
     }
     this.knownNamespaces.add(name);
+  }
+
+  /** Deletes a namespace only if it carries budcluster's managed-by label; a missing one counts as deleted. */
+  async deleteManagedNamespace(name: string): Promise<'deleted' | 'absent' | 'not-managed'> {
+    const reference = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    this.knownNamespaces.delete(name);
+    let found: KubernetesObject;
+    try {
+      found = await this.objects.read(reference);
+    } catch (err) {
+      if (httpStatus(err) === 404) return 'absent';
+      throw err;
+    }
+    if (found.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) return 'not-managed';
+    await this.delete(reference);
+    return 'deleted';
   }
 
   async apply(object: KubernetesObject): Promise<void> {
@@ -111,7 +129,7 @@ export class KubeClient {
   async listManaged(onMalformed: (kind: ResourceKind, problem: string) => void): Promise<ManagedObject[]> {
     const objects: ManagedObject[] = [];
     for (const kind of MANAGED_KINDS) {
-      for (const item of (await this.list(kind, MANAGED_SELECTOR)).items) {
+      for (const item of (await this.list(kind, kind.listSelector ?? MANAGED_SELECTOR)).items) {
         const parsed = parseManagedObject(item, kind);
         if (parsed.ok) objects.push(parsed.object);
         else onMalformed(kind, parsed.problem);

@@ -2,7 +2,7 @@ import type { LookupFunction } from 'node:net';
 import { type KubernetesObject } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
-import type { JobModel } from '../../domain/job-model';
+import type { JobModel, VolumeModel } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { InformerSupervisor } from './informer-supervisor';
@@ -10,6 +10,7 @@ import { InstrumentedKubeConfig } from './instrumented-kube-config';
 import { KubeClient } from './kube-client';
 import type { ManagedObject } from './managed-object';
 import { planReconcile } from './reconcile-plan';
+import { PVC } from './resource-kinds';
 import { SerialReporter } from './serial-reporter';
 import { TrackedJobs } from './tracked-jobs';
 import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
@@ -127,7 +128,23 @@ export class KubernetesDriver implements ClusterDriver {
     this.jobs.removed(job.id);
     this.handler.forget(job.id);
     const objects = renderManifests(job, { kueue: await this.client.hasKueue() });
-    for (const object of objects.reverse()) await this.client.delete(object);
+    // Claims stay: the volumes table owns them (docs/design.md#volumes).
+    for (const object of objects.reverse()) if (object.kind !== PVC.kind) await this.client.delete(object);
+  }
+
+  async deleteVolume(volume: VolumeModel): Promise<void> {
+    await this.client.delete({
+      apiVersion: PVC.apiVersion,
+      kind: PVC.kind,
+      metadata: { name: volume.claimName, namespace: volume.namespace },
+    });
+  }
+
+  async deleteNamespace(namespace: string): Promise<void> {
+    const outcome = await this.client.deleteManagedNamespace(namespace);
+    if (outcome === 'not-managed') {
+      this.logger.info('leaving a namespace budcluster did not create', { cluster_id: this.options.clusterId, namespace });
+    }
   }
 
   async reconcile(activeJobs: JobModel[], options: ReconcileOptions = {}): Promise<void> {

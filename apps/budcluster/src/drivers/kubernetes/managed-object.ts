@@ -1,5 +1,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { FLUX_RELEASE_LABEL, HELM_RELEASE_ANNOTATION, JOB_ID_LABEL, type ResourceKind } from './resource-kinds';
+import {
+  FLUX_RELEASE_LABEL,
+  GENERATION_ANNOTATION,
+  HELM_RELEASE_ANNOTATION,
+  JOB_ID_LABEL,
+  type ResourceKind,
+  VOLUME_LABEL,
+} from './resource-kinds';
 
 /** A labelled object read from the cluster, checked field by field; nothing here is trusted before parsing. */
 export interface ManagedObject {
@@ -8,11 +15,15 @@ export interface ManagedObject {
   namespace: string;
   jobId: string;
   generation?: number;
+  /** The job generation the object was applied for (`bud.ai/generation`; 1 when absent or not a positive integer). */
+  jobGeneration: number;
   /** Epoch milliseconds. */
   createdAt?: number;
   terminating: boolean;
   /** Installed by a chart of one of our HelmReleases: its release owns it, so it neither carries status nor is an orphan. */
   chartOwned: boolean;
+  /** A claim the volumes table owns (`bud.ai/volume`): never removed with a job nor swept as an orphan. */
+  volumeClaim: boolean;
   spec: Record<string, unknown>;
   status: Record<string, unknown>;
 }
@@ -65,13 +76,20 @@ export function parseManagedObject(raw: unknown, expected: ResourceKind): ParseR
       namespace: meta.namespace,
       jobId,
       generation: meta.generation,
+      jobGeneration: jobGenerationOf(annotations[GENERATION_ANNOTATION]),
       createdAt: timestamp(meta.creationTimestamp),
       terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
       chartOwned: labels[FLUX_RELEASE_LABEL] !== undefined || annotations[HELM_RELEASE_ANNOTATION] !== undefined,
+      volumeClaim: labels[VOLUME_LABEL] !== undefined,
       spec,
       status,
     },
   };
+}
+
+function jobGenerationOf(value: unknown): number {
+  const generation = typeof value === 'string' && /^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(generation) ? generation : 1;
 }
 
 function fail(problem: string): ParseResult {

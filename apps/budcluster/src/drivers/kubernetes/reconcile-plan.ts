@@ -40,14 +40,15 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       else plan.missing.push(job);
       continue;
     }
-    const derived = statusFromObject(primary);
+    const derived = statusFromObject(primary, { wasRunning: job.status === 'running' });
     if (derived && derived.status !== job.status && !primary.terminating) plan.stale.push({ job, derived });
   }
 
   if (input.allActiveJobs) {
     const active = new Set(input.activeJobs.map((job) => job.id));
     for (const object of input.objects) {
-      if (active.has(object.jobId) || object.chartOwned || object.terminating) continue;
+      // Claims belong to the volumes table (docs/design.md#volumes), whatever job they were last attached to.
+      if (active.has(object.jobId) || object.chartOwned || object.terminating || object.volumeClaim) continue;
       if (recent(object.createdAt) || recent(input.appliedAt(object.jobId))) continue;
       plan.orphans.push(object);
     }

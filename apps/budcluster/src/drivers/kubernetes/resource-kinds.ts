@@ -1,6 +1,6 @@
-import { MANAGED_BY_VALUE } from '../../domain/manifests';
+import { MANAGED_BY_VALUE, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
 
-export { JOB_ID_LABEL, MANAGED_SELECTOR } from '../../domain/manifests';
+export { GENERATION_ANNOTATION, JOB_ID_LABEL, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
 export const FIELD_MANAGER = MANAGED_BY_VALUE;
 /** Set by Flux's helm-controller on every object a chart installs (they also carry our labels via commonMetadata). */
 export const FLUX_RELEASE_LABEL = 'helm.toolkit.fluxcd.io/name';
@@ -12,6 +12,8 @@ export interface ResourceKind {
   kind: string;
   plural: string;
   primary: boolean;
+  /** The label selector reconcile lists this kind by; MANAGED_SELECTOR unless set. */
+  listSelector?: string;
 }
 
 export const DEPLOYMENT: ResourceKind = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', primary: true };
@@ -24,7 +26,14 @@ export const HELM_RELEASE: ResourceKind = {
 };
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
 const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false };
-const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
+/** Volume claims belong to the volumes table, not to a job (docs/design.md#volumes): reconcile lists only legacy job claims. */
+export const PVC: ResourceKind = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  primary: false,
+  listSelector: `${MANAGED_SELECTOR},!${VOLUME_LABEL}`,
+};
 const HELM_REPOSITORY: ResourceKind = {
   apiVersion: 'source.toolkit.fluxcd.io/v1',
   kind: 'HelmRepository',

@@ -80,6 +80,79 @@ describe('WatchEventHandler', () => {
     expect(reports.map((r) => r.status)).toEqual(['running', 'succeeded']);
   });
 
+  it('reports a health change of a running job although its status stays running (docs/design.md#job-health)', () => {
+    const { handler, reports } = setup();
+    handler.handle('add', DEPLOYMENT, availableDeployment());
+    // The pod lost readiness: the controller keeps Progressing at NewReplicaSetAvailable and counts it unready.
+    const unready = rawObject(DEPLOYMENT, {
+      spec: { replicas: 1 },
+      status: {
+        observedGeneration: 1,
+        replicas: 1,
+        updatedReplicas: 1,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        conditions: [condition('Available', 'False'), condition('Progressing', 'True', 'NewReplicaSetAvailable')],
+      },
+    });
+    expect(handler.handle('update', DEPLOYMENT, unready)).toMatchObject({ kind: 'reported' });
+    expect(handler.handle('update', DEPLOYMENT, unready)).toEqual({ kind: 'unchanged' });
+    handler.handle('update', DEPLOYMENT, availableDeployment());
+    expect(reports.map((r) => [r.status, r.health?.health, r.health?.message])).toEqual([
+      ['running', 'healthy', '1/1 replicas ready'],
+      ['running', 'unhealthy', '0/1 replicas ready'],
+      ['running', 'healthy', '1/1 replicas ready'],
+    ]);
+  });
+
+  it('reports a rollout of a new job generation, each step of it, and its completion', () => {
+    const { handler, reports } = setup([makeJob({ status: 'running', generation: 2 })]);
+    const rolling = (counts: [number, number, number, number], progressing: string) =>
+      rawObject(DEPLOYMENT, {
+        generation: 2,
+        annotations: { 'bud.ai/generation': '2' },
+        spec: { replicas: 1 },
+        status: {
+          observedGeneration: 2,
+          replicas: counts[0],
+          updatedReplicas: counts[1],
+          readyReplicas: counts[2],
+          availableReplicas: counts[3],
+          conditions: [condition('Available', 'True'), condition('Progressing', 'True', progressing)],
+        },
+      });
+    handler.handle('update', DEPLOYMENT, rolling([2, 1, 1, 1], 'ReplicaSetUpdated'));
+    handler.handle('update', DEPLOYMENT, rolling([2, 1, 2, 2], 'ReplicaSetUpdated'));
+    handler.handle('update', DEPLOYMENT, rolling([1, 1, 1, 1], 'NewReplicaSetAvailable'));
+    expect(reports.map((r) => [r.status, r.health?.health, r.rollout?.generation, r.rollout?.complete])).toEqual([
+      ['running', 'progressing', 2, false],
+      ['running', 'progressing', 2, false],
+      ['running', 'healthy', 2, true],
+    ]);
+  });
+
+  it('keeps a job it last reported running running while a later rollout is stuck', () => {
+    const { handler, reports } = setup([makeJob({ status: 'pending' })]);
+    handler.handle('add', DEPLOYMENT, availableDeployment());
+    const stuck = rawObject(DEPLOYMENT, {
+      generation: 2,
+      spec: { replicas: 1 },
+      status: {
+        observedGeneration: 2,
+        replicas: 1,
+        updatedReplicas: 1,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        conditions: [condition('Available', 'False'), condition('Progressing', 'False', 'ProgressDeadlineExceeded')],
+      },
+    });
+    handler.handle('update', DEPLOYMENT, stuck);
+    expect(reports.map((r) => [r.status, r.health?.health, r.health?.reason])).toEqual([
+      ['running', 'healthy', 'Ready'],
+      ['running', 'unhealthy', 'ProgressDeadlineExceeded'],
+    ]);
+  });
+
   it('reports a tracked job whose object is deleted behind its back as ResourceMissing', () => {
     const { handler, reports } = setup();
     handler.handle('add', DEPLOYMENT, availableDeployment());

@@ -46,6 +46,8 @@ export class WatchEventHandler {
         job_id: outcome.observed.jobId,
         status: outcome.observed.status,
         reason: outcome.observed.reason,
+        health: outcome.observed.health?.health,
+        generation: outcome.observed.rollout?.generation,
       });
       this.report(outcome.observed);
     }
@@ -67,7 +69,8 @@ export class WatchEventHandler {
       return { kind: 'ignored', why: 'helm jobs report through their HelmRelease' };
     if (verb === 'delete') return this.deleted(object, job);
     if (object.terminating) return { kind: 'ignored', why: 'object is being deleted' };
-    const derived = statusFromObject(object);
+    const wasRunning = this.lastReported.get(object.jobId)?.status === 'running' || job?.status === 'running';
+    const derived = statusFromObject(object, { wasRunning });
     if (!derived) return { kind: 'ignored', why: 'object carries no job status' };
     const outputs = derived.status === 'running' && job?.jobType === 'service' ? serviceOutputs(job) : undefined;
     return this.unlessUnchanged({ jobId: object.jobId, ...derived, ...(outputs ? { outputs } : {}) });
@@ -84,8 +87,16 @@ export class WatchEventHandler {
   }
 
   private unlessUnchanged(observed: ObservedStatus): WatchOutcome {
-    // Messages churn (replica counts) without changing the state, so they are not part of the fingerprint.
-    const fingerprint = `${observed.status}|${observed.reason}|${observed.outputs ? 'outputs' : ''}`;
+    // The status message churns with replica counts and is left out; health and rollout changes are reported even
+    // when the status stays (docs/design.md#job-health), their counts included.
+    const { health, rollout } = observed;
+    const fingerprint = JSON.stringify([
+      observed.status,
+      observed.reason,
+      observed.outputs ? 'outputs' : '',
+      health ? [health.health, health.reason, health.message ?? ''] : null,
+      rollout ? [rollout.generation, rollout.complete, rollout.replicas, rollout.readyReplicas, rollout.updatedReplicas] : null,
+    ]);
     if (this.lastReported.get(observed.jobId)?.fingerprint === fingerprint) return { kind: 'unchanged' };
     this.lastReported.set(observed.jobId, { status: observed.status, fingerprint });
     return { kind: 'reported', observed };
