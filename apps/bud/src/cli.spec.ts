@@ -1,52 +1,6 @@
 import type { FetchFn } from './api/api-client';
-import { runCli } from './cli';
+import { bud, fakeFetch, page } from '../test/support/fake-cli';
 
-interface Call {
-  method: string;
-  url: string;
-  body?: unknown;
-  authorization?: string;
-}
-
-/** fetch as the CLI sees it: answers by method and path, and remembers what was asked. */
-function fakeFetch(routes: Record<string, (call: Call) => { status: number; body?: unknown }>) {
-  const calls: Call[] = [];
-  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : input.toString();
-    const headers = (init?.headers ?? {}) as Record<string, string>;
-    const call: Call = {
-      method: init?.method ?? 'GET',
-      url,
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-      authorization: headers.authorization,
-    };
-    calls.push(call);
-    const route = routes[`${call.method} ${new URL(url).pathname}`];
-    if (!route) throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    const answer = route(call);
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
-      status: answer.status,
-      headers: { 'content-type': 'application/json' },
-    });
-  }) as FetchFn;
-  return { fetchFn, calls };
-}
-
-async function bud(argv: string[], fetchFn: FetchFn, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { BUD_CONFIG: '', ...env },
-    homeDir: '/nonexistent-home',
-    fetch: fetchFn,
-    now: () => Date.parse('2026-01-10T12:00:00Z'),
-  });
-  return { code, stdout, stderr };
-}
-
-const page = <T>(items: T[]) => ({ status: 200, body: { items, total: items.length, page: 1, page_size: 100 } });
 const cluster = (name: string, id: string) => ({ id, name, type: 'simulated', tenant_id: null, status: 'ready', gpu_inventory: {} });
 const LOCAL_ID = '11111111-1111-4111-8111-111111111111';
 

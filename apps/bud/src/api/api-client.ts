@@ -33,8 +33,12 @@ export class ApiClient {
     return this.json<T>('POST', path, { body, query });
   }
 
-  async delete<T>(path: string): Promise<T> {
-    return this.json<T>('DELETE', path, {});
+  async patch<T>(path: string, body: unknown, query?: Query): Promise<T> {
+    return this.json<T>('PATCH', path, { body, query });
+  }
+
+  async delete<T>(path: string, query?: Query): Promise<T> {
+    return this.json<T>('DELETE', path, { query });
   }
 
   async json<T>(method: string, path: string, options: RequestOptions): Promise<T> {

@@ -1,10 +1,12 @@
 import type {
+  ChangePlan,
   ComponentResponse,
   CreateDeploymentRequest,
   DeploymentEvent,
   DeploymentPlan,
   DeploymentResponse,
   Page,
+  ScaleComponentRequest,
   TemplateResponse,
 } from '@bud/contracts';
 import type { ApiClient } from './api-client';
@@ -12,6 +14,12 @@ import type { ApiClient } from './api-client';
 export interface PageQuery {
   page?: number;
   page_size?: number;
+}
+
+const DRY_RUN = { dry_run: 'true' } as const;
+
+function scalePath(id: string, componentId: string): string {
+  return `/api/v1/deployments/${encodeURIComponent(id)}/components/${encodeURIComponent(componentId)}/scale`;
 }
 
 /** budusecases' routes under /api/v1: templates, components, deployments. */
@@ -59,8 +67,46 @@ export class UsecasesApi {
     return this.client.post(`/api/v1/deployments/${encodeURIComponent(id)}/start`);
   }
 
-  deleteDeployment(id: string): Promise<DeploymentResponse> {
-    return this.client.delete(`/api/v1/deployments/${encodeURIComponent(id)}`);
+  /** `keepData` keeps the deployment's volumes (listed per cluster afterwards); without it they are destroyed. */
+  deleteDeployment(id: string, keepData = false): Promise<DeploymentResponse> {
+    return this.client.delete(`/api/v1/deployments/${encodeURIComponent(id)}`, keepData ? { keep_data: 'true' } : undefined);
+  }
+
+  planDelete(id: string, keepData = false): Promise<ChangePlan> {
+    return this.client.delete(`/api/v1/deployments/${encodeURIComponent(id)}`, {
+      dry_run: 'true',
+      ...(keepData ? { keep_data: 'true' } : {}),
+    });
+  }
+
+  planStop(id: string): Promise<ChangePlan> {
+    return this.client.post(`/api/v1/deployments/${encodeURIComponent(id)}/stop`, undefined, DRY_RUN);
+  }
+
+  /** New parameter values, merged over the current ones; changed components roll in place. */
+  updateDeployment(id: string, parameters: Record<string, unknown>): Promise<DeploymentResponse> {
+    return this.client.patch(`/api/v1/deployments/${encodeURIComponent(id)}`, { parameters });
+  }
+
+  planUpdate(id: string, parameters: Record<string, unknown>): Promise<ChangePlan> {
+    return this.client.patch(`/api/v1/deployments/${encodeURIComponent(id)}`, { parameters }, DRY_RUN);
+  }
+
+  scaleComponent(id: string, componentId: string, request: ScaleComponentRequest): Promise<DeploymentResponse> {
+    return this.client.post(scalePath(id, componentId), request);
+  }
+
+  planScale(id: string, componentId: string, request: ScaleComponentRequest): Promise<ChangePlan> {
+    return this.client.post(scalePath(id, componentId), request, DRY_RUN);
+  }
+
+  /** To the newest active version of the deployment's template (`upgrade_available`). */
+  upgradeDeployment(id: string, parameters: Record<string, unknown>): Promise<DeploymentResponse> {
+    return this.client.post(`/api/v1/deployments/${encodeURIComponent(id)}/upgrade`, { parameters });
+  }
+
+  planUpgrade(id: string, parameters: Record<string, unknown>): Promise<ChangePlan> {
+    return this.client.post(`/api/v1/deployments/${encodeURIComponent(id)}/upgrade`, { parameters }, DRY_RUN);
   }
 
   async deploymentHistory(id: string): Promise<DeploymentEvent[]> {

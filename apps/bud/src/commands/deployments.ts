@@ -2,6 +2,8 @@ import type { DeploymentResponse } from '@bud/contracts';
 import { renderDeployment, renderDeploymentList } from '../format/deployment';
 import { resolveDeploymentId } from '../lookups';
 import type { CommandContext, CommandSpec } from './command';
+import { deploymentChangeCommands, printPlan } from './deployment-changes';
+import { report, requested } from './deployment-report';
 import { printPage } from './list-output';
 import { pageQuery, pagingOptions } from './paging';
 import { historySoFar, waitForDeletion, waitForStatus, waitOptions } from './waiting';
@@ -28,12 +30,17 @@ export const deploymentCommands: CommandSpec[] = [
       context.output.out(renderDeployment(deployment, context.now()));
     },
   },
+  ...deploymentChangeCommands,
   {
     words: ['deployments', 'stop'],
     args: ['<id|name>'],
-    summary: 'Stop a deployment: its jobs are cancelled, dependents first (--wait until stopped)',
-    options: waitOptions,
+    summary: 'Stop a deployment: its jobs are cancelled, dependents first; volumes are kept (--wait until stopped)',
+    options: { 'dry-run': { type: 'boolean', description: 'print what stopping would remove; change nothing' }, ...waitOptions },
     async run(context) {
+      if (context.input.boolean('dry-run')) {
+        const named = context.input.positionals[0];
+        return printPlan(context, await context.usecases.planStop(await resolveDeploymentId(context.usecases, named)), named);
+      }
       await actAndWait(context, 'stopped', (id) => context.usecases.stopDeployment(id));
     },
   },
@@ -49,15 +56,27 @@ export const deploymentCommands: CommandSpec[] = [
   {
     words: ['deployments', 'delete'],
     args: ['<id|name>'],
-    summary: 'Delete a deployment: its jobs in reverse dependency order, then the record (--wait until gone)',
-    options: waitOptions,
+    summary: 'Delete a deployment: its jobs in reverse dependency order, its volumes unless --keep-data (--wait until gone)',
+    details: [
+      'Without --keep-data the volumes of the deployment (databases, caches) are destroyed; --dry-run lists them',
+      'with their size and $/month first. Kept volumes stay listed per cluster and can be deleted later.',
+    ].join('\n'),
+    options: {
+      'keep-data': { type: 'boolean', description: "keep the deployment's volumes" },
+      'dry-run': { type: 'boolean', description: 'print the teardown plan and the data at risk; delete nothing' },
+      ...waitOptions,
+    },
     async run(context) {
-      const id = await resolveDeploymentId(context.usecases, context.input.positionals[0]);
-      const deleting = await context.usecases.deleteDeployment(id);
-      if (!context.input.boolean('wait')) return report(context, deleting, requested('Delete', deleting));
+      const named = context.input.positionals[0];
+      const keepData = context.input.boolean('keep-data');
+      const id = await resolveDeploymentId(context.usecases, named);
+      if (context.input.boolean('dry-run')) return printPlan(context, await context.usecases.planDelete(id, keepData), named);
+      const deleting = await context.usecases.deleteDeployment(id, keepData);
+      const data = keepData ? 'its volumes are kept' : 'its volumes are destroyed';
+      if (!context.input.boolean('wait')) return report(context, deleting, `${requested('Delete', deleting)}; ${data}`);
       context.output.progress(`Deleting ${deleting.name} (${deleting.id}); waiting for it to be gone:`);
       await waitForDeletion(context, deleting);
-      report(context, deleting, `${deleting.name} is deleted.`);
+      report(context, deleting, `${deleting.name} is deleted; ${data}.`);
     },
   },
 ];
@@ -76,14 +95,4 @@ async function actAndWait(
   context.output.progress(`${verb} ${accepted.name} (${accepted.id}); waiting for it to be ${target}:`);
   const final = await waitForStatus(context, accepted, target, seen);
   report(context, final, `${final.name} is ${final.status}.`);
-}
-
-/** The API accepts these actions at once (202) and carries them out in the background. */
-function requested(action: string, d: DeploymentResponse): string {
-  return `${action} requested for ${d.name} (${d.id}); follow it with: bud deployments show ${d.name}`;
-}
-
-function report(context: CommandContext, deployment: DeploymentResponse, sentence: string): void {
-  if (context.format === 'json') context.output.json(deployment);
-  else context.output.out(sentence);
 }

@@ -21,7 +21,7 @@ export function renderDeployment(d: DeploymentResponse, now: number): string {
     renderFields([
       ['Name', d.name],
       ['ID', d.id],
-      ['Template', `${d.template_id}@${d.template_version}`],
+      ['Template', `${d.template_id}@${d.template_version}${upgradeNote(d)}`],
       ['Cluster', d.cluster_id],
       ['Namespace', d.namespace],
       ['Status', d.status_message ? `${d.status} (${d.status_message})` : d.status],
@@ -45,12 +45,13 @@ export function renderDeployment(d: DeploymentResponse, now: number): string {
 
 export function renderComponents(components: readonly DeploymentComponentResponse[]): string {
   return renderTable(
-    ['component', 'ref', { header: 'wave', align: 'right' }, 'status', 'job', { header: '$/hour', align: 'right' }, 'detail'],
+    ['component', 'ref', { header: 'wave', align: 'right' }, 'status', 'health', 'job', { header: '$/hour', align: 'right' }, 'detail'],
     components.map((c) => [
       c.id,
       c.component_ref,
       c.wave < 0 ? '-' : String(c.wave),
       c.status,
+      orDash(c.health),
       orDash(c.job_status),
       formatUsd(c.estimated_cost_per_hour),
       componentDetail(c),
@@ -61,6 +62,11 @@ export function renderComponents(components: readonly DeploymentComponentRespons
 /** What a person wants to know next about a component: what it waits for, its URL, or why it is as it is. */
 function componentDetail(c: DeploymentComponentResponse): string {
   if (c.status === 'pending' && c.blocked_by.length > 0) return `waiting for ${c.blocked_by.join(', ')}`;
+  if (c.health === 'unhealthy' && c.health_message) return c.health_message;
   if (c.status === 'running' && c.job_outputs.url) return c.job_outputs.url;
   return orDash(c.message);
+}
+
+function upgradeNote(d: DeploymentResponse): string {
+  return d.upgrade_available ? ` (${d.upgrade_available} is available: bud deployments upgrade ${d.name} --dry-run)` : '';
 }

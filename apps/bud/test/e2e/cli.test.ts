@@ -113,7 +113,7 @@ describe('bud, the command line, against running services', () => {
     const table = await bud(['deployments', 'show', name]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Status:\s+running$/m);
-    expect(table.stdout).toMatch(/^orchestrator\s+rag-orchestrator\s+1\s+running\s+running\s+\$\d+\.\d{2}\s+http:\/\//m);
+    expect(table.stdout).toMatch(/^orchestrator\s+rag-orchestrator\s+1\s+running\s+healthy\s+running\s+\$\d+\.\d{2}\s+http:\/\//m);
 
     const json = await bud(['deployments', 'show', name, '-o', 'json']);
     expect(json.code).toBe(0);
