@@ -191,6 +191,13 @@ describe('planChange: what a change to a deployment would do, per component', ()
     expect(plan.cost.gpus_after).toEqual({ 'A100-80GB': 2 });
   });
 
+  it('a stop of a stopped deployment changes nothing: every component as it is, no cost moves', () => {
+    const plan = change('stop', { ...p0 }, null, { next: 'as-is' });
+    expect(new Set(Object.values(changeOf(plan)))).toEqual(new Set(['unchanged']));
+    expect(plan.cost.difference_per_hour).toBe('0.000000');
+    expect(plan.data_at_risk).toEqual([]);
+  });
+
   it('names the env path that changes, with its old and new value', () => {
     const api = change('update', { ...p0 }, { ...p0, log_level: 'debug' }).components.find((c) => c.id === 'api');
     expect(api?.fields).toEqual([{ path: 'spec.env.LOG_LEVEL', from: 'info', to: 'debug' }]);

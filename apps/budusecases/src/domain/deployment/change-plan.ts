@@ -46,8 +46,11 @@ export interface ChangePlanInput {
   parametersBefore: Readonly<Record<string, unknown>>;
   parametersAfter: Readonly<Record<string, unknown>>;
   current: readonly CurrentComponent[];
-  /** Every component the deployment runs after the change (overrides applied); null for stop and delete. */
-  next: ReadonlyMap<string, PlannedComponent> | null;
+  /**
+   * Every component the deployment runs after the change (overrides applied); null for a stop or delete, which removes
+   * every component; 'as-is' for one that changes nothing (the deployment is already stopped or being deleted).
+   */
+  next: ReadonlyMap<string, PlannedComponent> | null | 'as-is';
   /** Registry definitions by component_ref, for the outputs of components the change adds. */
   registry?: ReadonlyMap<string, ComponentDefinition>;
   prices: PriceTable;
@@ -75,7 +78,10 @@ function changeOf(fields: readonly FieldChange[]): ComponentChange {
 }
 
 /** The outputs each component of the new plan would publish, and which of the running ones would change. */
-function outputsAfter(input: ChangePlanInput, next: ReadonlyMap<string, PlannedComponent>): Outputs {
+function outputsAfter(
+  input: Pick<ChangePlanInput, 'current' | 'registry' | 'context'>,
+  next: ReadonlyMap<string, PlannedComponent>,
+): Outputs {
   const current = new Map(input.current.map((c) => [c.id, c]));
   const outputs: Outputs = {};
   for (const [id, planned] of next) {
@@ -115,7 +121,9 @@ function restartCauses(
 
 /** The dry run of a change to a deployment (docs/design.md#change-preview): nothing here has effects. */
 export function planChange(input: ChangePlanInput): ChangePlan {
-  const { context, next } = input;
+  if (input.next === 'as-is') return unchangedPlan(input);
+  const { context } = input;
+  const next = input.next;
   const before: Side = {
     parameters: input.parametersBefore,
     outputs: Object.fromEntries(input.current.map((c) => [c.id, c.outputs])),
@@ -201,5 +209,44 @@ export function planChange(input: ChangePlanInput): ChangePlan {
     },
     capacity: capacityVerdict(addedDemand, input.gpuFree),
     data_at_risk: dataAtRisk,
+  };
+}
+
+/** A change that changes nothing: every component as it is, the cost and GPUs too, nothing at risk. */
+function unchangedPlan(input: ChangePlanInput): ChangePlan {
+  const gpus: Record<string, number> = {};
+  let micros = 0;
+  const components = [...input.current]
+    .sort((a, b) => a.wave - b.wave || a.id.localeCompare(b.id))
+    .map((c): ComponentChangePlan => {
+      const hourly = c.running ? componentHourlyMicros(c.planned, c.planned.job.resources, input.prices) : 0;
+      if (c.running) addGpus(gpus, gpusOf(c.planned.job.resources));
+      micros += hourly;
+      const cost = formatUsd(hourly);
+      return {
+        id: c.id,
+        component_ref: c.componentRef,
+        change: 'unchanged',
+        fields: [],
+        estimated_cost_per_hour_before: cost,
+        estimated_cost_per_hour_after: cost,
+      };
+    });
+  return {
+    action: input.action,
+    deployment_id: input.deploymentId,
+    template_version_before: input.templateVersionBefore,
+    template_version_after: input.templateVersionAfter,
+    components,
+    blast_radius: [],
+    cost: {
+      before_per_hour: formatUsd(micros),
+      after_per_hour: formatUsd(micros),
+      difference_per_hour: formatUsd(0),
+      gpus_before: gpus,
+      gpus_after: { ...gpus },
+    },
+    capacity: capacityVerdict({}, input.gpuFree),
+    data_at_risk: [],
   };
 }
