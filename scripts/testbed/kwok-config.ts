@@ -2,6 +2,8 @@
 //   nodes: initialize to Ready, heartbeat through leases;
 //   pods:  Pending → Running+Ready, Job pods → Succeeded, pods labelled
 //          `pod-container-running-failed.stage.kwok.x-k8s.io=true` → Failed (exit code 1), deletion.
+//   except: pods labelled `bud.test/never-ready`, or whose container has the env `BUD_TEST_NEVER_READY`, are
+//          never readied (they stay Pending): the rehearsal of an update that never becomes ready.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moduleDir } from './go-modules';
@@ -18,8 +20,29 @@ const STAGES = [
 
 /** The label that makes kwok fail a running pod (kwok's own chaos stage). */
 export const FAIL_POD_LABEL = 'pod-container-running-failed.stage.kwok.x-k8s.io';
+/** Pods with this label stay Pending and unready (kwok's pod-ready stage skips them). */
+export const NEVER_READY_LABEL = 'bud.test/never-ready';
+/** Pods whose container has this env var stay Pending and unready: a spec change, so a rollback undoes it. */
+export const NEVER_READY_ENV = 'BUD_TEST_NEVER_READY';
 /** Nodes kwok manages carry this annotation. */
 export const FAKE_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
+
+const POD_READY_STAGE = 'pod/fast/pod-ready.yaml';
+const SELECTOR_START = '  selector:\n    matchExpressions:\n';
+
+/** kwok's pod-ready stage, with two more selector terms that leave the never-ready pods alone. */
+export function withNeverReadyPods(stage: string): string {
+  if (!stage.includes('name: pod-ready') || stage.split(SELECTOR_START).length !== 2)
+    throw new Error(`kwok's pod-ready stage changed shape; cannot add the never-ready selector`);
+  const terms = [
+    `    - key: '.metadata.labels["${NEVER_READY_LABEL}"]'`,
+    `      operator: 'DoesNotExist'`,
+    // `// []`: a container without env must not make the query fail (a failing query never matches).
+    `    - key: '.spec.containers.[] | (.env // []) | .[] | select(.name == "${NEVER_READY_ENV}") | .value'`,
+    `      operator: 'DoesNotExist'`,
+  ];
+  return stage.replace(SELECTOR_START, `${SELECTOR_START}${terms.join('\n')}\n`);
+}
 
 function stagesDir(): string {
   return join(cacheDir, `kwok-stages-${KWOK_VERSION}`);
@@ -50,6 +73,9 @@ export function kwokConfigYaml(): string {
     '  podPlayStageParallelism: 16',
     '  podsOnNodeSyncParallelism: 1',
   ].join('\n');
-  const stages = STAGES.map((stage) => readFileSync(join(stagesDir(), stage.replace(/\//g, '_')), 'utf8').trim());
+  const stages = STAGES.map((stage) => {
+    const text = readFileSync(join(stagesDir(), stage.replace(/\//g, '_')), 'utf8').trim();
+    return stage === POD_READY_STAGE ? withNeverReadyPods(text) : text;
+  });
   return [options, ...stages].join('\n---\n') + '\n';
 }
