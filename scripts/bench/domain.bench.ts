@@ -21,13 +21,14 @@ function modelJob(i: number): JobModel {
         ? { kind: 'model', engine: 'vllm', model_id: 'meta-llama/Llama-3.1-8B-Instruct' }
         : { kind: 'container', image: 'nginx:1.27', env: {}, ports: [{ port: 80, protocol: 'TCP' }] },
     resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '8Gi', replicas: 1 },
-    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, scale_to_zero: false },
+    policy: { preemptible: false, max_retries: 3, retry_delay_seconds: 30, readiness_timeout_seconds: 600, scale_to_zero: false },
     priorityClass: 'normal',
     labels: { team: 'bench' },
     annotations: {},
     namespace: 'uc-bench',
     status: 'pending',
     secretEnvSealed: null,
+    generation: 1,
   };
 }
 

@@ -78,6 +78,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
+    rollout: { checkMs: config.ROLLOUT_CHECK_MS },
     drivers: {
       kubernetesResyncMs: config.K8S_RESYNC_MS,
       kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS,

@@ -23,6 +23,9 @@ import { METRICS_REGISTRY } from './services/metrics';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
+import { JobUpdateService } from './services/job-update.service';
+import { ROLLOUT_SETTINGS, RolloutWatchdog } from './services/rollout-watchdog.service';
+import type { RolloutSettings } from './services/rollout-watchdog.service';
 import type { SecretBox } from '@bud/auth';
 import { EVENT_PUBLISHER } from '@bud/outbox';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
@@ -45,6 +48,8 @@ export interface BudclusterRuntime {
   registry: Registry;
   relay: OutboxRelaySettings;
   drivers: DriverSettings;
+  /** The rollback watchdog of docs/design.md#in-place-update (default: a check every second). */
+  rollout?: RolloutSettings;
 }
 
 @Module({})
@@ -64,6 +69,7 @@ export class BudclusterModule {
         { provide: METRICS_REGISTRY, useValue: runtime.registry },
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: DRIVER_SETTINGS, useValue: runtime.drivers },
+        { provide: ROLLOUT_SETTINGS, useValue: runtime.rollout ?? { checkMs: 1000 } },
         { provide: APP_GUARD, useClass: AuthGuard },
         ClusterRepository,
         JobRepository,
@@ -73,6 +79,8 @@ export class BudclusterModule {
         DriverRegistry,
         ClusterService,
         JobService,
+        JobUpdateService,
+        RolloutWatchdog,
         ScheduleService,
       ],
     };

@@ -42,6 +42,15 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
     .describe(
       'how often a replica proves its cluster ownership, takes clusters without an owner (the handover time after an owner dies) and sweeps pending jobs handed to it',
     ),
+  ROLLOUT_CHECK_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(1000)
+    .describe(
+      "how often in-place updates are checked against their job's readiness_timeout_seconds; one not ready by then is rolled back to the last good generation",
+    ),
   CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: z
     .enum(['true', 'false'])
     .default('false')

@@ -20,5 +20,6 @@ export function toJobModel(job: JobEntity): JobModel {
     namespace: job.k8sNamespace,
     status: job.status,
     secretEnvSealed: job.secretEnvSealed,
+    generation: job.generation,
   };
 }

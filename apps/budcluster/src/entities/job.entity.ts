@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
   DeploymentType,
+  JobHealth,
   JobOutputs,
   JobPolicy,
   JobResources,
@@ -52,4 +53,21 @@ export class JobEntity {
   @Column('integer') version!: number;
   /** `secret_env` sealed with SECRETS_KEY (never answered); the spec holds its keys with masked values. */
   @Column('text', { name: 'secret_env_sealed', nullable: true }) secretEnvSealed!: string | null;
+  /** docs/design.md#job-health: how the workload is doing, beside its status. */
+  @Column('text') health!: JobHealth;
+  @Column('text', { name: 'health_reason', nullable: true }) healthReason!: string | null;
+  @Column('text', { name: 'health_message', nullable: true }) healthMessage!: string | null;
+  /** docs/design.md#in-place-update: counts spec/resources changes (1 at create). */
+  @Column('integer') generation!: number;
+  /** The newest generation the cluster rolled out completely (0: none yet). */
+  @Column('integer', { name: 'observed_generation' }) observedGeneration!: number;
+  @Column('integer', { name: 'rollout_replicas' }) rolloutReplicas!: number;
+  @Column('integer', { name: 'ready_replicas' }) readyReplicas!: number;
+  @Column('integer', { name: 'updated_replicas' }) updatedReplicas!: number;
+  /** Set while a generation newer than observed_generation rolls out; the rollback watchdog measures from here. */
+  @Column('timestamptz', { name: 'rollout_started_at', nullable: true }) rolloutStartedAt!: Date | null;
+  @Column('integer', { name: 'last_good_generation', nullable: true }) lastGoodGeneration!: number | null;
+  @Column('jsonb', { name: 'last_good_spec', nullable: true }) lastGoodSpec!: JobSpec | null;
+  @Column('jsonb', { name: 'last_good_resources', nullable: true }) lastGoodResources!: JobResources | null;
+  @Column('text', { name: 'last_good_secret_env_sealed', nullable: true }) lastGoodSecretEnvSealed!: string | null;
 }

@@ -46,11 +46,24 @@ const JOB_COLUMNS = [
   'completed_at',
   'version',
   'secret_env_sealed',
+  'health',
+  'health_reason',
+  'health_message',
+  'generation',
+  'observed_generation',
+  'rollout_replicas',
+  'ready_replicas',
+  'updated_replicas',
+  'rollout_started_at',
+  'last_good_generation',
+  'last_good_spec',
+  'last_good_resources',
+  'last_good_secret_env_sealed',
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** Totals above this are reported as this number with `total_capped: true`. */
 export const MAX_COUNTED = 10_000;
-const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs']);
+const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs', 'last_good_spec', 'last_good_resources']);
 /** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
 const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
 
@@ -77,7 +90,7 @@ export class JobRepository {
   async insert(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<{ job: JobEntity; created: boolean }> {
     const values = JOB_COLUMNS.map((column) => {
       const value = (job as unknown as Record<string, unknown>)[camel(column)];
-      return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
+      return JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
     });
     const placeholders = JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
     const n = JOB_COLUMNS.length;
@@ -170,7 +183,7 @@ export class JobRepository {
     const params: unknown[] = [job.id, change.status, change.reason, change.message, change.occurredAt];
     for (const [key, value] of Object.entries(fields)) {
       const column = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+      params.push(JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
     const updated = returnedRows(await manager.query(`UPDATE jobs SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
@@ -180,6 +193,19 @@ export class JobRepository {
       [job.id, job.status, change.status, change.reason, change.message, next.version, change.occurredAt],
     );
     return next;
+  }
+
+  /** Writes columns that are not the status (health, rollout, an in-place update); one version up, no history row. */
+  async recordFields(tx: Tx, jobId: string, fields: Partial<JobEntity>, now: Date): Promise<JobEntity> {
+    const sets = ['updated_at = $2', 'version = version + 1'];
+    const params: unknown[] = [jobId, now];
+    for (const [key, value] of Object.entries(fields)) {
+      const column = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      params.push(JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const updated = returnedRows(await managerOf(tx).query(`UPDATE jobs SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params));
+    return mapRow<JobEntity>(updated[0] ?? {});
   }
 
   /** Optimistic update of the mutable, non-status fields; null when `expectedVersion` is stale. */
@@ -230,6 +256,19 @@ export class JobRepository {
       [clusterId, ids],
     );
     return rows.map((row) => mapRow<JobEntity>(row));
+  }
+
+  /** Jobs on these clusters whose rollout has run past its readiness timeout (docs/design.md#in-place-update). */
+  async overdueRollouts(clusterIds: readonly string[], now: Date): Promise<string[]> {
+    if (clusterIds.length === 0) return [];
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM jobs
+        WHERE rollout_started_at IS NOT NULL AND cluster_id = ANY($1::uuid[]) AND generation > observed_generation
+          AND rollout_started_at + make_interval(secs => COALESCE((policy->>'readiness_timeout_seconds')::int, 600)) < $2
+        LIMIT 500`,
+      [clusterIds, now],
+    );
+    return rows.map((row) => row.id);
   }
 
   async countActiveOnCluster(clusterId: string): Promise<number> {

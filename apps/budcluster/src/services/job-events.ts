@@ -1,16 +1,28 @@
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME } from '@bud/contracts';
 import type { CloudEvent, JobEventData, JobStatus } from '@bud/contracts';
 import type { JobEntity } from '../entities';
+import { jobHealthFields } from './job.mapper';
 
 export { JOB_EVENTS_TOPIC, PUBSUB_NAME };
 
-/** The CloudEvent of docs/design.md#job-events for a job as it is after a status change. */
-export function jobCloudEvent(job: JobEntity, previousStatus: JobStatus | null, occurredAt: Date): CloudEvent<JobEventData> {
+/** What changed: the status (`bud.job.<status>`), only the health, or only the generation/rollout. */
+export type JobEventKind = 'status' | 'health' | 'rollout';
+
+/**
+ * The CloudEvent of docs/design.md#job-events for a job as it is after a change; the data always carries the full
+ * current health and rollout (docs/design.md#job-health).
+ */
+export function jobCloudEvent(
+  job: JobEntity,
+  previousStatus: JobStatus | null,
+  occurredAt: Date,
+  kind: JobEventKind = 'status',
+): CloudEvent<JobEventData> {
   return {
     specversion: '1.0',
     id: `${job.id}:${job.version}`,
     source: 'budcluster',
-    type: `bud.job.${job.status}`,
+    type: kind === 'status' ? `bud.job.${job.status}` : `bud.job.${kind}`,
     time: occurredAt.toISOString(),
     datacontenttype: 'application/json',
     data: {
@@ -27,6 +39,7 @@ export function jobCloudEvent(job: JobEntity, previousStatus: JobStatus | null, 
       outputs: job.outputs,
       version: job.version,
       occurred_at: occurredAt.toISOString(),
+      ...jobHealthFields(job),
     },
   };
 }

@@ -6,6 +6,7 @@ import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { costForDurationMicros, formatUsd, parseUsdMicros } from '@bud/workloads';
 import type { ObservedStatus } from '../domain/job-model';
+import { healthAfter } from '../domain/job-health';
 import { assertTransition, isTerminal } from '../domain/job-status-machine';
 import type { JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
@@ -45,23 +46,34 @@ export class JobLifecycleService {
     return job;
   }
 
-  /** A state a driver observed: repeated or stale observations change nothing; illegal ones are logged. */
+  /**
+   * A state a driver observed: repeated or stale observations change nothing; illegal status moves are logged.
+   * Health and rollout changes are recorded too (docs/design.md#job-health): one version and one event per change.
+   */
   async observe(observed: ObservedStatus): Promise<void> {
     const changed = await this.jobs.transaction(async (tx) => {
       const current = await this.jobs.lockById(tx, observed.jobId);
-      if (!current || current.status === observed.status) return false;
-      try {
-        this.check(current, observed.status);
-      } catch {
-        this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
-        return false;
+      if (!current) return false;
+      if (current.status !== observed.status) {
+        try {
+          this.check(current, observed.status);
+          await this.write(
+            tx,
+            current,
+            { to: observed.status, reason: observed.reason, message: observed.message, outputs: observed.outputs },
+            observed,
+          );
+          return true;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
+        }
       }
-      await this.write(tx, current, {
-        to: observed.status,
-        reason: observed.reason,
-        message: observed.message,
-        outputs: observed.outputs,
-      });
+      const change = healthAfter(current, observed, false);
+      if (!change) return false;
+      const now = new Date(this.clock.now());
+      const next = await this.jobs.recordFields(tx, current.id, change.fields, now);
+      await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, current.status, now, change.kind), now);
       return true;
     });
     if (changed) this.relay.wake();
@@ -73,9 +85,10 @@ export class JobLifecycleService {
     assertTransition(job.status, to, { retryCount: job.retryCount, maxRetries: job.policy.max_retries });
   }
 
-  private async write(tx: Tx, job: JobEntity, request: TransitionRequest): Promise<JobEntity> {
+  private async write(tx: Tx, job: JobEntity, request: TransitionRequest, observed?: ObservedStatus): Promise<JobEntity> {
     const now = new Date(this.clock.now());
-    const fields: Partial<JobEntity> = {};
+    const health = healthAfter(job, observed ?? { jobId: job.id, status: request.to, reason: request.reason }, true);
+    const fields: Partial<JobEntity> = { ...health?.fields };
     if (request.outputs) fields.outputs = request.outputs;
     if (request.to === 'queued') fields.queuedAt = now;
     if (request.to === 'running' && !job.startedAt) fields.startedAt = now;

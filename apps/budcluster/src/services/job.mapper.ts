@@ -4,6 +4,22 @@ import type { JobEntity, JobEventEntity } from '../entities';
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 const usd = (value: string | null): string | null => (value === null ? null : Number(value).toFixed(6));
 
+/** docs/design.md#job-health: the health and rollout fields a job answer and a job event both carry. */
+export function jobHealthFields(job: JobEntity): Pick<JobResponse, 'health' | 'health_reason' | 'health_message' | 'rollout'> {
+  return {
+    health: job.health,
+    health_reason: job.healthReason,
+    health_message: job.healthMessage,
+    rollout: {
+      generation: job.generation,
+      observed_generation: job.observedGeneration,
+      replicas: job.rolloutReplicas,
+      ready_replicas: job.readyReplicas,
+      updated_replicas: job.updatedReplicas,
+    },
+  };
+}
+
 export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobResponse {
   return {
     id: job.id,
@@ -43,6 +59,7 @@ export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobRes
     started_at: iso(job.startedAt),
     completed_at: iso(job.completedAt),
     version: job.version,
+    ...jobHealthFields(job),
     ...(events
       ? {
           events: events.map((e) => ({

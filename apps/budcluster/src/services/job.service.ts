@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, SecretBox } from '@bud/auth';
 import { priorityValues } from '@bud/contracts';
-import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest } from '@bud/contracts';
+import type { CreateJobRequest, JobListQuery, JobResponse, JobSpec, Page, PatchJobRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
-import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
@@ -20,6 +19,8 @@ import { toJobModel } from '../entities/job-model.mapper';
 import { toJobResponse } from './job.mapper';
 import { OutboxRelay } from '@bud/outbox';
 import { sealSecretEnv } from './secret-env';
+import { estimatedCosts } from './job-cost';
+import { JobUpdateService } from './job-update.service';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 const PATCH_RETRIES = 5;
@@ -34,6 +35,7 @@ export class JobService {
     private readonly lifecycle: JobLifecycleService,
     private readonly drivers: DriverRegistry,
     private readonly relay: OutboxRelay,
+    private readonly updates: JobUpdateService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -42,12 +44,10 @@ export class JobService {
     requireSourceCreator(principal, request.source_type);
     requireJobAccess(principal, request.source_type, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
-    this.checkSafety(request);
+    this.checkSafety(request.spec);
     const now = new Date(this.clock.now());
     const id = randomUUID();
-    const costIssue = hourlyCostIssue(request.resources, cluster.priceTable);
-    if (costIssue) throw AppError.validation(`the job is invalid: resources ${costIssue}`, [{ path: 'resources', message: costIssue }]);
-    const perHour = hourlyCostMicros(request.resources, cluster.priceTable);
+    const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
     const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
     const entity: JobEntity = {
       id,
@@ -78,10 +78,7 @@ export class JobService {
       k8sResourceName: request.spec.kind === 'helm' ? (request.spec.release_name ?? request.name) : request.name,
       kueueWorkloadName: null,
       outputs: {},
-      estimatedCostPerHour: formatUsd(perHour),
-      estimatedCost: request.policy.max_runtime_seconds
-        ? formatUsd(Math.round((perHour * request.policy.max_runtime_seconds) / 3600))
-        : null,
+      ...costs,
       actualCost: null,
       createdAt: now,
       updatedAt: now,
@@ -90,6 +87,19 @@ export class JobService {
       completedAt: null,
       version: 1,
       secretEnvSealed: sealed,
+      health: 'unknown',
+      healthReason: null,
+      healthMessage: null,
+      generation: 1,
+      observedGeneration: 0,
+      rolloutReplicas: 0,
+      readyReplicas: 0,
+      updatedReplicas: 0,
+      rolloutStartedAt: null,
+      lastGoodGeneration: null,
+      lastGoodSpec: null,
+      lastGoodResources: null,
+      lastGoodSecretEnvSealed: null,
     };
     const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
     if (created) {
@@ -118,22 +128,20 @@ export class JobService {
 
   async patch(principal: Principal, clusterId: string, jobId: string, request: PatchJobRequest): Promise<JobResponse> {
     let job = await this.visibleJob(principal, clusterId, jobId, 'manage');
+    if (request.spec !== undefined || request.resources !== undefined) {
+      const cluster = await this.clusters.visibleCluster(principal, clusterId);
+      if (request.spec) this.checkSafety(request.spec);
+      const updated = await this.updates.update(cluster, job.id, request, otherPatchFields(job, request));
+      if (updated) return toJobResponse(updated);
+      const anyOther = request.priority_class !== undefined || request.policy !== undefined || request.labels !== undefined;
+      if (!anyOther) return toJobResponse((await this.jobs.findById(job.id)) ?? job);
+      job = (await this.jobs.findById(job.id)) ?? job;
+    }
     for (let attempt = 0; attempt < PATCH_RETRIES; attempt++) {
       if (request.version !== undefined && request.version !== job.version) {
         throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
       }
-      const priorityClass = request.priority_class ?? job.priorityClass;
-      const updated = await this.jobs.patch(
-        job.id,
-        job.version,
-        {
-          priorityClass,
-          priority: priorityValues[priorityClass],
-          policy: { ...job.policy, ...request.policy },
-          labels: request.labels ?? job.labels,
-        },
-        new Date(this.clock.now()),
-      );
+      const updated = await this.jobs.patch(job.id, job.version, otherPatchFields(job, request), new Date(this.clock.now()));
       if (updated) return toJobResponse(updated);
       job = await this.visibleJob(principal, clusterId, jobId, 'manage');
     }
@@ -180,13 +188,8 @@ export class JobService {
     return job;
   }
 
-  private checkSafety(request: CreateJobRequest): void {
-    const details =
-      request.spec.kind === 'helm'
-        ? checkHelmSpec(request.spec)
-        : request.spec.kind === 'container'
-          ? checkImageHost(request.spec.image, 'spec.image')
-          : [];
+  private checkSafety(spec: JobSpec): void {
+    const details = spec.kind === 'helm' ? checkHelmSpec(spec) : spec.kind === 'container' ? checkImageHost(spec.image, 'spec.image') : [];
     if (details.length > 0) throw AppError.validation(`the job spec is unsafe: ${details[0]?.path} ${details[0]?.message}`, details);
   }
 
@@ -201,4 +204,15 @@ export class JobService {
         );
     });
   }
+}
+
+/** The priority, policy and labels a patch asks for, over the job's current ones. */
+function otherPatchFields(job: JobEntity, request: PatchJobRequest): Pick<JobEntity, 'priorityClass' | 'priority' | 'policy' | 'labels'> {
+  const priorityClass = request.priority_class ?? job.priorityClass;
+  return {
+    priorityClass,
+    priority: priorityValues[priorityClass],
+    policy: { ...job.policy, ...request.policy },
+    labels: request.labels ?? job.labels,
+  };
 }

@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { SimulatedSettings } from '@bud/contracts';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
-import type { JobModel, ObservedStatus } from '../../domain/job-model';
+import type { JobModel, ObservedHealth, ObservedRollout, ObservedStatus, VolumeModel } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
+import { jobClaims } from '../../domain/manifests/volumes';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { SimulatedCapacity } from './simulated-capacity';
 import type { GpuDemand } from './simulated-capacity';
 import { admissibleHead, admitsAtOnce, asksForGpus } from './simulated-queue';
+import { faultFor, faultStateAt, replicasOnlyChange } from './simulated-faults';
 
 interface Placement {
   job: JobModel;
@@ -14,6 +17,15 @@ interface Placement {
   holdsCapacity: boolean;
   timer?: unknown;
   lastReported?: ObservedStatus;
+  /** Since when the pods are ready (the job reported running), on the clock. */
+  runningSince?: number;
+  /** The fault that applies and since when (docs/design.md#simulated-faults); a new fault starts counting at its evaluation. */
+  fault?: { key: string; since: number };
+  healthTimer?: unknown;
+  /** A newer generation rolls out and is not ready yet. */
+  rollingOut?: boolean;
+  /** Admitted, but its pods never became ready (never_ready); a newer generation tries again. */
+  stuck?: boolean;
 }
 
 /**
@@ -28,6 +40,10 @@ export class SimulatedDriver implements ClusterDriver {
   private readonly waiting = new Map<string, string[]>();
   private readonly reportChains = new Map<string, Promise<void>>();
   private readonly capacity: SimulatedCapacity;
+  /** Claims by `namespace/claimName` → uid: apply creates absent ones, remove keeps them (docs/design.md#volumes). */
+  private readonly claims = new Map<string, string>();
+  /** Namespaces deleted through deleteNamespace, in order (for tests). */
+  readonly deletedNamespaces: string[] = [];
   private sink: StatusSink = async () => undefined;
 
   constructor(
@@ -44,21 +60,46 @@ export class SimulatedDriver implements ClusterDriver {
   }
 
   async stop(): Promise<void> {
-    for (const placement of this.placements.values()) this.clock.clearTimeout(placement.timer);
+    for (const placement of this.placements.values()) {
+      this.clock.clearTimeout(placement.timer);
+      this.clock.clearTimeout(placement.healthTimer);
+    }
     this.placements.clear();
     this.waiting.clear();
     await Promise.all(this.reportChains.values());
   }
 
+  /** New settings; running jobs see changed faults at once (docs/design.md#simulated-faults). */
   updateSettings(settings: SimulatedSettings): void {
     this.settings = settings;
     this.capacity.resize(settings.gpu_capacity);
     this.admitWaiting();
+    for (const placement of this.placements.values())
+      if (placement.runningSince !== undefined && !placement.rollingOut) this.evaluate(placement);
+  }
+
+  /** The uid of a claim the cluster holds, or undefined. */
+  claimUid(namespace: string, claimName: string): string | undefined {
+    return this.claims.get(`${namespace}/${claimName}`);
+  }
+
+  async deleteVolume(volume: VolumeModel): Promise<void> {
+    this.claims.delete(`${volume.namespace}/${volume.claimName}`);
+  }
+
+  async deleteNamespace(namespace: string): Promise<void> {
+    for (const key of [...this.claims.keys()]) if (key.startsWith(`${namespace}/`)) this.claims.delete(key);
+    this.deletedNamespaces.push(namespace);
   }
 
   async apply(job: JobModel): Promise<void> {
-    if (this.placements.has(job.id)) return;
+    const placed = this.placements.get(job.id);
+    if (placed) {
+      if (job.generation > placed.job.generation) this.updateInPlace(placed, job);
+      return;
+    }
     this.checkObjects(job);
+    this.createClaims(job);
     const demand: GpuDemand = {
       gpuType: job.resources.gpu_type ?? null,
       count: job.resources.gpu_count * Math.max(job.resources.replicas, 1),
@@ -78,7 +119,7 @@ export class SimulatedDriver implements ClusterDriver {
     for (const id of [...this.placements.keys()]) if (!active.has(id)) this.release(id);
     for (const job of activeJobs) {
       const placement = this.placements.get(job.id);
-      if (!placement) await this.apply(job);
+      if (!placement || job.generation > placement.job.generation) await this.apply(job);
       // A report lost while the database was down is repeated, so the job row catches up.
       else if (placement.lastReported && placement.lastReported.status !== job.status) this.report(placement.lastReported);
     }
@@ -134,20 +175,134 @@ export class SimulatedDriver implements ClusterDriver {
 
   private becomeReady(placement: Placement): void {
     const { job } = placement;
+    if (faultFor(job, this.settings.faults)?.kind === 'never_ready') {
+      this.report({
+        jobId: job.id,
+        status: 'admitted',
+        reason: 'QuotaReserved',
+        health: this.notReady(job),
+        rollout: this.rollout(job, false),
+      });
+      placement.stuck = true;
+      return;
+    }
+    placement.stuck = false;
     if (this.shouldFail(job)) {
       this.report({ jobId: job.id, status: 'failed', reason: 'SimulatedFailure', message: 'the simulated cluster failed this workload' });
       this.release(job.id);
       return;
     }
+    placement.runningSince = this.clock.now();
     if (job.jobType === 'service') {
-      this.report({ jobId: job.id, status: 'running', reason: 'Available', outputs: serviceOutputs(job) });
+      this.report({ jobId: job.id, status: 'running', reason: 'Available', outputs: serviceOutputs(job), ...this.healthOf(placement) });
+      this.scheduleHealth(placement);
       return;
     }
-    this.report({ jobId: job.id, status: 'running', reason: 'Active' });
+    this.report({ jobId: job.id, status: 'running', reason: 'Active', ...this.healthOf(placement) });
+    this.scheduleHealth(placement);
     placement.timer = this.clock.setTimeout(() => {
       this.report({ jobId: job.id, status: 'succeeded', reason: 'Complete' });
       this.release(job.id);
     }, this.settings.batch_run_ms);
+  }
+
+  /**
+   * A newer generation of a placed job (docs/design.md#in-place-update): a replicas-only change is complete at once; any
+   * other rolls out for ready_delay_ms (never, under a never_ready fault, so the watchdog rolls it back).
+   */
+  private updateInPlace(placement: Placement, job: JobModel): void {
+    this.checkObjects(job);
+    this.createClaims(job);
+    const previous = placement.job;
+    placement.job = job;
+    if (placement.runningSince === undefined) {
+      if (placement.stuck) placement.timer = this.clock.setTimeout(() => this.becomeReady(placement), this.settings.ready_delay_ms);
+      return;
+    }
+    this.clock.clearTimeout(placement.healthTimer);
+    if (replicasOnlyChange(previous, job)) {
+      placement.rollingOut = false;
+      this.evaluate(placement);
+      return;
+    }
+    placement.rollingOut = true;
+    this.report({
+      jobId: job.id,
+      status: 'running',
+      reason: 'RollingUpdate',
+      health: { health: 'progressing', reason: 'RollingUpdate', message: `rolling out generation ${job.generation}` },
+      rollout: { ...this.rollout(job, false), readyReplicas: Math.max(previous.resources.replicas, 1), updatedReplicas: 0 },
+    });
+    if (faultFor(job, this.settings.faults)?.kind === 'never_ready') return;
+    placement.healthTimer = this.clock.setTimeout(() => {
+      if (placement.job !== job) return;
+      placement.rollingOut = false;
+      placement.runningSince = this.clock.now();
+      placement.fault = undefined;
+      this.evaluate(placement);
+    }, this.settings.ready_delay_ms);
+  }
+
+  /** Reports a running job's health and complete rollout now, and schedules its next fault change. */
+  private evaluate(placement: Placement): void {
+    const { job } = placement;
+    const state = this.faultState(placement);
+    if (state.failed) {
+      this.report({
+        jobId: job.id,
+        status: 'failed',
+        reason: 'CrashLoopBackOff',
+        message: state.health.message,
+        ...this.healthOf(placement),
+      });
+      this.release(job.id);
+      return;
+    }
+    this.report({
+      jobId: job.id,
+      status: 'running',
+      reason: job.jobType === 'service' ? 'Available' : 'Active',
+      ...this.healthOf(placement),
+    });
+    this.scheduleHealth(placement);
+  }
+
+  private scheduleHealth(placement: Placement): void {
+    this.clock.clearTimeout(placement.healthTimer);
+    const state = this.faultState(placement);
+    const next = state.failed ? this.clock.now() : state.nextChangeAt;
+    if (next === null) return;
+    placement.healthTimer = this.clock.setTimeout(() => this.evaluate(placement), Math.max(next - this.clock.now(), 0));
+  }
+
+  private faultState(placement: Placement): ReturnType<typeof faultStateAt> {
+    const fault = faultFor(placement.job, this.settings.faults);
+    const key = fault ? JSON.stringify(fault) : '';
+    const now = this.clock.now();
+    if (placement.fault?.key !== key) placement.fault = { key, since: Math.max(placement.runningSince ?? now, now) };
+    return faultStateAt(fault, placement.job, placement.fault.since, now);
+  }
+
+  private healthOf(placement: Placement): { health: ObservedHealth; rollout: ObservedRollout } {
+    const state = this.faultState(placement);
+    const rollout = this.rollout(placement.job, true);
+    return { health: state.health, rollout: state.health.health === 'healthy' ? rollout : { ...rollout, readyReplicas: 0 } };
+  }
+
+  private notReady(job: JobModel): ObservedHealth {
+    return { health: 'progressing', reason: 'NeverReady', message: `0/${Math.max(job.resources.replicas, 1)} replicas ready` };
+  }
+
+  private rollout(job: JobModel, complete: boolean): ObservedRollout {
+    const replicas = Math.max(job.resources.replicas, 1);
+    return { generation: job.generation, complete, replicas, readyReplicas: complete ? replicas : 0, updatedReplicas: replicas };
+  }
+
+  private createClaims(job: JobModel): void {
+    for (const claim of jobClaims(job)) {
+      const key = `${job.namespace}/${claim.claimName}`;
+      if (!this.claims.has(key)) this.claims.set(key, randomUUID());
+    }
   }
 
   private shouldFail(job: JobModel): boolean {
@@ -160,6 +315,7 @@ export class SimulatedDriver implements ClusterDriver {
     const placement = this.placements.get(jobId);
     if (!placement) return;
     this.clock.clearTimeout(placement.timer);
+    this.clock.clearTimeout(placement.healthTimer);
     if (placement.holdsCapacity) this.capacity.release(placement.demand);
     this.placements.delete(jobId);
     const queue = this.waiting.get(placement.demand.gpuType ?? '');

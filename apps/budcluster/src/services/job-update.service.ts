@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PatchJobRequest } from '@bud/contracts';
+import type { SecretBox } from '@bud/auth';
+import { AppError } from '@bud/errors';
+import { Logger } from '@bud/logging';
+import { OutboxRelay, OutboxRepository } from '@bud/outbox';
+import type { Clock } from '@bud/ports';
+import { CLOCK, SECRET_BOX } from '@bud/ports';
+import { canonicalJson, inPlaceUpdateIssues, rolloutOverdue } from '../domain/in-place-update';
+import { isTerminal } from '../domain/job-status-machine';
+import { DriverRegistry } from '../drivers/driver-registry.service';
+import type { ClusterEntity, JobEntity } from '../entities';
+import { toJobModel } from '../entities/job-model.mapper';
+import { ClusterRepository } from '../repositories/cluster.repository';
+import { JobRepository } from '../repositories/job.repository';
+import { estimatedCosts } from './job-cost';
+import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
+import { openSecretEnv, resealSecretEnv } from './secret-env';
+
+/**
+ * docs/design.md#in-place-update: a service job's spec/resources change as a new generation of the same job, applied
+ * in place by its driver; one that does not become ready in time goes back to the last good generation.
+ */
+@Injectable()
+export class JobUpdateService {
+  private readonly logger = new Logger('job-update');
+
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly drivers: DriverRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+  ) {}
+
+  /**
+   * Writes the new generation (with any priority/policy/labels of the same patch) in one transaction with its outbox
+   * event, then has the driver apply it. Equal to what the job runs: nothing changes (same version and generation).
+   * Null when the spec and resources are unchanged, so the caller patches the other fields as usual.
+   */
+  async update(cluster: ClusterEntity, jobId: string, request: PatchJobRequest, others: Partial<JobEntity>): Promise<JobEntity | null> {
+    const written = await this.jobs.transaction(async (tx) => {
+      const job = await this.jobs.lockById(tx, jobId);
+      if (!job) throw AppError.notFound('job', jobId);
+      if (request.version !== undefined && request.version !== job.version)
+        throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
+      if (isTerminal(job.status)) throw AppError.conflict(`the job is ${job.status}; only an active job changes in place`);
+      const spec = request.spec ?? job.spec;
+      const resources = request.resources ?? job.resources;
+      const issues = inPlaceUpdateIssues(job, spec, resources);
+      if (issues.length > 0) {
+        const [first] = issues;
+        throw AppError.validation(`the job cannot change in place: ${first?.path} ${first?.message}`, issues);
+      }
+      const stored = openSecretEnv(job.secretEnvSealed, this.secrets);
+      const sealed = request.spec
+        ? resealSecretEnv(request.spec, job.secretEnvSealed, this.secrets)
+        : { spec: job.spec, sealed: job.secretEnvSealed, values: stored };
+      const sameSecrets = canonicalJson(sealed.values) === canonicalJson(stored);
+      const unchanged =
+        sameSecrets && canonicalJson({ spec: sealed.spec, resources }) === canonicalJson({ spec: job.spec, resources: job.resources });
+      if (unchanged) return null;
+      const now = new Date(this.clock.now());
+      const policy = others.policy ?? job.policy;
+      const lastGood =
+        job.observedGeneration >= job.generation
+          ? {
+              lastGoodGeneration: job.generation,
+              lastGoodSpec: job.spec,
+              lastGoodResources: job.resources,
+              lastGoodSecretEnvSealed: job.secretEnvSealed,
+            }
+          : {};
+      const next = await this.jobs.recordFields(
+        tx,
+        job.id,
+        {
+          ...others,
+          ...lastGood,
+          ...estimatedCosts(resources, policy, cluster.priceTable),
+          spec: sealed.spec,
+          resources,
+          // Sealing again draws a new IV: equal values keep the stored text, so drivers see no change.
+          secretEnvSealed: sameSecrets ? job.secretEnvSealed : sealed.sealed,
+          generation: job.generation + 1,
+          rolloutStartedAt: now,
+          health: 'progressing',
+          healthReason: 'RollingUpdate',
+          healthMessage: `rolling out generation ${job.generation + 1}`,
+        },
+        now,
+      );
+      await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now, 'rollout'), now);
+      return next;
+    });
+    if (!written) return null;
+    this.relay.wake();
+    this.reapply(cluster, written);
+    return written;
+  }
+
+  /**
+   * The rollback watchdog's move (docs/design.md#in-place-update): the last good spec as a new generation; the status
+   * stays, the status message, a history row and a `bud.job.rollout` event say what happened. False when the job
+   * no longer needs it (rolled out meanwhile, or changed again).
+   */
+  async rollBack(jobId: string): Promise<boolean> {
+    const result = await this.jobs.transaction(async (tx) => {
+      const job = await this.jobs.lockById(tx, jobId);
+      const now = new Date(this.clock.now());
+      if (!job || !rolloutOverdue(job, now.getTime())) return null;
+      const cluster = await this.clusters.findById(job.clusterId);
+      if (!cluster) return null;
+      const timeout = job.policy.readiness_timeout_seconds ?? 600;
+      if (job.lastGoodSpec === null || job.lastGoodResources === null || job.lastGoodGeneration === null) {
+        // Nothing ever rolled out completely, so there is nothing to go back to: say so and stop watching.
+        const next = await this.jobs.recordFields(
+          tx,
+          job.id,
+          {
+            rolloutStartedAt: null,
+            health: 'unhealthy',
+            healthReason: 'RolloutTimedOut',
+            healthMessage: `generation ${job.generation} was not ready within ${timeout}s and no earlier generation was ready to roll back to`,
+          },
+          now,
+        );
+        await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now, 'health'), now);
+        return null;
+      }
+      const message = `generation ${job.generation} was not ready within ${timeout}s; rolled back to the spec of generation ${job.lastGoodGeneration}`;
+      const next = await this.jobs.recordStatus(
+        tx,
+        job,
+        { status: job.status, reason: 'RolledBack', message, occurredAt: now },
+        {
+          ...estimatedCosts(job.lastGoodResources, job.policy, cluster.priceTable),
+          spec: job.lastGoodSpec,
+          resources: job.lastGoodResources,
+          secretEnvSealed: job.lastGoodSecretEnvSealed,
+          generation: job.generation + 1,
+          // The last good spec is not watched again: rolling it back would change nothing.
+          rolloutStartedAt: null,
+          health: 'progressing',
+          healthReason: 'RolledBack',
+          healthMessage: message,
+        },
+      );
+      await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, job.status, now, 'rollout'), now);
+      return { cluster, job: next };
+    });
+    if (!result) return false;
+    this.logger.info('rolled back', { job_id: jobId, generation: result.job.generation });
+    this.relay.wake();
+    this.reapply(result.cluster, result.job);
+    return true;
+  }
+
+  /** After commit: a driver that cannot apply leaves the rollout to the watchdog, it does not fail a running job. */
+  private reapply(cluster: ClusterEntity, job: JobEntity): void {
+    this.drivers
+      .apply(cluster, toJobModel(job))
+      .catch((error: unknown) =>
+        this.logger.warn('in-place apply failed', { job_id: job.id, generation: job.generation, error: (error as Error).message }),
+      );
+  }
+}
