@@ -88,8 +88,11 @@ function outputsAfter(
     const recorded = current.get(id);
     const definition =
       recorded && recorded.componentRef === planned.component_ref ? recorded.definition : input.registry?.get(planned.component_ref);
+    // Outputs recorded without the job outputs they came from are kept: there is nothing to predict them from.
+    const unknownSource = recorded !== undefined && !recorded.jobOutputs.host && Object.keys(recorded.outputs).length > 0;
     const jobOutputs = predictedJobOutputs(planned.job, recorded?.jobOutputs ?? {}, input.context.deployment.namespace);
-    outputs[id] = definition ? predictedOutputs(definition, jobOutputs, recorded?.outputs ?? {}) : (recorded?.outputs ?? {});
+    outputs[id] =
+      definition && !unknownSource ? predictedOutputs(definition, jobOutputs, recorded?.outputs ?? {}) : (recorded?.outputs ?? {});
   }
   return outputs;
 }
