@@ -3,6 +3,7 @@ import { SecretBox } from '@bud/auth';
 import type { ClusterResponse, DeploymentPlan, PlannedComponent, ScheduleResponse, VolumeResponse } from '@bud/contracts';
 import { changePlanSchema } from '@bud/contracts';
 import { AppError } from '@bud/errors';
+import { ManualClock } from '@bud/testing';
 import { resolveTemplate } from '../../domain/resolver';
 import { makeContext, makeRegistry, makeTemplate } from '../../../test/support/resolver-fixtures';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
@@ -57,7 +58,7 @@ function components(): DeploymentComponentRecord[] {
         jobStatus: 'running',
         jobOutputs: {},
         outputs: { url: `http://${c.id}:8080`, openai_base_url: `http://${c.id}:8080/v1` },
-      }) as DeploymentComponentRecord,
+      }) as unknown as DeploymentComponentRecord,
   );
 }
 
@@ -89,7 +90,7 @@ function service(next?: (change: DeploymentChange) => NextDeploymentState) {
   } as unknown as DeploymentChangePlanner;
   const deployments = { components: () => Promise.resolve(components()) } as unknown as DeploymentRepository;
   const componentService = { activeRegistry: () => Promise.resolve(registry) } as unknown as ComponentService;
-  const clock = { now: () => 0 };
+  const clock = new ManualClock(0);
   return { preview: new ChangePreviewService(deployments, changes, budcluster, componentService, box, clock), calls };
 }
 
