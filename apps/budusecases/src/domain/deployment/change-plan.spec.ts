@@ -231,6 +231,12 @@ describe('planChange: what a change to a deployment would do, per component', ()
     ]);
   });
 
+  it('restarts the dependents of a component the change removes, naming the output they read', () => {
+    const plan = change('update', { ...p0 }, { ...p0, with_llm: false });
+    expect(changeOf(plan)).toMatchObject({ llm: 'remove', api: 'rolling' });
+    expect(plan.blast_radius).toEqual([{ component: 'api', because_of: { component: 'llm', output: 'openai_base_url' } }]);
+  });
+
   it('does not put a component that changes on its own in the blast radius', () => {
     expect(change('update', { ...p0 }, { ...p0, log_level: 'debug' }).blast_radius).toEqual([]);
   });

@@ -97,26 +97,48 @@ function outputsAfter(
   return outputs;
 }
 
+const jobKey = (job: CreateJobRequest): string => canonicalJson({ spec: job.spec, resources: job.resources });
+
+/** The job with one dependency output set to `value`, or null when it cannot be rendered. */
+function withOutput(
+  component: PlannedComponent,
+  side: Side,
+  dependency: string,
+  output: string,
+  value: unknown,
+  context: ResolveContext,
+): string | null {
+  const outputs = { ...side.outputs, [dependency]: { ...side.outputs[dependency], [output]: value } };
+  const job = completed(component, { ...side, outputs }, context);
+  return job ? jobKey(job) : null;
+}
+
+const PROBE = '\u0000bud-preview-probe';
+
 /**
- * Which changed outputs of its dependencies restart `component`: an output the dependency publishes now and
- * would publish differently, whose old value alone would give the component a different job.
+ * Which outputs of its dependencies restart a rolling component: an output a dependency publishes now and would
+ * publish differently (or not at all, the dependency removed) whose value the component's job is made from — for a
+ * kept dependency, its old value alone would give a different job; for a removed one, the old job reads it.
  */
 function restartCauses(
-  component: PlannedComponent,
-  job: CreateJobRequest,
-  before: Outputs,
-  after: Side,
+  was: CurrentComponent,
+  will: PlannedComponent,
+  from: CreateJobRequest,
+  to: CreateJobRequest,
+  sides: { before: Side; after: Side },
   context: ResolveContext,
 ): RestartCause[] {
   const causes: RestartCause[] = [];
-  for (const dependency of component.depends_on) {
-    for (const [output, was] of Object.entries(before[dependency] ?? {})) {
-      const now = after.outputs[dependency]?.[output];
-      if (canonicalJson(was) === canonicalJson(now)) continue;
-      const reverted = { ...after.outputs, [dependency]: { ...after.outputs[dependency], [output]: was } };
-      const without = completed(component, { ...after, outputs: reverted }, context);
-      if (without && canonicalJson({ s: without.spec, r: without.resources }) !== canonicalJson({ s: job.spec, r: job.resources }))
-        causes.push({ component: component.id, because_of: { component: dependency, output } });
+  const dependencies = [...new Set([...was.planned.depends_on, ...will.depends_on])].sort();
+  for (const dependency of dependencies) {
+    const kept = sides.after.outputs[dependency] !== undefined;
+    for (const [output, value] of Object.entries(sides.before.outputs[dependency] ?? {})) {
+      if (kept && canonicalJson(value) === canonicalJson(sides.after.outputs[dependency]?.[output])) continue;
+      const probed = kept
+        ? withOutput(will, sides.after, dependency, output, value, context)
+        : withOutput(was.planned, sides.before, dependency, output, PROBE, context);
+      if (probed !== null && probed !== jobKey(kept ? to : from))
+        causes.push({ component: will.id, because_of: { component: dependency, output } });
     }
   }
   return causes;
@@ -168,7 +190,7 @@ export function planChange(input: ChangePlanInput): ChangePlan {
           ? fieldChanges(from, to, secretPaths(was.planned, will))
           : fieldChanges(was.planned.job, will.job, secretPaths(was.planned, will));
       change = changeOf(fields);
-      if (change === 'rolling' && to) blastRadius.push(...restartCauses(will, to, before.outputs, after, context));
+      if (change === 'rolling' && from && to) blastRadius.push(...restartCauses(was, will, from, to, { before, after }, context));
     }
     components.push({
       id,
