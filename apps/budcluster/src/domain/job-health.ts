@@ -30,7 +30,7 @@ export type HealthChangeKind = 'health' | 'rollout';
 
 export interface HealthChange {
   fields: Partial<JobHealthState>;
-  /** The event type of a change that moves no status: `rollout` when generation or replica counts moved, else `health`. */
+  /** The event type of a change that moves no status: `health` when the health moved, else `rollout`. */
   kind: HealthChangeKind;
 }
 
@@ -108,7 +108,7 @@ function pickState(job: JobHealthRow): JobHealthState {
   };
 }
 
-const ROLLOUT_KEYS: ReadonlyArray<keyof JobHealthState> = ['observedGeneration', 'rolloutReplicas', 'readyReplicas', 'updatedReplicas'];
+const HEALTH_KEYS: ReadonlyArray<keyof JobHealthState> = ['health', 'healthReason', 'healthMessage'];
 
 function diff(job: JobHealthRow, next: JobHealthState): HealthChange | null {
   const fields: Partial<JobHealthState> = {};
@@ -117,7 +117,9 @@ function diff(job: JobHealthRow, next: JobHealthState): HealthChange | null {
   }
   const keys = Object.keys(fields) as Array<keyof JobHealthState>;
   if (keys.length === 0) return null;
-  return { fields, kind: keys.some((key) => ROLLOUT_KEYS.includes(key)) ? 'rollout' : 'health' };
+  // A new generation rolled out is a rollout; a health move (with the ready count that explains it) is health.
+  const rolledOut = keys.includes('observedGeneration');
+  return { fields, kind: !rolledOut && keys.some((key) => HEALTH_KEYS.includes(key)) ? 'health' : 'rollout' };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

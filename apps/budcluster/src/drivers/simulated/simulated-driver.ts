@@ -127,7 +127,11 @@ export class SimulatedDriver implements ClusterDriver {
 
   private checkObjects(job: JobModel): void {
     for (const object of renderManifests(job, { kueue: false })) {
-      if (!object.apiVersion || !object.kind || !object.metadata?.name || object.metadata.labels?.['bud.ai/job-id'] !== job.id) {
+      // Claims outlive the job, so they carry their own name instead of the job id (docs/design.md#volumes).
+      const owner =
+        object.kind === 'PersistentVolumeClaim' ? object.metadata?.labels?.['bud.ai/volume'] : object.metadata?.labels?.['bud.ai/job-id'];
+      const expected = object.kind === 'PersistentVolumeClaim' ? object.metadata?.name : job.id;
+      if (!object.apiVersion || !object.kind || !object.metadata?.name || owner !== expected) {
         throw new Error(`rendered ${object.kind ?? 'object'} for job ${job.id} is incomplete`);
       }
     }
