@@ -67,7 +67,12 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
     serviceTokenSigner: (tenantId) => serviceTokens.sign('budusecases', 'budcluster', { tenantId }),
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
-    reconciler: { tickMs: config.RECONCILE_TICK_MS, instanceId: randomUUID(), leaseMs: config.RECONCILE_LEASE_MS },
+    reconciler: {
+      tickMs: config.RECONCILE_TICK_MS,
+      instanceId: randomUUID(),
+      leaseMs: config.RECONCILE_LEASE_MS,
+      degradedGraceMs: config.DEGRADED_GRACE_MS,
+    },
     crashPoints: CrashPoints.parse(config.CRASH_AT),
     secretBox: config.SECRETS_KEY
       ? new SecretBox(config.SECRETS_KEY)

@@ -23,6 +23,7 @@ import { TemplateRepository } from './repositories/template.repository';
 import { BudclusterClient } from './services/deployments/budcluster.client';
 import { CrashPoints } from './services/crash-points';
 import { ComponentService } from './services/registry/component.service';
+import { ChangePreviewService } from './services/deployments/change-preview.service';
 import { DeploymentChangePlanner } from './services/deployments/deployment-change-planner.service';
 import { DeploymentEventStream } from './services/deployments/deployment-event-stream.service';
 import { DeploymentEventsHub } from './services/deployments/deployment-events-hub.service';
@@ -107,6 +108,7 @@ export class BudusecasesModule {
         DeploymentEventStream,
         DeploymentPlanner,
         DeploymentChangePlanner,
+        ChangePreviewService,
         DeploymentUpdater,
         DeploymentWriter,
         DeploymentService,

@@ -38,6 +38,13 @@ const settingsSchema = baseConfigSchema.extend({
     .max(600_000)
     .default(30_000)
     .describe('how long a crashed replica keeps a deployment from other reconcilers'),
+  DEGRADED_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000)
+    .describe('how long a component may stay unhealthy before its deployment turns degraded (a blip shorter than this changes nothing)'),
   /** Test-only fault injection, `<crash point>[:<n>]` (services/crash-points.ts). */
   CRASH_AT: z
     .string()

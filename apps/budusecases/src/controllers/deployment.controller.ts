@@ -3,7 +3,12 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Principal } from '@bud/auth';
 import {
+  changePlanSchema,
   createDeploymentQuerySchema,
+  deleteDeploymentQuerySchema,
+  dryRunQuerySchema,
+  scaleComponentRequestSchema,
+  upgradeDeploymentRequestSchema,
   createDeploymentRequestSchema,
   deploymentComponentResponseSchema,
   deploymentEventSchema,
@@ -14,7 +19,12 @@ import {
   uuidSchema,
 } from '@bud/contracts';
 import type {
+  ChangePlan,
   CreateDeploymentQuery,
+  DeleteDeploymentQuery,
+  DryRunQuery,
+  ScaleComponentRequest,
+  UpgradeDeploymentRequest,
   CreateDeploymentRequest,
   DeploymentListQuery,
   DeploymentPlan,
@@ -27,6 +37,8 @@ import { DeploymentEventStream } from '../services/deployments/deployment-event-
 import { DeploymentService } from '../services/deployments/deployment.service';
 
 const idParams = z.object({ id: uuidSchema }).strict();
+/** The answer of a change: the deployment, or with ?dry_run=true the ChangePlan. */
+const changeResponse = z.union([deploymentResponseSchema, changePlanSchema]);
 const componentParams = z.object({ id: uuidSchema, component_id: z.string().min(1).max(63) }).strict();
 
 @Controller('api/v1/deployments')
@@ -97,26 +109,85 @@ export class DeploymentController {
 
   @Patch(':id')
   @Operation({
-    summary: 'Update parameters: only components whose job changes are replaced, in dependency order',
+    summary:
+      'Update parameters in place: changed jobs roll out, added components start, dropped ones go; ?dry_run=true answers the ChangePlan',
     body: updateDeploymentRequestSchema,
-    response: deploymentResponseSchema,
-    errors: [409],
+    query: dryRunQuerySchema,
+    response: changeResponse,
+    errors: [404, 409],
   })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+    @ValidQuery() query: DryRunQuery,
     @Body(new ZodPipe(updateDeploymentRequestSchema, 'deployment update')) body: UpdateDeploymentRequest,
-  ): Promise<DeploymentResponse> {
+  ): Promise<DeploymentResponse | ChangePlan> {
+    if (query.dry_run === 'true')
+      return this.deployments.previewChange(principal, params.id, { kind: 'update', parameters: body.parameters });
     return this.deployments.update(principal, params.id, body);
+  }
+
+  @Post(':id/components/:component_id/scale')
+  @Operation({
+    summary: 'Scale a component (replicas and/or resources); replicas alone restart nothing; ?dry_run=true answers the ChangePlan',
+    body: scaleComponentRequestSchema,
+    query: dryRunQuerySchema,
+    response: changeResponse,
+    status: 200,
+    errors: [404, 409],
+  })
+  @HttpCode(200)
+  scale(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(componentParams, 'path')) params: { id: string; component_id: string },
+    @ValidQuery() query: DryRunQuery,
+    @Body(new ZodPipe(scaleComponentRequestSchema, 'scale')) body: ScaleComponentRequest,
+  ): Promise<DeploymentResponse | ChangePlan> {
+    if (query.dry_run === 'true')
+      return this.deployments.previewChange(principal, params.id, { kind: 'scale', componentId: params.component_id, request: body });
+    return this.deployments.scale(principal, params.id, params.component_id, body);
+  }
+
+  @Post(':id/upgrade')
+  @Operation({
+    summary: 'Move to the newest active version of the template (upgrade_available) in place; ?dry_run=true answers the ChangePlan',
+    body: upgradeDeploymentRequestSchema,
+    query: dryRunQuerySchema,
+    response: changeResponse,
+    status: 200,
+    errors: [404, 409],
+  })
+  @HttpCode(200)
+  upgrade(
+    @CurrentPrincipal() principal: Principal,
+    @Param(new ZodPipe(idParams, 'path')) params: { id: string },
+    @ValidQuery() query: DryRunQuery,
+    @Body(new ZodPipe(upgradeDeploymentRequestSchema, 'upgrade')) body: UpgradeDeploymentRequest,
+  ): Promise<DeploymentResponse | ChangePlan> {
+    if (query.dry_run === 'true')
+      return this.deployments.previewChange(principal, params.id, { kind: 'upgrade', parameters: body.parameters });
+    return this.deployments.upgrade(principal, params.id, body);
   }
 
   @Post(':id/stop')
   @HttpCode(202)
-  @Operation({ summary: 'Stop: cancel the jobs, dependents first', response: deploymentResponseSchema, status: 202, errors: [409] })
-  stop(
+  @Operation({
+    summary: 'Stop: cancel the jobs, dependents first; volumes stay; ?dry_run=true answers the ChangePlan (200)',
+    query: dryRunQuerySchema,
+    response: changeResponse,
+    status: 202,
+    errors: [404, 409],
+  })
+  async stop(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
-  ): Promise<DeploymentResponse> {
+    @ValidQuery() query: DryRunQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeploymentResponse | ChangePlan> {
+    if (query.dry_run === 'true') {
+      response.status(200);
+      return this.deployments.previewChange(principal, params.id, { action: 'stop' });
+    }
     return this.deployments.stop(principal, params.id);
   }
 
@@ -143,15 +214,24 @@ export class DeploymentController {
   @Delete(':id')
   @HttpCode(202)
   @Operation({
-    summary: 'Delete: remove the jobs in reverse dependency order, then the record',
-    response: deploymentResponseSchema,
+    summary:
+      'Delete: remove the jobs in reverse dependency order, then the record; volumes are destroyed unless keep_data=true; ?dry_run=true answers the ChangePlan (200)',
+    query: deleteDeploymentQuerySchema,
+    response: changeResponse,
     status: 202,
-    errors: [409],
+    errors: [404, 409],
   })
-  delete(
+  async delete(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(idParams, 'path')) params: { id: string },
-  ): Promise<DeploymentResponse> {
-    return this.deployments.delete(principal, params.id);
+    @ValidQuery() query: DeleteDeploymentQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeploymentResponse | ChangePlan> {
+    const keepData = query.keep_data === 'true';
+    if (query.dry_run === 'true') {
+      response.status(200);
+      return this.deployments.previewChange(principal, params.id, { action: 'delete', keepData });
+    }
+    return this.deployments.delete(principal, params.id, keepData);
   }
 }

@@ -74,6 +74,8 @@ export interface DeploymentRecord {
   run: number;
   /** Resource overrides per component id that scales stored; applied over every (re)plan. */
   componentOverrides: ComponentOverrides;
+  /** Set by a delete with keep_data=true: its jobs' volumes are retained (docs/design.md#volumes). */
+  keepData: boolean;
   estimatedCostPerHour: string;
   leaseOwner: string | null;
   leaseUntil: Date | null;

@@ -124,6 +124,10 @@ export class DeploymentRepository {
     return rows.map((row) => mapRow<DeploymentComponentRecord>(row));
   }
 
+  async insertComponent(tx: Tx, component: DeploymentComponentRecord): Promise<void> {
+    await this.insertRow(tx, 'deployment_components', component);
+  }
+
   async lockComponent(tx: Tx, deploymentId: string, componentId: string): Promise<DeploymentComponentRecord | null> {
     const rows = await this.manager(tx).query<Row[]>(
       `SELECT * FROM deployment_components WHERE deployment_id = $1 AND id = $2 FOR UPDATE`,
@@ -211,7 +215,9 @@ export class DeploymentRepository {
       `SELECT id FROM deployments
         WHERE desired_state = 'deleted'
            OR (desired_state = 'stopped' AND status <> 'stopped')
-           OR (desired_state = 'running' AND status IN ('pending', 'deploying', 'degraded'))
+           OR (desired_state = 'running' AND status IN ('pending', 'deploying', 'updating', 'degraded'))
+           OR (desired_state = 'running' AND status = 'running' AND EXISTS (
+                 SELECT 1 FROM deployment_components c WHERE c.deployment_id = deployments.id AND c.unhealthy_since IS NOT NULL))
            OR (desired_state = 'running' AND status = 'failed' AND on_failure = 'rollback')
         ORDER BY updated_at LIMIT $1`,
       [limit],

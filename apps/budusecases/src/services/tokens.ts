@@ -16,6 +16,8 @@ export interface ReconcilerSettings {
   /** Unique per process, names the lease holder. */
   instanceId: string;
   leaseMs: number;
+  /** How long a component may be unhealthy before its deployment is `degraded` (docs/design.md#deployment-update). */
+  degradedGraceMs: number;
 }
 
 export type ServiceTokenSigner = (tenantId: string) => Promise<string>;

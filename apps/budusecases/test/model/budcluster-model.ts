@@ -11,6 +11,10 @@ export interface ModelJob {
   version: number;
   /** Cluster steps left before the job is admitted: the simulated driver's admit delay, in steps. */
   admitIn: number;
+  /** In place (docs/design.md#in-place-update): the spec applied (a stand-in hash), its generation, the one rolled out. */
+  specHash: number;
+  generation: number;
+  observedGeneration: number;
 }
 
 /** What budcluster publishes on every status change: delivered later, maybe twice, in any order. */
@@ -21,6 +25,7 @@ export interface ModelJobEvent {
   revision: number;
   version: number;
   status: JobStatus;
+  rollout: { generation: number; observed_generation: number };
 }
 
 export const isActive = (status: JobStatus): boolean => activeJobStatuses.includes(status);
@@ -37,7 +42,7 @@ export class BudclusterModel {
   constructor(private readonly admitDelay: () => number) {}
 
   /** POST /jobs: an existing idempotency key answers the job it already names. */
-  create(key: string, componentId: string, run: number, revision: number): ModelJob {
+  create(key: string, componentId: string, run: number, revision: number, specHash = 0): ModelJob {
     const existing = [...this.jobs.values()].find((j) => j.key === key);
     if (existing) return { ...existing };
     const job: ModelJob = {
@@ -49,6 +54,9 @@ export class BudclusterModel {
       status: 'pending',
       version: 1,
       admitIn: this.admitDelay(),
+      specHash,
+      generation: 1,
+      observedGeneration: 0,
     };
     this.jobs.set(job.id, job);
     this.publish(job);
@@ -80,6 +88,21 @@ export class BudclusterModel {
     return { ...job };
   }
 
+  /**
+   * PATCH /jobs/{id} {spec, resources}: a new spec bumps the generation (rolled out by a later tick); the same spec
+   * changes nothing. 'conflict' stands for budcluster's 409 on a job that is not active, null for its 404.
+   */
+  patch(id: string, specHash: number): ModelJob | 'conflict' | null {
+    const job = this.jobs.get(id);
+    if (!job) return null;
+    if (!isActive(job.status)) return 'conflict';
+    if (job.specHash !== specHash) {
+      Object.assign(job, { specHash, generation: job.generation + 1, version: job.version + 1 });
+      this.publish(job);
+    }
+    return { ...job };
+  }
+
   list(): ModelJob[] {
     return [...this.jobs.values()].map((j) => ({ ...j }));
   }
@@ -88,6 +111,12 @@ export class BudclusterModel {
   tick(): boolean {
     let moved = false;
     for (const job of this.jobs.values()) {
+      if (job.status === 'running' && job.observedGeneration < job.generation) {
+        Object.assign(job, { observedGeneration: job.generation, version: job.version + 1 });
+        this.publish(job);
+        moved = true;
+        continue;
+      }
       if (job.admitIn > 0 && isActive(job.status)) {
         job.admitIn--;
         moved = true;
@@ -133,6 +162,7 @@ export class BudclusterModel {
       revision: job.revision,
       version: job.version,
       status: job.status,
+      rollout: { generation: job.generation, observed_generation: job.observedGeneration },
     });
   }
 }

@@ -123,6 +123,14 @@ describe('stop and delete converge, whatever the interleaving (model of buduseca
           expect(settled).toContain(d.status);
           // A running deployment holds only the jobs its components record: nothing left behind by a start or an update.
           const recorded = new Set(d.components.map((c) => c.jobId));
+          // Issue 10: a running deployment runs its latest plan, every job patched to it in place and rolled out.
+          if (d.status === 'running') {
+            for (const c of d.components) {
+              expect([c.id, c.status, c.appliedHash]).toEqual([c.id, 'running', c.desiredHash]);
+              const job = cluster.get(c.jobId!);
+              expect(job && [job.specHash, job.observedGeneration]).toEqual([c.desiredHash, job?.generation]);
+            }
+          }
           expect(live.filter((j) => !recorded.has(j.id)).map((j) => `${j.componentId}#${j.run}.${j.revision}:${j.status}`)).toEqual([]);
         },
       ),

@@ -16,6 +16,10 @@ export interface StoredComponent {
   jobStatus: JobStatus | null;
   jobVersion: number;
   revision: number;
+  /** The plan's job, as a stand-in hash an update bumps; `appliedHash` is the one last sent to budcluster. */
+  desiredHash: number;
+  appliedHash: number | null;
+  generation: number | null;
 }
 
 export interface StoredDeployment {
@@ -29,7 +33,8 @@ export interface StoredDeployment {
 /** One reconciler action in flight: its remaining steps, each run against the state as it is then. */
 type Step = () => Step | null;
 
-const UPDATABLE: readonly DeploymentStatus[] = ['running', 'degraded', 'failed'];
+const UPDATABLE: readonly DeploymentStatus[] = ['running', 'updating', 'degraded', 'failed'];
+const noJob = { jobId: null, jobStatus: null, jobVersion: 0, appliedHash: null, generation: null };
 
 /**
  * budusecases over the pure deployment logic: the stored rows (what survives a crash), the API actions,
@@ -54,6 +59,9 @@ export class UsecasesModel {
       jobStatus: null,
       jobVersion: 0,
       revision: 0,
+      desiredHash: 0,
+      appliedHash: null,
+      generation: null,
     });
     this.deployment = {
       desired: 'running',
@@ -80,7 +88,7 @@ export class UsecasesModel {
     const verdict = startVerdict({ desired: d.desired, status: d.status });
     if (verdict.kind !== 'change') return verdict;
     Object.assign(d, { desired: 'running', run: d.run + 1, status: 'pending' });
-    for (const c of d.components) Object.assign(c, { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0 });
+    for (const c of d.components) Object.assign(c, { status: 'pending', ...noJob });
     this.woken = true;
     return verdict;
   }
@@ -88,8 +96,11 @@ export class UsecasesModel {
   update(pick: number): void {
     const d = this.deployment;
     if (!d || d.desired !== 'running' || !UPDATABLE.includes(d.status)) return;
+    // docs/design.md#deployment-update: the component's planned job changes; the reconciler patches it in place. A failed
+    // component's job runs nothing: it starts afresh under a new revision (as DeploymentUpdater does).
     const c = d.components[pick % d.components.length];
-    Object.assign(c, { revision: c.revision + 1, status: 'pending' });
+    c.desiredHash++;
+    if (c.status === 'failed') Object.assign(c, { ...noJob, revision: c.revision + 1, status: 'pending' });
     this.woken = true;
   }
 
@@ -120,7 +131,14 @@ export class UsecasesModel {
     if (!d || !c) return;
     const next = foldJobEvent(
       c,
-      { jobId: event.jobId, version: event.version, status: event.status, run: event.run, revision: event.revision },
+      {
+        jobId: event.jobId,
+        version: event.version,
+        status: event.status,
+        run: event.run,
+        revision: event.revision,
+        rollout: event.rollout,
+      },
       { run: d.run, desired: d.desired },
     );
     if (!next) return;
@@ -137,7 +155,7 @@ export class UsecasesModel {
     return (
       d.desired === 'deleted' ||
       (d.desired === 'stopped' && d.status !== 'stopped') ||
-      (d.desired === 'running' && ['pending', 'deploying', 'degraded'].includes(d.status)) ||
+      (d.desired === 'running' && ['pending', 'deploying', 'updating', 'degraded'].includes(d.status)) ||
       (d.desired === 'running' && d.status === 'failed' && d.onFailure === 'rollback')
     );
   }
@@ -171,7 +189,19 @@ export class UsecasesModel {
   private round(): void {
     const d = this.deployment;
     if (!d) return;
-    const state = { desired: d.desired, status: d.status, onFailure: d.onFailure, components: d.components.map((c) => ({ ...c })) };
+    const state = {
+      desired: d.desired,
+      status: d.status,
+      onFailure: d.onFailure,
+      components: d.components.map((c) => ({
+        ...c,
+        updateDue:
+          d.desired === 'running' &&
+          c.jobId !== null &&
+          (c.status === 'running' || c.status === 'updating') &&
+          c.desiredHash !== c.appliedHash,
+      })),
+    };
     const status = aggregateStatus(state);
     if (status !== d.status) {
       d.status = status;
@@ -205,24 +235,32 @@ export class UsecasesModel {
       case 'create_job':
         return () => {
           const key = `${component.id}-run${planned.run}-rev${component.revision}`;
-          const job = this.cluster.create(key, component.id, planned.run, component.revision);
+          const job = this.cluster.create(key, component.id, planned.run, component.revision, component.desiredHash);
           return () => {
-            if (this.recordJob(planned, component, job) === 'stray' && isActive(job.status))
+            const applied = { appliedHash: component.desiredHash, generation: job.generation };
+            if (this.recordJob(planned, component, job, applied) === 'stray' && isActive(job.status))
               return () => (this.cluster.cancelOrDelete(job.id), null);
             return null;
           };
         };
-      case 'replace_job':
+      case 'update_job':
         return () => {
-          const job = this.cluster.get(component.jobId!);
-          if (job && isActive(job.status)) this.cluster.cancelOrDelete(job.id);
+          const job = this.cluster.patch(component.jobId!, component.desiredHash);
           return () => {
+            if (job === 'conflict') return null;
+            if (!job) return (this.recordJobGone(planned, component), null);
             const current = this.current(component.id);
-            if (this.stillPlanned(planned) && current && current.jobId === component.jobId)
-              Object.assign(current, { jobId: null, jobStatus: null, jobVersion: 0 });
+            const rollingOut = job.observedGeneration < job.generation;
+            this.recordJob(planned, component, job, {
+              appliedHash: component.desiredHash,
+              generation: job.generation,
+              ...(rollingOut && current?.status === 'running' ? { status: 'updating' as const } : {}),
+            });
             return null;
           };
         };
+      case 'remove_component':
+        throw new Error('model bug: the model never drops a component');
       case 'cancel_job':
         return () => {
           const seen = this.cluster.get(component.jobId!);
@@ -257,13 +295,25 @@ export class UsecasesModel {
     }
   }
 
-  private recordJob(planned: { run: number }, component: StoredComponent, job: ModelJob): 'recorded' | 'stray' {
+  private recordJob(
+    planned: { run: number },
+    component: StoredComponent,
+    job: ModelJob,
+    recorded: Partial<StoredComponent> = {},
+  ): 'recorded' | 'stray' {
     const d = this.deployment;
     const current = this.current(component.id);
-    const view: JobEventView = { jobId: job.id, version: job.version, status: job.status, run: planned.run, revision: component.revision };
+    const view: JobEventView = {
+      jobId: job.id,
+      version: job.version,
+      status: job.status,
+      run: planned.run,
+      revision: component.revision,
+      rollout: { generation: job.generation, observed_generation: job.observedGeneration },
+    };
     if (!d || !current || !jobBelongs(current, view, d)) return 'stray';
-    const next = foldJobEvent(current, view, { run: d.run, desired: d.desired });
-    if (next) Object.assign(current, next);
+    const next = foldJobEvent({ ...current, ...recorded }, view, { run: d.run, desired: d.desired });
+    Object.assign(current, recorded, next ?? {});
     return 'recorded';
   }
 

@@ -1,5 +1,12 @@
 import type { ComponentState, DeploymentState } from './deployment-state';
-import { aggregateStatus, blockedBy, componentStatusFromJob, planActions } from './deployment-state';
+import {
+  aggregateStatus,
+  blockedBy,
+  componentStatusFromJob,
+  deploymentStatusMessage,
+  nextHealthDeadline,
+  planActions,
+} from './deployment-state';
 
 // simple-rag shape: db and embedder first, llm independent, orchestrator needs all three.
 const rag = (overrides: Record<string, Partial<ComponentState>> = {}): ComponentState[] =>
@@ -30,10 +37,70 @@ describe('deployment state', () => {
     expect(kinds(state(rag({ db: { status: 'deploying' } })))).toEqual(['create_job:db', 'create_job:embed', 'create_job:llm']);
   });
 
-  it('replaces the job of an updated component (pending with a job) once its dependencies run', () => {
-    const updated = rag({ db: running, embed: { status: 'pending', jobId: 'old', jobStatus: 'running' }, llm: running, orch: running });
-    expect(kinds(state(updated, { status: 'running' }))).toEqual(['replace_job:embed']);
-    expect(aggregateStatus(state(updated, { status: 'running' }))).toBe('deploying');
+  // docs/design.md#in-place-update: no job is replaced; a running component due a change is patched in place.
+  it('patches a component due an update in place, a dependent only once its dependencies have settled', () => {
+    const due = rag({ db: { ...running, updateDue: true }, embed: running, llm: running, orch: { ...running, updateDue: true } });
+    expect(kinds(state(due, { status: 'running' }))).toEqual(['update_job:db']);
+    expect(aggregateStatus(state(due, { status: 'running' }))).toBe('updating');
+    const dbRolling = rag({ db: { ...running, status: 'updating' }, embed: running, llm: running, orch: { ...running, updateDue: true } });
+    expect(kinds(state(dbRolling, { status: 'updating' }))).toEqual([]);
+    expect(aggregateStatus(state(dbRolling, { status: 'updating' }))).toBe('updating');
+    const dbDone = rag({ db: running, embed: running, llm: running, orch: { ...running, updateDue: true } });
+    expect(kinds(state(dbDone, { status: 'updating' }))).toEqual(['update_job:orch']);
+    expect(aggregateStatus(state(rag({ db: running, embed: running, llm: running, orch: running }), { status: 'updating' }))).toBe(
+      'running',
+    );
+  });
+
+  it('starts what an update adds while the deployment stays updating, and drops what it removes dependents first', () => {
+    const added = rag({ db: running, embed: running, llm: running, orch: { status: 'pending' } });
+    expect(kinds(state(added, { status: 'running' }))).toEqual(['create_job:orch']);
+    expect(aggregateStatus(state(added, { status: 'running' }))).toBe('updating');
+    const orchDeploying = rag({
+      db: running,
+      embed: running,
+      llm: running,
+      orch: { status: 'deploying', jobId: 'j', jobStatus: 'admitted' },
+    });
+    expect(aggregateStatus(state(orchDeploying, { status: 'updating' }))).toBe('updating');
+    const dropped = rag({ db: running, embed: { ...running, removed: true }, llm: running, orch: { ...running, removed: true } });
+    expect(kinds(state(dropped, { status: 'running' }))).toEqual(['cancel_job:orch']);
+    expect(aggregateStatus(state(dropped, { status: 'running' }))).toBe('updating');
+    const orchEnded = rag({
+      db: running,
+      embed: { ...running, removed: true },
+      llm: running,
+      orch: { status: 'stopped', jobId: 'j', jobStatus: 'cancelled', removed: true },
+    });
+    expect(kinds(state(orchEnded, { status: 'updating' }))).toEqual(['cancel_job:embed', 'remove_component:orch']);
+    const gone = rag({
+      db: running,
+      embed: { status: 'skipped', removed: true },
+      llm: running,
+      orch: { status: 'skipped', removed: true },
+    });
+    expect(kinds(state(gone, { status: 'updating' }))).toEqual([]);
+    expect(aggregateStatus(state(gone, { status: 'updating' }))).toBe('running');
+  });
+
+  it('is degraded once a component has been unhealthy past the grace period, naming it and why, and running on recovery', () => {
+    const sick = (since: number) =>
+      rag({
+        db: running,
+        embed: running,
+        llm: { ...running, health: 'unhealthy', healthMessage: '0/1 replicas ready', unhealthySince: since },
+        orch: running,
+      });
+    const at = (now: number, components: ComponentState[]) => state(components, { status: 'running', now, degradedGraceMs: 1000 });
+    expect(aggregateStatus(at(1500, sick(1000)))).toBe('running');
+    expect(nextHealthDeadline(at(1500, sick(1000)))).toBe(2000);
+    const degraded = at(2000, sick(1000));
+    expect(aggregateStatus(degraded)).toBe('degraded');
+    expect(deploymentStatusMessage(degraded, 'degraded')).toBe('llm is unhealthy: 0/1 replicas ready');
+    expect(nextHealthDeadline(degraded)).toBeNull();
+    expect(kinds(degraded)).toEqual([]);
+    const healed = rag({ db: running, embed: running, llm: { ...running, health: 'healthy' }, orch: running });
+    expect(aggregateStatus(at(5000, healed))).toBe('running');
   });
 
   it('explains what a pending component waits for', () => {

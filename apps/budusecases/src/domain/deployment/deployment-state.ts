@@ -1,5 +1,5 @@
 import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
-import type { ComponentStatus, DeploymentDesiredState, DeploymentStatus, FailurePolicy, JobStatus } from '@bud/contracts';
+import type { ComponentStatus, DeploymentDesiredState, DeploymentStatus, FailurePolicy, JobHealth, JobStatus } from '@bud/contracts';
 
 export type DesiredState = DeploymentDesiredState;
 
@@ -10,6 +10,14 @@ export interface ComponentState {
   dependsOn: readonly string[];
   jobId: string | null;
   jobStatus: JobStatus | null;
+  /** Dropped by an update: its job goes (dependents first), then it is skipped. */
+  removed?: boolean;
+  /** The job it should run now differs from the one last sent (docs/design.md#in-place-update). */
+  updateDue?: boolean;
+  health?: JobHealth | null;
+  healthMessage?: string | null;
+  /** ms since the epoch of the first unhealthy observation, null while healthy. */
+  unhealthySince?: number | null;
 }
 
 export interface DeploymentState {
@@ -17,11 +25,15 @@ export interface DeploymentState {
   status: DeploymentStatus;
   onFailure: FailurePolicy;
   components: readonly ComponentState[];
+  /** The injected clock's now (ms) and how long a component may be unhealthy before the deployment is degraded. */
+  now?: number;
+  degradedGraceMs?: number;
 }
 
 export type Action =
   | { kind: 'create_job'; componentId: string }
-  | { kind: 'replace_job'; componentId: string }
+  | { kind: 'update_job'; componentId: string }
+  | { kind: 'remove_component'; componentId: string }
   | { kind: 'cancel_job'; componentId: string }
   | { kind: 'delete_job'; componentId: string }
   | { kind: 'mark_stopped'; componentId: string }
@@ -67,36 +79,82 @@ export function blockedBy(component: ComponentState, all: readonly ComponentStat
   return component.dependsOn.filter((dep) => byId.get(dep)?.status !== 'running');
 }
 
-/** Worst-of over the components (docs/design.md#deployment-status-machine). */
+/** Components the deployment runs: not skipped by a condition, not dropped by an update. */
+export const liveComponents = (state: Pick<DeploymentState, 'components'>): ComponentState[] =>
+  state.components.filter((c) => c.status !== 'skipped' && !c.removed);
+
+const wasUp = (status: DeploymentStatus) => status === 'running' || status === 'updating' || status === 'degraded';
+
+/** Components of a running deployment unhealthy for longer than the grace period, oldest first. */
+export function unhealthyPastGrace(state: DeploymentState): ComponentState[] {
+  if (state.now === undefined) return [];
+  const grace = state.degradedGraceMs ?? 0;
+  return liveComponents(state)
+    .filter((c) => c.status === 'running' && c.health === 'unhealthy' && c.unhealthySince != null && c.unhealthySince + grace <= state.now!)
+    .sort((a, b) => a.unhealthySince! - b.unhealthySince!);
+}
+
+/** When the grace period of a component unhealthy now runs out (ms), if one does later: the reconciler wakes then. */
+export function nextHealthDeadline(state: DeploymentState): number | null {
+  if (state.desired !== 'running' || state.now === undefined) return null;
+  const grace = state.degradedGraceMs ?? 0;
+  const deadlines = liveComponents(state)
+    .filter((c) => c.health === 'unhealthy' && c.unhealthySince != null && c.unhealthySince + grace > state.now!)
+    .map((c) => c.unhealthySince! + grace);
+  return deadlines.length > 0 ? Math.min(...deadlines) : null;
+}
+
+/**
+ * Worst-of over the components (docs/design.md#deployment-status-machine). While it wants to run, an update under
+ * way (a component updating, added, dropped or due an in-place update) is `updating`; a component unhealthy past
+ * the grace period, or one that lost its job, is `degraded` (docs/design.md#deployment-update).
+ */
 export function aggregateStatus(state: DeploymentState): DeploymentStatus {
-  const live = state.components.filter((c) => c.status !== 'skipped');
+  const live = liveComponents(state);
   if (state.desired === 'deleted') return 'deleting';
-  if (state.desired === 'stopped') return live.some(hasActiveJob) ? 'stopping' : 'stopped';
+  if (state.desired === 'stopped')
+    return state.components.filter((c) => c.status !== 'skipped').some(hasActiveJob) ? 'stopping' : 'stopped';
   if (live.some((c) => c.status === 'failed')) return 'failed';
-  if (live.every((c) => c.status === 'running')) return 'running';
-  if (live.some((c) => c.status === 'pending')) return 'deploying';
+  const changing =
+    live.some((c) => c.status === 'updating' || c.updateDue) || state.components.some((c) => c.removed && c.status !== 'skipped');
+  if (live.every((c) => c.status === 'running')) {
+    if (changing) return 'updating';
+    return unhealthyPastGrace(state).length > 0 ? 'degraded' : 'running';
+  }
+  if (live.some((c) => c.status === 'pending')) return wasUp(state.status) ? 'updating' : 'deploying';
+  if (changing || state.status === 'updating') return 'updating';
   if ((state.status === 'running' || state.status === 'degraded') && live.every((c) => c.jobId !== null)) return 'degraded';
   return 'deploying';
 }
 
+/** What the deployment's status message says: for `degraded`, which component and why. */
+export function deploymentStatusMessage(state: DeploymentState, status: DeploymentStatus): string | null {
+  if (status !== 'degraded') return null;
+  const unhealthy = unhealthyPastGrace(state)[0];
+  if (unhealthy) return `${unhealthy.id} is unhealthy: ${unhealthy.healthMessage ?? 'not ready'}`;
+  const lost = liveComponents(state).find((c) => c.status !== 'running');
+  return lost ? `${lost.id} is ${lost.status}` : null;
+}
+
 /** The side effects that move the deployment towards what it wants; the reconciler performs them. */
 export function planActions(state: DeploymentState): Action[] {
-  const live = state.components.filter((c) => c.status !== 'skipped');
+  const live = liveComponents(state);
   const failed = live.some((c) => c.status === 'failed');
   const tearingDown = state.desired !== 'running' || (failed && state.onFailure === 'rollback');
   if (!tearingDown) {
     if (failed) return [];
-    // A pending component that still has a job is being updated: its old job goes first.
-    return live
+    const creates = live
       .filter((c) => (c.status === 'pending' || (c.status === 'deploying' && c.jobId === null)) && blockedBy(c, live).length === 0)
-      .map((c) => ({ kind: c.jobId !== null && c.status === 'pending' ? 'replace_job' : 'create_job', componentId: c.id }));
+      .map((c): Action => ({ kind: 'create_job', componentId: c.id }));
+    return [...creates, ...inPlaceUpdates(live), ...removals(state)];
   }
   const actions: Action[] = [];
-  for (const c of live) {
+  const withSkipped = state.components.filter((c) => c.status !== 'skipped');
+  for (const c of withSkipped) {
     if (hasActiveJob(c)) {
       // Level-triggered on the job's last known status: a cancel is asked for until budcluster answers
       // it terminal. Dependents first: a component is cancelled only when nothing that depends on it still runs.
-      const dependents = live.filter((other) => other.dependsOn.includes(c.id));
+      const dependents = withSkipped.filter((other) => other.dependsOn.includes(c.id));
       if (dependents.every((d) => !hasActiveJob(d))) actions.push({ kind: 'cancel_job', componentId: c.id });
       continue;
     }
@@ -104,10 +162,36 @@ export function planActions(state: DeploymentState): Action[] {
     if (state.desired === 'stopped' && c.status !== 'stopped' && c.status !== 'failed')
       actions.push({ kind: 'mark_stopped', componentId: c.id });
   }
-  if (state.desired === 'deleted' && !live.some(hasActiveJob)) {
-    const withJobs = live.filter((c) => c.jobId !== null);
+  if (state.desired === 'deleted' && !withSkipped.some(hasActiveJob)) {
+    const withJobs = withSkipped.filter((c) => c.jobId !== null);
     for (const c of withJobs) actions.push({ kind: 'delete_job', componentId: c.id });
     if (withJobs.length === 0) actions.push({ kind: 'delete_record' });
   }
   return actions;
+}
+
+/**
+ * docs/design.md#in-place-update: a running component whose job should change is patched once none of its
+ * dependencies is still changing, so a dependent whose env reads a changed output restarts after it, and only then.
+ */
+function inPlaceUpdates(live: readonly ComponentState[]): Action[] {
+  const byId = new Map(live.map((c) => [c.id, c]));
+  const settled = (id: string) => {
+    const dep = byId.get(id);
+    return dep !== undefined && dep.status === 'running' && !dep.updateDue;
+  };
+  return live
+    .filter((c) => c.updateDue && hasActiveJob(c) && (c.status === 'running' || c.status === 'updating'))
+    .filter((c) => c.dependsOn.every(settled))
+    .map((c) => ({ kind: 'update_job', componentId: c.id }));
+}
+
+/** Components an update dropped: their jobs cancelled dependents first, then each is removed. */
+function removals(state: DeploymentState): Action[] {
+  const dropped = state.components.filter((c) => c.removed && c.status !== 'skipped');
+  return dropped.flatMap((c): Action[] => {
+    if (!hasActiveJob(c)) return [{ kind: 'remove_component', componentId: c.id }];
+    const dependents = dropped.filter((other) => other.dependsOn.includes(c.id));
+    return dependents.every((d) => !hasActiveJob(d)) ? [{ kind: 'cancel_job', componentId: c.id }] : [];
+  });
 }

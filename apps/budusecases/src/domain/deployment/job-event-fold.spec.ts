@@ -75,4 +75,54 @@ describe('folding job events into a component', () => {
     expect(parseJobSourceId(jobSourceId('llm', 1, 2))).toEqual({ componentId: 'llm', run: 1, revision: 2 });
     for (const bad of [null, '', 'x', 'a#b', '#1', 'UPPER#1']) expect(parseJobSourceId(bad)).toBeNull();
   });
+
+  describe('health and in-place rollouts (docs/design.md#deployment-update)', () => {
+    const runningComponent = { ...fold(eventsOf(['pending', 'admitted', 'running'])), health: 'healthy' as const, unhealthySince: null };
+    const desired = { run: 1, desired: 'running' as const };
+    const event = (version: number, fields: Partial<JobEventView> = {}): JobEventView => ({
+      jobId: 'job-1',
+      version,
+      status: 'running',
+      run: 1,
+      revision: 0,
+      ...fields,
+    });
+
+    it('records when a component turned unhealthy and keeps that time until it is healthy again', () => {
+      const t1 = new Date('2026-01-01T00:00:01Z');
+      const sick = foldJobEvent(runningComponent, event(4, { health: 'unhealthy', healthReason: 'Unready', healthMessage: '0/1 ready' }), {
+        ...desired,
+        now: t1,
+      })!;
+      expect(sick).toMatchObject({ status: 'running', health: 'unhealthy', healthMessage: '0/1 ready', unhealthySince: t1 });
+      const still = foldJobEvent(sick, event(5, { health: 'unhealthy', healthReason: 'CrashLoopBackOff' }), {
+        ...desired,
+        now: new Date('2026-01-01T00:00:09Z'),
+      })!;
+      expect(still).toMatchObject({ health: 'unhealthy', healthMessage: 'CrashLoopBackOff', unhealthySince: t1 });
+      expect(foldJobEvent(still, event(6, { health: 'healthy' }), desired)).toMatchObject({
+        health: 'healthy',
+        healthMessage: null,
+        unhealthySince: null,
+      });
+    });
+
+    it('keeps an updating component updating until the cluster rolled out its generation, or rolled it back', () => {
+      const updating = { ...runningComponent, status: 'updating' as const, generation: 2 };
+      const rolling = { generation: 2, observed_generation: 1 };
+      expect(foldJobEvent(updating, event(4, { health: 'progressing', rollout: rolling }), desired)?.status).toBe('updating');
+      expect(foldJobEvent(updating, event(4, { rollout: { generation: 2, observed_generation: 2 } }), desired)?.status).toBe('running');
+      const rolledBack = { generation: 3, observed_generation: 1 };
+      expect(
+        foldJobEvent(updating, event(4, { healthReason: 'RolledBack', health: 'progressing', rollout: rolledBack }), desired)?.status,
+      ).toBe('running');
+    });
+
+    it('never fails the deployment over the job of a component an update dropped', () => {
+      const removed = { ...runningComponent, removed: true };
+      expect(foldJobEvent(removed, event(4, { status: 'cancelled' }), desired)?.status).toBe('stopped');
+      expect(foldJobEvent(removed, event(4, { status: 'failed' }), desired)?.status).toBe('stopped');
+      expect(foldJobEvent(removed, event(4, { status: 'running', health: 'unhealthy' }), desired)?.status).toBe('running');
+    });
+  });
 });

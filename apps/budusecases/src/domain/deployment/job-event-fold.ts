@@ -1,4 +1,5 @@
-import type { ComponentStatus, JobStatus } from '@bud/contracts';
+import type { ComponentStatus, JobHealth, JobStatus } from '@bud/contracts';
+import { terminalJobStatuses } from '@bud/contracts';
 import type { DesiredState } from './deployment-state';
 import { componentStatusFromJob } from './deployment-state';
 
@@ -8,6 +9,12 @@ export interface ComponentJobView {
   jobStatus: JobStatus | null;
   jobVersion: number;
   revision: number;
+  /** The job generation last asked for; an `updating` component runs again once the cluster has rolled it out. */
+  generation?: number | null;
+  removed?: boolean;
+  health?: JobHealth | null;
+  healthMessage?: string | null;
+  unhealthySince?: Date | null;
 }
 
 export interface JobEventView {
@@ -17,6 +24,10 @@ export interface JobEventView {
   /** The deployment run and component revision the job was created for (from the job's source_id). */
   run: number;
   revision: number;
+  health?: JobHealth;
+  healthReason?: string | null;
+  healthMessage?: string | null;
+  rollout?: { generation: number; observed_generation: number };
 }
 
 /**
@@ -26,7 +37,7 @@ export interface JobEventView {
 export function foldJobEvent(
   current: ComponentJobView,
   event: JobEventView,
-  deployment: { run: number; desired: DesiredState },
+  deployment: { run: number; desired: DesiredState; now?: Date },
 ): ComponentJobView | null {
   if (!jobBelongs(current, event, deployment)) return null;
   if (event.version <= current.jobVersion) return null;
@@ -35,7 +46,34 @@ export function foldJobEvent(
     jobStatus: event.status,
     jobVersion: event.version,
     revision: current.revision,
-    status: componentStatusFromJob(event.status, deployment.desired, current.status),
+    status: foldedStatus(current, event, deployment.desired),
+    ...foldedHealth(current, event, deployment.now),
+  };
+}
+
+/** The component status an event implies (docs/design.md#deployment-update). */
+function foldedStatus(current: ComponentJobView, event: JobEventView, desired: DesiredState): ComponentStatus {
+  // A dropped component only waits for its job to end; it never fails or revives the deployment.
+  if (current.removed && desired === 'running') return terminalJobStatuses.includes(event.status) ? 'stopped' : current.status;
+  const status = componentStatusFromJob(event.status, desired, current.status);
+  if (status !== 'running' || current.status !== 'updating' || !event.rollout) return status;
+  // In place: running again once the cluster rolled out the generation asked for, or rolled back from it.
+  const rolledOut = event.rollout.observed_generation >= (current.generation ?? 0);
+  return rolledOut || event.healthReason === 'RolledBack' ? 'running' : 'updating';
+}
+
+/** Health as the job reports it; unhealthy_since is the first unhealthy observation since the last healthy one. */
+function foldedHealth(
+  current: ComponentJobView,
+  event: JobEventView,
+  now: Date | undefined,
+): Pick<ComponentJobView, 'health' | 'healthMessage' | 'unhealthySince'> {
+  if (!event.health) return {};
+  const unhealthy = event.health === 'unhealthy';
+  return {
+    health: event.health,
+    healthMessage: event.health === 'healthy' ? null : (event.healthMessage ?? event.healthReason ?? null),
+    unhealthySince: unhealthy ? (current.unhealthySince ?? now ?? null) : null,
   };
 }
 

@@ -12,7 +12,19 @@ export interface TrustContext {
 }
 
 /** What the event may change, from the event itself or from budcluster's own answer when that was asked. */
-export type JobFacts = Pick<JobEventData, 'job_id' | 'version' | 'status' | 'status_reason' | 'status_message' | 'outputs'>;
+export type JobFacts = Pick<
+  JobEventData,
+  | 'job_id'
+  | 'version'
+  | 'status'
+  | 'status_reason'
+  | 'status_message'
+  | 'outputs'
+  | 'health'
+  | 'health_reason'
+  | 'health_message'
+  | 'rollout'
+>;
 
 export type Screening = { verdict: 'refuse'; reason: string } | { verdict: 'trust' } | { verdict: 'confirm'; because: string };
 
@@ -56,6 +68,10 @@ export function confirmJobEvent(
       status_reason: job.status_reason,
       status_message: job.status_message,
       outputs: job.outputs,
+      health: job.health,
+      health_reason: job.health_reason,
+      health_message: job.health_message,
+      rollout: job.rollout,
     },
   };
 }

@@ -1,115 +1,192 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
-import type { DeploymentResponse, PlannedComponent, UpdateDeploymentRequest } from '@bud/contracts';
+import type { DeploymentResponse, PlannedComponent } from '@bud/contracts';
+import type { Tx } from '@bud/database';
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
-import type { DeploymentRecord } from '../../entities/records';
+import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
-import { SECRET_MASK } from '../../domain/resolver';
-import { DeploymentPlanner } from './deployment-planner.service';
-import { openSecrets, sealSecrets } from './deployment-secrets';
-import { canonicalJson } from '../../domain/document-checks';
+import { ComponentService } from '../registry/component.service';
+import type { DeploymentChange, NextDeploymentState } from './deployment-change';
+import { DeploymentChangePlanner, isLive } from './deployment-change-planner.service';
+import { sealSecrets } from './deployment-secrets';
 import { DeploymentWriter } from './deployment-writer.service';
 import { toDeploymentResponse } from './deployment.mapper';
 import { Reconciler } from './reconciler.service';
 
-const UPDATABLE = new Set(['running', 'degraded', 'failed']);
+const UPDATABLE = new Set(['running', 'updating', 'degraded', 'failed']);
+
+/** 409 unless the deployment wants to run and is up (or failed): a change re-plans what runs. */
+export function assertUpdatable(deployment: Pick<DeploymentRecord, 'desiredState' | 'status'>): void {
+  if (deployment.desiredState === 'deleted') throw AppError.conflict('the deployment is being deleted; it cannot change');
+  if (deployment.desiredState !== 'running' || !UPDATABLE.has(deployment.status))
+    throw AppError.conflict(`only a running, updating, degraded or failed deployment can change; this one is ${deployment.status}`);
+}
 
 /**
- * Phase 2 update (docs/design.md#deployments): re-plan with the new parameters on the template the deployment was
- * made from, and replace only the components whose job changed, in dependency order; the others
- * keep running untouched.
+ * Update, scale and upgrade (docs/design.md#deployment-update): the re-planned components are stored and the
+ * reconciler converges to them in place. A component whose job changes keeps its job (the reconciler patches it),
+ * one the new plan adds starts pending, one it drops is marked removed (its job goes dependents first). No job is
+ * replaced; only a failed component's job, which runs nothing, is started afresh.
  */
 @Injectable()
 export class DeploymentUpdater {
   constructor(
     private readonly deployments: DeploymentRepository,
-    private readonly planner: DeploymentPlanner,
+    private readonly changes: DeploymentChangePlanner,
+    private readonly registry: ComponentService,
     private readonly writer: DeploymentWriter,
     private readonly reconciler: Reconciler,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async update(principal: Principal, deployment: DeploymentRecord, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
-    if (deployment.desiredState !== 'running' || !UPDATABLE.has(deployment.status)) {
-      throw AppError.conflict(`only a running, degraded or failed deployment can be updated; this one is ${deployment.status}`);
-    }
-    const current = Object.fromEntries(
-      Object.entries(deployment.parameters).filter(([, value]) => value !== SECRET_MASK && value !== null),
-    );
-    const parameters = { ...current, ...openSecrets(this.secrets, deployment.secretParameters), ...request.parameters };
-    const planned = await this.planner.plan(
-      principal,
-      deployment.id,
-      {
-        template_id: deployment.templateId,
-        name: deployment.name,
-        cluster_id: deployment.clusterId,
-        parameters,
-        on_failure: deployment.onFailure,
-        ...(deployment.projectId ? { project_id: deployment.projectId } : {}),
-      },
-      { id: deployment.templateId, version: deployment.templateVersion, document: deployment.templateDocument },
-    );
-    const components = await this.deployments.components(deployment.id);
-    const next = new Map<string, PlannedComponent>(planned.plan.waves.flatMap((w) => w.components.map((c) => [c.id, c])));
-    const running = components.filter((c) => c.status !== 'skipped');
-    if (running.length !== next.size || running.some((c) => !next.has(c.id))) {
-      throw AppError.validation('the new parameters change which components run; create a new deployment for that', [
-        { path: 'parameters', message: 'changes the set of components' },
-      ]);
-    }
-    // Stored plans come back from jsonb with their keys reordered: compare canonical forms.
-    const changed = running.filter((c) => canonicalJson(c.planned.job) !== canonicalJson(next.get(c.id)!.job));
+  async apply(principal: Principal, deployment: DeploymentRecord, change: DeploymentChange): Promise<DeploymentResponse> {
+    assertUpdatable(deployment);
+    const next = await this.changes.next(principal, deployment, change);
+    const registry = await this.registry.activeRegistry();
     const updated = await this.deployments.transaction(async (m) => {
-      // A stop, delete or start that committed since the checks above wins: this update would plan on a stale run.
+      // A stop, delete or start that committed since the checks above wins: this change would plan on a stale run.
       const locked = await this.deployments.lockDeployment(m, deployment.id);
-      if (!locked || locked.desiredState !== 'running' || locked.run !== deployment.run)
-        throw AppError.conflict(`the deployment changed meanwhile; it is ${locked?.status ?? 'gone'}`);
-      const now = new Date(this.clock.now());
-      const revisions = new Map((await this.deployments.components(deployment.id, m)).map((c) => [c.id, c.revision]));
-      for (const c of changed) {
+      if (!locked) throw AppError.notFound('deployment', deployment.id);
+      assertUpdatable(locked);
+      if (locked.run !== deployment.run) throw AppError.conflict(`the deployment changed meanwhile; it is ${locked.status}`);
+      const components = await this.deployments.components(deployment.id, m);
+      const byId = new Map(components.map((c) => [c.id, c]));
+      for (const [id, planned] of next.planned) {
+        const definition = registry.get(planned.component_ref) ?? byId.get(id)?.definition;
+        if (!definition) throw AppError.conflict(`component '${planned.component_ref}' is no longer in the registry`);
+        const existing = byId.get(id);
+        if (!existing) await this.deployments.insertComponent(m, this.newComponent(deployment.id, planned, definition));
+        else await this.replan(m, locked, existing, planned, definition, next);
+      }
+      for (const id of next.removed) {
+        const c = byId.get(id)!;
         await this.deployments.updateComponent(
           m,
           deployment.id,
-          c.id,
-          {
-            planned: next.get(c.id)!,
-            revision: (revisions.get(c.id) ?? c.revision) + 1,
-            status: 'pending',
-            message: 'updated: its job will be replaced',
-          },
-          now,
+          id,
+          { removed: true, message: 'removed by update: its job goes' },
+          this.now(),
         );
-        await this.deployments.addEvent(
-          m,
-          deployment.id,
-          { type: 'component.status', componentId: c.id, status: 'pending', message: 'updated: its job will be replaced' },
-          now,
-        );
+        await this.writer.action(m, locked, `update removes ${c.id}`, c.id);
       }
-      await this.writer.action(
-        m,
-        deployment,
-        changed.length ? `update: ${changed.map((c) => c.id).join(', ')} change` : 'update: nothing changes',
-      );
+      await this.writer.action(m, locked, summary(change, next));
       return this.deployments.updateDeployment(
         m,
         deployment.id,
         {
-          parameters: planned.plan.parameters,
-          secretParameters: sealSecrets(this.secrets, planned.secretParameters),
-          plan: planned.plan,
-          estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
+          templateVersion: next.templateVersion,
+          templateDocument: next.templateDocument,
+          parameters: next.plan.parameters,
+          secretParameters: sealSecrets(this.secrets, next.secretParameters),
+          plan: next.plan,
+          componentOverrides: next.overrides,
+          estimatedCostPerHour: next.plan.total.estimated_cost_per_hour,
         },
-        now,
+        this.now(),
       );
     });
     this.writer.committed(deployment.id);
     this.reconciler.wake(deployment.id);
-    return toDeploymentResponse(updated ?? deployment, await this.deployments.components(deployment.id));
+    const after = updated ?? deployment;
+    return toDeploymentResponse(
+      after,
+      await this.deployments.components(deployment.id),
+      await this.changes.upgradeAvailable(principal, after),
+    );
   }
+
+  private async replan(
+    m: Tx,
+    deployment: DeploymentRecord,
+    existing: DeploymentComponentRecord,
+    planned: PlannedComponent,
+    definition: DeploymentComponentRecord['definition'],
+    next: NextDeploymentState,
+  ): Promise<void> {
+    const fields: Partial<DeploymentComponentRecord> = {
+      planned,
+      definition,
+      wave: planned.wave,
+      dependsOn: planned.depends_on,
+      replicas: planned.job.resources.replicas,
+    };
+    if (!isLive(existing)) {
+      // Added back: a condition turned true, or an earlier update dropped it.
+      Object.assign(fields, blankJob(), { status: 'pending', removed: false, message: 'added by update' });
+      await this.deployments.updateComponent(m, deployment.id, existing.id, fields, this.now());
+      await this.writer.action(m, deployment, `update adds ${existing.id}`, existing.id);
+      return;
+    }
+    if (next.changed.includes(existing.id) && existing.status === 'failed') {
+      // Its job ended: nothing to patch, so a new job (a new revision, so its events are told apart) runs the new plan.
+      Object.assign(fields, blankJob(), { status: 'pending', revision: existing.revision + 1, message: 'updated: a new job will start' });
+    }
+    await this.deployments.updateComponent(m, deployment.id, existing.id, fields, this.now());
+  }
+
+  private newComponent(
+    deploymentId: string,
+    planned: PlannedComponent,
+    definition: DeploymentComponentRecord['definition'],
+  ): DeploymentComponentRecord {
+    return {
+      deploymentId,
+      id: planned.id,
+      componentRef: planned.component_ref,
+      status: 'pending',
+      wave: planned.wave,
+      dependsOn: planned.depends_on,
+      planned,
+      definition,
+      jobId: null,
+      jobStatus: null,
+      jobVersion: 0,
+      jobOutputs: {},
+      revision: 0,
+      outputs: {},
+      message: 'added by update',
+      health: null,
+      healthMessage: null,
+      unhealthySince: null,
+      generation: null,
+      appliedJobHash: null,
+      replicas: planned.job.resources.replicas,
+      removed: false,
+      updatedAt: this.now(),
+    };
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+}
+
+function blankJob(): Partial<DeploymentComponentRecord> {
+  return {
+    jobId: null,
+    jobStatus: null,
+    jobVersion: 0,
+    jobOutputs: {},
+    outputs: {},
+    health: null,
+    healthMessage: null,
+    unhealthySince: null,
+    generation: null,
+    appliedJobHash: null,
+  };
+}
+
+function summary(change: DeploymentChange, next: NextDeploymentState): string {
+  const parts = [
+    next.changed.length ? `${next.changed.join(', ')} change` : '',
+    next.added.length ? `${next.added.join(', ')} added` : '',
+    next.removed.length ? `${next.removed.join(', ')} removed` : '',
+  ].filter(Boolean);
+  const what =
+    change.kind === 'upgrade' ? `upgrade to ${next.templateVersion}` : change.kind === 'scale' ? `scale ${change.componentId}` : 'update';
+  return `${what}: ${parts.length ? parts.join('; ') : 'nothing changes'}`;
 }

@@ -27,16 +27,24 @@ export class DeploymentWriter {
   ): Promise<void> {
     const now = new Date(this.clock.now());
     await this.deployments.updateComponent(manager, deployment.id, component.id, { ...fields, message }, now);
-    if (fields.status !== component.status) {
+    const healthMoved = fields.health !== undefined && fields.health !== component.health && component.health !== undefined;
+    if (fields.status !== component.status || healthMoved) {
+      // A health move is told like a status move (same status), so streams and subscribers see a component degrade.
+      const said = fields.status === component.status ? healthNote(fields) : message;
       await this.deployments.addEvent(
         manager,
         deployment.id,
-        { type: 'component.status', componentId: component.id, status: fields.status, message },
+        { type: 'component.status', componentId: component.id, status: fields.status, message: said },
         now,
       );
       await this.deployments.addOutbox(
         manager,
-        usecaseEvent(deployment, `component.${fields.status}`, { component_id: component.id, status: fields.status, message }, now),
+        usecaseEvent(
+          deployment,
+          `component.${fields.status}`,
+          { component_id: component.id, status: fields.status, message: said, health: fields.health ?? component.health ?? null },
+          now,
+        ),
         now,
       );
     }
@@ -65,6 +73,10 @@ export class DeploymentWriter {
     this.hub.notify(deploymentId);
     this.relay.wake();
   }
+}
+
+function healthNote(fields: Partial<DeploymentComponentRecord>): string {
+  return fields.healthMessage ? `health ${fields.health}: ${fields.healthMessage}` : `health ${fields.health}`;
 }
 
 function usecaseEvent(deployment: DeploymentRecord, suffix: string, data: Record<string, unknown>, at: Date): CloudEvent {

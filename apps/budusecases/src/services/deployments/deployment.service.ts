@@ -5,13 +5,16 @@ import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
 import type {
+  ChangePlan,
   CreateDeploymentRequest,
   DeploymentListQuery,
   DeploymentPlan,
   DeploymentResponse,
   Page,
   PlannedComponent,
+  ScaleComponentRequest,
   UpdateDeploymentRequest,
+  UpgradeDeploymentRequest,
 } from '@bud/contracts';
 import { componentRetryAllowed } from '@bud/contracts';
 import { AppError } from '@bud/errors';
@@ -26,6 +29,9 @@ import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from '../crash-points';
 import { DeploymentPlanner } from './deployment-planner.service';
 import { sealSecrets } from './deployment-secrets';
+import { ChangePreviewService } from './change-preview.service';
+import type { DeploymentChange } from './deployment-change';
+import { DeploymentChangePlanner } from './deployment-change-planner.service';
 import { DeploymentUpdater } from './deployment-updater.service';
 import { DeploymentWriter } from './deployment-writer.service';
 import { toComponentResponses, toDeploymentResponse } from './deployment.mapper';
@@ -41,6 +47,8 @@ export class DeploymentService {
     private readonly budcluster: BudclusterClient,
     private readonly crash: CrashPoints,
     private readonly updater: DeploymentUpdater,
+    private readonly changes: DeploymentChangePlanner,
+    private readonly preview: ChangePreviewService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -76,6 +84,7 @@ export class DeploymentService {
       onFailure: request.on_failure,
       run: 1,
       componentOverrides: {},
+      keepData: false,
       estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
       leaseOwner: null,
       leaseUntil: null,
@@ -125,12 +134,18 @@ export class DeploymentService {
   async list(principal: Principal, query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
     requireScope(principal, 'usecase:view');
     const { items, total } = await this.deployments.list(principal.tenantId, query);
-    return { items: items.map((d) => toDeploymentResponse(d)), total, page: query.page, page_size: query.page_size };
+    const upgrades = await Promise.all(items.map((d) => this.changes.upgradeAvailable(principal, d)));
+    return {
+      items: items.map((d, i) => toDeploymentResponse(d, undefined, upgrades[i])),
+      total,
+      page: query.page,
+      page_size: query.page_size,
+    };
   }
 
   async get(principal: Principal, id: string): Promise<DeploymentResponse> {
     const deployment = await this.visible(principal, id, 'view');
-    return toDeploymentResponse(deployment, await this.deployments.components(id));
+    return this.respond(principal, deployment);
   }
 
   async components(principal: Principal, id: string): Promise<DeploymentResponse['components']> {
@@ -139,7 +154,7 @@ export class DeploymentService {
   }
 
   async stop(principal: Principal, id: string): Promise<DeploymentResponse> {
-    return this.changeDesired(await this.visible(principal, id, 'manage'), 'stopped', stopVerdict, 'stop requested');
+    return this.changeDesired(principal, await this.visible(principal, id, 'manage'), 'stopped', stopVerdict, 'stop requested');
   }
 
   /** Re-runs a stopped or failed deployment: a new run, every component from the start. */
@@ -154,15 +169,15 @@ export class DeploymentService {
         { desiredState: 'running', run, status: 'pending', statusMessage: null },
         new Date(this.clock.now()),
       );
+      const fresh = { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {} };
+      const noHealth = { health: null, healthMessage: null, unhealthySince: null, generation: null, appliedJobHash: null };
       for (const c of await this.deployments.components(id, m)) {
         if (c.status === 'skipped') continue;
-        await this.deployments.updateComponent(
-          m,
-          id,
-          c.id,
-          { status: 'pending', jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {}, outputs: {}, message: null },
-          new Date(this.clock.now()),
-        );
+        // A component an update dropped whose removal the stop overtook is skipped now: the new run leaves it out.
+        const next = c.removed
+          ? ({ status: 'skipped', ...fresh, ...noHealth, message: 'removed by update' } as const)
+          : ({ status: 'pending', ...fresh, ...noHealth, message: null } as const);
+        await this.deployments.updateComponent(m, id, c.id, next, new Date(this.clock.now()));
       }
       await this.writer.action(m, deployment, `start requested (run ${run})`);
       return next!;
@@ -170,15 +185,54 @@ export class DeploymentService {
     this.crash.reached('start.after-commit');
     this.writer.committed(id);
     this.reconciler.wake(id);
-    return toDeploymentResponse(updated, await this.deployments.components(id));
+    return this.respond(principal, updated);
   }
 
-  async delete(principal: Principal, id: string): Promise<DeploymentResponse> {
-    return this.changeDesired(await this.visible(principal, id, 'manage'), 'deleted', deleteVerdict, 'delete requested');
+  /** `keepData` leaves the jobs' volumes retained on the cluster (docs/design.md#volumes). */
+  async delete(principal: Principal, id: string, keepData = false): Promise<DeploymentResponse> {
+    return this.changeDesired(
+      principal,
+      await this.visible(principal, id, 'manage'),
+      'deleted',
+      deleteVerdict,
+      keepData ? 'delete requested (keeping data)' : 'delete requested',
+      { keepData },
+    );
   }
 
   async update(principal: Principal, id: string, request: UpdateDeploymentRequest): Promise<DeploymentResponse> {
-    return this.updater.update(principal, await this.visible(principal, id, 'manage'), request);
+    return this.change(principal, id, { kind: 'update', parameters: request.parameters });
+  }
+
+  async scale(principal: Principal, id: string, componentId: string, request: ScaleComponentRequest): Promise<DeploymentResponse> {
+    return this.change(principal, id, { kind: 'scale', componentId, request });
+  }
+
+  async upgrade(principal: Principal, id: string, request: UpgradeDeploymentRequest): Promise<DeploymentResponse> {
+    return this.change(principal, id, { kind: 'upgrade', parameters: request.parameters });
+  }
+
+  /** The dry run of update, scale, upgrade, stop or delete: a ChangePlan, and nothing changes (docs/design.md#change-preview). */
+  async previewChange(
+    principal: Principal,
+    id: string,
+    request: { action: 'stop' } | { action: 'delete'; keepData: boolean } | DeploymentChange,
+  ): Promise<ChangePlan> {
+    const deployment = await this.visible(principal, id, 'manage');
+    if ('kind' in request) return this.preview.preview(principal, deployment, { action: request.kind, change: request });
+    return this.preview.preview(principal, deployment, request);
+  }
+
+  private async change(principal: Principal, id: string, change: DeploymentChange): Promise<DeploymentResponse> {
+    return this.updater.apply(principal, await this.visible(principal, id, 'manage'), change);
+  }
+
+  private async respond(principal: Principal, deployment: DeploymentRecord): Promise<DeploymentResponse> {
+    const [components, upgrade] = await Promise.all([
+      this.deployments.components(deployment.id),
+      this.changes.upgradeAvailable(principal, deployment),
+    ]);
+    return toDeploymentResponse(deployment, components, upgrade);
   }
 
   async retryComponent(principal: Principal, id: string, componentId: string): Promise<DeploymentResponse> {
@@ -233,21 +287,29 @@ export class DeploymentService {
   }
 
   private async changeDesired(
+    principal: Principal,
     deployment: DeploymentRecord,
     desired: 'stopped' | 'deleted',
     verdictOf: (now: DeploymentNow) => Verdict,
     message: string,
+    fields: Partial<DeploymentRecord> = {},
   ): Promise<DeploymentResponse> {
     const updated = await this.deployments.transaction(async (m) => {
       const { unchanged, ...locked } = await this.lockedFor(m, deployment.id, verdictOf);
-      if (unchanged) return locked;
-      const next = await this.deployments.updateDeployment(m, deployment.id, { desiredState: desired }, new Date(this.clock.now()));
+      // A repeated delete may still choose to keep the data, never to drop what an earlier one kept.
+      if (unchanged && !(fields.keepData && !locked.keepData)) return locked;
+      const next = await this.deployments.updateDeployment(
+        m,
+        deployment.id,
+        { desiredState: desired, ...fields, ...(locked.keepData ? { keepData: true } : {}) },
+        new Date(this.clock.now()),
+      );
       await this.writer.action(m, locked, message);
       return next!;
     });
     this.crash.reached('stop.after-commit');
     this.writer.committed(deployment.id);
     this.reconciler.wake(deployment.id);
-    return toDeploymentResponse(updated, await this.deployments.components(deployment.id));
+    return this.respond(principal, updated);
   }
 }

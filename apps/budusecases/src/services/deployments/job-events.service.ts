@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@bud/ports';
+import { CLOCK } from '@bud/ports';
 import { jobEventDataSchema } from '@bud/contracts';
 import type { CloudEvent, JobEventData } from '@bud/contracts';
 import { Logger } from '@bud/logging';
@@ -38,6 +40,7 @@ export class JobEventsService {
     private readonly crash: CrashPoints,
     private readonly budcluster: BudclusterClient,
     @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async handle(event: CloudEvent): Promise<void> {
@@ -102,8 +105,18 @@ export class JobEventsService {
       if (!component || !deployment) return false;
       const next = foldJobEvent(
         component,
-        { jobId: facts.job_id, version: facts.version, status: facts.status, run: source.run, revision: source.revision },
-        { run: deployment.run, desired: deployment.desiredState },
+        {
+          jobId: facts.job_id,
+          version: facts.version,
+          status: facts.status,
+          run: source.run,
+          revision: source.revision,
+          health: facts.health,
+          healthReason: facts.health_reason,
+          healthMessage: facts.health_message,
+          rollout: facts.rollout,
+        },
+        { run: deployment.run, desired: deployment.desiredState, now: new Date(this.clock.now()) },
       );
       if (!next) {
         this.logger.debug('job event changes nothing', {

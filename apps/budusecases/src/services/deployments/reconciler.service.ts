@@ -1,17 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import type { Tx } from '@bud/database';
-import { activeJobStatuses, terminalJobStatuses } from '@bud/contracts';
-import type { JobResponse } from '@bud/contracts';
+import { activeJobStatuses } from '@bud/contracts';
+import type { CreateJobRequest, JobResponse } from '@bud/contracts';
+import { AppError } from '@bud/errors';
 import type { SecretBox } from '@bud/auth';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { Action } from '../../domain/deployment/deployment-state';
-import { aggregateStatus, componentStatusFromJob, planActions } from '../../domain/deployment/deployment-state';
+import type { DeploymentState } from '../../domain/deployment/deployment-state';
+import {
+  aggregateStatus,
+  componentStatusFromJob,
+  deploymentStatusMessage,
+  nextHealthDeadline,
+  planActions,
+} from '../../domain/deployment/deployment-state';
+import { jobHash } from '../../domain/deployment/job-hash';
 import type { JobEventView } from '../../domain/deployment/job-event-fold';
 import { foldJobEvent, jobBelongs, jobSourceId } from '../../domain/deployment/job-event-fold';
 import { completeJob } from '../../domain/resolver';
+import type { Result } from '../../domain/resolver';
 import { componentOutputs } from '../../domain/deployment/component-outputs';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
@@ -39,6 +49,8 @@ export class Reconciler implements BeforeApplicationShutdown {
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer?: unknown;
   private running = false;
+  /** Wakes at the end of a component's unhealthy grace period, one per deployment (the earliest). */
+  private readonly healthWakes = new Map<string, { at: number; timer: unknown }>();
 
   constructor(
     private readonly deployments: DeploymentRepository,
@@ -66,6 +78,8 @@ export class Reconciler implements BeforeApplicationShutdown {
   async stop(): Promise<void> {
     this.running = false;
     this.clock.clearTimeout(this.timer);
+    for (const wake of this.healthWakes.values()) this.clock.clearTimeout(wake.timer);
+    this.healthWakes.clear();
     this.queued.clear();
     await Promise.allSettled(this.inFlight.values());
   }
@@ -109,14 +123,16 @@ export class Reconciler implements BeforeApplicationShutdown {
         const snapshot = await this.deployments.snapshot(id);
         if (!snapshot) return;
         const { deployment, components } = snapshot;
-        const state = deploymentState(deployment, components);
+        const state = this.stateOf(deployment, components);
         const status = aggregateStatus(state);
-        if (status !== deployment.status) {
-          if (!(await this.whilePlanned(deployment, (m) => this.writer.setDeploymentStatus(m, deployment, status, null)))) continue;
+        const message = deploymentStatusMessage(state, status);
+        if (status !== deployment.status || (status === 'degraded' && message !== deployment.statusMessage)) {
+          if (!(await this.whilePlanned(deployment, (m) => this.writer.setDeploymentStatus(m, deployment, status, message)))) continue;
           this.crash.reached('reconcile.status-written');
           this.writer.committed(id);
           settledNow = status === 'running' || status === 'failed';
         }
+        this.wakeAtHealthDeadline(id, nextHealthDeadline(state));
         const actions = planActions(state);
         if (actions.length === 0) {
           if (deployment.desiredState === 'stopped' || settledNow) await this.cancelStrays(deployment, components);
@@ -139,7 +155,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     if (action.kind === 'delete_record') {
       // Earlier runs left finished jobs behind; the record goes only once budcluster holds none.
       const leftovers = await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id);
-      for (const job of leftovers) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
+      for (const job of leftovers) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id, deployment.keepData);
       if (leftovers.length > 0) return;
       this.crash.reached('delete-record.before');
       await this.whilePlanned(deployment, async (m) => {
@@ -154,24 +170,10 @@ export class Reconciler implements BeforeApplicationShutdown {
     switch (action.kind) {
       case 'create_job':
         return this.createJob(deployment, components, component, token);
-      case 'replace_job': {
-        // An update changed this component: its old job goes, then create_job starts the new one.
-        const job = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
-        if (job && !terminalJobStatuses.includes(job.status)) await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, job.id);
-        await this.whilePlanned(deployment, async (m) => {
-          const current = await this.deployments.lockComponent(m, deployment.id, component.id);
-          if (current?.jobId !== component.jobId) return;
-          await this.deployments.updateComponent(
-            m,
-            deployment.id,
-            component.id,
-            { jobId: null, jobStatus: null, jobVersion: 0, jobOutputs: {} },
-            new Date(this.clock.now()),
-          );
-          await this.writer.action(m, deployment, `old job ${component.jobId} replaced`, component.id);
-        });
-        break;
-      }
+      case 'update_job':
+        return this.updateJob(deployment, components, component, token);
+      case 'remove_component':
+        return this.removeComponent(deployment, component, token);
       case 'cancel_job': {
         // budcluster's DELETE also deletes a finished job, so look first: after a crash the cancel may already be done.
         const seen = await this.budcluster.getJob(token, deployment.clusterId, component.jobId!);
@@ -185,7 +187,7 @@ export class Reconciler implements BeforeApplicationShutdown {
         break;
       }
       case 'delete_job': {
-        const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!);
+        const result = await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId!, deployment.keepData);
         this.crash.reached('delete-job.after-request');
         if (result !== 'cancelled')
           await this.whilePlanned(deployment, (m) =>
@@ -233,20 +235,25 @@ export class Reconciler implements BeforeApplicationShutdown {
     component: DeploymentComponentRecord,
     job: JobResponse,
     message: string,
+    recorded: Partial<DeploymentComponentRecord> = {},
   ): Promise<'recorded' | 'stray'> {
-    const view: JobEventView = { jobId: job.id, version: job.version, status: job.status, run: planned.run, revision: component.revision };
+    const view = jobView(job, planned.run, component.revision);
     const outcome = await this.deployments.transaction(async (m) => {
       // Component first, as start and the event consumer lock it: once held, the run read next cannot move under us.
       const current = await this.deployments.lockComponent(m, planned.id, component.id);
       const now = current && (await this.deployments.findById(planned.id, m));
       if (!current || !now || !jobBelongs(current, view, now)) return 'stray' as const;
-      const next = foldJobEvent(current, view, { run: now.run, desired: now.desiredState });
-      if (next)
+      const next = foldJobEvent({ ...current, ...recorded }, view, {
+        run: now.run,
+        desired: now.desiredState,
+        now: new Date(this.clock.now()),
+      });
+      if (next || Object.keys(recorded).length > 0)
         await this.writer.setComponentStatus(
           m,
           now,
           current,
-          { ...next, jobOutputs: job.outputs, outputs: componentOutputs(current, job.outputs) },
+          { status: current.status, ...recorded, ...next, jobOutputs: job.outputs, outputs: componentOutputs(current, job.outputs) },
           message,
         );
       return 'recorded' as const;
@@ -294,12 +301,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     component: DeploymentComponentRecord,
     token: string | undefined,
   ): Promise<void> {
-    const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
-    const body = completeJob(component.planned, {
-      parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) },
-      context: deployment.resolveContext,
-      outputs,
-    });
+    const body = this.desiredJob(deployment, all, component);
     if (!body.ok) {
       await this.whilePlanned(deployment, (m) =>
         this.writer.setComponentStatus(
@@ -321,11 +323,163 @@ export class Reconciler implements BeforeApplicationShutdown {
       idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}${component.revision > 0 ? `-rev${component.revision}` : ''}`,
     });
     this.crash.reached('create.after-request');
+    const applied = {
+      appliedJobHash: jobHash(body.value),
+      generation: job.rollout?.generation ?? 1,
+      replicas: body.value.resources.replicas,
+    };
     // Recorded even if a stop came meanwhile: the plan then cancels it. Only a job another run or revision owns is cancelled here.
-    if ((await this.recordJob(deployment, component, job, `job ${job.id} created`)) === 'stray' && activeJobStatuses.includes(job.status)) {
+    if (
+      (await this.recordJob(deployment, component, job, `job ${job.id} created`, applied)) === 'stray' &&
+      activeJobStatuses.includes(job.status)
+    ) {
       await this.budcluster.cancelJob(token, deployment.clusterId, job.id);
     }
     this.crash.reached('create.after-record');
     this.writer.committed(deployment.id);
   }
+
+  /**
+   * docs/design.md#in-place-update: the job's new {spec, resources} patched in place; the component is `updating`
+   * until a job event shows the cluster rolled the asked generation out. A change budcluster refuses (422) is
+   * recorded as applied with the reason, so it is not asked again until the component's job changes once more.
+   */
+  private async updateJob(
+    deployment: DeploymentRecord,
+    all: DeploymentComponentRecord[],
+    component: DeploymentComponentRecord,
+    token: string | undefined,
+  ): Promise<void> {
+    const body = this.desiredJob(deployment, all, component);
+    if (!body.ok) return;
+    const hash = jobHash(body.value);
+    let job: JobResponse | null;
+    try {
+      job = await this.budcluster.patchJob(token, deployment.clusterId, component.jobId!, {
+        spec: body.value.spec,
+        resources: body.value.resources,
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+      await this.whilePlanned(deployment, async (m) => {
+        const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+        if (current?.jobId !== component.jobId) return;
+        await this.writer.setComponentStatus(
+          m,
+          deployment,
+          current,
+          { status: current.status, appliedJobHash: hash },
+          `update refused: ${error.message}`,
+        );
+      });
+      this.writer.committed(deployment.id);
+      return;
+    }
+    if (!job) return this.recordJobGone(deployment, component);
+    const generation = job.rollout.generation;
+    const rollingOut = job.rollout.observed_generation < generation;
+    await this.recordJob(
+      deployment,
+      component,
+      job,
+      rollingOut ? `rolling out generation ${generation} in place` : (component.message ?? 'job unchanged'),
+      {
+        appliedJobHash: hash,
+        generation,
+        replicas: body.value.resources.replicas,
+        ...(rollingOut && component.status === 'running' ? { status: 'updating' as const } : {}),
+      },
+    );
+  }
+
+  /** A component an update dropped: its (finished) job and its volumes go, then it is skipped. */
+  private async removeComponent(
+    deployment: DeploymentRecord,
+    component: DeploymentComponentRecord,
+    token: string | undefined,
+  ): Promise<void> {
+    if (component.jobId && (await this.budcluster.cancelOrDeleteJob(token, deployment.clusterId, component.jobId)) === 'cancelled') return;
+    await this.whilePlanned(deployment, async (m) => {
+      const current = await this.deployments.lockComponent(m, deployment.id, component.id);
+      if (!current?.removed || current.jobId !== component.jobId) return;
+      await this.writer.setComponentStatus(
+        m,
+        deployment,
+        current,
+        {
+          status: 'skipped',
+          jobId: null,
+          jobStatus: null,
+          jobVersion: 0,
+          jobOutputs: {},
+          outputs: {},
+          health: null,
+          healthMessage: null,
+          unhealthySince: null,
+          generation: null,
+          appliedJobHash: null,
+        },
+        'removed by update',
+      );
+    });
+  }
+
+  /** The job a component should run now: its plan with the deployment's parameters and its dependencies' outputs. */
+  private desiredJob(
+    deployment: DeploymentRecord,
+    all: DeploymentComponentRecord[],
+    component: DeploymentComponentRecord,
+  ): Result<CreateJobRequest> {
+    const outputs = Object.fromEntries(all.filter((c) => component.dependsOn.includes(c.id)).map((c) => [c.id, c.outputs]));
+    return completeJob(component.planned, {
+      parameters: { ...deployment.parameters, ...openSecrets(this.secrets, deployment.secretParameters) },
+      context: deployment.resolveContext,
+      outputs,
+    });
+  }
+
+  /** The planning view, with which running components are due an in-place update (their job hash moved). */
+  private stateOf(deployment: DeploymentRecord, components: DeploymentComponentRecord[]): DeploymentState {
+    const state = deploymentState(deployment, components);
+    const byId = new Map(components.map((c) => [c.id, c]));
+    return {
+      ...state,
+      now: this.clock.now(),
+      degradedGraceMs: this.settings.degradedGraceMs,
+      components: state.components.map((c) => {
+        const record = byId.get(c.id)!;
+        if (deployment.desiredState !== 'running' || record.removed || record.jobId === null) return c;
+        if (record.status !== 'running' && record.status !== 'updating') return c;
+        const desired = this.desiredJob(deployment, components, record);
+        return desired.ok && jobHash(desired.value) !== record.appliedJobHash ? { ...c, updateDue: true } : c;
+      }),
+    };
+  }
+
+  private wakeAtHealthDeadline(id: string, at: number | null): void {
+    const scheduled = this.healthWakes.get(id);
+    if (at === null || (scheduled && scheduled.at <= at && scheduled.at > this.clock.now())) return;
+    if (scheduled) this.clock.clearTimeout(scheduled.timer);
+    const timer = this.clock.setTimeout(
+      () => {
+        this.healthWakes.delete(id);
+        this.wake(id);
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+    this.healthWakes.set(id, { at, timer });
+  }
+}
+
+/** What the fold reads of budcluster's answer about a job. */
+function jobView(job: JobResponse, run: number, revision: number): JobEventView {
+  return {
+    jobId: job.id,
+    version: job.version,
+    status: job.status,
+    run,
+    revision,
+    ...(job.health ? { health: job.health, healthReason: job.health_reason, healthMessage: job.health_message } : {}),
+    ...(job.rollout ? { rollout: job.rollout } : {}),
+  };
 }
