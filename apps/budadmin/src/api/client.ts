@@ -1,4 +1,5 @@
 import type {
+  ChangePlan,
   ClusterResponse,
   ComponentResponse,
   DeploymentEvent,
@@ -6,6 +7,7 @@ import type {
   DeploymentResponse,
   JobResponse,
   Page,
+  ScaleComponentRequest,
   ScheduleResponse,
   TemplateResponse,
 } from '@bud/contracts';
@@ -77,8 +79,26 @@ export const api = {
   start: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/start`),
   retry: (id: string, componentId: string) =>
     request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/retry`),
-  remove: (id: string) => request<DeploymentResponse>('DELETE', `/api/v1/deployments/${id}`),
+  remove: (id: string, keepData = false) =>
+    request<DeploymentResponse>('DELETE', `/api/v1/deployments/${id}${query({ keep_data: keepData ? 'true' : undefined })}`),
+  // Each change has its preview: the same request with ?dry_run=true answers a ChangePlan and changes nothing.
+  removePlan: (id: string, keepData: boolean) =>
+    request<ChangePlan>('DELETE', `/api/v1/deployments/${id}${query({ dry_run: 'true', keep_data: keepData ? 'true' : undefined })}`),
+  update: (id: string, parameters: Record<string, unknown>) =>
+    request<DeploymentResponse>('PATCH', `/api/v1/deployments/${id}`, { parameters }),
+  updatePlan: (id: string, parameters: Record<string, unknown>) =>
+    request<ChangePlan>('PATCH', `/api/v1/deployments/${id}?dry_run=true`, { parameters }),
+  scale: (id: string, componentId: string, body: ScaleComponentRequest) =>
+    request<DeploymentResponse>('POST', scalePath(id, componentId), body),
+  scalePlan: (id: string, componentId: string, body: ScaleComponentRequest) =>
+    request<ChangePlan>('POST', `${scalePath(id, componentId)}?dry_run=true`, body),
+  upgrade: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/upgrade`, { parameters: {} }),
+  upgradePlan: (id: string) => request<ChangePlan>('POST', `/api/v1/deployments/${id}/upgrade?dry_run=true`, { parameters: {} }),
 };
+
+function scalePath(id: string, componentId: string): string {
+  return `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/scale`;
+}
 
 export interface DeployRequest {
   template_id: string;

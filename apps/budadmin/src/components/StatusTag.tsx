@@ -6,6 +6,8 @@ const COLORS: Record<string, string> = {
   healthy: 'green',
   ready: 'green',
   deploying: 'blue',
+  updating: 'blue',
+  progressing: 'blue',
   admitted: 'blue',
   pending: 'default',
   queued: 'gold',
@@ -16,6 +18,7 @@ const COLORS: Record<string, string> = {
   skipped: 'default',
   cancelled: 'default',
   failed: 'red',
+  unhealthy: 'red',
   unreachable: 'red',
 };
 

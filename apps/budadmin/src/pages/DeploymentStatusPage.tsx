@@ -1,7 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { App as AntApp, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Popconfirm,
+  Result,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Timeline,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { Link, useParams } from 'react-router-dom';
-import { componentRetryAllowed, deploymentActionsAllowed, desiredStateShownBy } from '@bud/contracts';
+import { componentRetryAllowed, desiredStateShownBy } from '@bud/contracts';
 import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
 import { api } from '../api/client';
 import { ApiError, describeError } from '../api/api-error';
@@ -9,9 +24,15 @@ import { useDeploymentStream } from '../api/deployment-stream';
 import { DagView } from '../components/DagView';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusTag, statusColor } from '../components/StatusTag';
+import { componentScalable, deploymentOffers } from '../deployments/change-actions';
+import { DeleteDialog } from '../deployments/DeleteDialog';
+import { ScaleDialog } from '../deployments/ScaleDialog';
+import { UpdateDialog } from '../deployments/UpdateDialog';
+import { UpgradeBanner } from '../deployments/UpgradeBanner';
 
 function explain(c: DeploymentComponentResponse): string | undefined {
   if (c.blocked_by.length > 0) return `waiting for ${c.blocked_by.join(', ')}`;
+  if (c.health === 'unhealthy' && c.health_message) return c.health_message;
   return c.message ?? undefined;
 }
 
@@ -27,6 +48,8 @@ export default function DeploymentStatusPage() {
   const [error, setError] = useState<unknown>();
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState<string>();
+  const [dialog, setDialog] = useState<'update' | 'delete'>();
+  const [scaling, setScaling] = useState<string>();
 
   // A burst of events (the history on connect, a wave of components) costs one read in flight and one after it.
   const reading = useRef<{ busy: boolean; again: boolean }>({ busy: false, again: false });
@@ -79,8 +102,12 @@ export default function DeploymentStatusPage() {
   if (error && !deployment) return <ErrorAlert error={error} title="Could not load the deployment" />;
   if (!deployment) return <Spin />;
   const components = deployment.components ?? [];
-  const allowed = deploymentActionsAllowed(deployment.status);
+  const allowed = deploymentOffers(deployment.status, deployment.upgrade_available);
   const desired = desiredStateShownBy(deployment.status);
+  const applied = (label: string) => () => {
+    void message.success(`${label} requested`);
+    void refresh();
+  };
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -113,20 +140,40 @@ export default function DeploymentStatusPage() {
               Start
             </Button>
           </Popconfirm>
-          <Popconfirm
-            title="Delete this deployment and all its jobs?"
-            okText="Delete"
-            okButtonProps={{ danger: true }}
-            onConfirm={() => void act('Delete', () => api.remove(id))}
-            disabled={!allowed.delete}
-          >
-            <Button danger disabled={!allowed.delete} loading={busy === 'Delete'}>
-              Delete
-            </Button>
-          </Popconfirm>
+          <Button disabled={!allowed.update} onClick={() => setDialog('update')}>
+            Update
+          </Button>
+          <Button danger disabled={!allowed.delete} onClick={() => setDialog('delete')}>
+            Delete
+          </Button>
         </Space>
       </Space>
-      {deployment.status_message ? <Typography.Text type="secondary">{deployment.status_message}</Typography.Text> : null}
+      {deployment.status === 'degraded' ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="degraded-reason"
+          message="Degraded"
+          description={deployment.status_message ?? 'a component is unhealthy'}
+        />
+      ) : deployment.status_message ? (
+        <Typography.Text type="secondary">{deployment.status_message}</Typography.Text>
+      ) : null}
+      {allowed.upgrade ? <UpgradeBanner deployment={deployment} onApplied={applied('Upgrade')} /> : null}
+      <UpdateDialog deployment={deployment} open={dialog === 'update'} onClose={() => setDialog(undefined)} onApplied={applied('Update')} />
+      <DeleteDialog
+        deploymentId={id}
+        name={deployment.name}
+        open={dialog === 'delete'}
+        onClose={() => setDialog(undefined)}
+        onApplied={applied('Delete')}
+      />
+      <ScaleDialog
+        deploymentId={id}
+        component={components.find((c) => c.id === scaling)}
+        onClose={() => setScaling(undefined)}
+        onApplied={applied('Scale')}
+      />
       <Descriptions size="small" bordered column={{ xs: 1, md: 3 }}>
         <Descriptions.Item label="Template">
           <Link to={`/usecases/${deployment.template_id}`}>{deployment.template_id}</Link> v{deployment.template_version}
@@ -173,6 +220,21 @@ export default function DeploymentStatusPage() {
                 </span>
               ),
             },
+            {
+              title: 'Health',
+              dataIndex: 'health',
+              render: (health: string | null, c) =>
+                health ? (
+                  <span data-component-health={c.id}>
+                    <Tooltip title={c.health_message ?? undefined}>
+                      <StatusTag status={health} />
+                    </Tooltip>
+                  </span>
+                ) : (
+                  '—'
+                ),
+            },
+            { title: 'Replicas', dataIndex: 'replicas', align: 'right', render: (r: number | null) => r ?? '—' },
             { title: 'Why', key: 'why', render: (_: unknown, c) => explain(c) ?? '—' },
             {
               title: 'Endpoints',
@@ -187,13 +249,21 @@ export default function DeploymentStatusPage() {
             { title: '$/hour', dataIndex: 'estimated_cost_per_hour', align: 'right' },
             {
               title: '',
-              key: 'retry',
-              render: (_: unknown, c) =>
-                componentRetryAllowed(c.status, desired) ? (
-                  <Popconfirm title={`Retry ${c.id}?`} onConfirm={() => void act('Retry', () => api.retry(id, c.id))}>
-                    <Button size="small">Retry</Button>
-                  </Popconfirm>
-                ) : null,
+              key: 'actions',
+              render: (_: unknown, c) => (
+                <Space>
+                  {allowed.scale && componentScalable(c) ? (
+                    <Button size="small" data-scale={c.id} onClick={() => setScaling(c.id)}>
+                      Scale
+                    </Button>
+                  ) : null}
+                  {componentRetryAllowed(c.status, desired) ? (
+                    <Popconfirm title={`Retry ${c.id}?`} onConfirm={() => void act('Retry', () => api.retry(id, c.id))}>
+                      <Button size="small">Retry</Button>
+                    </Popconfirm>
+                  ) : null}
+                </Space>
+              ),
             },
           ]}
         />

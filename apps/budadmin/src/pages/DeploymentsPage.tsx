@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Select, Space, Table, Typography } from 'antd';
 import { Link } from 'react-router-dom';
+import { deploymentStatuses } from '@bud/contracts';
 import type { DeploymentResponse } from '@bud/contracts';
 import { api } from '../api/client';
 import { useRequest } from '../api/use-request';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusTag } from '../components/StatusTag';
 
-const STATUSES = ['pending', 'deploying', 'running', 'degraded', 'failed', 'stopping', 'stopped', 'deleting'];
 const PAGE_SIZE = 20;
 
 export default function DeploymentsPage() {
@@ -35,7 +35,7 @@ export default function DeploymentsPage() {
           setStatus(value);
           setPage(1);
         }}
-        options={STATUSES.map((s) => ({ value: s, label: s }))}
+        options={deploymentStatuses.map((s) => ({ value: s, label: s }))}
       />
       {deployments.error ? <ErrorAlert error={deployments.error} title="Could not load deployments" /> : null}
       <Table<DeploymentResponse>

@@ -1,0 +1,119 @@
+/** @jest-environment jsdom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { changePlanSchema } from '@bud/contracts';
+import type { ChangePlan } from '@bud/contracts';
+import { ChangeDialog } from './ChangeDialog';
+import { ChangePlanView } from './ChangePlanView';
+
+beforeAll(() => {
+  // antd's table and modal read media queries; jsdom has none.
+  Object.defineProperty(window, 'matchMedia', {
+    writable: true,
+    value: (query: string) => ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => undefined,
+      removeListener: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      dispatchEvent: () => false,
+    }),
+  });
+});
+
+const plan: ChangePlan = changePlanSchema.parse({
+  action: 'update',
+  deployment_id: '33333333-3333-4333-8333-333333333333',
+  template_version_before: '1.0.0',
+  template_version_after: '1.0.0',
+  components: [
+    {
+      id: 'llm',
+      component_ref: 'vllm-endpoint',
+      change: 'rolling',
+      fields: [{ path: 'spec.env.MAX_MODEL_LEN', from: '4096', to: '8192' }],
+      estimated_cost_per_hour_before: '3.000000',
+      estimated_cost_per_hour_after: '3.000000',
+    },
+    {
+      id: 'reranker',
+      component_ref: 'tei-reranker',
+      change: 'remove',
+      fields: [],
+      estimated_cost_per_hour_before: '0.500000',
+      estimated_cost_per_hour_after: '0.000000',
+    },
+  ],
+  blast_radius: [{ component: 'orchestrator', because_of: { component: 'llm', output: 'url' } }],
+  cost: {
+    before_per_hour: '3.500000',
+    after_per_hour: '3.000000',
+    difference_per_hour: '-0.500000',
+    gpus_before: { 'A100-80GB': 1 },
+    gpus_after: { 'A100-80GB': 1 },
+  },
+  capacity: { admits: true, gpus: [], message: 'fits' },
+  data_at_risk: [
+    { component: 'reranker', volume: 'cache', claim_name: 'reranker-cache', size: '10Gi', estimated_cost_per_month: '1.000000' },
+  ],
+});
+
+describe('ChangePlanView', () => {
+  it('shows each component with its change and field changes, the blast radius, cost before/after and the data at risk', () => {
+    const { container } = render(<ChangePlanView plan={plan} />);
+    const rows = [...container.querySelectorAll('[data-change-component]')];
+    expect(rows.map((r) => [r.getAttribute('data-change-component'), r.getAttribute('data-change')])).toEqual([
+      ['llm', 'rolling'],
+      ['reranker', 'remove'],
+    ]);
+    expect(container.querySelector('[data-field="spec.env.MAX_MODEL_LEN"]')?.textContent).toBe('spec.env.MAX_MODEL_LEN: 4096 → 8192');
+    expect(screen.getByTestId('blast-radius').textContent).toBe('orchestrator restarts because llm.url changes');
+    expect(screen.getByTestId('change-cost').textContent).toBe('3.500000 → 3.000000 (-0.500000)');
+    expect(screen.getByTestId('data-at-risk').getAttribute('data-volumes')).toBe('1');
+    expect(screen.getByText('reranker-cache')).toBeTruthy();
+    expect(screen.getByText('2 of 2 components change')).toBeTruthy();
+  });
+
+  it('says so when no data is at risk and nothing restarts', () => {
+    render(<ChangePlanView plan={{ ...plan, data_at_risk: [], blast_radius: [] }} />);
+    expect(screen.getByTestId('data-at-risk').getAttribute('data-volumes')).toBe('0');
+    expect(screen.getByTestId('blast-radius').textContent).toBe('No dependent restarts');
+  });
+});
+
+describe('ChangeDialog', () => {
+  it('previews first, applies only on confirmation, and asks for the plan again when the preview key changes', async () => {
+    const preview = jest.fn(async () => plan);
+    const apply = jest.fn(async () => undefined);
+    const onApplied = jest.fn();
+    const props = { title: 'Delete rag', open: true, onClose: () => undefined, preview, apply, applyLabel: 'Delete', onApplied };
+    const { rerender } = render(<ChangeDialog {...props} previewKey="false" />);
+    await screen.findByTestId('change-plan');
+    expect(preview).toHaveBeenCalledTimes(1);
+    expect(apply).not.toHaveBeenCalled();
+    rerender(<ChangeDialog {...props} previewKey="true" />);
+    await waitFor(() => expect(preview).toHaveBeenCalledTimes(2));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(onApplied).toHaveBeenCalled());
+    expect(apply).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the preview button disabled while the form says why', () => {
+    render(
+      <ChangeDialog
+        title="Update"
+        open
+        onClose={() => undefined}
+        form={<p>form</p>}
+        previewBlocked="Change a parameter to preview the update"
+        preview={async () => plan}
+        apply={async () => undefined}
+        applyLabel="Apply update"
+        onApplied={() => undefined}
+      />,
+    );
+    expect(screen.getByText('Change a parameter to preview the update')).toBeTruthy();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Preview' }).disabled).toBe(true);
+  });
+});
