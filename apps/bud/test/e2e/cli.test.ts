@@ -130,6 +130,51 @@ describe('bud, the command line, against running services', () => {
     expect(mine.map((j: any) => j.name).sort()).toEqual(['embedding', 'llm', 'orchestrator', 'vector-db']);
   });
 
+  it('update --dry-run prints the plan and changes nothing; update --wait rolls the change out in place', async () => {
+    const before = await deploymentByName(name);
+    const preview = await bud(['deployments', 'update', name, '--set', 'embedding_model=BAAI/bge-small-en-v1.5', '--dry-run']);
+    expect(preview).toMatchObject({ code: 0, stderr: '' });
+    expect(preview.stdout).toContain(`Update plan for ${name} (dry run: nothing was changed)`);
+    expect(preview.stdout).toMatch(/^embedding\s+rolling\s+\$\d+\.\d{2}\s+\S+\s+\S*bge-base-en-v1\.5\S*\s+\S*bge-small-en-v1\.5/m);
+    expect(preview.stdout).toMatch(/^llm\s+unchanged\s+/m);
+    expect(preview.stdout).toMatch(/^Cost:\s+\$\d+\.\d{2}\/hour \(±\$0\.00\)$/m);
+    expect(preview.stdout).toContain('Data at risk: none');
+    expect((await deploymentByName(name)).parameters.embedding_model).toBe('BAAI/bge-base-en-v1.5');
+
+    const result = await bud([
+      'deployments',
+      'update',
+      name,
+      '--set',
+      'embedding_model=BAAI/bge-small-en-v1.5',
+      '--wait',
+      '--timeout',
+      '60',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+embedding\s+(updating|running)\s+\S+/m);
+    expect(result.stdout).toContain(`${name} is running.`);
+    const after = await deploymentByName(name);
+    const embedding = (d: any) => d.components.find((c: any) => c.id === 'embedding');
+    expect(after.parameters.embedding_model).toBe('BAAI/bge-small-en-v1.5');
+    expect(embedding(after).job_id).toBe(embedding(before).job_id);
+    expect(embedding(after).generation).toBeGreaterThan(embedding(before).generation);
+  });
+
+  it('scale refuses a bad count before asking anything, and --wait scales a component in place', async () => {
+    const bad = await bud(['deployments', 'scale', name, 'orchestrator', '--replicas', 'two']);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/^error: --replicas must be a whole number from 0 to 1000, got 'two'$/m);
+
+    const result = await bud(['deployments', 'scale', name, 'orchestrator', '--replicas', '2', '--wait', '--timeout', '60']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('orchestrator (scale)');
+    const orchestrator = (await deploymentByName(name)).components.find((c: any) => c.id === 'orchestrator');
+    expect(orchestrator).toMatchObject({ status: 'running', replicas: 2 });
+  });
+
   it("refuses a parameter outside its range with the server's message, naming the field", async () => {
     const result = await bud([
       'deploy',
@@ -211,6 +256,12 @@ describe('bud, the command line, against running services', () => {
 
   it('deletes the deployment and waits until it is gone', async () => {
     const { id } = await deploymentByName(name);
+    const preview = await bud(['deployments', 'delete', name, '--dry-run']);
+    expect(preview).toMatchObject({ code: 0, stderr: '' });
+    expect(preview.stdout).toContain(`Delete plan for ${name} (dry run: nothing was changed)`);
+    expect(preview.stdout).toMatch(/^orchestrator\s+remove\s+/m);
+    expect((await deploymentByName(name)).status).toBe('stopped');
+
     const result = await bud(['deployments', 'delete', name, '--wait', '--timeout', '60']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

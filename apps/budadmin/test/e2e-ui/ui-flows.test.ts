@@ -1,4 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
+import type { DeploymentResponse } from '@bud/contracts';
+import { pollUntil } from '@bud/testing';
 import { launchChromium, screenshot } from '../support/browser';
 import { UiPlatform } from '../support/platform';
 
@@ -113,11 +115,99 @@ describe('budadmin in Chromium', () => {
     await page.getByRole('link', { name: 'ui-rag' }).click();
 
     await page.getByRole('button', { name: 'Delete' }).click();
-    await confirm(page, 'Delete');
+    const teardown = page.getByRole('dialog');
+    await teardown.getByTestId('data-at-risk').waitFor();
+    await teardown.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('This deployment has been deleted').waitFor({ timeout: 60_000 });
     const left = await platform.api('GET', '/api/v1/deployments');
     expect(left.body.items.map((d: { name: string }) => d.name)).not.toContain('ui-rag');
   }, 180_000);
+
+  const waitForStatus = (p: Page, status: string) =>
+    p.waitForFunction(
+      (wanted) => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === wanted,
+      status,
+      { timeout: 60_000 },
+    );
+
+  it('updates a running deployment after previewing the plan, scales a component, and deletes it keeping its data', async () => {
+    const clusters = await platform.api('GET', '/api/v1/clusters');
+    const local = clusters.body.items.find((c: { name: string }) => c.name === 'local');
+    const created = await platform.api<DeploymentResponse>('POST', '/api/v1/deployments', {
+      template_id: 'simple-chatbot-v1',
+      name: 'ui-day2',
+      cluster_id: local.id,
+      parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct', gpu_count: 1 },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const read = async () => (await platform.api<DeploymentResponse>('GET', `/api/v1/deployments/${id}`)).body;
+    const component = (d: DeploymentResponse, cid: string) => d.components!.find((c) => c.id === cid)!;
+    await page.goto(`${platform.url}/deployments/${id}`);
+    await waitForStatus(page, 'running');
+    const before = await read();
+    await page.locator('[data-component-health="llm"] [data-status="healthy"]').waitFor();
+
+    // Update: the form starts from the deployment's values; nothing to preview until one changes.
+    await page.getByRole('button', { name: 'Update' }).click();
+    const update = page.getByRole('dialog');
+    expect(await update.locator('#param-model_id').inputValue()).toBe('meta-llama/Llama-3.1-8B-Instruct');
+    expect(await update.getByRole('button', { name: 'Preview' }).isDisabled()).toBe(true);
+    await update.locator('#param-gpu_count').fill('2');
+    await update.getByRole('button', { name: 'Preview' }).click();
+    await update.getByTestId('change-plan').waitFor();
+    expect(await update.locator('[data-change-component="llm"]').getAttribute('data-change')).toBe('rolling');
+    expect(await update.locator('[data-change-component="chat-ui"]').getAttribute('data-change')).toBe('unchanged');
+    expect(await update.locator('[data-change-component="llm"] [data-field]').allTextContents()).toContain('resources.gpu_count: 1 → 2');
+    expect(await update.getByTestId('change-cost-difference').textContent()).toMatch(/^\+\d+\.\d{6}$/);
+    await screenshot(page, 'update-preview');
+    // The preview changed nothing.
+    expect((await read()).parameters.gpu_count).toBe(1);
+
+    await update.getByRole('button', { name: 'Apply update' }).click();
+    await update.waitFor({ state: 'hidden' });
+    // In place: the same job, a newer generation, running again.
+    const updated = await pollUntil(
+      read,
+      (d) => d.status === 'running' && (component(d, 'llm').generation ?? 0) > (component(before, 'llm').generation ?? 0),
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the update to roll out' },
+    );
+    expect(updated.parameters.gpu_count).toBe(2);
+    expect(component(updated, 'llm').job_id).toBe(component(before, 'llm').job_id);
+    await waitForStatus(page, 'running');
+
+    // Scale: replicas only.
+    await page.locator('[data-scale="chat-ui"]').click();
+    const scale = page.getByRole('dialog');
+    await scale.locator('#scale-replicas').fill('2');
+    await scale.getByRole('button', { name: 'Preview' }).click();
+    await scale.getByTestId('change-plan').waitFor();
+    expect(await scale.locator('[data-change-component="chat-ui"]').getAttribute('data-change')).toBe('scale');
+    await scale.getByRole('button', { name: 'Apply scale' }).click();
+    await scale.waitFor({ state: 'hidden' });
+    await pollUntil(read, (d) => d.status === 'running' && component(d, 'chat-ui').replicas === 2, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'chat-ui at 2 replicas',
+    });
+
+    // Delete: the teardown plan names the volume at risk until keep-data is ticked.
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const teardown = page.getByRole('dialog');
+    const atRisk = teardown.getByTestId('data-at-risk');
+    await atRisk.waitFor();
+    expect(Number(await atRisk.getAttribute('data-volumes'))).toBeGreaterThanOrEqual(1);
+    expect(await atRisk.textContent()).toContain('chat-ui');
+    await screenshot(page, 'delete-data-at-risk');
+    await teardown.getByTestId('keep-data').click();
+    await teardown.locator('[data-testid="data-at-risk"][data-volumes="0"]').waitFor();
+    await screenshot(page, 'delete-keep-data');
+    await teardown.getByRole('button', { name: 'Delete, keep the data' }).click();
+    await page.getByText('This deployment has been deleted').waitFor({ timeout: 60_000 });
+    const kept = await platform.api('GET', `/api/v1/clusters/${local.id}/volumes?usecase_deployment_id=${id}`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.items.map((v: { component: string; status: string }) => [v.component, v.status])).toEqual([['chat-ui', 'retained']]);
+  }, 240_000);
 
   it('forks a system template and shows server validation errors at their line', async () => {
     await page.goto(`${platform.url}/usecases/simple-chatbot-v1`);
