@@ -10,11 +10,13 @@ import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
 import { JobController } from './controllers/job.controller';
+import { VolumeController } from './controllers/volume.controller';
 import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.service';
 import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { JobRepository } from './repositories/job.repository';
+import { VolumeRepository } from './repositories/volume.repository';
 import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
@@ -24,6 +26,7 @@ import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import { JobUpdateService } from './services/job-update.service';
+import { VolumeService } from './services/volume.service';
 import { ROLLOUT_SETTINGS, RolloutWatchdog } from './services/rollout-watchdog.service';
 import type { RolloutSettings } from './services/rollout-watchdog.service';
 import type { SecretBox } from '@bud/auth';
@@ -33,7 +36,7 @@ import { CLOCK, SECRET_BOX } from '@bud/ports';
 /** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
 const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };
 
-export const budclusterControllers = [ClusterController, JobController, HealthController];
+export const budclusterControllers = [ClusterController, JobController, VolumeController, HealthController];
 
 /** Everything the module needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface BudclusterRuntime {
@@ -73,6 +76,7 @@ export class BudclusterModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         ClusterRepository,
         JobRepository,
+        VolumeRepository,
         OutboxRepository,
         OutboxRelay,
         JobLifecycleService,
@@ -80,6 +84,7 @@ export class BudclusterModule {
         ClusterService,
         JobService,
         JobUpdateService,
+        VolumeService,
         RolloutWatchdog,
         ScheduleService,
       ],

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { Principal } from '@bud/auth';
 import {
   createJobRequestSchema,
+  deleteJobQuerySchema,
   jobListQuerySchema,
   jobResponseSchema,
   pageOf,
@@ -10,7 +11,7 @@ import {
   scheduleQuerySchema,
   scheduleResponseSchema,
 } from '@bud/contracts';
-import type { CreateJobRequest, JobListQuery, JobResponse, Page, PatchJobRequest, ScheduleResponse } from '@bud/contracts';
+import type { CreateJobRequest, DeleteJobQuery, JobListQuery, JobResponse, Page, PatchJobRequest, ScheduleResponse } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
 import { JobService } from '../services/job.service';
 import { ScheduleService } from '../services/schedule.service';
@@ -66,7 +67,8 @@ export class JobController {
 
   @Patch('jobs/:job_id')
   @Operation({
-    summary: 'Change priority_class, policy or labels (optionally at a given version)',
+    summary:
+      "Change priority_class, policy or labels, or a service job's spec/resources in place as a new generation (optionally at a given version)",
     body: patchJobRequestSchema,
     response: jobResponseSchema,
     errors: [409],
@@ -81,7 +83,9 @@ export class JobController {
 
   @Delete('jobs/:job_id')
   @Operation({
-    summary: 'Cancel an active job (202 while its objects are removed) or delete a finished one (204)',
+    summary:
+      'Cancel an active job (202 while its objects are removed; its volumes stay) or delete a finished one (204; its volumes too unless keep_data=true)',
+    query: deleteJobQuerySchema,
     response: jobResponseSchema,
     status: 202,
     errors: [409],
@@ -89,9 +93,10 @@ export class JobController {
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param(new ZodPipe(jobParamsSchema, 'path')) params: JobParams,
+    @ValidQuery() query: DeleteJobQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobResponse | undefined> {
-    const { job } = await this.jobs.cancel(principal, params.cluster_id, params.job_id);
+    const { job } = await this.jobs.cancel(principal, params.cluster_id, params.job_id, query.keep_data === 'true');
     response.status(job ? 202 : 204);
     return job ?? undefined;
   }

@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
-import type { JobModel } from '../domain/job-model';
+import type { JobModel, VolumeModel } from '../domain/job-model';
+import { activeJobStatuses } from '@bud/contracts';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
+import { VolumeRepository } from '../repositories/volume.repository';
 import { toJobModel } from '../entities/job-model.mapper';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
@@ -50,6 +52,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobRepository,
+    private readonly volumes: VolumeRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(DRIVER_SETTINGS) private readonly settings: DriverSettings,
@@ -112,6 +115,23 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     await (await driver).remove(job);
   }
 
+  /**
+   * Deletes a volume's claim when this replica owns the cluster; false otherwise, and the owner's check deletes the
+   * volumes left `deleting` (docs/design.md#volumes).
+   */
+  async deleteVolume(cluster: ClusterEntity, volume: VolumeModel): Promise<boolean> {
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return false;
+    await (await driver).deleteVolume(volume);
+    return true;
+  }
+
+  /** Deletes a namespace budcluster created (the driver leaves any other alone); only the owner does. */
+  async deleteNamespace(cluster: ClusterEntity, namespace: string): Promise<void> {
+    const driver = this.drivers.get(cluster.id);
+    if (driver) await (await driver).deleteNamespace(namespace);
+  }
+
   /** The owner applies new settings itself; other replicas' owners see them at their next check. */
   async settingsChanged(cluster: ClusterEntity): Promise<void> {
     const driver = this.drivers.get(cluster.id);
@@ -172,6 +192,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   /** What other replicas changed on an owned cluster: settings, and pending jobs whose hand-over was lost. */
   private async catchUp(cluster: ClusterEntity): Promise<void> {
     if (this.settingsVersions.get(cluster.id) !== cluster.version) await this.settingsChanged(cluster);
+    await this.deleteLeftVolumes(cluster.id);
     const pendingIds = await this.jobs.pendingIdsOnCluster(cluster.id);
     const driver = this.drivers.get(cluster.id);
     if (!driver) return;
@@ -184,6 +205,16 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     for (const job of await this.jobs.pendingByIds(cluster.id, missed)) if (!applied.has(job.id)) this.place(cluster.id, started, job);
   }
 
+  /** Volumes other replicas marked `deleting`: their claims go here, then their rows. */
+  private async deleteLeftVolumes(clusterId: string): Promise<void> {
+    const driver = this.drivers.get(clusterId);
+    if (!driver) return;
+    for (const volume of await this.volumes.deletingOnCluster(clusterId)) {
+      await (await driver).deleteVolume(volume);
+      await this.volumes.delete(volume.id);
+    }
+  }
+
   private async doHandedOver(work: ClusterWork): Promise<void> {
     const driver = this.drivers.get(work.clusterId);
     if (!driver) return;
@@ -192,6 +223,8 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       if (!job || job.clusterId !== work.clusterId) return;
       if (work.action === 'remove') await (await driver).remove(toJobModel(job));
       else if (job.status === 'pending') this.place(work.clusterId, await driver, job);
+      // An in-place update of a placed job (docs/design.md#in-place-update): the driver applies the newer generation.
+      else if (activeJobStatuses.includes(job.status)) await (await driver).apply(toJobModel(job));
     } catch (error) {
       this.logger.warn('handed-over work failed', { ...workFields(work), error: (error as Error).message });
     }

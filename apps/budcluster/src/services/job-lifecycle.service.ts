@@ -10,6 +10,7 @@ import { healthAfter } from '../domain/job-health';
 import { assertTransition, isTerminal } from '../domain/job-status-machine';
 import type { JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
+import { VolumeRepository } from '../repositories/volume.repository';
 import { OutboxRepository } from '@bud/outbox';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { OutboxRelay } from '@bud/outbox';
@@ -29,6 +30,7 @@ export class JobLifecycleService {
 
   constructor(
     private readonly jobs: JobRepository,
+    private readonly volumes: VolumeRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -95,6 +97,8 @@ export class JobLifecycleService {
     if (request.to === 'pending')
       Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, actualCost: null, queuedAt: null });
     if (isTerminal(request.to)) {
+      // docs/design.md#volumes: stop (cancel) and the end of a job remove workloads only; the claims stay, detached.
+      await this.volumes.detachJob(tx, job.id, now);
       fields.completedAt = now;
       const ranFor = job.startedAt ? now.getTime() - job.startedAt.getTime() : 0;
       fields.actualCost = formatUsd(costForDurationMicros(parseUsdMicros(job.estimatedCostPerHour), ranFor));

@@ -16,6 +16,7 @@ import { JobRepository } from '../repositories/job.repository';
 import { estimatedCosts } from './job-cost';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { openSecretEnv, resealSecretEnv } from './secret-env';
+import { VolumeService } from './volume.service';
 
 /**
  * docs/design.md#in-place-update: a service job's spec/resources change as a new generation of the same job, applied
@@ -31,6 +32,7 @@ export class JobUpdateService {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly drivers: DriverRegistry,
+    private readonly volumes: VolumeService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -97,6 +99,7 @@ export class JobUpdateService {
     });
     if (!written) return null;
     this.relay.wake();
+    await this.volumes.attach(written);
     this.reapply(cluster, written);
     return written;
   }

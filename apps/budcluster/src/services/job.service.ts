@@ -21,6 +21,7 @@ import { OutboxRelay } from '@bud/outbox';
 import { sealSecretEnv } from './secret-env';
 import { estimatedCosts } from './job-cost';
 import { JobUpdateService } from './job-update.service';
+import { VolumeService } from './volume.service';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 const PATCH_RETRIES = 5;
@@ -36,6 +37,7 @@ export class JobService {
     private readonly drivers: DriverRegistry,
     private readonly relay: OutboxRelay,
     private readonly updates: JobUpdateService,
+    private readonly volumes: VolumeService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -104,6 +106,7 @@ export class JobService {
     const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
     if (created) {
       this.relay.wake();
+      await this.volumes.attach(job);
       this.place(cluster, job);
     }
     return { job: toJobResponse(job), created };
@@ -148,12 +151,16 @@ export class JobService {
     throw AppError.conflict('the job kept changing; retry the patch');
   }
 
-  /** DELETE: an active job is cancelled and its objects removed; a terminal job's row is deleted. */
-  async cancel(principal: Principal, clusterId: string, jobId: string): Promise<{ job: JobResponse | null }> {
+  /**
+   * DELETE: an active job is cancelled and its objects removed (its volumes stay, detached); a terminal job's row is
+   * deleted, and its volumes with it unless `keepData` leaves them retained (docs/design.md#volumes).
+   */
+  async cancel(principal: Principal, clusterId: string, jobId: string, keepData = false): Promise<{ job: JobResponse | null }> {
     const job = await this.visibleJob(principal, clusterId, jobId, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     if (isTerminal(job.status)) {
       await this.jobs.delete(job.id);
+      await this.volumes.jobDeleted(cluster, job, keepData);
       return { job: null };
     }
     const cancelled = await this.lifecycle.transition(job.id, {
@@ -177,6 +184,7 @@ export class JobService {
       reason: 'RetryRequested',
       message: `retry ${job.retryCount + 1} of ${job.policy.max_retries}`,
     });
+    await this.volumes.attach(retried);
     this.place(cluster, retried);
     return toJobResponse(retried);
   }
