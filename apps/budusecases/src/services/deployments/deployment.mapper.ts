@@ -51,7 +51,8 @@ export function toComponentResponses(components: DeploymentComponentRecord[]): D
     unhealthy_since: c.unhealthySince?.toISOString() ?? null,
     replicas: c.replicas ?? c.planned.job?.resources.replicas ?? null,
     generation: c.generation,
-    estimated_cost_per_hour: c.planned.estimated_cost_per_hour,
+    // A component a condition skipped was stored as {id, component_ref, reason}: it costs nothing.
+    estimated_cost_per_hour: c.planned.estimated_cost_per_hour ?? '0.000000',
     updated_at: c.updatedAt.toISOString(),
   }));
 }
