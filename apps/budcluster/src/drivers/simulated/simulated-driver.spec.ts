@@ -148,4 +148,102 @@ describe('SimulatedDriver', () => {
     await clock.advance(300);
     expect(statusesOf(waiting)).toEqual(['queued', 'admitted', 'running']);
   });
+
+  describe('faults, in-place updates and claims (docs/design.md#simulated-faults)', () => {
+    const reportsOf = (job: JobModel) => seen.filter((s) => s.jobId === job.id);
+    const cpu = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
+
+    it('reports a running service healthy with its generation rolled out', async () => {
+      const driver = await start({});
+      const job = nextJob({ resources: cpu });
+      await driver.apply(job);
+      await clock.advance(300);
+      expect(reportsOf(job).at(-1)).toMatchObject({
+        status: 'running',
+        health: { health: 'healthy' },
+        rollout: { generation: 1, complete: true, readyReplicas: 1 },
+      });
+    });
+
+    it('rolls a newer generation out after the ready delay; a replicas-only change completes at once', async () => {
+      const driver = await start({});
+      const job = nextJob({ resources: cpu });
+      await driver.apply(job);
+      await clock.advance(300);
+      const scaled = { ...job, generation: 2, resources: { ...cpu, replicas: 3 } };
+      await driver.apply(scaled);
+      await clock.advance(0);
+      expect(reportsOf(job).at(-1)).toMatchObject({
+        health: { health: 'healthy' },
+        rollout: { generation: 2, complete: true, replicas: 3 },
+      });
+      const updated = { ...scaled, generation: 3, spec: { kind: 'container' as const, image: 'nginx:1.28', env: {}, ports: [] } };
+      await driver.apply(updated);
+      await clock.advance(0);
+      expect(reportsOf(job).at(-1)).toMatchObject({ health: { health: 'progressing' }, rollout: { generation: 3, complete: false } });
+      await clock.advance(200);
+      expect(reportsOf(job).at(-1)).toMatchObject({ health: { health: 'healthy' }, rollout: { generation: 3, complete: true } });
+      expect(statusesOf(job).filter((s) => s !== 'running')).toEqual(['admitted']);
+    });
+
+    it('never completes an update whose new spec is never_ready, and keeps a new never_ready job admitted', async () => {
+      const driver = await start({ faults: [{ match: { image: 'bad-build' }, kind: 'never_ready' }] });
+      const job = nextJob({ resources: cpu });
+      await driver.apply(job);
+      await clock.advance(300);
+      await driver.apply({ ...job, generation: 2, spec: { kind: 'container', image: 'acme/bad-build:2', env: {}, ports: [] } });
+      await clock.advance(10_000);
+      expect(reportsOf(job).at(-1)).toMatchObject({ health: { health: 'progressing' }, rollout: { generation: 2, complete: false } });
+
+      const stuck = nextJob({ resources: cpu, spec: { kind: 'container', image: 'acme/bad-build:1', env: {}, ports: [] } });
+      await driver.apply(stuck);
+      await clock.advance(10_000);
+      expect(statusesOf(stuck)).toEqual(['admitted', 'admitted']);
+      expect(reportsOf(stuck).at(-1)).toMatchObject({ health: { health: 'progressing', reason: 'NeverReady' } });
+    });
+
+    it('turns a running job unhealthy when a fault is added to the settings, and healthy again after for_seconds', async () => {
+      const driver = await start({});
+      const job = nextJob({ resources: cpu });
+      await driver.apply(job);
+      await clock.advance(300);
+      driver.updateSettings(
+        simulatedSettingsSchema.parse({
+          admit_delay_ms: 100,
+          ready_delay_ms: 200,
+          faults: [{ match: { job_name: job.name }, kind: 'unready', after_seconds: 1, for_seconds: 2 }],
+        }),
+      );
+      await clock.advance(999);
+      expect(reportsOf(job).at(-1)?.health?.health).toBe('healthy');
+      await clock.advance(1);
+      expect(reportsOf(job).at(-1)).toMatchObject({ health: { health: 'unhealthy', reason: 'Unready' }, rollout: { readyReplicas: 0 } });
+      await clock.advance(2_000);
+      expect(reportsOf(job).at(-1)).toMatchObject({ health: { health: 'healthy' }, rollout: { readyReplicas: 1 } });
+    });
+
+    it('keeps claims across remove and re-apply, and drops them on deleteVolume', async () => {
+      const driver = await start({});
+      const job = nextJob({
+        resources: cpu,
+        spec: { kind: 'container', image: 'redis:7', env: {}, ports: [], volumes: [{ name: 'data', size: '1Gi', mount_path: '/data' }] },
+      });
+      await driver.apply(job);
+      const uid = driver.claimUid(job.namespace, `${job.name}-data`);
+      expect(uid).toEqual(expect.any(String));
+      await driver.remove(job);
+      await driver.apply({ ...job, id: '00000000-0000-4000-8000-999999999999' });
+      expect(driver.claimUid(job.namespace, `${job.name}-data`)).toBe(uid);
+      await driver.deleteVolume({
+        id: 'v',
+        clusterId: 'c',
+        tenantId: job.tenantId,
+        namespace: job.namespace,
+        claimName: `${job.name}-data`,
+      });
+      expect(driver.claimUid(job.namespace, `${job.name}-data`)).toBeUndefined();
+      await driver.deleteNamespace(job.namespace);
+      expect(driver.deletedNamespaces).toEqual([job.namespace]);
+    });
+  });
 });
