@@ -4,6 +4,7 @@ import { storageMonthlyMicros } from './change-plan-money';
 
 // budcluster's defaults for a training job's checkpoint claim (apps/budcluster/src/domain/manifests/volumes.ts).
 const DEFAULT_CHECKPOINT_SIZE = '50Gi';
+const MODEL_CACHE = 'model-cache';
 
 export interface PlannedClaim {
   volumeName: string;
@@ -12,8 +13,8 @@ export interface PlannedClaim {
 }
 
 /**
- * The claims budcluster makes for a job (its jobClaims, docs/design.md#volumes): one per container volume, a training
- * job's checkpoints, else `resources.storage` as one data claim; named `<job name>-<volume>`.
+ * The claims budcluster makes for a job (its jobClaims, docs/design.md#volumes): one per container volume (a model's
+ * cache among them), a training job's checkpoints, else `resources.storage` as one data claim; named `<job name>-<volume>`.
  */
 export function plannedClaims(job: CreateJobRequest): PlannedClaim[] {
   if (job.spec.kind === 'helm') return [];
@@ -22,6 +23,8 @@ export function plannedClaims(job: CreateJobRequest): PlannedClaim[] {
     claims.push({ volumeName, claimName: `${job.name}-${suffix}`, size });
   };
   if (job.spec.kind === 'container') for (const volume of job.spec.volumes ?? []) add(volume.name, volume.name, volume.size);
+  // A model engine's container keeps its weights on a model-cache volume of resources.storage (budcluster's model-engines.ts).
+  if (job.spec.kind === 'model' && job.resources.storage) add(MODEL_CACHE, MODEL_CACHE, job.resources.storage);
   if (job.job_type === 'training') add('bud-checkpoints', 'checkpoints', job.resources.storage ?? DEFAULT_CHECKPOINT_SIZE);
   else if (job.resources.storage && claims.length === 0) add('bud-data', 'data', job.resources.storage);
   return claims;

@@ -37,7 +37,7 @@ const template: Partial<TemplateDocumentInput> = {
   ],
   components: [
     { id: 'store', component_ref: 'store', config: { service: { port: '{{ parameters.store_port }}' } } },
-    { ...base.components[1], condition: 'parameters.with_llm' },
+    { ...base.components[1], condition: 'parameters.with_llm', resources: { storage: '200Gi' } },
     { id: 'cache', component_ref: 'kv', condition: 'parameters.with_cache' },
     {
       id: 'api',
@@ -310,7 +310,7 @@ describe('planChange: data at risk', () => {
       ['cache-bud-data'],
     ],
     ['an update that removes nothing destroys none', 'update', { ...p0, log_level: 'x' }, { volumes: listed }, []],
-    ['with none listed yet, the planned claims stand in', 'delete', null, {}, ['cache-data']],
+    ['with none listed yet, the planned claims stand in (a model its cache)', 'delete', null, {}, ['cache-data', 'llm-model-cache']],
   ])('%s', (_name, action, next, extra, claims) => {
     expect(change(action, { ...p0 }, next, extra).data_at_risk.map((v) => v.claim_name)).toEqual(claims);
   });
@@ -323,6 +323,7 @@ describe('planChange: data at risk', () => {
     ]);
     expect(change('delete', { ...p0 }, null).data_at_risk).toEqual([
       { component: 'cache', volume: 'data', claim_name: 'cache-data', size: '20Gi', estimated_cost_per_month: '2.000000' },
+      { component: 'llm', volume: 'model-cache', claim_name: 'llm-model-cache', size: '200Gi', estimated_cost_per_month: '20.000000' },
     ]);
   });
 });
