@@ -1,3 +1,4 @@
+import { jobEventDataSchema } from '@bud/contracts';
 import { expectValidation, pollUntil } from '@bud/testing';
 import { containerJob, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -47,6 +48,7 @@ describe('job health from simulated faults', () => {
     expect(healths.lastIndexOf('healthy')).toBeGreaterThan(healths.indexOf('unhealthy'));
     const versions = events.map((e) => (e.data as EventData).version);
     expect(new Set(versions).size).toBe(versions.length);
+    for (const event of events) expect(jobEventDataSchema.safeParse(event.data).error).toBeUndefined();
   });
 
   it('a fault added to the settings of a cluster applies to its running jobs', async () => {
