@@ -51,7 +51,7 @@ export interface ChangePlanInput {
    * every component; 'as-is' for one that changes nothing (the deployment is already stopped or being deleted).
    */
   next: ReadonlyMap<string, PlannedComponent> | null | 'as-is';
-  /** Registry definitions by component_ref, for the outputs of components the change adds. */
+  /** The active registry's definitions by component_ref: what an update stores, so what renders outputs after it. */
   registry?: ReadonlyMap<string, ComponentDefinition>;
   prices: PriceTable;
   gpuFree: GpuInventory;
@@ -86,8 +86,9 @@ function outputsAfter(
   const outputs: Outputs = {};
   for (const [id, planned] of next) {
     const recorded = current.get(id);
+    // As the apply stores it: the registry's definition, else the recorded one.
     const definition =
-      recorded && recorded.componentRef === planned.component_ref ? recorded.definition : input.registry?.get(planned.component_ref);
+      input.registry?.get(planned.component_ref) ?? (recorded?.componentRef === planned.component_ref ? recorded.definition : undefined);
     // Outputs recorded without the job outputs they came from are kept: there is nothing to predict them from.
     const unknownSource = recorded !== undefined && !recorded.jobOutputs.host && Object.keys(recorded.outputs).length > 0;
     const jobOutputs = predictedJobOutputs(planned.job, recorded?.jobOutputs ?? {}, input.context.deployment.namespace);

@@ -129,11 +129,17 @@ describe('ChangePreviewService', () => {
     expect(calls.volumes).toBe(0);
   });
 
-  it('refuses what the apply would refuse, and previews a no-op as unchanged', async () => {
+  it('refuses what the apply would refuse (a stop or update of a deleting deployment, an update of a stopped one), and previews a no-op as unchanged', async () => {
     const { preview } = service();
     await expect(
       preview.preview(principal, deployment({ desiredState: 'deleted', status: 'deleting' }), { action: 'stop' }),
     ).rejects.toThrow(AppError);
+    const deleting = deployment({ desiredState: 'deleted', status: 'deleting' });
+    const update = { action: 'update', change: { kind: 'update', parameters: {} } } as const;
+    await expect(preview.preview(principal, deleting, update)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(preview.preview(principal, deployment({ desiredState: 'stopped', status: 'stopped' }), update)).rejects.toMatchObject({
+      code: 'conflict',
+    });
     const stopped = await preview.preview(principal, deployment({ desiredState: 'stopped', status: 'stopped' }), { action: 'stop' });
     expect(stopped.components.map((c) => c.change)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, SecretBox } from '@bud/auth';
-import type { ChangePlan, ComponentDefinition, PlannedComponent } from '@bud/contracts';
+import type { ChangePlan } from '@bud/contracts';
 import { SECRET_MASK, activeJobStatuses } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
@@ -16,6 +16,7 @@ import { BudclusterClient } from './budcluster.client';
 import type { NextDeploymentState, PreviewRequest } from './deployment-change';
 import { DeploymentChangePlanner, isLive } from './deployment-change-planner.service';
 import { openSecrets } from './deployment-secrets';
+import { assertUpdatable } from './deployment-updater.service';
 
 const withoutMasks = (parameters: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== SECRET_MASK && value !== null));
@@ -59,7 +60,7 @@ export class ChangePreviewService {
       parametersAfter: next && next !== 'as-is' ? { ...withoutMasks(next.plan.parameters), ...next.secretParameters } : parametersBefore,
       current: components.map((c) => this.current(deployment, c, prices)),
       next: next === 'as-is' ? 'as-is' : (next?.planned ?? null),
-      registry: next && next !== 'as-is' && next.added.length > 0 ? await this.registryFor(next) : undefined,
+      registry: next && next !== 'as-is' ? await this.registry.activeRegistry() : undefined,
       prices,
       gpuFree: Object.fromEntries(Object.entries(schedule.gpus).map(([type, g]) => [type, Math.max(0, g.total - g.used)])),
       volumes,
@@ -82,6 +83,7 @@ export class ChangePreviewService {
       if (verdict.kind === 'conflict') throw AppError.conflict(verdict.message);
       return verdict.kind === 'unchanged' ? 'as-is' : null;
     }
+    assertUpdatable(deployment);
     return this.changes.next(principal, deployment, request.change);
   }
 
@@ -102,11 +104,5 @@ export class ChangePreviewService {
       outputs: c.outputs,
       running: c.jobStatus !== null && activeJobStatuses.includes(c.jobStatus),
     };
-  }
-
-  private async registryFor(next: NextDeploymentState): Promise<ReadonlyMap<string, ComponentDefinition>> {
-    const registry = await this.registry.activeRegistry();
-    const refs = new Set(next.added.map((id) => (next.planned.get(id) as PlannedComponent).component_ref));
-    return new Map([...registry].filter(([ref]) => refs.has(ref)));
   }
 }
