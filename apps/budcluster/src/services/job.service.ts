@@ -106,7 +106,10 @@ export class JobService {
     const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
     if (created) {
       this.relay.wake();
-      await this.volumes.attach(job);
+      // A lost volume row must not keep the job from its placement; the next apply or start records it again.
+      await this.volumes
+        .attach(job)
+        .catch((error: unknown) => this.logger.warn('could not record volumes', { job_id: job.id, error: (error as Error).message }));
       this.place(cluster, job);
     }
     return { job: toJobResponse(job), created };
