@@ -72,6 +72,9 @@ export function kwokConfigYaml(): string {
     '  nodePlayStageParallelism: 4',
     '  podPlayStageParallelism: 16',
     '  podsOnNodeSyncParallelism: 1',
+    // Pods need addresses to become Service endpoints (EndpointSlices list only pods with an IP); the nodes have
+    // no podCIDR (no node IPAM runs), so every pod draws from this one pool.
+    '  cidr: 10.244.0.0/16',
   ].join('\n');
   const stages = STAGES.map((stage) => {
     const text = readFileSync(join(stagesDir(), stage.replace(/\//g, '_')), 'utf8').trim();
