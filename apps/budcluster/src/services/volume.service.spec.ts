@@ -11,24 +11,23 @@ const cluster = {
   priceTable: { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 0, storage_gib_month: 0.5 },
 } as unknown as ClusterEntity;
 const job = { id: 'j1', tenantId: 't1', clusterId: 'c1', k8sNamespace: 'ns-a' } as JobEntity;
-const volume = (overrides: Partial<VolumeEntity> = {}): VolumeEntity =>
-  ({
-    id: 'v1',
-    clusterId: 'c1',
-    tenantId: 't1',
-    namespace: 'ns-a',
-    claimName: 'cache-data',
-    volumeName: 'data',
-    jobName: 'cache',
-    jobId: 'j1',
-    usecaseDeploymentId: null,
-    component: null,
-    size: '4Gi',
-    status: 'detached',
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...overrides,
-  }) as VolumeEntity;
+const volume = (overrides: Partial<VolumeEntity> = {}): VolumeEntity => ({
+  id: 'v1',
+  clusterId: 'c1',
+  tenantId: 't1',
+  namespace: 'ns-a',
+  claimName: 'cache-data',
+  volumeName: 'data',
+  jobName: 'cache',
+  jobId: 'j1',
+  usecaseDeploymentId: null,
+  component: null,
+  size: '4Gi',
+  status: 'detached',
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  ...overrides,
+});
 
 /** docs/design.md#volumes: what deleting a finished job does to its volumes and its namespace. */
 describe('VolumeService', () => {
