@@ -39,6 +39,9 @@ describe('bud, the command line, against running services', () => {
 
   const deploymentByName = async (wanted: string) =>
     (await h.http('GET', '/api/v1/deployments?page_size=100')).body.items.find((d: any) => d.name === wanted);
+  /** With its components, which the list leaves out. */
+  const deploymentWithComponents = async (wanted: string) =>
+    (await h.http('GET', `/api/v1/deployments/${(await deploymentByName(wanted)).id}`)).body;
 
   beforeAll(async () => {
     h = await startUsecasesHarness();
@@ -131,7 +134,7 @@ describe('bud, the command line, against running services', () => {
   });
 
   it('update --dry-run prints the plan and changes nothing; update --wait rolls the change out in place', async () => {
-    const before = await deploymentByName(name);
+    const before = await deploymentWithComponents(name);
     const preview = await bud(['deployments', 'update', name, '--set', 'embedding_model=BAAI/bge-small-en-v1.5', '--dry-run']);
     expect(preview).toMatchObject({ code: 0, stderr: '' });
     expect(preview.stdout).toContain(`Update plan for ${name} (dry run: nothing was changed)`);
@@ -155,7 +158,7 @@ describe('bud, the command line, against running services', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+embedding\s+(updating|running)\s+\S+/m);
     expect(result.stdout).toContain(`${name} is running.`);
-    const after = await deploymentByName(name);
+    const after = await deploymentWithComponents(name);
     const embedding = (d: any) => d.components.find((c: any) => c.id === 'embedding');
     expect(after.parameters.embedding_model).toBe('BAAI/bge-small-en-v1.5');
     expect(embedding(after).job_id).toBe(embedding(before).job_id);
@@ -171,7 +174,7 @@ describe('bud, the command line, against running services', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('orchestrator (scale)');
-    const orchestrator = (await deploymentByName(name)).components.find((c: any) => c.id === 'orchestrator');
+    const orchestrator = (await deploymentWithComponents(name)).components.find((c: any) => c.id === 'orchestrator');
     expect(orchestrator).toMatchObject({ status: 'running', replicas: 2 });
   });
 
@@ -265,7 +268,7 @@ describe('bud, the command line, against running services', () => {
     const result = await bud(['deployments', 'delete', name, '--wait', '--timeout', '60']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${name} is deleted.`);
+    expect(result.stdout).toContain(`${name} is deleted; its volumes are destroyed.`);
     expect((await h.http('GET', `/api/v1/deployments/${id}`)).status).toBe(404);
 
     const show = await bud(['deployments', 'show', name]);
