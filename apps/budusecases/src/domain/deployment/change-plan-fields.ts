@@ -30,9 +30,10 @@ export function secretPaths(...components: Array<PlannedComponent | undefined>):
   return components.flatMap((c) => (c?.pending ?? []).filter((p) => p.secrets.length > 0).map((p) => p.path.map(String).join('.')));
 }
 
+/** A path at, inside or around a secret value (a whole object that holds one is masked too). */
 function isSecret(path: string, secrets: readonly string[]): boolean {
   const under = (prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`);
-  return under('spec.secret_env') || secrets.some(under);
+  return under('spec.secret_env') || secrets.some((secret) => under(secret) || secret.startsWith(`${path}.`));
 }
 
 const mask = (value: unknown): unknown => (value === null || value === undefined ? null : SECRET_MASK);

@@ -1,10 +1,18 @@
-import type { ComponentDefinition, DeploymentPlan, PlannedComponent, TemplateDocumentInput, VolumeResponse } from '@bud/contracts';
+import type {
+  ComponentDefinition,
+  CreateJobRequest,
+  DeploymentPlan,
+  PlannedComponent,
+  TemplateDocumentInput,
+  VolumeResponse,
+} from '@bud/contracts';
 import { SECRET_MASK, changePlanSchema } from '@bud/contracts';
 import type { Registry } from '../resolver';
 import { resolveTemplate } from '../resolver';
 import { makeComponent, makeContext, makeRegistry, makeTemplate } from '../../../test/support/resolver-fixtures';
 import type { ChangePlanInput, CurrentComponent } from './change-plan';
 import { planChange } from './change-plan';
+import { fieldChanges, secretPaths } from './change-plan-fields';
 import { predictedJobOutputs, predictedOutputs } from './change-plan-outputs';
 
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
@@ -36,7 +44,11 @@ const template: Partial<TemplateDocumentInput> = {
     { name: 'with_llm', type: 'boolean', default: true, required: false },
   ],
   components: [
-    { id: 'store', component_ref: 'store', config: { service: { port: '{{ parameters.store_port }}' } } },
+    {
+      id: 'store',
+      component_ref: 'store',
+      config: { service: { port: '{{ parameters.store_port }}' } },
+    },
     { ...base.components[1], condition: 'parameters.with_llm', resources: { storage: '200Gi' } },
     { id: 'cache', component_ref: 'kv', condition: 'parameters.with_cache' },
     {
@@ -215,6 +227,19 @@ describe('planChange: what a change to a deployment would do, per component', ()
       fields: [{ path: 'spec.secret_env.API_KEY', from: SECRET_MASK, to: SECRET_MASK }],
     });
     expect(JSON.stringify(plan)).not.toMatch(/sk-(old|new)-value/);
+  });
+
+  it('masks a whole object that holds a secret when it appears or goes', () => {
+    const api = plannedOf(plan(p0)).get('api')!;
+    const withSpec = (extra: Record<string, unknown>): CreateJobRequest => ({ ...api.job, spec: { ...api.job.spec, ...extra } });
+    expect(secretPaths(api)).toEqual(['spec.env.API_KEY']);
+    expect(fieldChanges(withSpec({}), withSpec({ secret_env: { API_KEY: 'sk-x' } }), [])).toEqual([
+      { path: 'spec.secret_env', from: null, to: SECRET_MASK },
+    ]);
+    const paths = ['spec.values.auth.password'];
+    expect(fieldChanges(withSpec({ values: {} }), withSpec({ values: { auth: { password: 'sk-x' } } }), paths)).toEqual([
+      { path: 'spec.values.auth', from: null, to: SECRET_MASK },
+    ]);
   });
 
   it('restarts the dependents of a component whose output changes, naming the output', () => {
