@@ -1,10 +1,12 @@
-import type { JobPolicy, JobResources, JobSpec } from '@bud/contracts';
+import type { ContainerSpec, HelmSpec, JobPolicy, JobResources } from '@bud/contracts';
 import { canonicalJson, inPlaceUpdateIssues, rolloutOverdue } from './in-place-update';
 
 const resources: JobResources = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
-const redis: JobSpec = {
+const redis: ContainerSpec = {
   kind: 'container',
   image: 'redis:7',
+  env: {},
+  ports: [],
   volumes: [{ name: 'data', size: '1Gi', mount_path: '/data' }],
 };
 const service = { jobType: 'service' as const, spec: redis, resources };
@@ -29,7 +31,7 @@ describe('inPlaceUpdateIssues (docs/design.md#in-place-update)', () => {
   });
 
   it('refuses a helm release rename', () => {
-    const helm: JobSpec = { kind: 'helm', chart_ref: 'oci://r/c', chart_version: '1.0.0', release_name: 'a' };
+    const helm: HelmSpec = { kind: 'helm', chart_ref: 'oci://r/c', chart_version: '1.0.0', release_name: 'a', values: {} };
     expect(inPlaceUpdateIssues({ ...service, spec: helm }, { ...helm, release_name: 'b' }, resources)[0]?.path).toBe('spec.release_name');
   });
 });
