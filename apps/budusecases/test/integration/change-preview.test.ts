@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { changePlanSchema, deploymentResponseSchema, errorBodySchema, jobResponseSchema, pageOf } from '@bud/contracts';
 import type { ChangePlan } from '@bud/contracts';
+import { pollUntil } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { waitForStatus } from '../support/deployments';
@@ -161,5 +162,27 @@ describe('change preview of a running chatbot-memory-v1', () => {
       ...(body ? { body } : {}),
     });
     expect(answer.status).toBe(404);
+  });
+
+  it('is what the apply then does: the components it calls rolling roll out in place, the others keep their generation', async () => {
+    const body = { parameters: { memory_ttl: 120 } };
+    const preview = await h.http('PATCH', `/api/v1/deployments/${id}?dry_run=true`, { ...plan, body });
+    const rolling = preview.body.components.filter((c) => c.change === 'rolling').map((c) => c.id);
+    expect(rolling).toEqual(['chat-ui']);
+    const jobsBefore = (await snapshot()).jobs;
+    expect((await h.http('PATCH', `/api/v1/deployments/${id}`, { schema: deploymentResponseSchema, body })).status).toBe(200);
+    const jobs = await pollUntil(
+      async () =>
+        (
+          await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${id}&page_size=100`, {
+            schema: pageOf(jobResponseSchema),
+          })
+        ).body.items,
+      (items) => items.some((j) => j.name === 'chat-ui' && (j.rollout?.observed_generation ?? 0) >= 2),
+      { what: 'chat-ui rolled out', timeoutMs: 30_000 },
+    );
+    expect(jobs.map((j) => `${j.id}:${j.status}`).sort()).toEqual(jobsBefore);
+    expect(Object.fromEntries(jobs.map((j) => [j.name, j.rollout?.generation]))).toEqual({ llm: 1, memory: 1, 'chat-ui': 2 });
+    await waitForStatus(h, id, 'running');
   });
 });
