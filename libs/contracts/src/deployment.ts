@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
-import { jobOutputsSchema, jobResourcesSchema } from './job';
+import { jobOutputsSchema, jobResourcesFieldsSchema } from './job';
 import { jobHealths } from './job-health';
 import { deploymentPlanSchema } from './template';
 
@@ -131,7 +131,7 @@ export const deleteDeploymentQuerySchema = z
   .strict();
 export type DeleteDeploymentQuery = z.infer<typeof deleteDeploymentQuerySchema>;
 
-const scaleResourcesSchema = jobResourcesSchema
+const scaleResourcesSchema = jobResourcesFieldsSchema
   .pick({ cpu_request: true, cpu_limit: true, memory_request: true, memory_limit: true, gpu_count: true })
   .partial()
   .strict();
@@ -139,7 +139,7 @@ const scaleResourcesSchema = jobResourcesSchema
 /** `POST /deployments/{id}/components/{component_id}/scale`: a replicas-only change restarts nothing. */
 export const scaleComponentRequestSchema = z
   .object({
-    replicas: jobResourcesSchema.shape.replicas.unwrap().optional(),
+    replicas: jobResourcesFieldsSchema.shape.replicas.unwrap().optional(),
     resources: scaleResourcesSchema.optional(),
   })
   .strict()

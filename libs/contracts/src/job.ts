@@ -112,7 +112,8 @@ export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 export type HelmSpec = z.infer<typeof helmSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
-export const jobResourcesSchema = z
+/** The fields of `resources` without the cross-field rule, for requests that take a part of them (scale). */
+export const jobResourcesFieldsSchema = z
   .object({
     gpu_type: z.string().min(1).max(100).optional(),
     gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).default(0).describe(`per replica, at most ${MAX_GPUS_PER_REPLICA}`),
@@ -123,10 +124,10 @@ export const jobResourcesSchema = z
     replicas: z.number().int().min(0).max(MAX_REPLICAS).default(1).describe(`at most ${MAX_REPLICAS}`),
     storage: storageQuantitySchema.optional(),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    if (r.gpu_count > 0 && !r.gpu_type) ctx.addIssue({ code: 'custom', path: ['gpu_type'], message: 'is required when gpu_count > 0' });
-  });
+  .strict();
+export const jobResourcesSchema = jobResourcesFieldsSchema.superRefine((r, ctx) => {
+  if (r.gpu_count > 0 && !r.gpu_type) ctx.addIssue({ code: 'custom', path: ['gpu_type'], message: 'is required when gpu_count > 0' });
+});
 export type JobResources = z.infer<typeof jobResourcesSchema>;
 
 export const jobPolicySchema = z
