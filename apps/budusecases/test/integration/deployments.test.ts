@@ -84,7 +84,7 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect(await jobsOf(created.body.id)).toEqual([]);
   });
 
-  it('updates parameters by replacing only the components whose job changes, keeping the rest running', async () => {
+  it('updates parameters in place: only the components whose job changes roll out a new generation, every job kept', async () => {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(clusterId) });
     await waitForStatus(h, created.body.id, 'running');
     const before = await jobsOf(created.body.id);
@@ -93,27 +93,17 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body.parameters.embedding_model).toBe('BAAI/bge-small-en-v1.5');
-    expect(patched.body.components.find((c: any) => c.id === 'embedding').status).toBe('pending');
     await pollUntil(
       async () => (await h.http('GET', `/api/v1/deployments/${created.body.id}`)).body,
-      (d: any) =>
-        d.status === 'running' &&
-        d.components.find((c: any) => c.id === 'embedding').job_id !== before.find((j) => j.name === 'embedding').id,
-      { what: 'embedding replaced', timeoutMs: 30_000 },
+      (d: any) => d.status === 'running' && d.components.find((c: any) => c.id === 'embedding').generation === 2,
+      { what: 'embedding rolled out in place', timeoutMs: 30_000 },
     );
     const after = await jobsOf(created.body.id);
-    const byName = (jobs: any[], name: string) => jobs.filter((j) => j.name === name);
-    for (const name of ['vector-db', 'llm', 'orchestrator']) {
-      expect(byName(after, name).map((j) => [j.id, j.status])).toEqual(byName(before, name).map((j) => [j.id, 'running']));
-    }
-    expect(
-      byName(after, 'embedding')
-        .map((j) => j.status)
-        .sort(),
-    ).toEqual(['cancelled', 'running']);
-    const replacement = byName(after, 'embedding').find((j) => j.status === 'running');
-    expect(replacement.spec.model_id).toBe('BAAI/bge-small-en-v1.5');
-    expect(replacement.source_id).toBe('embedding#1.1');
+    expect(after.map((j) => [j.name, j.id, j.status]).sort()).toEqual(before.map((j) => [j.name, j.id, 'running']).sort());
+    const embedding = after.find((j) => j.name === 'embedding');
+    expect(embedding.spec.model_id).toBe('BAAI/bge-small-en-v1.5');
+    expect(embedding.source_id).toBe('embedding#1');
+    for (const name of ['vector-db', 'llm', 'orchestrator']) expect(after.find((j) => j.name === name).rollout.generation).toBe(1);
 
     const invalid = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: { vector_db_size: '7Gi' } } });
     expect(invalid.status).toBe(422);

@@ -17,19 +17,20 @@ describe('budusecases refuses what it would otherwise ignore', () => {
   afterAll(() => h.stop());
 
   describe('unknown query parameters', () => {
-    it('answers an update with ?dry_run=true with 422 naming it, and changes nothing', async () => {
+    it('answers an update with ?force=true with 422 naming it, and changes nothing', async () => {
       const before = (await h.http('GET', `/api/v1/deployments/${deploymentId}`)).body;
-      const answer = await h.http('PATCH', `/api/v1/deployments/${deploymentId}?dry_run=true`, {
+      const answer = await h.http('PATCH', `/api/v1/deployments/${deploymentId}?force=true`, {
         body: { parameters: { vector_db_size: '100Gi' } },
       });
-      expectValidation(answer, 'query.dry_run');
+      expectValidation(answer, 'query.force');
       const after = (await h.http('GET', `/api/v1/deployments/${deploymentId}`)).body;
       expect(after.parameters).toEqual(before.parameters);
       expect(after.version).toBe(before.version);
     });
 
-    it('answers a delete with ?dry_run=true with 422 naming it, and keeps the deployment', async () => {
-      expectValidation(await h.http('DELETE', `/api/v1/deployments/${deploymentId}?dry_run=true`), 'query.dry_run');
+    it('answers a delete with ?purge=true or a keep_data that is not a boolean with 422 naming it, and keeps the deployment', async () => {
+      expectValidation(await h.http('DELETE', `/api/v1/deployments/${deploymentId}?purge=true`), 'query.purge');
+      expectValidation(await h.http('DELETE', `/api/v1/deployments/${deploymentId}?keep_data=maybe`), 'query.keep_data');
       const after = await h.http('GET', `/api/v1/deployments/${deploymentId}`);
       expect(after.status).toBe(200);
       expect(after.body.status).toBe('running');
@@ -37,6 +38,7 @@ describe('budusecases refuses what it would otherwise ignore', () => {
 
     it.each([
       ['POST', '/api/v1/deployments/{deployment}/stop?force=true', 'query.force'],
+      ['POST', '/api/v1/deployments/{deployment}/stop?dry_run=yes', 'query.dry_run'],
       ['GET', '/api/v1/deployments/{deployment}?expand=jobs', 'query.expand'],
       ['GET', '/api/v1/deployments?page=1&sort=name', 'query.sort'],
       ['GET', '/api/v1/templates/simple-rag-v1?version=2', 'query.version'],
