@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pageOf, volumeResponseSchema } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import { containerJob, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -58,7 +59,7 @@ describe('volumes', () => {
     expect((await h.http('DELETE', `${jobsPath()}/${job.id}`)).status).toBe(202);
   };
   const volumesOf = async (name: string, caller = h.tenantA) =>
-    (await h.http<Page<Volume>>('GET', `${volumesPath()}?page_size=100`, { caller })).body.items.filter(
+    (await h.http('GET', `${volumesPath()}?page_size=100`, { caller, schema: pageOf(volumeResponseSchema) })).body.items.filter(
       (v) => v.claim_name === `${name}-data`,
     );
 
@@ -75,7 +76,7 @@ describe('volumes', () => {
       namespace: `ns-${name}`,
       estimated_cost_per_month: '0.200000',
     });
-    const one = await h.http<Volume>('GET', `${volumesPath()}/${volume?.id}`);
+    const one = await h.http('GET', `${volumesPath()}/${volume?.id}`, { schema: volumeResponseSchema });
     expect(one.body).toMatchObject({ id: volume?.id, status: 'attached' });
     expect((await h.http('DELETE', `${volumesPath()}/${volume?.id}`)).status).toBe(409);
   });
