@@ -40,7 +40,7 @@ describe('stop and delete converge', () => {
       { what: `deployment ${deploymentId} settled with no active job`, timeoutMs: 20_000 },
     );
 
-  it(`stops a deployment right after an update replaced a job (admit delay 20–40 ms), ${UPDATE_THEN_STOP_RUNS} times`, async () => {
+  it(`stops a deployment right after an update patched a job in place (admit delay 20–40 ms), ${UPDATE_THEN_STOP_RUNS} times`, async () => {
     for (let run = 0; run < UPDATE_THEN_STOP_RUNS; run++) {
       const admitDelay = 20 + ((run * 7) % 21);
       await h.clusterHttp('PATCH', `/api/v1/clusters/${clusterId}`, { body: { settings: { admit_delay_ms: admitDelay } } });
@@ -53,9 +53,9 @@ describe('stop and delete converge', () => {
       });
       expect(patched.status).toBe(200);
       await pollUntil(
-        async () => (await h.http('GET', `/api/v1/deployments/${id}`)).body.components.find((c: any) => c.id === 'embedding').job_id,
-        (jobId) => jobId !== null && jobId !== oldJob,
-        { what: 'the replacement job', timeoutMs: 10_000, intervalMs: 2 },
+        async () => (await h.http('GET', `/api/v1/deployments/${id}`)).body.components.find((c: any) => c.id === 'embedding'),
+        (c) => c.generation === 2 && c.job_id === oldJob,
+        { what: 'the in-place patch of the same job', timeoutMs: 10_000, intervalMs: 2 },
       );
       expect((await h.http('POST', `/api/v1/deployments/${id}/stop`)).status).toBe(202);
       const settled = await settledWithoutJobs(id, (d) => d.status === 'stopped');
