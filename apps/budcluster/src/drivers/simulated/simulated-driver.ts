@@ -100,10 +100,7 @@ export class SimulatedDriver implements ClusterDriver {
     }
     this.checkObjects(job);
     this.createClaims(job);
-    const demand: GpuDemand = {
-      gpuType: job.resources.gpu_type ?? null,
-      count: job.resources.gpu_count * Math.max(job.resources.replicas, 1),
-    };
+    const demand = demandOf(job);
     this.placements.set(job.id, { job, demand, holdsCapacity: false });
     const type = demand.gpuType ?? '';
     if (admitsAtOnce(demand, this.waiting.get(type)?.length ?? 0, this.capacity.freeOf(type))) this.admit(job.id);
@@ -219,6 +216,14 @@ export class SimulatedDriver implements ClusterDriver {
     this.createClaims(job);
     const previous = placement.job;
     placement.job = job;
+    // The new replica count or GPUs are held from now on (a rolling update may briefly need more; the simulation does not queue it).
+    const demand = demandOf(job);
+    if (placement.holdsCapacity) {
+      this.capacity.release(placement.demand);
+      this.capacity.take(demand);
+    }
+    // A queued job stays in its GPU type's queue: it is admitted by what it asked for first.
+    if (placement.holdsCapacity || demand.gpuType === placement.demand.gpuType) placement.demand = demand;
     if (placement.runningSince === undefined) {
       if (placement.stuck) placement.timer = this.clock.setTimeout(() => this.becomeReady(placement), this.settings.ready_delay_ms);
       return;
@@ -350,4 +355,8 @@ export class SimulatedDriver implements ClusterDriver {
       });
     this.reportChains.set(observed.jobId, next);
   }
+}
+
+function demandOf(job: JobModel): GpuDemand {
+  return { gpuType: job.resources.gpu_type ?? null, count: job.resources.gpu_count * Math.max(job.resources.replicas, 1) };
 }
