@@ -92,6 +92,7 @@ export function parseInvocation(argv: readonly string[], commands: readonly Comm
 
 function parseCommandArgs(argv: readonly string[], command: CommandSpec): ParsedInput {
   const options = { ...globalOptions, ...command.options };
+  refuseNegativeIntegers(argv, options, command);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: toParseArgsOptions(options), strict: true, allowPositionals: true });
@@ -121,6 +122,20 @@ function parseCommandArgs(argv: readonly string[], command: CommandSpec): Parsed
     throw new UsageError(`--output must be table or json, got '${String(output)}'`, commandUsageLine(command));
   }
   return new ParsedInput(positionals, parsed.values);
+}
+
+/** `--replicas -1` reads to node:util as an option where a value belongs; say what is wrong with the number instead. */
+function refuseNegativeIntegers(argv: readonly string[], options: Readonly<Record<string, OptionSpec>>, command: CommandSpec): void {
+  for (const [i, arg] of argv.entries()) {
+    const spec = arg.startsWith('--') ? options[arg.slice(2)] : undefined;
+    const value = argv[i + 1];
+    if (spec?.integer && value !== undefined && /^-\d/.test(value)) {
+      throw new UsageError(
+        `${arg} must be a whole number from ${spec.integer.min} to ${spec.integer.max}, got '${value}'`,
+        commandUsageLine(command),
+      );
+    }
+  }
 }
 
 function isWholeNumberWithin(raw: string, bounds: { min: number; max: number }): boolean {

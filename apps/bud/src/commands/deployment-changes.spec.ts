@@ -144,6 +144,14 @@ describe('bud deployments scale', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses --replicas -1 (a value node:util takes for an option) with the same message', async () => {
+    const { fetchFn, calls } = fakeFetch({});
+    const result = await bud(['deployments', 'scale', 'rag', 'llm', '--replicas', '-1'], fetchFn);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe("error: --replicas must be a whole number from 0 to 1000, got '-1'");
+    expect(calls).toEqual([]);
+  });
+
   it('refuses a missing --replicas or component before any request', async () => {
     const { fetchFn, calls } = fakeFetch({});
     expect((await bud(['deployments', 'scale', 'rag', 'llm'], fetchFn)).stderr).toMatch(/^error: --replicas is required\n/);
