@@ -42,7 +42,12 @@ export class JobUpdateService {
    * event, then has the driver apply it. Equal to what the job runs: nothing changes (same version and generation).
    * Null when the spec and resources are unchanged, so the caller patches the other fields as usual.
    */
-  async update(cluster: ClusterEntity, jobId: string, request: PatchJobRequest, others: Partial<JobEntity>): Promise<JobEntity | null> {
+  async update(
+    cluster: ClusterEntity,
+    jobId: string,
+    request: PatchJobRequest,
+    othersOf: (current: JobEntity) => Partial<JobEntity>,
+  ): Promise<JobEntity | null> {
     const written = await this.jobs.transaction(async (tx) => {
       const job = await this.jobs.lockById(tx, jobId);
       if (!job) throw AppError.notFound('job', jobId);
@@ -65,6 +70,7 @@ export class JobUpdateService {
         sameSecrets && canonicalJson({ spec: sealed.spec, resources }) === canonicalJson({ spec: job.spec, resources: job.resources });
       if (unchanged) return null;
       const now = new Date(this.clock.now());
+      const others = othersOf(job);
       const policy = others.policy ?? job.policy;
       const lastGood =
         job.observedGeneration >= job.generation

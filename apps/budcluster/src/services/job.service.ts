@@ -137,7 +137,7 @@ export class JobService {
     if (request.spec !== undefined || request.resources !== undefined) {
       const cluster = await this.clusters.visibleCluster(principal, clusterId);
       if (request.spec) this.checkSafety(request.spec);
-      const updated = await this.updates.update(cluster, job.id, request, otherPatchFields(job, request));
+      const updated = await this.updates.update(cluster, job.id, request, (current) => otherPatchFields(current, request));
       if (updated) return toJobResponse(updated);
       const anyOther = request.priority_class !== undefined || request.policy !== undefined || request.labels !== undefined;
       if (!anyOther) return toJobResponse((await this.jobs.findById(job.id)) ?? job);
