@@ -1,0 +1,96 @@
+// Issue 10's proofs for a use-case deployment on the test bed (docs/design.md#job-health, #volumes): simple-rag-v1
+// through budusecases, budcluster as a process (dist/). A pod that loses readiness makes the deployment degraded
+// (after DEGRADED_GRACE_MS) and its recovery brings it back; stop then start reattaches the same claims (same UIDs).
+// kwok readies the pods, the test plays the kubelet for readiness and helm-controller for the chart components.
+import { randomUUID } from 'node:crypto';
+import { pollUntil } from '@bud/testing';
+import { ragRequest } from '../../apps/budusecases/test/support/deployments';
+import { startUsecasesHarness, type UsecasesHarness } from '../../apps/budusecases/test/support/harness';
+import { installSucceedsIn } from './support/helm-releases';
+import { isPodReady, podsOfJob, setPodReady } from './support/pods';
+import { acquireTestbed, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
+
+interface Deployment {
+  id: string;
+  status: string;
+  status_message: string | null;
+  namespace: string;
+  components: Array<{ id: string; status: string; job_id: string | null; health: string | null; health_message: string | null }>;
+}
+
+describe('simple-rag-v1 on the test bed: degraded and back, stop and start', () => {
+  let testbed: Testbed;
+  let h: UsecasesHarness;
+  let deployment: Deployment;
+  let helmController: { stop(): void };
+
+  beforeAll(async () => {
+    testbed = await acquireTestbed();
+    h = await startUsecasesHarness({ cluster: { ...TESTBED_BUDCLUSTER_ENV }, usecases: { DEGRADED_GRACE_MS: '1000' } });
+    const cluster = await h.clusterHttp<{ id: string }>('POST', '/api/v1/clusters', {
+      body: { name: `testbed-${randomUUID().slice(0, 8)}`, type: 'kubernetes', kubeconfig: testbed.kubeconfig },
+    });
+    if (cluster.status !== 201) throw new Error(`cluster registration failed: ${JSON.stringify(cluster.body)}`);
+    const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(cluster.body.id) });
+    if (created.status !== 201) throw new Error(`deployment create failed: ${JSON.stringify(created.body)}`);
+    helmController = installSucceedsIn(testbed.kube, created.body.namespace as string);
+    deployment = await untilStatus(created.body.id as string, 'running', 150_000);
+  }, 60 * 60_000);
+
+  afterAll(async () => {
+    helmController?.stop();
+    await h?.stop();
+    await testbed?.release();
+  }, 120_000);
+
+  const read = async (id: string): Promise<Deployment> => {
+    const answer = await h.http('GET', `/api/v1/deployments/${id}`);
+    if (answer.status !== 200) throw new Error(`deployment read failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body as Deployment;
+  };
+  async function untilStatus(id: string, status: string, timeoutMs = 60_000): Promise<Deployment> {
+    return pollUntil(
+      () => read(id),
+      (d) => d.status === status || (d.status === 'failed' && status !== 'failed'),
+      { timeoutMs, intervalMs: 250, what: `deployment ${status}` },
+    ).then((d) => {
+      if (d.status !== status) throw new Error(`deployment is ${d.status}, expected ${status}: ${d.status_message ?? ''}`);
+      return d;
+    });
+  }
+  const claimUids = async (namespace: string) =>
+    Object.fromEntries(
+      (await testbed.kube.core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => [c.metadata?.name, c.metadata?.uid]),
+    );
+
+  it('(6) turns degraded when a component pod loses readiness, naming the component, and running again when it recovers', async () => {
+    const orchestrator = deployment.components.find((c) => c.id === 'orchestrator');
+    if (!orchestrator?.job_id) throw new Error('no orchestrator job');
+    const [pod] = (await podsOfJob(testbed.kube, deployment.namespace, orchestrator.job_id)).filter(isPodReady);
+    if (!pod?.metadata?.name) throw new Error('no ready orchestrator pod');
+
+    await setPodReady(testbed.kube, deployment.namespace, pod.metadata.name, false);
+    const degraded = await untilStatus(deployment.id, 'degraded');
+    expect(degraded.status_message).toMatch(/orchestrator/);
+    expect(degraded.components.find((c) => c.id === 'orchestrator')).toMatchObject({
+      health: 'unhealthy',
+      health_message: '0/1 replicas ready',
+    });
+
+    await setPodReady(testbed.kube, deployment.namespace, pod.metadata.name, true);
+    const recovered = await untilStatus(deployment.id, 'running');
+    expect(recovered.components.find((c) => c.id === 'orchestrator')).toMatchObject({ health: 'healthy' });
+  });
+
+  it('(4) keeps every claim through stop and reattaches the same ones (same UIDs) on start', async () => {
+    const before = await claimUids(deployment.namespace);
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+    expect((await h.http('POST', `/api/v1/deployments/${deployment.id}/stop`)).status).toBe(202);
+    await untilStatus(deployment.id, 'stopped');
+    expect(await claimUids(deployment.namespace)).toEqual(before);
+
+    expect((await h.http('POST', `/api/v1/deployments/${deployment.id}/start`)).status).toBe(202);
+    await untilStatus(deployment.id, 'running', 150_000);
+    expect(await claimUids(deployment.namespace)).toEqual(before);
+  }, 240_000);
+});
