@@ -44,6 +44,9 @@ describe('renderChangePlan', () => {
     expect(quiet).toMatch(/^Template version:\s+1\.0\.0 → 1\.1\.0$/m);
     expect(quiet).toContain('Blast radius: no dependent restarts.');
     expect(quiet).toContain('Data at risk: none; no volume is destroyed.');
+    expect(renderChangePlan(makeChangePlan({ cost: { ...makeChangePlan().cost, gpus_after: {} } }), 'rag')).toMatch(
+      /^GPUs:\s+1x A100-80GB → none$/m,
+    );
   });
 
   it('cuts long field values and strips control characters', () => {

@@ -37,7 +37,7 @@ export function renderChangePlan(plan: ChangePlan, deploymentName: string): stri
     blastRadius(plan),
     renderFields([
       ['Cost', `${costChange(plan.cost.before_per_hour, plan.cost.after_per_hour)}/hour (${signedUsd(plan.cost.difference_per_hour)})`],
-      ['GPUs', `${formatGpuInventory(plan.cost.gpus_before)} → ${formatGpuInventory(plan.cost.gpus_after)}`],
+      ['GPUs', `${gpus(plan.cost.gpus_before)} → ${gpus(plan.cost.gpus_after)}`],
       ['Capacity', `${plan.capacity.admits ? 'fits' : 'does NOT fit'}: ${plan.capacity.message}`],
     ]),
     dataAtRisk(plan),
@@ -72,6 +72,10 @@ function dataAtRisk(plan: ChangePlan): string {
     ['component', 'volume', 'claim', { header: 'size', align: 'right' }, { header: '$/month', align: 'right' }],
     plan.data_at_risk.map((v) => [v.component, v.volume, v.claim_name, v.size, formatUsd(v.estimated_cost_per_month)]),
   )}`;
+}
+
+function gpus(inventory: Readonly<Record<string, number>>): string {
+  return Object.keys(inventory).length > 0 ? formatGpuInventory(inventory) : 'none';
 }
 
 function costChange(before: string, after: string): string {
