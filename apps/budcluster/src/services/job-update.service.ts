@@ -116,12 +116,14 @@ export class JobUpdateService {
    * no longer needs it (rolled out meanwhile, or changed again).
    */
   async rollBack(jobId: string): Promise<boolean> {
+    // Read before the transaction: an embedded database has one connection, which the transaction holds.
+    const seen = await this.jobs.findById(jobId);
+    const cluster = seen ? await this.clusters.findById(seen.clusterId) : null;
+    if (!cluster) return false;
     const result = await this.jobs.transaction(async (tx) => {
       const job = await this.jobs.lockById(tx, jobId);
       const now = new Date(this.clock.now());
       if (!job || !rolloutOverdue(job, now.getTime())) return null;
-      const cluster = await this.clusters.findById(job.clusterId);
-      if (!cluster) return null;
       const timeout = job.policy.readiness_timeout_seconds ?? 600;
       if (job.lastGoodSpec === null || job.lastGoodResources === null || job.lastGoodGeneration === null) {
         // Nothing ever rolled out completely, so there is nothing to go back to: say so and stop watching.
