@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ContainerSpec } from '@bud/contracts';
 import type {
   V1Container,
@@ -19,6 +20,12 @@ import type { ClaimMount } from './volumes';
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 export const MAIN_CONTAINER = 'main';
+export const SECRET_ENV_DIGEST_ANNOTATION = 'bud.ai/secret-env-digest';
+
+/** A digest of the sealed (encrypted) values: it changes with them and tells nothing about them. */
+function secretEnvDigest(sealed: string): string {
+  return createHash('sha256').update(sealed).digest('hex').slice(0, 16);
+}
 
 /** The container a non-helm job runs; model specs become their engine's container. */
 export function containerFor(job: JobModel): ContainerSpec {
@@ -101,7 +108,12 @@ export function podTemplate(job: JobModel, container: ContainerSpec, options: Po
   };
 
   return {
-    metadata: { labels: { ...jobLabels(job), ...options.extraLabels } },
+    metadata: {
+      labels: { ...jobLabels(job), ...options.extraLabels },
+      // A change of secret_env alone changes no other template field, and pods read the Secret only when they
+      // start: the digest of the sealed values makes it roll the pods (docs/design.md#in-place-update).
+      ...(job.secretEnvSealed ? { annotations: { [SECRET_ENV_DIGEST_ANNOTATION]: secretEnvDigest(job.secretEnvSealed) } } : {}),
+    },
     spec: {
       restartPolicy: options.restartPolicy,
       containers: [main],

@@ -363,6 +363,15 @@ describe('service workloads', () => {
     for (const o of objects.filter((other) => other.kind !== kind)) expect(o.metadata.annotations).toBeUndefined();
   });
 
+  it('rolls the pods when only the sealed secret_env changes, and not otherwise', () => {
+    const template = (job: JobModel) => find<IDeployment>(renderManifests(job, noKueue), 'Deployment').spec?.template;
+    const digest = (job: JobModel) => template(job)?.metadata?.annotations?.['bud.ai/secret-env-digest'];
+    expect(template(usecaseJob())?.metadata?.annotations).toBeUndefined();
+    expect(digest(usecaseJob({ secretEnvSealed: 'sealed-a' }))).toMatch(/^[0-9a-f]{16}$/);
+    expect(digest(usecaseJob({ secretEnvSealed: 'sealed-a', generation: 2 }))).toBe(digest(usecaseJob({ secretEnvSealed: 'sealed-a' })));
+    expect(digest(usecaseJob({ secretEnvSealed: 'sealed-b' }))).not.toBe(digest(usecaseJob({ secretEnvSealed: 'sealed-a' })));
+  });
+
   it('renders the same pod template for another generation of the same spec', () => {
     const template = (job: JobModel) => find<IDeployment>(renderManifests(job, noKueue), 'Deployment').spec?.template;
     expect(template(usecaseJob({ generation: 7 }))).toEqual(template(usecaseJob({ generation: 1 })));
