@@ -195,6 +195,9 @@ describe('Day 2: update, scale and upgrade in place, health, data-safe stop and 
     expect(component(recovered, 'api')).toMatchObject({ health: 'healthy', unhealthy_since: null });
     const events = (await history(d.id)).filter((e) => e.type === 'deployment.status').map((e) => e.status);
     expect(events.slice(-2)).toEqual(['degraded', 'running']);
+    // The events the SSE stream serves tell the component's health moves too.
+    const healthMoves = (await history(d.id)).filter((e) => e.component_id === 'api' && /^health /.test(e.message ?? ''));
+    expect(healthMoves.map((e) => e.message.split(':')[0])).toEqual(expect.arrayContaining(['health unhealthy', 'health healthy']));
   });
 
   it('keeps volumes across stop and start, and keeps them on delete with keep_data', async () => {
