@@ -129,7 +129,7 @@ export class KubeClient {
   async listManaged(onMalformed: (kind: ResourceKind, problem: string) => void): Promise<ManagedObject[]> {
     const objects: ManagedObject[] = [];
     for (const kind of MANAGED_KINDS) {
-      for (const item of (await this.list(kind, kind.listSelector ?? MANAGED_SELECTOR)).items) {
+      for (const item of (await this.list(kind, MANAGED_SELECTOR)).items) {
         const parsed = parseManagedObject(item, kind);
         if (parsed.ok) objects.push(parsed.object);
         else onMalformed(kind, parsed.problem);

@@ -1,7 +1,7 @@
 import type { JobModel } from '../../domain/job-model';
 import type { ManagedObject } from './managed-object';
 import { planReconcile, type ReconcileInput } from './reconcile-plan';
-import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE, PVC } from './resource-kinds';
+import { BATCH_JOB, DEPLOYMENT, HELM_RELEASE, MANAGED_KINDS, PVC } from './resource-kinds';
 import { condition, helmSpec, makeJob, managed } from '../../../test/support/kubernetes-fixtures';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -76,11 +76,11 @@ describe('planReconcile', () => {
     expect(plan([makeJob({ id: A })], [running(B)], { allActiveJobs: false }).orphans).toEqual([]);
   });
 
-  it('never deletes a claim the volumes table owns, nor lists it (docs/design.md#volumes)', () => {
+  it('never deletes a claim (docs/design.md#volumes): reconcile does not list claims, and spares one given anyway', () => {
+    expect(MANAGED_KINDS).not.toContain(PVC);
     const claim = managed(PVC, { jobId: B, creationTimestamp: OLD, labels: { 'bud.ai/volume': 'chat-api-data' } });
     expect(claim.volumeClaim).toBe(true);
     expect(plan([], [claim]).orphans).toEqual([]);
-    expect(PVC.listSelector).toBe('app.kubernetes.io/managed-by=budcluster,!bud.ai/volume');
   });
 
   it('takes a rollout of a running job for what it is, not for a status the row missed', () => {

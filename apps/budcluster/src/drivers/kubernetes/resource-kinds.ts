@@ -1,4 +1,4 @@
-import { MANAGED_BY_VALUE, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
+import { MANAGED_BY_VALUE } from '../../domain/manifests';
 
 export { GENERATION_ANNOTATION, JOB_ID_LABEL, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
 export const FIELD_MANAGER = MANAGED_BY_VALUE;
@@ -12,8 +12,6 @@ export interface ResourceKind {
   kind: string;
   plural: string;
   primary: boolean;
-  /** The label selector reconcile lists this kind by; MANAGED_SELECTOR unless set. */
-  listSelector?: string;
 }
 
 export const DEPLOYMENT: ResourceKind = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', primary: true };
@@ -26,14 +24,7 @@ export const HELM_RELEASE: ResourceKind = {
 };
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
 const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false };
-/** Volume claims belong to the volumes table, not to a job (docs/design.md#volumes): reconcile lists only legacy job claims. */
-export const PVC: ResourceKind = {
-  apiVersion: 'v1',
-  kind: 'PersistentVolumeClaim',
-  plural: 'persistentvolumeclaims',
-  primary: false,
-  listSelector: `${MANAGED_SELECTOR},!${VOLUME_LABEL}`,
-};
+export const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
 const HELM_REPOSITORY: ResourceKind = {
   apiVersion: 'source.toolkit.fluxcd.io/v1',
   kind: 'HelmRepository',
@@ -49,8 +40,12 @@ const OCI_REPOSITORY: ResourceKind = {
 
 /** Kinds watched for status. */
 export const WATCHED_KINDS: readonly ResourceKind[] = [DEPLOYMENT, BATCH_JOB, HELM_RELEASE];
-/** Every kind the manifest renderers emit; reconcile lists all of them so orphans are removed whole. */
-export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, SECRET, PVC, HELM_REPOSITORY, OCI_REPOSITORY];
+/**
+ * Every kind the manifest renderers emit but claims; reconcile lists all of them so orphans are removed whole.
+ * Claims are the volumes table's (docs/design.md#volumes): no sweep deletes data, not even a claim made before
+ * claims lost their job label.
+ */
+export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, SECRET, HELM_REPOSITORY, OCI_REPOSITORY];
 
 /** The all-namespaces collection path, e.g. `/apis/apps/v1/deployments` or `/api/v1/services`. */
 export function collectionPath(kind: ResourceKind): string {
