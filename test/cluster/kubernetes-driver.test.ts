@@ -173,7 +173,9 @@ describe('kubernetes driver on the test bed control plane', () => {
       (pvc) => Boolean(pvc.metadata?.uid),
       { ...SLOW, what: 'checkpoint PVC' },
     );
-    expect(claim.metadata?.labels).toMatchObject({ 'bud.ai/job-id': job.id });
+    // The claim outlives the job (docs/design.md#volumes): it is labelled with its own name, not the job id.
+    expect(claim.metadata?.labels).toMatchObject({ 'bud.ai/volume': `${job.name}-checkpoints` });
+    expect(claim.metadata?.labels?.['bud.ai/job-id']).toBeUndefined();
     expect(claim.spec?.resources?.requests).toEqual({ storage: '20Gi' });
     // The claim is applied before the Job that mounts it.
     const batchJob = await pollUntil(
