@@ -40,8 +40,9 @@ describe('budadmin in Chromium', () => {
 
     await page.getByLabel('Category').click();
     await page.locator('.ant-select-item-option[title="agent"]').click();
+    // simple-agent-v1 is listed before the filter too: wait for the filtered list, in which simple-rag-v1 is gone.
+    await page.locator('[data-template="simple-rag-v1"]').waitFor({ state: 'detached' });
     await page.locator('[data-template="simple-agent-v1"]').waitFor();
-    expect(await page.locator('[data-template="simple-rag-v1"]').count()).toBe(0);
 
     await page.getByLabel('Search templates').fill('no template is called this');
     await page.getByLabel('Search templates').press('Enter');
@@ -206,7 +207,11 @@ describe('budadmin in Chromium', () => {
     await page.getByText('This deployment has been deleted').waitFor({ timeout: 60_000 });
     const kept = await platform.api('GET', `/api/v1/clusters/${local.id}/volumes?usecase_deployment_id=${id}`);
     expect(kept.status).toBe(200);
-    expect(kept.body.items.map((v: { component: string; status: string }) => [v.component, v.status])).toEqual([['chat-ui', 'retained']]);
+    // chat-ui's data and the llm's model cache: both kept.
+    expect(kept.body.items.map((v: { component: string; status: string }) => [v.component, v.status]).sort()).toEqual([
+      ['chat-ui', 'retained'],
+      ['llm', 'retained'],
+    ]);
   }, 240_000);
 
   it('forks a system template and shows server validation errors at their line', async () => {
@@ -256,4 +261,32 @@ describe('budadmin in Chromium', () => {
     expect(await alert.textContent()).toContain("template 'no-such-template' was not found");
     expect(await alert.textContent()).not.toContain('status_code');
   });
+
+  it('shows a degraded deployment with the unhealthy component and why, and its recovery, without a reload', async () => {
+    const faulty = await platform.api('POST', '/api/v1/clusters', {
+      name: 'faulty',
+      type: 'simulated',
+      settings: { admit_delay_ms: 0, ready_delay_ms: 0, faults: [{ match: { job_name: 'chat-ui' }, kind: 'unready', after_seconds: 1 }] },
+    });
+    expect(faulty.status).toBe(201);
+    const created = await platform.api<DeploymentResponse>('POST', '/api/v1/deployments', {
+      template_id: 'simple-chatbot-v1',
+      name: 'ui-degraded',
+      cluster_id: faulty.body.id,
+      parameters: { model_id: 'meta-llama/Llama-3.1-8B-Instruct' },
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${platform.url}/deployments/${created.body.id}`);
+    await waitForStatus(page, 'degraded');
+    expect(await page.getByTestId('degraded-reason').textContent()).toContain('chat-ui');
+    await page.locator('[data-component-health="chat-ui"] [data-status="unhealthy"]').waitFor();
+    expect(await page.locator('[data-component-health="llm"] [data-status]').getAttribute('data-status')).toBe('healthy');
+    await screenshot(page, 'deployment-degraded');
+
+    const healed = await platform.api('PATCH', `/api/v1/clusters/${faulty.body.id}`, { settings: { faults: [] } });
+    expect(healed.status).toBe(200);
+    await waitForStatus(page, 'running');
+    await page.locator('[data-component-health="chat-ui"] [data-status="healthy"]').waitFor();
+    expect(await page.getByTestId('degraded-reason').count()).toBe(0);
+  }, 120_000);
 });

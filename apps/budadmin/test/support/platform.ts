@@ -36,7 +36,14 @@ export class UiPlatform {
     );
     this.budusecases = new ServiceProcess(
       'dist/apps/budusecases/src/main.js',
-      { ...common, DATABASE_URL: usecasesDb.url, DATABASE_POOL_SIZE: String(usecasesDb.poolSize), RECONCILE_TICK_MS: '500' },
+      {
+        ...common,
+        DATABASE_URL: usecasesDb.url,
+        DATABASE_POOL_SIZE: String(usecasesDb.poolSize),
+        RECONCILE_TICK_MS: '500',
+        // A component unhealthy this long degrades its deployment: short, so the degraded flow is quick to show.
+        DEGRADED_GRACE_MS: '300',
+      },
       usecasesPort,
     );
     this.budadmin = new ServiceProcess('dist/apps/budadmin/server/main.js', { ...common }, adminPort);
