@@ -74,6 +74,8 @@ export interface DeploymentRecord {
   run: number;
   /** Resource overrides per component id that scales stored; applied over every (re)plan. */
   componentOverrides: ComponentOverrides;
+  /** Sealed random key of the job digests (applied_job_hash); null for deployments made before it existed. */
+  jobHashKey: string | null;
   /** Set by a delete with keep_data=true: its jobs' volumes are retained (docs/design.md#volumes). */
   keepData: boolean;
   estimatedCostPerHour: string;

@@ -15,12 +15,12 @@ export class Day2Components1764400000000 implements MigrationInterface {
         ADD COLUMN replicas integer,
         ADD COLUMN removed boolean NOT NULL DEFAULT false`);
     await db.query(
-      `ALTER TABLE deployments ADD COLUMN component_overrides jsonb NOT NULL DEFAULT '{}', ADD COLUMN keep_data boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE deployments ADD COLUMN component_overrides jsonb NOT NULL DEFAULT '{}', ADD COLUMN keep_data boolean NOT NULL DEFAULT false, ADD COLUMN job_hash_key text`,
     );
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE deployments DROP COLUMN component_overrides, DROP COLUMN keep_data`);
+    await db.query(`ALTER TABLE deployments DROP COLUMN component_overrides, DROP COLUMN keep_data, DROP COLUMN job_hash_key`);
     await db.query(`
       ALTER TABLE deployment_components
         DROP COLUMN health, DROP COLUMN health_message, DROP COLUMN unhealthy_since, DROP COLUMN generation,

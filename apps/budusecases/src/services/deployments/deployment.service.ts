@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tx } from '@bud/database';
 import type { SecretBox } from '@bud/auth';
@@ -85,6 +85,7 @@ export class DeploymentService {
       run: 1,
       componentOverrides: {},
       keepData: false,
+      jobHashKey: this.secrets.seal(randomBytes(32).toString('hex')),
       estimatedCostPerHour: planned.plan.total.estimated_cost_per_hour,
       leaseOwner: null,
       leaseUntil: null,

@@ -324,7 +324,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     });
     this.crash.reached('create.after-request');
     const applied = {
-      appliedJobHash: jobHash(body.value),
+      appliedJobHash: jobHash(body.value, this.hashKey(deployment)),
       generation: job.rollout?.generation ?? 1,
       replicas: body.value.resources.replicas,
     };
@@ -352,7 +352,7 @@ export class Reconciler implements BeforeApplicationShutdown {
   ): Promise<void> {
     const body = this.desiredJob(deployment, all, component);
     if (!body.ok) return;
-    const hash = jobHash(body.value);
+    const hash = jobHash(body.value, this.hashKey(deployment));
     let job: JobResponse | null;
     try {
       job = await this.budcluster.patchJob(token, deployment.clusterId, component.jobId!, {
@@ -451,9 +451,13 @@ export class Reconciler implements BeforeApplicationShutdown {
         if (deployment.desiredState !== 'running' || record.removed || record.jobId === null) return c;
         if (record.status !== 'running' && record.status !== 'updating') return c;
         const desired = this.desiredJob(deployment, components, record);
-        return desired.ok && jobHash(desired.value) !== record.appliedJobHash ? { ...c, updateDue: true } : c;
+        return desired.ok && jobHash(desired.value, this.hashKey(deployment)) !== record.appliedJobHash ? { ...c, updateDue: true } : c;
       }),
     };
+  }
+
+  private hashKey(deployment: DeploymentRecord): Buffer | undefined {
+    return deployment.jobHashKey ? Buffer.from(this.secrets.open(deployment.jobHashKey), 'hex') : undefined;
   }
 
   private wakeAtHealthDeadline(id: string, at: number | null): void {
