@@ -57,19 +57,12 @@ export class JobLifecycleService {
       const current = await this.jobs.lockById(tx, observed.jobId);
       if (!current) return false;
       if (current.status !== observed.status) {
-        try {
-          this.check(current, observed.status);
-          await this.write(
-            tx,
-            current,
-            { to: observed.status, reason: observed.reason, message: observed.message, outputs: observed.outputs },
-            observed,
-          );
+        if (this.allowed(current, observed.status)) {
+          const request = { to: observed.status, reason: observed.reason, message: observed.message, outputs: observed.outputs };
+          await this.write(tx, current, request, observed);
           return true;
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
         }
+        this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
       }
       const change = healthAfter(current, observed, false);
       if (!change) return false;
@@ -79,6 +72,16 @@ export class JobLifecycleService {
       return true;
     });
     if (changed) this.relay.wake();
+  }
+
+  private allowed(job: JobEntity, to: JobStatus): boolean {
+    try {
+      this.check(job, to);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
   }
 
   private check(job: JobEntity, to: JobStatus): void {
