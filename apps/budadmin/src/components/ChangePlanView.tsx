@@ -45,7 +45,7 @@ export function ChangePlanView({ plan }: { plan: ChangePlan }) {
         type={plan.capacity.admits ? 'success' : 'warning'}
         showIcon
         data-testid="change-capacity"
-        message={plan.capacity.admits ? 'The cluster has capacity for this change' : 'The cluster lacks capacity: new pods will wait'}
+        title={plan.capacity.admits ? 'The cluster has capacity for this change' : 'The cluster lacks capacity: new pods will wait'}
         description={plan.capacity.message}
       />
       <Typography.Text strong>{`${changed} of ${plan.components.length} components change`}</Typography.Text>
@@ -112,14 +112,14 @@ export function ChangePlanView({ plan }: { plan: ChangePlan }) {
 
 function DataAtRisk({ volumes }: { volumes: VolumeAtRisk[] }) {
   if (volumes.length === 0)
-    return <Alert type="info" showIcon data-testid="data-at-risk" data-volumes="0" message="No data at risk: no volume is destroyed" />;
+    return <Alert type="info" showIcon data-testid="data-at-risk" data-volumes="0" title="No data at risk: no volume is destroyed" />;
   return (
     <Alert
       type="error"
       showIcon
       data-testid="data-at-risk"
       data-volumes={volumes.length}
-      message={`${volumes.length} volume${volumes.length === 1 ? '' : 's'} will be destroyed with the data on them`}
+      title={`${volumes.length} volume${volumes.length === 1 ? '' : 's'} will be destroyed with the data on them`}
       description={
         <Table<VolumeAtRisk>
           rowKey="claim_name"

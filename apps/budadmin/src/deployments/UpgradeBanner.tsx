@@ -15,7 +15,7 @@ export function UpgradeBanner({ deployment, onApplied }: { deployment: Deploymen
         type="info"
         showIcon
         data-testid="upgrade-banner"
-        message={`Version ${deployment.upgrade_available} of ${deployment.template_id} is available (this deployment runs ${deployment.template_version})`}
+        title={`Version ${deployment.upgrade_available} of ${deployment.template_id} is available (this deployment runs ${deployment.template_version})`}
         action={<Button onClick={() => setOpen(true)}>Preview upgrade</Button>}
       />
       <ChangeDialog

@@ -153,7 +153,7 @@ export default function DeploymentStatusPage() {
           type="warning"
           showIcon
           data-testid="degraded-reason"
-          message="Degraded"
+          title="Degraded"
           description={deployment.status_message ?? 'a component is unhealthy'}
         />
       ) : deployment.status_message ? (
