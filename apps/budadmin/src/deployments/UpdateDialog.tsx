@@ -6,8 +6,8 @@ import { useRequest } from '../api/use-request';
 import { ChangeDialog } from '../components/ChangeDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ParameterForm } from '../components/ParameterForm';
-import { changedParameters } from '../forms/changed-parameters';
-import { formFields, formProblems } from '../forms/schema-form';
+import { changedParameters, updateProblems } from '../forms/changed-parameters';
+import { formFields } from '../forms/schema-form';
 
 interface Props {
   deployment: DeploymentResponse;
@@ -27,7 +27,7 @@ export function UpdateDialog({ deployment, open, onClose, onApplied }: Props) {
   }, [open]);
 
   const changes = changedParameters(fields, deployment.parameters, values);
-  const problems = formProblems(fields, values);
+  const problems = updateProblems(fields, values);
   const blocked =
     Object.keys(problems).length > 0
       ? 'Correct the fields marked above to preview'

@@ -1,5 +1,5 @@
 import { SECRET_MASK } from '@bud/contracts';
-import { changedParameters } from './changed-parameters';
+import { changedParameters, updateProblems } from './changed-parameters';
 import { formFields } from './schema-form';
 
 const fields = formFields({
@@ -27,5 +27,17 @@ describe('changedParameters', () => {
 
   it('leaves out a field the user blanked: an update cannot unset a value', () => {
     expect(changedParameters(fields, current, { ...current, model_id: '' })).toEqual({});
+  });
+});
+
+describe('updateProblems', () => {
+  const strict = formFields({
+    properties: { api_key: { type: 'string', writeOnly: true, pattern: '^sk-' } },
+    required: ['api_key'],
+  });
+
+  it('does not judge a masked secret by its pattern, but does judge a new value', () => {
+    expect(updateProblems(strict, { api_key: SECRET_MASK })).toEqual({});
+    expect(updateProblems(strict, { api_key: 'nope' })).toEqual({ api_key: 'must match ^sk-' });
   });
 });

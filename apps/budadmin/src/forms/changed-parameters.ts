@@ -1,5 +1,6 @@
 import { SECRET_MASK } from '@bud/contracts';
 import type { FormField } from './schema-form';
+import { formProblems } from './schema-form';
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
@@ -20,4 +21,11 @@ export function changedParameters(
     if (JSON.stringify(value) !== JSON.stringify(current[field.name])) changed[field.name] = value;
   }
   return changed;
+}
+
+/** The form's problems, except on a secret still showing the mask: it is not sent, so its stored value stands. */
+export function updateProblems(fields: FormField[], values: Readonly<Record<string, unknown>>): Record<string, string> {
+  const problems = formProblems(fields, values);
+  for (const field of fields) if (field.kind === 'password' && values[field.name] === SECRET_MASK) delete problems[field.name];
+  return problems;
 }
