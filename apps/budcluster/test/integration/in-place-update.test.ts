@@ -144,6 +144,31 @@ describe('in-place job update', () => {
     expect(eventsOf(job.id).some((e) => e.type === 'bud.job.failed')).toBe(false);
   });
 
+  it("updates a helm release's values in place and refuses a new release name", async () => {
+    const spec = { kind: 'helm', chart_ref: 'oci://ghcr.io/acme/chart', chart_version: '1.2.0', values: { replicaCount: 1 } };
+    const job = await runningJob({ spec });
+    const patched = await h.http<Job>('PATCH', `${jobsPath()}/${job.id}`, { body: { spec: { ...spec, values: { replicaCount: 2 } } } });
+    expect(patched.body).toMatchObject({ id: job.id, status: 'running', rollout: { generation: 2 } });
+    await pollUntil(
+      () => read(job.id),
+      (j) => j.rollout.observed_generation === 2 && j.health === 'healthy',
+      { what: 'helm values rolled out' },
+    );
+    expectValidation(
+      await h.http('PATCH', `${jobsPath()}/${job.id}`, { body: { spec: { ...spec, release_name: 'another' } } }),
+      'spec.release_name',
+    );
+  });
+
+  it('an in-place patch at a stale version is 409 and changes nothing', async () => {
+    const job = await runningJob();
+    const stale = await h.http('PATCH', `${jobsPath()}/${job.id}`, {
+      body: { version: job.version - 1, spec: { ...job.spec, image: 'nginx:1.28' } },
+    });
+    expect(stale.status).toBe(409);
+    expect((await read(job.id)).rollout.generation).toBe(1);
+  });
+
   describe('refuses what cannot change in place', () => {
     it('negative or absurd replicas name resources.replicas', async () => {
       const job = await runningJob();
