@@ -4,6 +4,7 @@ import type { DagNode } from '../dag/dag-layout';
 const FILL: Record<string, string> = {
   running: '#d9f7be',
   deploying: '#bae0ff',
+  updating: '#bae0ff',
   pending: '#f5f5f5',
   failed: '#ffccc7',
   stopping: '#ffe7ba',
