@@ -31,9 +31,15 @@ function stackTemplate(id: string, version = '1.0.0', apiEnv: Record<string, str
       { name: 'log_level', type: 'string', default: 'info' },
       { name: 'api_only', type: 'string', default: 'a' },
       { name: 'with_extra', type: 'boolean', default: false },
+      { name: 'cache_size', type: 'string', default: '5Gi' },
     ],
     components: [
-      { id: 'cache', component_ref: 'redis', env: { LOG_LEVEL: '{{ parameters.log_level }}' } },
+      {
+        id: 'cache',
+        component_ref: 'redis',
+        env: { LOG_LEVEL: '{{ parameters.log_level }}' },
+        resources: { storage: '{{ parameters.cache_size }}' },
+      },
       {
         id: 'api',
         component_ref: 'tool-server',
@@ -247,6 +253,14 @@ describe('Day 2: update, scale and upgrade in place, health, data-safe stop and 
       expect(answer.status).toBe(422);
       expect(answer.body.details?.map((x) => x.path)).toContain('replicas');
     }
+    // A claim cannot change size in place: refused up front, naming the component, and nothing changes.
+    const resize = await h.http('PATCH', `/api/v1/deployments/${d.id}`, { ...refusal, body: { parameters: { cache_size: '10Gi' } } });
+    expect(resize.status).toBe(422);
+    expect(resize.body.details?.map((x) => x.path)).toEqual([
+      'components.cache.spec.volumes[0].size',
+      'components.cache.resources.storage',
+    ]);
+    expect((await h.http('GET', `/api/v1/deployments/${d.id}`, deployment)).body.parameters.cache_size).toBe('5Gi');
     const unknown = await h.http('POST', `/api/v1/deployments/${d.id}/components/nope/scale`, { ...refusal, body: { replicas: 2 } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('nope');

@@ -10,6 +10,7 @@ import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { SECRET_MASK } from '../../domain/resolver';
 import { canonicalJson } from '../../domain/document-checks';
 import { applyOverride, mergeOverride, replanTotals } from '../../domain/deployment/component-overrides';
+import { inPlaceChangeIssues } from '../../domain/deployment/in-place-change';
 import { upgradeAvailable } from '../../domain/deployment/template-upgrade';
 import { TemplateService } from '../templates/template.service';
 import type { PlannedDeployment } from './deployment-planner.service';
@@ -66,6 +67,13 @@ export class DeploymentChangePlanner {
     // Overrides of components the new plan no longer runs go with them.
     const kept = Object.fromEntries(Object.entries(overrides).filter(([id]) => next.has(id)));
     const liveIds = new Set(live.map((c) => c.id));
+    // Stored plans come back from jsonb with their keys reordered: compare canonical forms.
+    const changed = live.filter((c) => next.has(c.id) && canonicalJson(c.planned.job) !== canonicalJson(next.get(c.id)!.job));
+    // A component with a job is patched in place: refuse now what the Job layer would refuse then.
+    const issues = changed
+      .filter((c) => c.jobId !== null && c.status !== 'failed')
+      .flatMap((c) => inPlaceChangeIssues(c.id, c.planned.job, next.get(c.id)!.job));
+    if (issues.length > 0) throw AppError.validation(`the change cannot be made in place: ${issues[0].path} ${issues[0].message}`, issues);
     return {
       templateVersion: template.version,
       templateDocument: template.document,
@@ -75,8 +83,7 @@ export class DeploymentChangePlanner {
       planned: next,
       added: [...next.keys()].filter((id) => !liveIds.has(id)),
       removed: live.filter((c) => !next.has(c.id)).map((c) => c.id),
-      // Stored plans come back from jsonb with their keys reordered: compare canonical forms.
-      changed: live.filter((c) => next.has(c.id) && canonicalJson(c.planned.job) !== canonicalJson(next.get(c.id)!.job)).map((c) => c.id),
+      changed: changed.map((c) => c.id),
     };
   }
 
