@@ -210,8 +210,12 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     const driver = this.drivers.get(clusterId);
     if (!driver) return;
     for (const volume of await this.volumes.deletingOnCluster(clusterId)) {
-      await (await driver).deleteVolume(volume);
-      await this.volumes.delete(volume.id);
+      try {
+        await (await driver).deleteVolume(volume);
+        await this.volumes.delete(volume.id);
+      } catch (error) {
+        this.logger.warn('volume deletion failed; retrying at the next check', { volume_id: volume.id, error: (error as Error).message });
+      }
     }
   }
 

@@ -34,6 +34,7 @@ describe('VolumeService', () => {
   let calls: string[];
   let inUse: boolean;
   let owned: boolean;
+  let refuse: boolean;
   let stored: VolumeEntity | null;
   const build = () => {
     const repo = {
@@ -48,6 +49,7 @@ describe('VolumeService', () => {
     } as unknown as VolumeRepository;
     const drivers = {
       deleteVolume: async (_c: ClusterEntity, v: { claimName: string }) => {
+        if (refuse) throw new Error('the API server is away');
         calls.push(`claim deleted ${v.claimName}`);
         return owned;
       },
@@ -60,6 +62,7 @@ describe('VolumeService', () => {
     calls = [];
     inUse = false;
     owned = true;
+    refuse = false;
     stored = volume();
   });
 
@@ -79,6 +82,13 @@ describe('VolumeService', () => {
     inUse = true;
     await build().jobDeleted(cluster, job, false);
     expect(calls).toEqual(['status deleting', 'claim deleted cache-data']);
+  });
+
+  it('keeps the row deleting when the cluster refuses the claim deletion, for the owner to retry', async () => {
+    refuse = true;
+    inUse = true;
+    await build().jobDeleted(cluster, job, false);
+    expect(calls).toEqual(['status deleting']);
   });
 
   const principal = (tenantId: string, admin = false) =>

@@ -102,7 +102,10 @@ export class VolumeService {
     return { cluster, volume };
   }
 
-  /** The claim goes on the cluster, then the row; a replica that does not own the cluster leaves it `deleting` for the owner. */
+  /**
+   * The claim goes on the cluster, then the row. A replica that does not own the cluster, or a cluster that refuses
+   * for now, leaves the row `deleting`: the owner's check deletes what is left (the job row may already be gone).
+   */
   private async destroy(cluster: ClusterEntity, volume: VolumeEntity): Promise<void> {
     const model = {
       id: volume.id,
@@ -111,7 +114,11 @@ export class VolumeService {
       namespace: volume.namespace,
       claimName: volume.claimName,
     };
-    if (await this.drivers.deleteVolume(cluster, model)) await this.volumes.delete(volume.id);
+    const deleted = await this.drivers.deleteVolume(cluster, model).catch((error: unknown) => {
+      this.logger.warn('claim deletion failed; the owner retries', { volume_id: volume.id, error: (error as Error).message });
+      return false;
+    });
+    if (deleted) await this.volumes.delete(volume.id);
   }
 
   private async cleanUpNamespace(cluster: ClusterEntity, namespace: string): Promise<void> {
