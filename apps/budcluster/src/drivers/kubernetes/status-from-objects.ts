@@ -69,21 +69,23 @@ export function deploymentStatus(object: ManagedObject, context: StatusContext =
     readyReplicas: ready,
     updatedReplicas: updated,
   };
-  const served = context.wasRunning === true || progressing?.reason === NEW_RS_AVAILABLE || object.jobGeneration > 1;
-  const counts = `${ready}/${desired} replicas ready`;
-
-  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    if (!served && available === 0) return derived('failed', 'ProgressDeadlineExceeded', progressing.message);
-    return withHealth('running', 'Available', counts, health('unhealthy', 'ProgressDeadlineExceeded', progressing.message), rollout);
-  }
-  const replicaFailure = find(conditions, 'ReplicaFailure');
-  if (replicaFailure?.status === 'True') {
-    if (!served) return derived('failed', 'ReplicaFailure', joined(replicaFailure));
-    return withHealth('running', 'Available', counts, health('unhealthy', 'ReplicaFailure', joined(replicaFailure)), rollout);
-  }
+  const served = context.wasRunning === true || progressing?.reason === NEW_RS_AVAILABLE;
   const availableNow = find(conditions, 'Available')?.status === 'True' && ready >= desired && current;
   const status: JobStatus = availableNow || served ? 'running' : 'admitted';
   const reason = status === 'running' ? 'Available' : 'Progressing';
+  const counts = `${ready}/${desired} replicas ready`;
+  // An update (generation > 1) or replicas still available mean an earlier spec ran: a stuck update is not the end.
+  const updateStuck = served || available > 0 || object.jobGeneration > 1;
+
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    if (!updateStuck) return derived('failed', 'ProgressDeadlineExceeded', progressing.message);
+    return withHealth(status, reason, counts, health('unhealthy', 'ProgressDeadlineExceeded', progressing.message), rollout);
+  }
+  const replicaFailure = find(conditions, 'ReplicaFailure');
+  if (replicaFailure?.status === 'True') {
+    if (!updateStuck) return derived('failed', 'ReplicaFailure', joined(replicaFailure));
+    return withHealth(status, reason, counts, health('unhealthy', 'ReplicaFailure', joined(replicaFailure)), rollout);
+  }
   if (rollout.complete) return withHealth(status, reason, counts, health('healthy', 'Ready', counts), rollout);
   // Settled but short of ready replicas after a completed rollout: a pod lost readiness. Anything else is still moving.
   const unready = settled && status === 'running' && progressing?.reason === NEW_RS_AVAILABLE;
@@ -135,7 +137,7 @@ export function helmReleaseStatus(object: ManagedObject, context: StatusContext 
     readyReplicas: readyNow ? 1 : 0,
     updatedReplicas: current ? 1 : 0,
   };
-  const served = context.wasRunning === true || object.jobGeneration > 1;
+  const served = context.wasRunning === true;
   const stalled = find(conditions, 'Stalled');
   const failedReason =
     stalled?.status === 'True'
@@ -143,9 +145,14 @@ export function helmReleaseStatus(object: ManagedObject, context: StatusContext 
       : ready?.status === 'False' && remediationExhausted(object, ready.reason)
         ? { reason: pascal(ready.reason, 'ReleaseFailed'), message: ready.message }
         : undefined;
-  if (failedReason && !served) return derived('failed', failedReason.reason, failedReason.message);
-  if (failedReason)
-    return withHealth('running', 'Ready', undefined, health('unhealthy', failedReason.reason, failedReason.message), rollout);
+  // A failed upgrade (generation > 1) leaves the release of the last good values in place: unhealthy, not failed.
+  if (failedReason && !served && object.jobGeneration === 1) return derived('failed', failedReason.reason, failedReason.message);
+  if (failedReason) {
+    const observed = health('unhealthy', failedReason.reason, failedReason.message);
+    return served
+      ? withHealth('running', 'Ready', undefined, observed, rollout)
+      : withHealth('admitted', 'Reconciling', undefined, observed, rollout);
+  }
   if (readyNow) return withHealth('running', 'Ready', ready.message, health('healthy', 'Ready'), rollout);
   if (!served) return withHealth('admitted', 'Reconciling', ready?.message, health('progressing', 'Reconciling', ready?.message), rollout);
   const failing = ready?.status === 'False' && current;
