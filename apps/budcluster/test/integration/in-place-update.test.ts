@@ -214,6 +214,20 @@ describe('in-place job update', () => {
       expectValidation(answer, 'spec');
     });
 
+    it('an unsafe image or helm value is refused as on create, and changes nothing', async () => {
+      const job = await runningJob();
+      const metadata = await h.http('PATCH', `${jobsPath()}/${job.id}`, { body: { spec: { ...job.spec, image: '169.254.169.254/x:1' } } });
+      expectValidation(metadata, 'spec.image');
+      const helm = { kind: 'helm', chart_ref: 'oci://ghcr.io/acme/chart', values: {} };
+      const chart = await runningJob({ spec: helm });
+      const privileged = await h.http('PATCH', `${jobsPath()}/${chart.id}`, {
+        body: { spec: { ...helm, values: { pods: [{ securityContext: { privileged: true } }] } } },
+      });
+      expectValidation(privileged, 'spec.values.pods[0].securityContext.privileged');
+      expect((await read(job.id)).rollout.generation).toBe(1);
+      expect((await read(chart.id)).rollout.generation).toBe(1);
+    });
+
     it('a terminal job is 409, an unknown job 404', async () => {
       const job = await runningJob();
       expect((await h.http('DELETE', `${jobsPath()}/${job.id}`)).status).toBe(202);
