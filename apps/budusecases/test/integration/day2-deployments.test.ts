@@ -11,6 +11,7 @@ import { pollUntil } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 import { fastCluster, waitForStatus } from '../support/deployments';
+import { makeComponent } from '../support/template-builders';
 
 const deployment = { schema: deploymentResponseSchema };
 const refusal = { schema: errorBodySchema };
@@ -60,7 +61,7 @@ describe('Day 2: update, scale and upgrade in place, health, data-safe stop and 
   let clusterId: string;
   let templateId: string;
   beforeAll(async () => {
-    h = await startUsecasesHarness({ usecases: { DEGRADED_GRACE_MS: String(GRACE_MS) } });
+    h = await startUsecasesHarness({ usecases: { DEGRADED_GRACE_MS: String(GRACE_MS) }, cluster: { ROLLOUT_CHECK_MS: '100' } });
     clusterId = await fastCluster(h, h.tenantA);
     templateId = `day2-${randomUUID().slice(0, 8)}`;
     const saved = await h.http('POST', '/api/v1/templates', { body: stackTemplate(templateId) });
@@ -204,6 +205,50 @@ describe('Day 2: update, scale and upgrade in place, health, data-safe stop and 
     // The events the SSE stream serves tell the component's health moves too.
     const healthMoves = (await history(d.id)).filter((e) => e.component_id === 'api' && /^health /.test(e.message ?? ''));
     expect(healthMoves.map((e) => e.message.split(':')[0])).toEqual(expect.arrayContaining(['health unhealthy', 'health healthy']));
+  });
+
+  it('runs again on the old spec, saying so, when budcluster rolls back an update that never became ready', async () => {
+    const ref = `quick-${randomUUID().slice(0, 8)}`;
+    const registered = await h.http('POST', '/api/v1/components', {
+      caller: h.admin,
+      body: makeComponent(ref, (c) => (c.readiness_timeout_seconds = 1)),
+    });
+    expect(registered.status).toBe(201);
+    const quickTemplate = `quick-${randomUUID().slice(0, 8)}`;
+    const saved = await h.http('POST', '/api/v1/templates', {
+      body: {
+        id: quickTemplate,
+        name: 'Quick readiness',
+        category: 'rag',
+        version: '1.0.0',
+        parameters: [{ name: 'p', type: 'string', default: 'old' }],
+        components: [{ id: 'svc', component_ref: ref, env: { P: '{{ parameters.p }}' } }],
+      },
+    });
+    expect(saved.status).toBe(201);
+    const created = await h.http('POST', '/api/v1/deployments', {
+      ...deployment,
+      body: { template_id: quickTemplate, name: `rb-${randomUUID().slice(0, 8)}`, cluster_id: clusterId },
+    });
+    const d = await waitForStatus(h, created.body.id, 'running');
+    const faults = (list: unknown[]) => h.clusterHttp('PATCH', `/api/v1/clusters/${clusterId}`, { body: { settings: { faults: list } } });
+    expect((await faults([{ match: { job_name: 'svc' }, kind: 'never_ready' }])).status).toBe(200);
+    try {
+      await h.http('PATCH', `/api/v1/deployments/${d.id}`, { ...deployment, body: { parameters: { p: 'new' } } });
+      const rolledBack = await pollUntil(
+        async () => (await h.http('GET', `/api/v1/deployments/${d.id}`, deployment)).body,
+        (x: any) => x.status === 'running' && /rolled back/.test(component(x, 'svc').message ?? ''),
+        { what: 'svc rolled back and running', timeoutMs: 30_000 },
+      );
+      expect(component(rolledBack, 'svc')).toMatchObject({ status: 'running', job_id: component(d, 'svc').job_id });
+      const job = (await jobsOf(d.id))[0];
+      expect(job.spec.kind === 'container' && job.spec.env.P).toBe('old');
+      expect(job.status).toBe('running');
+      const statuses = (await history(d.id)).filter((e) => e.type === 'deployment.status').map((e) => e.status);
+      expect(statuses).not.toContain('failed');
+    } finally {
+      expect((await faults([])).status).toBe(200);
+    }
   });
 
   it('keeps volumes across stop and start, and keeps them on delete with keep_data', async () => {
