@@ -52,6 +52,12 @@ describe('screenJobEvent', () => {
   it.each<[string, JobEventData, TrustContext, string]>([
     ['the next version of the recorded job is trusted', event(), context(), 'trust'],
     ['a version within the unconfirmed step is trusted', event({ version: 3 + UNCONFIRMED_VERSION_STEP }), context(), 'trust'],
+    [
+      'a health-only event of the recorded job is trusted like a status one',
+      event({ previous_status: 'running', health: 'unhealthy' }),
+      context(),
+      'trust',
+    ],
     ['another tenant is refused', event({ tenant_id: OTHER_TENANT }), context(), 'refuse'],
     ['another cluster is refused', event({ cluster_id: OTHER_TENANT }), context(), 'refuse'],
     ['a job other than the recorded one is refused', event({ job_id: OTHER_JOB }), context(), 'refuse'],
@@ -73,6 +79,13 @@ describe('confirmJobEvent', () => {
   it('folds what budcluster answers when it holds the job for this deployment and source', () => {
     expect(confirmJobEvent(event(), deployment, job())).toEqual({
       facts: expect.objectContaining({ job_id: JOB, version: 5, status: 'running' }),
+    });
+  });
+  it("folds budcluster's health and rollout, so a confirmed health or rollout event (bud.job.health / bud.job.rollout) carries them", () => {
+    const rollout = { generation: 3, observed_generation: 2, replicas: 2, ready_replicas: 1, updated_replicas: 1 };
+    const answer = job({ health: 'progressing', health_reason: 'Rollout', health_message: '1/2 updated', rollout });
+    expect(confirmJobEvent(event({ health: 'progressing' }), deployment, answer)).toEqual({
+      facts: expect.objectContaining({ health: 'progressing', health_reason: 'Rollout', health_message: '1/2 updated', rollout }),
     });
   });
   it.each<[string, JobEventData, JobResponse | null]>([
