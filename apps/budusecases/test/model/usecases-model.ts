@@ -20,6 +20,8 @@ export interface StoredComponent {
   desiredHash: number;
   appliedHash: number | null;
   generation: number | null;
+  /** Dropped by an update (the model drops and re-adds the leaf `orch`). */
+  removed: boolean;
 }
 
 export interface StoredDeployment {
@@ -62,6 +64,7 @@ export class UsecasesModel {
       desiredHash: 0,
       appliedHash: null,
       generation: null,
+      removed: false,
     });
     this.deployment = {
       desired: 'running',
@@ -88,7 +91,10 @@ export class UsecasesModel {
     const verdict = startVerdict({ desired: d.desired, status: d.status });
     if (verdict.kind !== 'change') return verdict;
     Object.assign(d, { desired: 'running', run: d.run + 1, status: 'pending' });
-    for (const c of d.components) Object.assign(c, { status: 'pending', ...noJob });
+    for (const c of d.components) {
+      if (c.status === 'skipped') continue;
+      Object.assign(c, c.removed ? { status: 'skipped', ...noJob } : { status: 'pending', ...noJob });
+    }
     this.woken = true;
     return verdict;
   }
@@ -96,9 +102,18 @@ export class UsecasesModel {
   update(pick: number): void {
     const d = this.deployment;
     if (!d || d.desired !== 'running' || !UPDATABLE.includes(d.status)) return;
+    // Every (n+1)-th pick drops the leaf `orch`, or adds it back once dropped: what a condition turning false or true does.
+    if (pick % (d.components.length + 1) === d.components.length) {
+      const orch = d.components.find((x) => x.id === 'orch')!;
+      if (!orch.removed && orch.status !== 'skipped') orch.removed = true;
+      else if (orch.status === 'skipped') Object.assign(orch, { ...noJob, status: 'pending', removed: false });
+      this.woken = true;
+      return;
+    }
     // docs/design.md#deployment-update: the component's planned job changes; the reconciler patches it in place. A failed
     // component's job runs nothing: it starts afresh under a new revision (as DeploymentUpdater does).
     const c = d.components[pick % d.components.length];
+    if (c.removed || c.status === 'skipped') return;
     c.desiredHash++;
     if (c.status === 'failed') Object.assign(c, { ...noJob, revision: c.revision + 1, status: 'pending' });
     this.woken = true;
@@ -260,7 +275,16 @@ export class UsecasesModel {
           };
         };
       case 'remove_component':
-        throw new Error('model bug: the model never drops a component');
+        return () => {
+          const answer = component.jobId ? this.cluster.cancelOrDelete(component.jobId) : null;
+          if (answer?.result === 'cancelled') return null;
+          return () => {
+            const current = this.current(component.id);
+            if (this.stillPlanned(planned) && current?.removed && current.jobId === component.jobId)
+              Object.assign(current, { status: 'skipped', ...noJob });
+            return null;
+          };
+        };
       case 'cancel_job':
         return () => {
           const seen = this.cluster.get(component.jobId!);
