@@ -49,10 +49,12 @@ describe('healthAfter (docs/design.md#job-health)', () => {
     expect(change?.fields).toMatchObject({ health: 'healthy', observedGeneration: 1, lastGoodGeneration: 1 });
   });
 
-  it('a terminal status is unknown', () => {
-    expect(healthAfter(row(), observed({ status: 'failed', reason: 'CrashLoopBackOff' }), true)?.fields).toMatchObject({
+  it('a terminal status is unknown and ends a rollout under way', () => {
+    const updating = row({ generation: 2, rolloutStartedAt: new Date(0) });
+    expect(healthAfter(updating, observed({ status: 'failed', reason: 'CrashLoopBackOff' }), true)?.fields).toMatchObject({
       health: 'unknown',
       healthReason: 'CrashLoopBackOff',
+      rolloutStartedAt: null,
     });
   });
 

@@ -49,7 +49,14 @@ export function healthAfter(job: JobHealthRow, observed: ObservedStatus, statusM
   const next: JobHealthState = pickState(job);
   const status = statusMoved ? observed.status : job.status;
   if (TERMINAL.includes(status)) {
-    if (statusMoved) Object.assign(next, { health: 'unknown', healthReason: observed.reason, healthMessage: observed.message ?? null });
+    // A finished job has no rollout left to watch.
+    if (statusMoved)
+      Object.assign(next, {
+        health: 'unknown',
+        healthReason: observed.reason,
+        healthMessage: observed.message ?? null,
+        rolloutStartedAt: null,
+      });
     return diff(job, next);
   }
   const rollout = observed.rollout;

@@ -264,6 +264,7 @@ export class JobRepository {
     const rows = await this.db.query<Array<{ id: string }>>(
       `SELECT id FROM jobs
         WHERE rollout_started_at IS NOT NULL AND cluster_id = ANY($1::uuid[]) AND generation > observed_generation
+          AND status NOT IN ('succeeded', 'failed', 'cancelled')
           AND rollout_started_at + make_interval(secs => COALESCE((policy->>'readiness_timeout_seconds')::int, 600)) < $2
         LIMIT 500`,
       [clusterIds, now],
