@@ -5,6 +5,9 @@ import { FIELD_MANAGER, MANAGED_KINDS, MANAGED_SELECTOR, type ResourceKind } fro
 
 const KUEUE_GROUP = 'kueue.x-k8s.io';
 const PAGE_SIZE = 500;
+/** How long apply waits for a terminating object of the same name to go: 240 × 250 ms = 1 min. */
+const PREDECESSOR_POLLS = 240;
+const PREDECESSOR_POLL_MS = 250;
 
 /** One labelled-object listing across all namespaces; `absent` when the cluster does not serve the kind (no Flux CRDs). */
 export interface Listing {
@@ -74,14 +77,64 @@ export class KubeClient {
     return 'deleted';
   }
 
-  async apply(object: KubernetesObject): Promise<void> {
+  /**
+   * Server-side apply. A stop then start reuses every object name while the stopped job's objects may still be
+   * terminating (foreground deletion): applying onto such an object either changes one that is about to go or is
+   * refused (an immutable selector). Then this waits for it to go and applies afresh, after telling `onPredecessor`
+   * its uid (its deletion is expected). One request on the usual path.
+   */
+  async apply(object: KubernetesObject, onPredecessor: (uid: string) => void = () => undefined): Promise<void> {
+    let applied: KubernetesObject;
     try {
-      await this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      applied = await this.applyOnce(object);
+    } catch (err) {
+      if (httpStatus(err) !== 422) throw err;
+      const found = await this.readIfPresent(object);
+      // Refused for another reason than an object on its way out.
+      if (found && !found.metadata?.deletionTimestamp) throw err;
+      if (!found) {
+        await this.applyOnce(object);
+        return;
+      }
+      applied = found;
+    }
+    if (!applied.metadata?.deletionTimestamp) return;
+    if (applied.metadata.uid) onPredecessor(applied.metadata.uid);
+    await this.untilGone(object);
+    await this.applyOnce(object);
+  }
+
+  private async applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
+    try {
+      return await this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
     } catch (err) {
       // The namespace may have been deleted behind our back: check it again next time.
       if (httpStatus(err) === 404 && object.metadata?.namespace) this.knownNamespaces.delete(object.metadata.namespace);
       throw err;
     }
+  }
+
+  private async readIfPresent(object: KubernetesObject): Promise<KubernetesObject | undefined> {
+    try {
+      return await this.objects.read(reference(object));
+    } catch (err) {
+      if (httpStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async untilGone(object: KubernetesObject): Promise<void> {
+    for (let attempt = 0; attempt < PREDECESSOR_POLLS; attempt++) {
+      try {
+        await this.objects.read(reference(object));
+      } catch (err) {
+        if (httpStatus(err) === 404) return;
+        throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, PREDECESSOR_POLL_MS));
+    }
+    const meta = object.metadata;
+    throw new Error(`${object.kind ?? 'object'} ${meta?.namespace ?? ''}/${meta?.name ?? ''} of an earlier job is still being deleted`);
   }
 
   /** Foreground deletion; an object (or kind) that is already gone counts as deleted. */
@@ -137,6 +190,14 @@ export class KubeClient {
     }
     return objects;
   }
+}
+
+function reference(object: KubernetesObject): { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } {
+  return {
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace ?? '' },
+  };
 }
 
 // Typed lists are deserialized (`_continue`), custom-resource lists arrive raw (`continue`).

@@ -113,7 +113,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.handler.forget(job.id);
     const objects = renderManifests(job, { kueue: await this.client.hasKueue(), secretEnv: this.secretEnvOf(job) });
     for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) await this.client.ensureNamespace(namespace);
-    for (const object of objects) await this.client.apply(object);
+    for (const object of objects) await this.client.apply(object, (uid) => this.handler.expectDeletion(uid));
   }
 
   private secretEnvOf(job: JobModel): Record<string, string> | undefined {

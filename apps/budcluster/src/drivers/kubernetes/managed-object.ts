@@ -13,6 +13,7 @@ export interface ManagedObject {
   kind: ResourceKind;
   name: string;
   namespace: string;
+  uid?: string;
   jobId: string;
   generation?: number;
   /** The job generation the object was applied for (`bud.ai/generation`; 1 when absent or not a positive integer). */
@@ -74,6 +75,7 @@ export function parseManagedObject(raw: unknown, expected: ResourceKind): ParseR
       kind: expected,
       name: meta.name,
       namespace: meta.namespace,
+      ...(typeof meta.uid === 'string' ? { uid: meta.uid } : {}),
       jobId,
       generation: meta.generation,
       jobGeneration: jobGenerationOf(annotations[GENERATION_ANNOTATION]),

@@ -160,6 +160,16 @@ describe('WatchEventHandler', () => {
     expect(reports[1]).toMatchObject({ status: 'failed', reason: 'ResourceMissing' });
   });
 
+  it('ignores the deletion of an earlier object of the same name that an apply waited out', () => {
+    const { handler, reports } = setup();
+    const predecessor = { ...availableDeployment(), metadata: { ...(availableDeployment().metadata as object), uid: 'old-uid' } };
+    handler.expectDeletion('old-uid');
+    expect(handler.handle('delete', DEPLOYMENT, predecessor)).toMatchObject({ kind: 'ignored' });
+    // Only once: a later deletion of an object with that uid would be drift again.
+    handler.handle('delete', DEPLOYMENT, predecessor);
+    expect(reports.map((r) => r.reason)).toEqual(['ResourceMissing']);
+  });
+
   it('ignores deletions of untracked jobs (cancelled, orphans) and of finished jobs', () => {
     const { handler, reports } = setup([]);
     expect(handler.handle('delete', DEPLOYMENT, availableDeployment())).toMatchObject({ kind: 'ignored' });

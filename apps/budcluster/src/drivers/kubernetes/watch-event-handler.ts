@@ -26,6 +26,7 @@ export interface WatchEventDeps {
 /** Turns informer callbacks into status reports. Never throws: one bad object must not stop a watch. */
 export class WatchEventHandler {
   private readonly lastReported = new Map<string, { status: JobStatus; fingerprint: string }>();
+  private readonly expectedDeletions = new Set<string>();
 
   constructor(private readonly deps: WatchEventDeps) {}
 
@@ -54,6 +55,11 @@ export class WatchEventHandler {
     return outcome;
   }
 
+  /** An object of an earlier job that a new apply waits out (same name): its deletion is no drift. */
+  expectDeletion(uid: string): void {
+    this.expectedDeletions.add(uid);
+  }
+
   /** Forget what was last reported, so the next observation is reported even if unchanged (re-apply, removal). */
   forget(jobId: string): void {
     this.lastReported.delete(jobId);
@@ -77,6 +83,9 @@ export class WatchEventHandler {
   }
 
   private deleted(object: ManagedObject, job: JobModel | undefined): WatchOutcome {
+    if (object.uid !== undefined && this.expectedDeletions.delete(object.uid)) {
+      return { kind: 'ignored', why: 'an earlier object of the same name went before its successor was applied' };
+    }
     const last = this.lastReported.get(object.jobId);
     this.lastReported.delete(object.jobId);
     if (!job) return { kind: 'ignored', why: 'deleted object of a job this driver does not track' };
