@@ -1,23 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Card,
-  Descriptions,
-  Popconfirm,
-  Result,
-  Space,
-  Spin,
-  Table,
-  Tag,
-  Timeline,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Alert, App as AntApp, Button, Card, Descriptions, Popconfirm, Result, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { Link, useParams } from 'react-router-dom';
 import { componentRetryAllowed, desiredStateShownBy } from '@bud/contracts';
-import type { DeploymentComponentResponse, DeploymentEvent, DeploymentResponse } from '@bud/contracts';
+import type { DeploymentEvent, DeploymentResponse } from '@bud/contracts';
 import { api } from '../api/client';
 import { ApiError, describeError } from '../api/api-error';
 import { useDeploymentStream } from '../api/deployment-stream';
@@ -25,20 +10,11 @@ import { DagView } from '../components/DagView';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusTag, statusColor } from '../components/StatusTag';
 import { componentScalable, deploymentOffers } from '../deployments/change-actions';
+import { ComponentsTable, explain } from '../deployments/ComponentsTable';
 import { DeleteDialog } from '../deployments/DeleteDialog';
 import { ScaleDialog } from '../deployments/ScaleDialog';
 import { UpdateDialog } from '../deployments/UpdateDialog';
 import { UpgradeBanner } from '../deployments/UpgradeBanner';
-
-function explain(c: DeploymentComponentResponse): string | undefined {
-  if (c.blocked_by.length > 0) return `waiting for ${c.blocked_by.join(', ')}`;
-  if (c.health === 'unhealthy' && c.health_message) return c.health_message;
-  return c.message ?? undefined;
-}
-
-function urlsOf(c: DeploymentComponentResponse): string[] {
-  return Object.values(c.outputs).filter((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v));
-}
 
 export default function DeploymentStatusPage() {
   const { id = '' } = useParams();
@@ -195,77 +171,12 @@ export default function DeploymentStatusPage() {
             detail: explain(c),
           }))}
         />
-        <Table<DeploymentComponentResponse>
-          rowKey="id"
-          size="small"
-          pagination={false}
-          dataSource={components}
-          style={{ marginTop: 16 }}
-          columns={[
-            {
-              title: 'Component',
-              dataIndex: 'id',
-              render: (cid: string, c) => (
-                <span data-component={cid}>
-                  {cid} <Tag>{c.component_ref}</Tag>
-                </span>
-              ),
-            },
-            {
-              title: 'Status',
-              dataIndex: 'status',
-              render: (s: string, c) => (
-                <span data-component-status={c.id}>
-                  <StatusTag status={s} />
-                </span>
-              ),
-            },
-            {
-              title: 'Health',
-              dataIndex: 'health',
-              render: (health: string | null, c) =>
-                health ? (
-                  <span data-component-health={c.id}>
-                    <Tooltip title={c.health_message ?? undefined}>
-                      <StatusTag status={health} />
-                    </Tooltip>
-                  </span>
-                ) : (
-                  '—'
-                ),
-            },
-            { title: 'Replicas', dataIndex: 'replicas', align: 'right', render: (r: number | null) => r ?? '—' },
-            { title: 'Why', key: 'why', render: (_: unknown, c) => explain(c) ?? '—' },
-            {
-              title: 'Endpoints',
-              key: 'urls',
-              render: (_: unknown, c) =>
-                urlsOf(c).map((u) => (
-                  <div key={u}>
-                    <Typography.Text copyable>{u}</Typography.Text>
-                  </div>
-                )),
-            },
-            { title: '$/hour', dataIndex: 'estimated_cost_per_hour', align: 'right' },
-            {
-              title: '',
-              key: 'actions',
-              render: (_: unknown, c) => (
-                <Space>
-                  {allowed.scale && componentScalable(c) ? (
-                    <Button size="small" data-scale={c.id} onClick={() => setScaling(c.id)}>
-                      Scale
-                    </Button>
-                  ) : null}
-                  {componentRetryAllowed(c.status, desired) ? (
-                    <Popconfirm title={`Retry ${c.id}?`} onConfirm={() => void act('Retry', () => api.retry(id, c.id))}>
-                      <Button size="small">Retry</Button>
-                    </Popconfirm>
-                  ) : null}
-                </Space>
-              ),
-            },
-          ]}
+        <ComponentsTable
+          components={components}
+          canScale={(c) => allowed.scale && componentScalable(c)}
+          canRetry={(c) => componentRetryAllowed(c.status, desired)}
+          onScale={setScaling}
+          onRetry={(cid) => void act('Retry', () => api.retry(id, cid))}
         />
       </Card>
       <Card title="Events">
