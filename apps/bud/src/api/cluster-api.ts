@@ -1,8 +1,8 @@
-import type { ClusterResponse, JobResponse, Page } from '@bud/contracts';
+import type { ClusterResponse, JobResponse, Page, VolumeResponse, VolumeStatus } from '@bud/contracts';
 import type { ApiClient } from './api-client';
 import type { PageQuery } from './usecases-api';
 
-/** budcluster's routes under /api/v1: clusters and their jobs. */
+/** budcluster's routes under /api/v1: clusters, their jobs and volumes. */
 export class ClusterApi {
   constructor(readonly client: ApiClient) {}
 
@@ -17,5 +17,17 @@ export class ClusterApi {
       page_size: query.page_size,
       status: query.status?.join(','),
     });
+  }
+
+  listVolumes(
+    clusterId: string,
+    query: PageQuery & { status?: VolumeStatus; usecase_deployment_id?: string },
+  ): Promise<Page<VolumeResponse>> {
+    return this.client.get(`/api/v1/clusters/${encodeURIComponent(clusterId)}/volumes`, { ...query });
+  }
+
+  /** Destroys a volume that no job holds (409 while attached). */
+  deleteVolume(clusterId: string, volumeId: string): Promise<void> {
+    return this.client.delete(`/api/v1/clusters/${encodeURIComponent(clusterId)}/volumes/${encodeURIComponent(volumeId)}`);
   }
 }

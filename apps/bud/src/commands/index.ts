@@ -5,6 +5,7 @@ import { deployCommand } from './deploy';
 import { deploymentCommands } from './deployments';
 import { jobCommands } from './jobs';
 import { templateCommands } from './templates';
+import { volumeCommands } from './volumes';
 
 /** Every command, in the order `bud --help` lists them. */
 export const commands: readonly CommandSpec[] = [
@@ -14,4 +15,5 @@ export const commands: readonly CommandSpec[] = [
   deployCommand,
   ...deploymentCommands,
   ...jobCommands,
+  ...volumeCommands,
 ];

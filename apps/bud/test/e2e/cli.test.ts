@@ -255,6 +255,11 @@ describe('bud, the command line, against running services', () => {
     expect(result.stdout).toMatch(/^\s+\d\d:\d\d:\d\d\s+orchestrator\s+stopped\b/m);
     expect(result.stdout).toContain(`${name} is stopped.`);
     expect((await deploymentByName(name)).status).toBe('stopped');
+
+    // Stop keeps the data: the llm's model cache stays, detached, for the next start.
+    const volumes = await bud(['volumes', 'list', '--cluster', 'local', '--deployment', name]);
+    expect(volumes).toMatchObject({ code: 0, stderr: '' });
+    expect(volumes.stdout).toMatch(/^\S+\s+\S+\/llm-\S+\s+llm\s+\d+Gi\s+detached\s+\$\d+\.\d{2}\s+\S+$/m);
   });
 
   it('deletes the deployment and waits until it is gone', async () => {
