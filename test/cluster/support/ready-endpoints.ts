@@ -13,8 +13,8 @@ export interface ReadyEndpointRecord {
   readonly counts: number[];
   /** Resolves once the latest count satisfies `accept`. */
   until(accept: (count: number) => boolean, what: string): Promise<void>;
-  /** The counts from the first one ≥ 1 on (before it the Service was still coming up). */
-  afterFirstReady(): number[];
+  /** The counts from the latest one on: call it once the Service is known to be serving, before the change. */
+  mark(): () => number[];
   stop(): void;
 }
 
@@ -52,9 +52,9 @@ export async function recordReadyEndpoints(config: KubeConfig, namespace: string
         { timeoutMs: 60_000, intervalMs: 50, what },
       );
     },
-    afterFirstReady() {
-      const first = counts.findIndex((n) => n >= 1);
-      return first < 0 ? [] : counts.slice(first);
+    mark() {
+      const from = Math.max(0, counts.length - 1);
+      return () => counts.slice(from);
     },
     stop() {
       controller.abort();
