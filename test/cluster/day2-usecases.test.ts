@@ -1,6 +1,7 @@
 // Issue 10's proofs for a use-case deployment on the test bed (docs/design.md#job-health, #volumes): simple-rag-v1
 // through budusecases, budcluster as a process (dist/). A pod that loses readiness makes the deployment degraded
-// (after DEGRADED_GRACE_MS) and its recovery brings it back; stop then start reattaches the same claims (same UIDs).
+// (after DEGRADED_GRACE_MS) and its recovery brings it back; a parameter update rolls the changed component in
+// place; stop then start reattaches the same claims (same UIDs).
 // kwok readies the pods, the test plays the kubelet for readiness and helm-controller for the chart components.
 import { randomUUID } from 'node:crypto';
 import { pollUntil } from '@bud/testing';
@@ -8,6 +9,7 @@ import { ragRequest } from '../../apps/budusecases/test/support/deployments';
 import { startUsecasesHarness, type UsecasesHarness } from '../../apps/budusecases/test/support/harness';
 import { installSucceedsIn } from './support/helm-releases';
 import { isPodReady, podsOfJob, setPodReady } from './support/pods';
+import { recordReadyEndpoints } from './support/ready-endpoints';
 import { acquireTestbed, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
 
 interface Deployment {
@@ -18,7 +20,7 @@ interface Deployment {
   components: Array<{ id: string; status: string; job_id: string | null; health: string | null; health_message: string | null }>;
 }
 
-describe('simple-rag-v1 on the test bed: degraded and back, stop and start', () => {
+describe('simple-rag-v1 on the test bed: degraded and back, a parameter update in place, stop and start', () => {
   let testbed: Testbed;
   let h: UsecasesHarness;
   let deployment: Deployment;
@@ -80,6 +82,40 @@ describe('simple-rag-v1 on the test bed: degraded and back, stop and start', () 
     await setPodReady(testbed.kube, deployment.namespace, pod.metadata.name, true);
     const recovered = await untilStatus(deployment.id, 'running');
     expect(recovered.components.find((c) => c.id === 'orchestrator')).toMatchObject({ health: 'healthy' });
+  });
+
+  it('(1) updates a parameter in place: the embedding component rolls a new ReplicaSet under the same job, never with zero ready endpoints', async () => {
+    const embedding = deployment.components.find((c) => c.id === 'embedding');
+    if (!embedding?.job_id) throw new Error('no embedding job');
+    const jobId = embedding.job_id;
+    const sets = async () =>
+      (await testbed.kube.apps.listNamespacedReplicaSet({ namespace: deployment.namespace, labelSelector: `bud.ai/job-id=${jobId}` }))
+        .items;
+    const setsBefore = (await sets()).map((rs) => rs.metadata?.name);
+    const endpoints = await recordReadyEndpoints(testbed.kube.config, deployment.namespace, 'embedding');
+    let duringChange: () => number[] = () => [];
+    try {
+      await endpoints.until((n) => n >= 1, 'the embedding Service serving before the update');
+      duringChange = endpoints.mark();
+      const patched = await h.http('PATCH', `/api/v1/deployments/${deployment.id}`, {
+        body: { parameters: { embedding_model: 'BAAI/bge-small-en-v1.5' } },
+      });
+      expect(patched.status).toBe(200);
+      await pollUntil(
+        async () => (await sets()).filter((rs) => !setsBefore.includes(rs.metadata?.name)),
+        (fresh) => fresh.some((rs) => (rs.status?.readyReplicas ?? 0) >= 1),
+        { timeoutMs: 60_000, intervalMs: 250, what: 'a new embedding ReplicaSet ready' },
+      );
+      const updated = await untilStatus(deployment.id, 'running');
+      expect(updated.components.find((c) => c.id === 'embedding')?.job_id).toBe(jobId);
+      await endpoints.until((n) => n >= 1, 'the embedding Service serving after the update');
+    } finally {
+      endpoints.stop();
+    }
+    console.log(`proof 1 via budusecases (embedding): ready endpoints after each EndpointSlice event: ${endpoints.counts.join(' ')}`);
+    expect(Math.min(...duringChange())).toBeGreaterThanOrEqual(1);
+    const deploymentObject = await testbed.kube.apps.readNamespacedDeployment({ name: 'embedding', namespace: deployment.namespace });
+    expect(JSON.stringify(deploymentObject.spec?.template.spec?.containers[0])).toContain('BAAI/bge-small-en-v1.5');
   });
 
   it('(4) keeps every claim through stop and reattaches the same ones (same UIDs) on start', async () => {
