@@ -1,7 +1,12 @@
 import type { JobResources, PriceTable } from '@bud/contracts';
 import { MAX_HOURLY_COST_MICROS, costForDurationMicros, formatUsd, hourlyCostIssue, hourlyCostMicros, parseUsdMicros } from './cost';
 
-const prices: PriceTable = { gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 }, vcpu_hour: 0.04, memory_gib_hour: 0.005, storage_gib_month: 0.1 };
+const prices: PriceTable = {
+  gpu_hour: { 'A100-80GB': 2.5, 'H100-80GB': 4 },
+  vcpu_hour: 0.04,
+  memory_gib_hour: 0.005,
+  storage_gib_month: 0.1,
+};
 const resources = (overrides: Partial<JobResources>): JobResources => ({
   gpu_count: 0,
   cpu_request: '1',
