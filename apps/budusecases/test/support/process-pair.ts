@@ -56,6 +56,8 @@ export class ProcessPair {
         RECONCILE_LEASE_MS: '1000',
         LOG_LEVEL: 'error',
         DATA_DIR: `/tmp/bud-test-${randomUUID()}`,
+        // A restarted service keeps its key, as a real one does (sealed secrets and digest keys open again).
+        SECRETS_KEY: 'u'.repeat(64),
         ...extraEnv,
       },
       this.usecasesPort,

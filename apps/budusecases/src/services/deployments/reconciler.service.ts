@@ -248,12 +248,16 @@ export class Reconciler implements BeforeApplicationShutdown {
         desired: now.desiredState,
         now: new Date(this.clock.now()),
       });
-      if (next || Object.keys(recorded).length > 0)
+      // An answer older than what events already folded records what we sent, but neither its stale outputs nor a status:
+      // those events (the rollout's own among them) have said more since.
+      const folded = next && { ...next, jobOutputs: job.outputs, outputs: componentOutputs(current, job.outputs) };
+      const sent = Object.fromEntries(Object.entries(recorded).filter(([key]) => key !== 'status'));
+      if (folded || Object.keys(sent).length > 0)
         await this.writer.setComponentStatus(
           m,
           now,
           current,
-          { status: current.status, ...recorded, ...next, jobOutputs: job.outputs, outputs: componentOutputs(current, job.outputs) },
+          { status: current.status, ...(folded ? recorded : sent), ...folded },
           message,
         );
       return 'recorded' as const;
@@ -456,8 +460,14 @@ export class Reconciler implements BeforeApplicationShutdown {
     };
   }
 
+  /** The deployment's digest key; none when it predates keys, or when SECRETS_KEY changed (its jobs are then patched once, as no-ops). */
   private hashKey(deployment: DeploymentRecord): Buffer | undefined {
-    return deployment.jobHashKey ? Buffer.from(this.secrets.open(deployment.jobHashKey), 'hex') : undefined;
+    if (!deployment.jobHashKey) return undefined;
+    try {
+      return Buffer.from(this.secrets.open(deployment.jobHashKey), 'hex');
+    } catch {
+      return undefined;
+    }
   }
 
   private wakeAtHealthDeadline(id: string, at: number | null): void {
