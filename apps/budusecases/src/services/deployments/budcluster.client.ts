@@ -87,11 +87,15 @@ export class BudclusterClient {
     return answer.status === 202 ? 'cancelled' : 'deleted';
   }
 
-  /** Cancels an active job and answers it (now cancelled); null when the job had already finished (budcluster then deletes it) or is gone. */
+  /**
+   * Cancels an active job and answers it (now cancelled); null when the job had already finished (budcluster then
+   * deletes it) or is gone. Always `keep_data`: a job that finished between our look and this call is deleted, and a
+   * cancel (a stop) must never destroy the data a start will reattach.
+   */
   async cancelJob(token: string | undefined, clusterId: string, jobId: string): Promise<JobResponse | null> {
     const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
       method: 'DELETE',
-      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
+      path: `/api/v1/clusters/${clusterId}/jobs/${jobId}?keep_data=true`,
       token,
     });
     if (answer.status === 404) return null;
