@@ -8,6 +8,9 @@ const PAGE_SIZE = 500;
 /** How long apply waits for a terminating object of the same name to go: 240 × 250 ms = 1 min. */
 const PREDECESSOR_POLLS = 240;
 const PREDECESSOR_POLL_MS = 250;
+/** A 429 (the API server's watch cache still initialising, or priority and fairness) is retried this often, ≤ 5 s apart. */
+const THROTTLED_RETRIES = 5;
+const MAX_RETRY_AFTER_MS = 5_000;
 
 /** One labelled-object listing across all namespaces; `absent` when the cluster does not serve the kind (no Flux CRDs). */
 export interface Listing {
@@ -154,17 +157,19 @@ export class KubeClient {
     do {
       let page;
       try {
-        page = await this.objects.list(
-          kind.apiVersion,
-          kind.kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          labelSelector,
-          PAGE_SIZE,
-          continueToken,
+        page = await this.throttled(() =>
+          this.objects.list(
+            kind.apiVersion,
+            kind.kind,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            labelSelector,
+            PAGE_SIZE,
+            continueToken,
+          ),
         );
       } catch (err) {
         if (httpStatus(err) === 404 || isUnknownKind(err)) return { absent: true, items: [], resourceVersion: '' };
@@ -176,6 +181,18 @@ export class KubeClient {
       continueToken = continueOf(meta);
     } while (continueToken);
     return { absent: false, items, resourceVersion };
+  }
+
+  /** Runs a request again while the API server answers 429, after the Retry-After it names (bounded). */
+  private async throttled<T>(request: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        if (httpStatus(err) !== 429 || attempt >= THROTTLED_RETRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(err)));
+      }
+    }
   }
 
   /** Every labelled object of every kind budcluster creates: one paginated list per kind. */
@@ -209,4 +226,12 @@ function continueOf(meta: unknown): string | undefined {
 
 function isUnknownKind(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('Unrecognized API version and kind');
+}
+
+/** The Retry-After of a 429 in milliseconds (1 s when absent or unreadable), at most MAX_RETRY_AFTER_MS. */
+export function retryAfterMs(err: unknown): number {
+  const headers = err instanceof ApiException ? (err.headers as Record<string, string | undefined>) : undefined;
+  const header = headers?.['retry-after'];
+  const seconds = header === undefined || header.trim() === '' ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : 1000;
 }
