@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
-import { jobOutputsSchema, jobResourcesFieldsSchema } from './job';
+import { jobOutputsSchema, resourceFields } from './job';
 import { jobHealths } from './job-health';
 import { deploymentPlanSchema } from './template';
 
@@ -131,15 +131,22 @@ export const deleteDeploymentQuerySchema = z
   .strict();
 export type DeleteDeploymentQuery = z.infer<typeof deleteDeploymentQuerySchema>;
 
-const scaleResourcesSchema = jobResourcesFieldsSchema
-  .pick({ cpu_request: true, cpu_limit: true, memory_request: true, memory_limit: true, gpu_count: true })
-  .partial()
+/** Only the given fields change (no defaults): merged over the component's planned resources. */
+const scaleResourcesSchema = z
+  .object({
+    gpu_type: resourceFields.gpu_type.optional(),
+    gpu_count: resourceFields.gpu_count.optional(),
+    cpu_request: resourceFields.cpu_request.optional(),
+    cpu_limit: resourceFields.cpu_limit.optional(),
+    memory_request: resourceFields.memory_request.optional(),
+    memory_limit: resourceFields.memory_limit.optional(),
+  })
   .strict();
 
 /** `POST /deployments/{id}/components/{component_id}/scale`: a replicas-only change restarts nothing. */
 export const scaleComponentRequestSchema = z
   .object({
-    replicas: jobResourcesFieldsSchema.shape.replicas.unwrap().optional(),
+    replicas: resourceFields.replicas.optional(),
     resources: scaleResourcesSchema.optional(),
   })
   .strict()

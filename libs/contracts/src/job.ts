@@ -112,19 +112,60 @@ export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 export type HelmSpec = z.infer<typeof helmSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
-/** The fields of `resources` without the cross-field rule, for requests that take a part of them (scale). */
+/** Each `resources` field alone (no default, not optional), for schemas that take a part of them. */
+export const resourceFields = {
+  gpu_type: z.string().min(1).max(100),
+  gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).describe(`per replica, at most ${MAX_GPUS_PER_REPLICA}`),
+  cpu_request: cpuQuantitySchema,
+  cpu_limit: cpuQuantitySchema,
+  memory_request: memoryQuantitySchema,
+  memory_limit: memoryQuantitySchema,
+  replicas: z.number().int().min(0).max(MAX_REPLICAS).describe(`at most ${MAX_REPLICAS}`),
+  storage: storageQuantitySchema,
+};
+
+/** The fields of `resources` with their defaults, without the cross-field rule. */
 export const jobResourcesFieldsSchema = z
   .object({
-    gpu_type: z.string().min(1).max(100).optional(),
-    gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).default(0).describe(`per replica, at most ${MAX_GPUS_PER_REPLICA}`),
-    cpu_request: cpuQuantitySchema.default('1'),
-    cpu_limit: cpuQuantitySchema.optional(),
-    memory_request: memoryQuantitySchema.default('1Gi'),
-    memory_limit: memoryQuantitySchema.optional(),
-    replicas: z.number().int().min(0).max(MAX_REPLICAS).default(1).describe(`at most ${MAX_REPLICAS}`),
-    storage: storageQuantitySchema.optional(),
+    gpu_type: resourceFields.gpu_type.optional(),
+    gpu_count: resourceFields.gpu_count.default(0),
+    cpu_request: resourceFields.cpu_request.default('1'),
+    cpu_limit: resourceFields.cpu_limit.optional(),
+    memory_request: resourceFields.memory_request.default('1Gi'),
+    memory_limit: resourceFields.memory_limit.optional(),
+    replicas: resourceFields.replicas.default(1),
+    storage: resourceFields.storage.optional(),
   })
   .strict();
+
+/**
+ * A change of `resources` as a JSON merge patch (RFC 7386): only the given fields change, no defaults are filled in,
+ * and `null` removes an optional field. The merged result must still be valid `resources`.
+ */
+export const jobResourcesPatchSchema = z
+  .object({
+    gpu_type: resourceFields.gpu_type.nullable().optional(),
+    gpu_count: resourceFields.gpu_count.optional(),
+    cpu_request: resourceFields.cpu_request.optional(),
+    cpu_limit: resourceFields.cpu_limit.nullable().optional(),
+    memory_request: resourceFields.memory_request.optional(),
+    memory_limit: resourceFields.memory_limit.nullable().optional(),
+    replicas: resourceFields.replicas.optional(),
+    storage: resourceFields.storage.nullable().optional(),
+  })
+  .strict();
+export type JobResourcesPatch = z.infer<typeof jobResourcesPatchSchema>;
+
+/** `current` with `patch` merged over it (RFC 7386: null removes); validate the result with jobResourcesSchema. */
+export function mergeResources(current: z.infer<typeof jobResourcesFieldsSchema>, patch: JobResourcesPatch): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
 export const jobResourcesSchema = jobResourcesFieldsSchema.superRefine((r, ctx) => {
   if (r.gpu_count > 0 && !r.gpu_type) ctx.addIssue({ code: 'custom', path: ['gpu_type'], message: 'is required when gpu_count > 0' });
 });
@@ -204,7 +245,7 @@ export const patchJobRequestSchema = z
      * the job keeps its id, its generation goes up, and `health` says `progressing` until the rollout completes.
      */
     spec: jobSpecSchema.optional(),
-    resources: jobResourcesSchema.optional(),
+    resources: jobResourcesPatchSchema.optional(),
     /** Optimistic concurrency: when given, the patch applies only to this version (409 otherwise). */
     version: z.number().int().min(1).optional(),
   })

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PatchJobRequest } from '@bud/contracts';
+import { jobResourcesSchema, mergeResources } from '@bud/contracts';
+import type { JobResources, JobResourcesPatch, PatchJobRequest } from '@bud/contracts';
 import type { SecretBox } from '@bud/auth';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
@@ -55,7 +56,7 @@ export class JobUpdateService {
         throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
       if (isTerminal(job.status)) throw AppError.conflict(`the job is ${job.status}; only an active job changes in place`);
       const spec = request.spec ?? job.spec;
-      const resources = request.resources ?? job.resources;
+      const resources = request.resources ? mergedResources(job.resources, request.resources) : job.resources;
       const issues = inPlaceUpdateIssues(job, spec, resources);
       if (issues.length > 0) {
         const [first] = issues;
@@ -177,4 +178,12 @@ export class JobUpdateService {
         this.logger.warn('in-place apply failed', { job_id: job.id, generation: job.generation, error: (error as Error).message }),
       );
   }
+}
+
+/** The job's resources with the patch merged over them (RFC 7386); a result that is not valid `resources` is a 422. */
+function mergedResources(current: JobResources, patch: JobResourcesPatch): JobResources {
+  const merged = jobResourcesSchema.safeParse(mergeResources(current, patch));
+  if (merged.success) return merged.data;
+  const details = merged.error.issues.map((issue) => ({ path: ['resources', ...issue.path].join('.'), message: issue.message }));
+  throw AppError.validation(`the job cannot change in place: ${details[0]?.path} ${details[0]?.message}`, details);
 }

@@ -30,7 +30,7 @@ export function resealSecretEnv(
 ): { spec: JobSpec; sealed: string | null; values: Record<string, string> } {
   if (spec.kind === 'helm' || !spec.secret_env || Object.keys(spec.secret_env).length === 0) return { spec, sealed: null, values: {} };
   const stored = openSecretEnv(storedSealed, box);
-  const missing = Object.entries(spec.secret_env).filter(([name, value]) => value === SECRET_MASK && stored[name] === undefined);
+  const missing = Object.entries(spec.secret_env).filter(([name, value]) => value === SECRET_MASK && !Object.hasOwn(stored, name));
   if (missing.length > 0) {
     const details = missing.map(([name]) => ({
       path: `spec.secret_env.${name}`,
@@ -39,7 +39,10 @@ export function resealSecretEnv(
     throw AppError.validation(`spec.secret_env.${missing[0]?.[0]} is masked but the job has no stored value for it`, details);
   }
   const values = Object.fromEntries(
-    Object.entries(spec.secret_env).map(([name, value]) => [name, value === SECRET_MASK ? (stored[name] ?? '') : value]),
+    Object.entries(spec.secret_env).map(([name, value]) => [
+      name,
+      value === SECRET_MASK ? (Object.hasOwn(stored, name) ? stored[name] : '') : value,
+    ]),
   );
   const sealed = sealSecretEnv({ ...spec, secret_env: values }, box);
   return { ...sealed, values };

@@ -86,6 +86,17 @@ describe('in-place job update', () => {
     });
   });
 
+  it('merges a partial resources patch over what runs: the fields not given keep their values, null removes one', async () => {
+    const job = await runningJob({
+      resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', cpu_limit: '4', memory_request: '4Gi', replicas: 1 },
+    });
+    const scaled = await h.http<Job>('PATCH', `${jobsPath()}/${job.id}`, { body: { resources: { replicas: 2, cpu_limit: null } } });
+    expect(scaled.status).toBe(200);
+    expect(scaled.body.resources).toEqual({ gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '2', memory_request: '4Gi', replicas: 2 });
+    expectValidation(await h.http('PATCH', `${jobsPath()}/${job.id}`, { body: { resources: { gpu_type: null } } }), 'resources.gpu_type');
+    expect((await read(job.id)).resources).toMatchObject({ gpu_type: 'A100-80GB', gpu_count: 1, replicas: 2 });
+  });
+
   it('changes nothing for a patch equal to what runs (same version, same generation)', async () => {
     const job = await runningJob();
     const same = await h.http<Job>('PATCH', `${jobsPath()}/${job.id}`, { body: { spec: job.spec } });
@@ -109,6 +120,14 @@ describe('in-place job update', () => {
       body: { spec: { ...job.spec, secret_env: { OTHER: '********' } } },
     });
     expectValidation(unknown, 'spec.secret_env.OTHER');
+    // Names every object inherits are not stored values either.
+    for (const name of ['hasOwnProperty', 'toString', 'constructor']) {
+      const inherited = await h.http('PATCH', `${jobsPath()}/${job.id}`, {
+        body: { spec: { ...job.spec, secret_env: { TOKEN: '********', [name]: '********' } } },
+      });
+      expectValidation(inherited, `spec.secret_env.${name}`);
+    }
+    expect((await read(job.id)).rollout.generation).toBe(2);
   });
 
   it('rolls an update that never becomes ready back after readiness_timeout_seconds; the job stays running', async () => {

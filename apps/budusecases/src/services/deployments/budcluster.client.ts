@@ -4,6 +4,7 @@ import type {
   CreateJobRequest,
   ErrorBody,
   JobResources,
+  JobResourcesPatch,
   JobResponse,
   JobSpec,
   ScheduleResponse,
@@ -113,10 +114,11 @@ export class BudclusterClient {
     jobId: string,
     change: { spec?: JobSpec; resources?: JobResources },
   ): Promise<JobResponse | null> {
+    const body = change.resources ? { ...change, resources: wholeResources(change.resources) } : change;
     const answer = await this.invoker.invoke<JobResponse>(APP_ID, {
       method: 'PATCH',
       path: `/api/v1/clusters/${clusterId}/jobs/${jobId}`,
-      body: change,
+      body,
       token,
     });
     return answer.status === 404 ? null : this.expect<JobResponse>(answer, [200]);
@@ -149,4 +151,9 @@ export class BudclusterClient {
       throw AppError.validation(message, [{ path: pathPrefix, message: 'is not a cluster you can use' }]);
     throw new AppError(code.success ? code.data : 'upstream_unavailable', message, error.details);
   }
+}
+
+/** budcluster merges `resources` (RFC 7386): every optional field we leave out is sent as null, so the job gets exactly ours. */
+function wholeResources(resources: JobResources): JobResourcesPatch {
+  return { gpu_type: null, cpu_limit: null, memory_limit: null, storage: null, ...resources };
 }
