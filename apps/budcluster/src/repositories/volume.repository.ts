@@ -122,15 +122,14 @@ export class VolumeRepository {
     return row?.used ?? true;
   }
 
-  /** A page of the cluster's volumes, newest first; `tenantId` null lists every tenant's (platform admins). */
-  async list(clusterId: string, tenantId: string | null, query: VolumeListQuery): Promise<{ items: VolumeEntity[]; total: number }> {
-    const where = ['cluster_id = $1'];
-    const params: unknown[] = [clusterId];
+  /** A page of one tenant's volumes on the cluster, newest first. */
+  async list(clusterId: string, tenantId: string, query: VolumeListQuery): Promise<{ items: VolumeEntity[]; total: number }> {
+    const where = ['cluster_id = $1', 'tenant_id = $2'];
+    const params: unknown[] = [clusterId, tenantId];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (tenantId !== null) add('tenant_id = ?', tenantId);
     if (query.status) add('status = ?', query.status);
     if (query.usecase_deployment_id) add('usecase_deployment_id = ?', query.usecase_deployment_id);
     const filter = where.join(' AND ');

@@ -94,11 +94,11 @@ describe('VolumeService', () => {
   const principal = (tenantId: string, admin = false) =>
     ({ tenantId, userId: 'u', scopes: new Set(admin ? ['platform:admin'] : ['job:view', 'job:manage']) }) as unknown as Principal;
 
-  it('answers a volume with its monthly cost and age, 404 for another tenant, and refuses to delete an attached one', async () => {
+  it('answers a volume with its monthly cost and age, 404 for another tenant (an admin of it too), and refuses to delete an attached one', async () => {
     const service = build();
     expect(await service.get(principal('t1'), 'c1', 'v1')).toMatchObject({ estimated_cost_per_month: '2.000000', age_seconds: 3600 });
     await expect(service.get(principal('t2'), 'c1', 'v1')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(service.get(principal('t2', true), 'c1', 'v1')).resolves.toMatchObject({ id: 'v1' });
+    await expect(service.get(principal('t2', true), 'c1', 'v1')).rejects.toMatchObject({ code: 'not_found' });
     stored = volume({ status: 'attached' });
     await expect(service.delete(principal('t1'), 'c1', 'v1')).rejects.toMatchObject({ code: 'conflict' });
     expect(calls).toEqual([]);

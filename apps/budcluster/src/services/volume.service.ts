@@ -65,8 +65,8 @@ export class VolumeService {
   async list(principal: Principal, clusterId: string, query: VolumeListQuery): Promise<Page<VolumeResponse>> {
     requireVolumeScope(principal, 'view');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
-    const admin = principal.scopes.has('platform:admin');
-    const { items, total } = await this.volumes.list(cluster.id, admin ? null : principal.tenantId, query);
+    // Tenant-scoped for everyone, as jobs are: a platform admin of another tenant neither reads nor destroys a tenant's data.
+    const { items, total } = await this.volumes.list(cluster.id, principal.tenantId, query);
     const now = this.clock.now();
     return { items: items.map((v) => toVolumeResponse(v, cluster.priceTable, now)), total, page: query.page, page_size: query.page_size };
   }
@@ -96,9 +96,7 @@ export class VolumeService {
   ): Promise<{ cluster: ClusterEntity; volume: VolumeEntity }> {
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     const volume = await this.volumes.findById(volumeId);
-    const admin = principal.scopes.has('platform:admin');
-    if (!volume || volume.clusterId !== cluster.id || (!admin && volume.tenantId !== principal.tenantId))
-      throw AppError.notFound('volume', volumeId);
+    if (!volume || volume.clusterId !== cluster.id || volume.tenantId !== principal.tenantId) throw AppError.notFound('volume', volumeId);
     return { cluster, volume };
   }
 
