@@ -73,6 +73,16 @@ export const containerSpecSchema = z
           .strict(),
       )
       .max(10)
+      .superRefine((volumes, ctx) => {
+        // Kubernetes refuses a pod with two volumes of one name or two mounts at one path; say so here, by field.
+        const seen = { name: new Set<string>(), mount_path: new Set<string>() };
+        volumes.forEach((volume, i) => {
+          for (const field of ['name', 'mount_path'] as const) {
+            if (seen[field].has(volume[field])) ctx.addIssue({ code: 'custom', path: [i, field], message: `repeats '${volume[field]}'` });
+            seen[field].add(volume[field]);
+          }
+        });
+      })
       .optional(),
   })
   .strict();

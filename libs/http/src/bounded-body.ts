@@ -3,9 +3,16 @@ import { formatPath } from '@bud/errors';
 
 export const BODY_LIMITS = { maxDepth: 64, maxStringLength: 65_536 } as const;
 
+/** Half of a UTF-16 surrogate pair without its other half: JSON can carry it (`"\ud800"`), Postgres' jsonb cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unstorable(text: string): boolean {
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
 /**
  * Untrusted documents are bounded before anything reads them (docs/design.md#bounded-input): nesting depth, string
- * length, and no NUL characters (Postgres cannot store them, so they would only fail later).
+ * length, and no NUL characters or lone surrogates (Postgres cannot store them, so they would only fail later).
  * Iterative, so a hostile document cannot exhaust the stack.
  */
 export function findBodyViolation(body: unknown): ErrorDetail | null {
@@ -15,7 +22,7 @@ export function findBodyViolation(body: unknown): ErrorDetail | null {
     if (typeof value === 'string') {
       if (value.length > BODY_LIMITS.maxStringLength)
         return { path: formatPath(path), message: `is longer than ${BODY_LIMITS.maxStringLength} characters` };
-      if (value.includes('\u0000')) return { path: formatPath(path), message: 'must not contain NUL characters' };
+      if (unstorable(value)) return { path: formatPath(path), message: 'must not contain NUL characters or lone UTF-16 surrogates' };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -23,8 +30,8 @@ export function findBodyViolation(body: unknown): ErrorDetail | null {
     if (Array.isArray(value)) value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
     else {
       for (const [key, item] of Object.entries(value)) {
-        if (key.length > BODY_LIMITS.maxStringLength || key.includes('\u0000'))
-          return { path: formatPath(path), message: 'has a key that is too long or contains NUL characters' };
+        if (key.length > BODY_LIMITS.maxStringLength || unstorable(key))
+          return { path: formatPath(path), message: 'has a key that is too long or contains NUL characters or lone surrogates' };
         stack.push({ value: item, path: [...path, key] });
       }
     }
