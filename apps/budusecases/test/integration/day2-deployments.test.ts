@@ -325,4 +325,84 @@ describe('Day 2: update, scale and upgrade in place, health, data-safe stop and 
       409,
     );
   });
+  it('never loses one of concurrent changes: each one answered 200 is kept, the others are refused with 409', async () => {
+    const d = await deploy();
+    const scale = (id: string, body: unknown) => h.http('POST', `/api/v1/deployments/${d.id}/components/${id}/scale`, { body });
+    const patch = (parameters: Record<string, unknown>) => h.http('PATCH', `/api/v1/deployments/${d.id}`, { body: { parameters } });
+    const answers = await Promise.all([scale('api', { replicas: 2 }), patch({ api_only: 'c' }), patch({ log_level: 'debug' })]);
+    expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    expect(answers.some((a) => a.status === 200)).toBe(true);
+    for (const a of answers.filter((x) => x.status === 409))
+      expect(a.body.message).toMatch(/changed meanwhile \(version \d+, planned from \d+\)/);
+    const after = (await h.http('GET', `/api/v1/deployments/${d.id}`, deployment)).body;
+    const kept = [component(after, 'api').replicas === 2, after.parameters.api_only === 'c', after.parameters.log_level === 'debug'];
+    expect(kept).toEqual(answers.map((a) => a.status === 200));
+  });
+
+  it('scales only the resources given, over the planned ones, and refuses GPUs without a type before storing anything', async () => {
+    const d = await deploy();
+    const path = `/api/v1/deployments/${d.id}/components/api/scale`;
+    const before = (await jobsOf(d.id)).find((j) => j.name === 'api')!.resources;
+    const preview = await h.http('POST', `${path}?dry_run=true`, { schema: changePlanSchema, body: { resources: { cpu_request: '2' } } });
+    expect(preview.status).toBe(200);
+    expect(preview.body.components.find((c) => c.id === 'api')!.fields).toEqual([
+      { path: 'resources.cpu_request', from: before.cpu_request, to: '2' },
+    ]);
+    expect((await h.http('POST', path, { ...deployment, body: { resources: { cpu_request: '2' } } })).status).toBe(200);
+    await runningAt(d.id, { api: 2 });
+    const job = (await jobsOf(d.id)).find((j) => j.name === 'api')!;
+    expect(job.resources).toEqual({ ...before, cpu_request: '2' });
+
+    const gpus = await h.http('POST', path, { ...refusal, body: { resources: { gpu_count: 2 } } });
+    expect(gpus.status).toBe(422);
+    expect(gpus.body.details?.map((x) => x.path)).toContain('resources.gpu_type');
+    // Nothing was stored: a later change still plans (a stored bad override would refuse it too).
+    expect((await h.http('POST', `${path}?dry_run=true`, { schema: changePlanSchema, body: { replicas: 2 } })).status).toBe(200);
+    expect(component((await h.http('GET', `/api/v1/deployments/${d.id}`, deployment)).body, 'api').generation).toBe(2);
+    expect((await jobsOf(d.id)).find((j) => j.name === 'api')!.resources).toEqual(job.resources);
+    const typed = await h.http('POST', `${path}?dry_run=true`, {
+      schema: changePlanSchema,
+      body: { resources: { gpu_count: 2, gpu_type: 'A100-80GB' } },
+    });
+    expect(typed.status).toBe(200);
+    expect(
+      typed.body.components
+        .find((c) => c.id === 'api')!
+        .fields.map((f) => f.path)
+        .sort(),
+    ).toEqual(['resources.gpu_count', 'resources.gpu_type']);
+  });
+
+  it('refuses to scale a helm component: it scales through its chart values', async () => {
+    const helmTemplate = `helm-${randomUUID().slice(0, 8)}`;
+    const saved = await h.http('POST', '/api/v1/templates', {
+      body: {
+        id: helmTemplate,
+        name: 'Helm scale',
+        category: 'rag',
+        version: '1.0.0',
+        components: [{ id: 'vector-db', component_ref: 'qdrant' }],
+      },
+    });
+    expect(saved.status).toBe(201);
+    const created = await h.http('POST', '/api/v1/deployments', {
+      ...deployment,
+      body: { template_id: helmTemplate, name: `hs-${randomUUID().slice(0, 8)}`, cluster_id: clusterId },
+    });
+    expect(created.status).toBe(201);
+    const d = await waitForStatus(h, created.body.id, 'running');
+    const path = `/api/v1/deployments/${d.id}/components/vector-db/scale`;
+    for (const [body, field] of [
+      [{ replicas: 2 }, 'replicas'],
+      [{ resources: { cpu_request: '2' } }, 'resources'],
+    ] as const) {
+      for (const query of ['', '?dry_run=true']) {
+        const answer = await h.http('POST', `${path}${query}`, { ...refusal, body });
+        expect(answer.status).toBe(422);
+        expect(answer.body.details?.map((x) => x.path)).toEqual([field]);
+        expect(answer.body.message).toMatch(/helm component: it scales through its chart values/);
+      }
+    }
+    expect(component((await h.http('GET', `/api/v1/deployments/${d.id}`, deployment)).body, 'vector-db').replicas).toBe(1);
+  });
 });

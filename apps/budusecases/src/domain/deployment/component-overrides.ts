@@ -1,3 +1,4 @@
+import { jobResourcesSchema } from '@bud/contracts';
 import type { DeploymentPlan, PlannedComponent, PriceTable } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { formatUsd, hourlyCostIssue, hourlyCostMicros, parseUsdMicros } from '@bud/workloads';
@@ -12,23 +13,29 @@ export interface ComponentOverride {
   memory_request?: string;
   memory_limit?: string;
   gpu_count?: number;
+  gpu_type?: string;
 }
 export type ComponentOverrides = Record<string, ComponentOverride>;
 
-/** A scale request folded into the overrides already stored for the component. */
+/**
+ * A scale request folded into the overrides already stored for the component: only the fields the request gives
+ * (an absent or undefined one keeps the stored override, or else the planned value).
+ */
 export function mergeOverride(
   stored: ComponentOverrides,
   componentId: string,
   request: { replicas?: number; resources?: Omit<ComponentOverride, 'replicas'> },
 ): ComponentOverrides {
-  const next: ComponentOverride = { ...stored[componentId], ...request.resources };
+  const given = Object.fromEntries(Object.entries(request.resources ?? {}).filter(([, value]) => value !== undefined));
+  const next: ComponentOverride = { ...stored[componentId], ...given };
   if (request.replicas !== undefined) next.replicas = request.replicas;
   return { ...stored, [componentId]: next };
 }
 
 /**
  * The planned component with the override over its resources (job and plan alike), GPUs and cost recomputed.
- * An override that prices the component past the cost bound is an error under `path`.
+ * Resources the Job API would refuse (gpu_count without gpu_type) or that price the component past the cost bound
+ * are errors under `path`.
  */
 export function applyOverride(
   planned: PlannedComponent,
@@ -38,6 +45,12 @@ export function applyOverride(
 ): { ok: true; value: PlannedComponent } | { ok: false; errors: ErrorDetail[] } {
   if (!override || Object.keys(override).length === 0) return { ok: true, value: planned };
   const resources = { ...planned.job.resources, ...override };
+  const checked = jobResourcesSchema.safeParse(resources);
+  if (!checked.success)
+    return {
+      ok: false,
+      errors: checked.error.issues.map((i) => ({ path: [path, ...i.path.map(String)].join('.'), message: i.message })),
+    };
   const issue = hourlyCostIssue(resources, prices);
   if (issue) return { ok: false, errors: [{ path, message: issue }] };
   return {

@@ -41,7 +41,14 @@ export class DeploymentChangePlanner {
     const live = components.filter(isLive);
     let overrides = deployment.componentOverrides ?? {};
     if (change.kind === 'scale') {
-      if (!live.some((c) => c.id === change.componentId)) throw AppError.notFound('component', change.componentId);
+      const target = live.find((c) => c.id === change.componentId);
+      if (!target) throw AppError.notFound('component', change.componentId);
+      if (target.planned.job.spec.kind === 'helm') {
+        // Its HelmRelease renders the chart's values; job resources (replicas among them) would change only numbers.
+        const path = change.request.replicas !== undefined ? 'replicas' : 'resources';
+        const message = `'${target.id}' is a helm component: it scales through its chart values (the template's parameters), not here`;
+        throw AppError.validation(`${path}: ${message}`, [{ path, message }]);
+      }
       overrides = mergeOverride(overrides, change.componentId, change.request);
     }
     const template = change.kind === 'upgrade' ? await this.newestTemplate(principal, deployment) : this.storedTemplate(deployment);

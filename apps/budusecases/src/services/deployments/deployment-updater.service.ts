@@ -8,6 +8,7 @@ import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
+import { canonicalJson } from '../../domain/document-checks';
 import { ComponentService } from '../registry/component.service';
 import type { DeploymentChange, NextDeploymentState } from './deployment-change';
 import { DeploymentChangePlanner, isLive } from './deployment-change-planner.service';
@@ -53,6 +54,12 @@ export class DeploymentUpdater {
       if (!locked) throw AppError.notFound('deployment', deployment.id);
       assertUpdatable(locked);
       if (locked.run !== deployment.run) throw AppError.conflict(`the deployment changed meanwhile; it is ${locked.status}`);
+      // Another update, scale or upgrade committed since the read this plan was made from: storing this one would
+      // drop that change. (The reconciler's status writes also bump the version but leave what a plan reads.)
+      if (locked.version !== deployment.version && planInputs(locked) !== planInputs(deployment))
+        throw AppError.conflict(
+          `the deployment changed meanwhile (version ${locked.version}, planned from ${deployment.version}); read it and try again`,
+        );
       const components = await this.deployments.components(deployment.id, m);
       const byId = new Map(components.map((c) => [c.id, c]));
       for (const [id, planned] of next.planned) {
@@ -178,6 +185,16 @@ function blankJob(): Partial<DeploymentComponentRecord> {
     generation: null,
     appliedJobHash: null,
   };
+}
+
+/** What a re-plan starts from (DeploymentChangePlanner.next); the updater alone writes these. */
+function planInputs(d: DeploymentRecord): string {
+  return canonicalJson({
+    templateVersion: d.templateVersion,
+    parameters: d.parameters,
+    secretParameters: d.secretParameters,
+    componentOverrides: d.componentOverrides ?? {},
+  });
 }
 
 function summary(change: DeploymentChange, next: NextDeploymentState): string {
