@@ -93,6 +93,7 @@ export const api = {
   scalePlan: (id: string, componentId: string, body: ScaleComponentRequest) =>
     request<ChangePlan>('POST', `${scalePath(id, componentId)}?dry_run=true`, body),
   upgrade: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/upgrade`, { parameters: {} }),
+  stopPlan: (id: string) => request<ChangePlan>('POST', `/api/v1/deployments/${id}/stop?dry_run=true`),
   upgradePlan: (id: string) => request<ChangePlan>('POST', `/api/v1/deployments/${id}/upgrade?dry_run=true`, { parameters: {} }),
 };
 

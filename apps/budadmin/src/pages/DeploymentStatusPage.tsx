@@ -13,6 +13,7 @@ import { componentScalable, deploymentOffers } from '../deployments/change-actio
 import { ComponentsTable, explain } from '../deployments/ComponentsTable';
 import { DeleteDialog } from '../deployments/DeleteDialog';
 import { ScaleDialog } from '../deployments/ScaleDialog';
+import { StopDialog } from '../deployments/StopDialog';
 import { UpdateDialog } from '../deployments/UpdateDialog';
 import { UpgradeBanner } from '../deployments/UpgradeBanner';
 
@@ -24,7 +25,7 @@ export default function DeploymentStatusPage() {
   const [error, setError] = useState<unknown>();
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState<string>();
-  const [dialog, setDialog] = useState<'update' | 'delete'>();
+  const [dialog, setDialog] = useState<'update' | 'stop' | 'delete'>();
   const [scaling, setScaling] = useState<string>();
 
   // A burst of events (the history on connect, a wave of components) costs one read in flight and one after it.
@@ -96,16 +97,9 @@ export default function DeploymentStatusPage() {
         </Typography.Title>
         <Space>
           <Tag color={stream === 'live' ? 'green' : 'orange'}>{stream === 'live' ? 'live' : stream}</Tag>
-          <Popconfirm
-            title="Stop every component of this deployment?"
-            okText="Stop"
-            onConfirm={() => void act('Stop', () => api.stop(id))}
-            disabled={!allowed.stop}
-          >
-            <Button disabled={!allowed.stop} loading={busy === 'Stop'}>
-              Stop
-            </Button>
-          </Popconfirm>
+          <Button disabled={!allowed.stop} onClick={() => setDialog('stop')}>
+            Stop
+          </Button>
           <Popconfirm
             title="Start a new run of this deployment?"
             okText="Start"
@@ -137,6 +131,13 @@ export default function DeploymentStatusPage() {
       ) : null}
       {allowed.upgrade ? <UpgradeBanner deployment={deployment} onApplied={applied('Upgrade')} /> : null}
       <UpdateDialog deployment={deployment} open={dialog === 'update'} onClose={() => setDialog(undefined)} onApplied={applied('Update')} />
+      <StopDialog
+        deploymentId={id}
+        name={deployment.name}
+        open={dialog === 'stop'}
+        onClose={() => setDialog(undefined)}
+        onApplied={applied('Stop')}
+      />
       <DeleteDialog
         deploymentId={id}
         name={deployment.name}

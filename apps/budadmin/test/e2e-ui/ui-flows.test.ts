@@ -26,7 +26,6 @@ describe('budadmin in Chromium', () => {
   afterEach(() => page?.close());
 
   const deploymentStatus = (p: Page) => p.getByTestId('deployment-status').locator('[data-status]').getAttribute('data-status');
-  const confirm = (p: Page, label: string) => p.locator('.ant-popconfirm').getByRole('button', { name: label }).click();
 
   it('shows the catalog, filters it and measures how soon it is usable', async () => {
     await page.goto(`${platform.url}/usecases`);
@@ -101,8 +100,15 @@ describe('budadmin in Chromium', () => {
     expect(await page.locator('[data-node][data-status="running"]').count()).toBe(4);
     await screenshot(page, 'deployment-running');
 
+    // Stop goes through its plan: every component removed, no volume destroyed, then Stop in the dialog.
     await page.getByRole('button', { name: 'Stop' }).click();
-    await confirm(page, 'Stop');
+    const stopping = page.getByRole('dialog');
+    await stopping.getByTestId('change-plan').waitFor();
+    expect(await stopping.locator('[data-change-component]').count()).toBe(4);
+    expect(await stopping.locator('[data-change-component][data-change="remove"]').count()).toBe(4);
+    expect(await stopping.getByTestId('data-at-risk').getAttribute('data-volumes')).toBe('0');
+    await stopping.getByTestId('stop-keeps-volumes').waitFor();
+    await stopping.getByRole('button', { name: 'Stop' }).click();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="deployment-status"] [data-status]')?.getAttribute('data-status') === 'stopped',
       undefined,
