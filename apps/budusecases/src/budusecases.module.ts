@@ -24,12 +24,14 @@ import { BudclusterClient } from './services/deployments/budcluster.client';
 import { CrashPoints } from './services/crash-points';
 import { ComponentService } from './services/registry/component.service';
 import { ChangePreviewService } from './services/deployments/change-preview.service';
+import { ComponentJobActions } from './services/deployments/component-job-actions.service';
 import { DeploymentChangePlanner } from './services/deployments/deployment-change-planner.service';
 import { DeploymentEventStream } from './services/deployments/deployment-event-stream.service';
 import { DeploymentEventsHub } from './services/deployments/deployment-events-hub.service';
 import { DeploymentPlanner } from './services/deployments/deployment-planner.service';
 import { DeploymentUpdater } from './services/deployments/deployment-updater.service';
 import { DeploymentWriter } from './services/deployments/deployment-writer.service';
+import { DesiredJobs } from './services/deployments/desired-jobs.service';
 import { DeploymentService } from './services/deployments/deployment.service';
 import { JobEventsService } from './services/deployments/job-events.service';
 import { Reconciler } from './services/deployments/reconciler.service';
@@ -112,6 +114,8 @@ export class BudusecasesModule {
         DeploymentUpdater,
         DeploymentWriter,
         DeploymentService,
+        DesiredJobs,
+        ComponentJobActions,
         Reconciler,
         JobEventsService,
       ],
