@@ -7,6 +7,7 @@ import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
+import { namespaceRefusal, tenantNamespace } from '../domain/namespace-rules';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
@@ -47,6 +48,9 @@ export class JobService {
     requireJobAccess(principal, request.source_type, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     this.checkSafety(request.spec);
+    const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
+    const refusal = namespaceRefusal(namespace, principal.tenantId);
+    if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
     const now = new Date(this.clock.now());
     const id = randomUUID();
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
@@ -75,7 +79,7 @@ export class JobService {
       statusReason: 'Created',
       statusMessage: null,
       retryCount: 0,
-      k8sNamespace: request.k8s_namespace ?? `bud-${principal.tenantId.replace(/-/g, '').slice(0, 12)}`,
+      k8sNamespace: namespace,
       k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
       k8sResourceName: request.spec.kind === 'helm' ? (request.spec.release_name ?? request.name) : request.name,
       kueueWorkloadName: null,

@@ -84,6 +84,16 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     expect(await rowCounts()).toEqual(before);
   });
 
+  it("refuses a system namespace or another tenant's default namespace with 422 naming k8s_namespace, and writes nothing", async () => {
+    const before = await rowCounts();
+    for (const namespace of ['kube-system', 'default', 'bud-system', `bud-${'0'.repeat(12)}`]) {
+      const answer = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob({ k8s_namespace: namespace }) });
+      expectError(answer, 422, 'validation_failed');
+      expect(answer.body.details).toEqual([{ path: 'k8s_namespace', message: expect.any(String) }]);
+    }
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('answers bad UUIDs in paths with 422', async () => {
     for (const path of [`/api/v1/clusters/nope`, `/api/v1/clusters/nope/jobs`, `/api/v1/clusters/${clusterId}/jobs/123`]) {
       const answer = await h.http('GET', path);

@@ -1,0 +1,19 @@
+/** docs/design.md#jobs: the namespace a job of this tenant gets when it names none. */
+export function tenantNamespace(tenantId: string): string {
+  return `bud-${tenantId.replace(/-/g, '').slice(0, 12)}`;
+}
+
+/** Namespaces of the cluster itself and of the platform's own controllers: no tenant's work goes there. */
+const SYSTEM_NAMESPACES = new Set(['default', 'bud-system', 'flux-system', 'kueue-system']);
+const TENANT_NAMESPACE = /^bud-[0-9a-f]{12}$/;
+
+/**
+ * Why a tenant may not place a job in `namespace`, or null. A first step of shared-cluster isolation (issue 11):
+ * `kube-*` and the system namespaces are refused, and so is another tenant's default namespace. Which namespaces a
+ * tenant owns beyond its default is not recorded yet.
+ */
+export function namespaceRefusal(namespace: string, tenantId: string): string | null {
+  if (namespace.startsWith('kube-') || SYSTEM_NAMESPACES.has(namespace)) return `is a system namespace; jobs may not run in '${namespace}'`;
+  if (TENANT_NAMESPACE.test(namespace) && namespace !== tenantNamespace(tenantId)) return "is another tenant's namespace";
+  return null;
+}
