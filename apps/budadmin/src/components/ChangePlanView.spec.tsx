@@ -3,22 +3,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { makeChangePlan } from '../../test/support/change-plan';
 import { ChangeDialog } from './ChangeDialog';
 import { ChangePlanView } from './ChangePlanView';
+import { stubMatchMedia } from '../../test/support/match-media';
 
 beforeAll(() => {
-  // antd's table and modal read media queries; jsdom has none.
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }),
-  });
+  stubMatchMedia();
 });
 
 const plan = makeChangePlan();

@@ -3,22 +3,10 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import type { JsonSchema } from '../api/client';
 import { formFields } from '../forms/schema-form';
 import { ParameterForm } from './ParameterForm';
+import { stubMatchMedia } from '../../test/support/match-media';
 
 beforeAll(() => {
-  // antd reads media queries; jsdom has none.
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }),
-  });
+  stubMatchMedia();
   // antd's Select opens its list in a macrotask and measures it; jsdom has neither API.
   class MacroTaskChannel {
     port1: { onmessage: (() => void) | null } = { onmessage: null };

@@ -2,22 +2,10 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { makeChangePlan } from '../../test/support/change-plan';
 import { StopDialog } from './StopDialog';
+import { stubMatchMedia } from '../../test/support/match-media';
 
 beforeAll(() => {
-  // antd's table and modal read media queries; jsdom has none.
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }),
-  });
+  stubMatchMedia();
 });
 
 const id = '33333333-3333-4333-8333-333333333333';

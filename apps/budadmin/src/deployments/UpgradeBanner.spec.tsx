@@ -3,22 +3,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { DeploymentResponse } from '@bud/contracts';
 import { makeChangePlan } from '../../test/support/change-plan';
 import { UpgradeBanner } from './UpgradeBanner';
+import { stubMatchMedia } from '../../test/support/match-media';
 
 beforeAll(() => {
-  // antd's table and modal read media queries; jsdom has none.
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }),
-  });
+  stubMatchMedia();
 });
 
 const deployment = (upgrade: string | null) =>
