@@ -1,5 +1,5 @@
 import type { ContainerSpec, HelmSpec, JobPolicy, JobResources } from '@bud/contracts';
-import { canonicalJson, inPlaceUpdateIssues, rolloutOverdue } from './in-place-update';
+import { inPlaceUpdateIssues, rolloutOverdue } from './in-place-update';
 
 const resources: JobResources = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
 const redis: ContainerSpec = {
@@ -33,14 +33,6 @@ describe('inPlaceUpdateIssues (docs/design.md#in-place-update)', () => {
   it('refuses a helm release rename', () => {
     const helm: HelmSpec = { kind: 'helm', chart_ref: 'oci://r/c', chart_version: '1.0.0', release_name: 'a', values: {} };
     expect(inPlaceUpdateIssues({ ...service, spec: helm }, { ...helm, release_name: 'b' }, resources)[0]?.path).toBe('spec.release_name');
-  });
-});
-
-describe('canonicalJson', () => {
-  it('ignores key order and undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 1, x: 2 }], c: undefined } })).toBe(
-      canonicalJson({ a: { d: [1, { x: 2, y: 1 }] }, b: 1 }),
-    );
   });
 });
 

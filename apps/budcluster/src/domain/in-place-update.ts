@@ -43,23 +43,6 @@ export function inPlaceUpdateIssues(current: InPlaceCurrent, spec: JobSpec, reso
   return issues;
 }
 
-/** JSON with object keys sorted, so two equal specs compare equal whatever order their keys came in. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-    );
-  return value;
-}
-
 /** A rollout under way for longer than the job's readiness timeout: the watchdog rolls it back (docs/design.md#in-place-update). */
 export function rolloutOverdue(
   job: { status: JobStatus; generation: number; observedGeneration: number; rolloutStartedAt: Date | null; policy: JobPolicy },

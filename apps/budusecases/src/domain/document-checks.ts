@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ComponentDefinition, TemplateDocument } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
-import { checkChartRef, checkHelmValues, checkImageHost } from '@bud/workloads';
+import { canonicalJson, checkChartRef, checkHelmValues, checkImageHost } from '@bud/workloads';
 import type { Registry, Result } from './resolver';
 import { checkComponentDefinition, validateTemplate } from './resolver';
 import { chartRefOf } from './resolver/component-fields';
@@ -25,16 +25,6 @@ export function templateProblems(document: unknown, registry: Registry): Result<
   return validateTemplate(document, registry, { checkHelmValues: helmValuesCheck });
 }
 
-/** JSON with object keys sorted, so equal documents hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 export const contentHash = (document: unknown): string => createHash('sha256').update(canonicalJson(document)).digest('hex');
