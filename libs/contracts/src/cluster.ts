@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, uuidSchema } from './common';
+import { clusterIsolationSchema } from './namespace';
 import { simulatedFaultsSchema } from './simulated-faults';
 
 export const clusterTypes = ['kubernetes', 'simulated'] as const;
@@ -59,6 +60,8 @@ export const createClusterRequestSchema = z
     ingress_url: z.url().max(2000).optional(),
     price_table: priceTableSchema.optional(),
     settings: simulatedSettingsSchema.optional(),
+    /** docs/design.md#namespaces; defaults when absent. */
+    isolation: clusterIsolationSchema.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -80,6 +83,8 @@ export const updateClusterRequestSchema = z
     ingress_url: z.url().max(2000).nullable().optional(),
     price_table: priceTableSchema.optional(),
     settings: simulatedSettingsSchema.partial().strict().optional(),
+    /** Replaces the isolation as a whole; managed namespaces are rendered again. */
+    isolation: clusterIsolationSchema.optional(),
   })
   .strict();
 export type UpdateClusterRequest = z.infer<typeof updateClusterRequestSchema>;
@@ -96,6 +101,7 @@ export const clusterResponseSchema = z.object({
   gpu_inventory: gpuInventorySchema,
   price_table: priceTableSchema,
   settings: simulatedSettingsSchema.nullable(),
+  isolation: clusterIsolationSchema,
   created_at: isoTimestampSchema,
   updated_at: isoTimestampSchema,
   version: z.number().int(),

@@ -12,3 +12,4 @@ export * from './job-health';
 export * from './simulated-faults';
 export * from './volume';
 export * from './change-plan';
+export * from './namespace';

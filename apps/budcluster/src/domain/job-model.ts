@@ -16,6 +16,7 @@ export interface JobModel {
   name: string;
   clusterId: string;
   tenantId: string;
+  projectId: string | null;
   jobType: JobType;
   sourceType: SourceType;
   usecaseDeploymentId: string | null;
@@ -26,6 +27,11 @@ export interface JobModel {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   namespace: string;
+  /**
+   * The base name of the job's objects (docs/design.md#namespaces): derived from its identity, so two jobs never
+   * share an object. Jobs created before that carry their plain name.
+   */
+  resourceName: string;
   status: JobStatus;
   /** The sealed `secret_env`; drivers that place workloads open it with the platform's key. */
   secretEnvSealed: string | null;

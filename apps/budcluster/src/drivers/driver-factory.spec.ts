@@ -20,6 +20,7 @@ const storedCluster = (kubeconfig: string): ClusterEntity => ({
   gpuInventory: {},
   priceTable: { gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 0, storage_gib_month: 0 },
   settings: null,
+  isolation: null,
   kubeconfigEncrypted: kubeconfig,
   createdAt: new Date(0),
   updatedAt: new Date(0),

@@ -3,6 +3,8 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import type { JobModel, VolumeModel } from '../domain/job-model';
+import type { ClusterEvents, ClusterReachability, ManagedNamespace } from '../domain/namespace-model';
+import type { GpuInventory } from '@bud/contracts';
 import { activeJobStatuses } from '@bud/contracts';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
@@ -123,6 +125,17 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     const driver = this.drivers.get(cluster.id);
     if (!driver) return false;
     await (await driver).deleteVolume(volume);
+    return true;
+  }
+
+  /**
+   * Creates or confirms a tenant's namespace on the cluster (docs/design.md#namespaces). A replica that does not own
+   * the cluster cannot: false, and the owner's apply ensures it (failing the job if the cluster refuses it).
+   */
+  async ensureNamespace(cluster: ClusterEntity, namespace: ManagedNamespace): Promise<boolean> {
+    const driver = this.drivers.get(cluster.id);
+    if (!driver) return false;
+    await (await driver).ensureNamespace(namespace);
     return true;
   }
 
@@ -281,6 +294,19 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     if (driver) await (await driver.catch(() => undefined))?.stop();
   }
 
+  /** Inventory and reachability the owner's driver observes, recorded on the cluster row (docs/design.md#cluster-status). */
+  private clusterEvents(clusterId: string): ClusterEvents {
+    return {
+      inventory: async (inventory: GpuInventory) => {
+        await this.clusters.recordInventory(clusterId, inventory, new Date(this.clock.now()));
+      },
+      reachability: async (reachability: ClusterReachability) => {
+        const changed = await this.clusters.recordReachability(clusterId, reachability, new Date(this.clock.now()));
+        if (changed) this.logger.info('cluster reachability changed', { cluster_id: clusterId, ...reachability });
+      },
+    };
+  }
+
   private async startDriver(cluster: ClusterEntity): Promise<ClusterDriver> {
     const driver = createDriver(cluster, {
       clock: this.clock,
@@ -289,7 +315,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
       allowPrivateAddresses: this.settings.allowPrivateClusterAddresses ?? false,
     });
-    await driver.start(this.sink);
+    await driver.start(this.sink, this.clusterEvents(cluster.id));
     const interval = cluster.type === 'simulated' ? this.settings.simulatedResyncMs : this.settings.kubernetesResyncMs;
     const timer = setInterval(() => {
       this.reconcile(cluster.id).catch((error: unknown) =>

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ClusterStatus, ClusterType, GpuInventory, PriceTable, SimulatedSettings } from '@bud/contracts';
+import type { ClusterIsolation, ClusterStatus, ClusterType, GpuInventory, PriceTable, SimulatedSettings } from '@bud/contracts';
 
 @Entity({ name: 'clusters' })
 export class ClusterEntity {
@@ -13,6 +13,8 @@ export class ClusterEntity {
   @Column('jsonb', { name: 'gpu_inventory' }) gpuInventory!: GpuInventory;
   @Column('jsonb', { name: 'price_table' }) priceTable!: PriceTable;
   @Column('jsonb', { nullable: true }) settings!: SimulatedSettings | null;
+  /** docs/design.md#namespaces; null: the defaults. */
+  @Column('jsonb', { nullable: true }) isolation!: ClusterIsolation | null;
   /** AES-256-GCM ciphertext; never leaves the service. */
   @Column('text', { name: 'kubeconfig_encrypted', nullable: true }) kubeconfigEncrypted!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

@@ -2,6 +2,7 @@ import { InitialSchema1764200000000 } from './1764200000000-initial-schema';
 import { JobsStatusPageIndex1764900000000 } from './1764900000000-jobs-status-page-index';
 import { JobSecretEnv1764900000001 } from './1764900000001-job-secret-env';
 import { JobHealthVolumes1765000000000 } from './1765000000000-job-health-volumes';
+import { ClusterNamespaces1765100000000 } from './1765100000000-cluster-namespaces';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -9,4 +10,5 @@ export const budclusterMigrations = [
   JobsStatusPageIndex1764900000000,
   JobSecretEnv1764900000001,
   JobHealthVolumes1765000000000,
+  ClusterNamespaces1765100000000,
 ];

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { GpuInventory } from '@bud/contracts';
 import type { ClusterEntity } from '../entities';
+import type { ClusterReachability } from '../domain/namespace-model';
 import { mapRow, returnedRows } from '@bud/database';
 import { CLOCK } from '@bud/ports';
 import type { Clock } from '@bud/ports';
@@ -17,12 +19,13 @@ const COLUMNS = [
   'gpu_inventory',
   'price_table',
   'settings',
+  'isolation',
   'kubeconfig_encrypted',
   'created_at',
   'updated_at',
   'version',
 ];
-const JSON_COLUMNS = new Set(['gpu_inventory', 'price_table', 'settings']);
+const JSON_COLUMNS = new Set(['gpu_inventory', 'price_table', 'settings', 'isolation']);
 const toColumn = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const toParam = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
 
@@ -117,9 +120,33 @@ export class ClusterRepository {
     return rows[0] ? mapRow<ClusterEntity>(rows[0]) : null;
   }
 
-  async setStatus(id: string, status: ClusterEntity['status'], message: string | null): Promise<void> {
+  /**
+   * The GPU inventory the cluster's nodes offer now (docs/design.md#cluster-status). Observed, not configured: the
+   * version stays, so no one's optimistic update is refused for it. True when it changed.
+   */
+  async recordInventory(id: string, inventory: GpuInventory, now: Date): Promise<boolean> {
     this.cache.delete(id);
-    await this.db.query(`UPDATE clusters SET status = $2, status_message = $3, updated_at = now() WHERE id = $1`, [id, status, message]);
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE clusters SET gpu_inventory = $2::jsonb, updated_at = $3 WHERE id = $1 AND gpu_inventory IS DISTINCT FROM $2::jsonb RETURNING id`,
+        [id, JSON.stringify(inventory), now],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  /** `ready` or `unreachable` with the last error (docs/design.md#cluster-status); true when it changed. */
+  async recordReachability(id: string, reachability: ClusterReachability, now: Date): Promise<boolean> {
+    this.cache.delete(id);
+    const status = reachability.reachable ? 'ready' : 'unreachable';
+    const rows = returnedRows(
+      await this.db.query(
+        `UPDATE clusters SET status = $2, status_message = $3, updated_at = $4
+         WHERE id = $1 AND (status IS DISTINCT FROM $2 OR status_message IS DISTINCT FROM $3) RETURNING id`,
+        [id, status, reachability.message, now],
+      ),
+    );
+    return rows.length > 0;
   }
 
   async delete(id: string): Promise<void> {

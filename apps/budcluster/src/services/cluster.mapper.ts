@@ -1,3 +1,4 @@
+import { defaultClusterIsolation } from '@bud/contracts';
 import type { ClusterResponse } from '@bud/contracts';
 import type { ClusterEntity } from '../entities';
 
@@ -14,6 +15,7 @@ export function toClusterResponse(cluster: ClusterEntity): ClusterResponse {
     gpu_inventory: cluster.gpuInventory,
     price_table: cluster.priceTable,
     settings: cluster.settings,
+    isolation: cluster.isolation ?? defaultClusterIsolation,
     created_at: cluster.createdAt.toISOString(),
     updated_at: cluster.updatedAt.toISOString(),
     version: cluster.version,

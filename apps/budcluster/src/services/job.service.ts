@@ -47,6 +47,11 @@ export class JobService {
     requireSourceCreator(principal, request.source_type);
     requireJobAccess(principal, request.source_type, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    if (cluster.status === 'unreachable')
+      throw new AppError(
+        'upstream_unavailable',
+        `cluster '${cluster.name}' is unreachable: ${cluster.statusMessage ?? 'its API server does not answer'}`,
+      );
     this.checkSafety(request.spec);
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
     const refusal = namespaceRefusal(namespace, principal.tenantId);

@@ -8,3 +8,4 @@ export * from './helm-release';
 export * from './outputs';
 export * from './render';
 export * from './secret-env';
+export * from './namespace';

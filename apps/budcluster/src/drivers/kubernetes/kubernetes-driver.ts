@@ -3,6 +3,7 @@ import { type KubernetesObject } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import type { JobModel, VolumeModel } from '../../domain/job-model';
+import type { ClusterEvents, ManagedNamespace } from '../../domain/namespace-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { InformerSupervisor } from './informer-supervisor';
@@ -92,7 +93,8 @@ export class KubernetesDriver implements ClusterDriver {
     return this.kubeConfig.requests;
   }
 
-  async start(sink: StatusSink): Promise<void> {
+  async start(sink: StatusSink, events?: ClusterEvents): Promise<void> {
+    void events;
     this.reporter.attach(sink);
     this.informers.start();
     if (this.options.listActiveJobs && !this.resyncTimer) {
@@ -138,6 +140,10 @@ export class KubernetesDriver implements ClusterDriver {
       kind: PVC.kind,
       metadata: { name: volume.claimName, namespace: volume.namespace },
     });
+  }
+
+  async ensureNamespace(namespace: ManagedNamespace): Promise<void> {
+    await this.client.ensureNamespace(namespace.name);
   }
 
   async deleteNamespace(namespace: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { Clock } from '@bud/ports';
 import type { JobModel, ObservedHealth, ObservedRollout, ObservedStatus, VolumeModel } from '../../domain/job-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import { jobClaims } from '../../domain/manifests/volumes';
+import type { ManagedNamespace } from '../../domain/namespace-model';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { SimulatedCapacity } from './simulated-capacity';
 import type { GpuDemand } from './simulated-capacity';
@@ -85,6 +86,11 @@ export class SimulatedDriver implements ClusterDriver {
 
   async deleteVolume(volume: VolumeModel): Promise<void> {
     this.claims.delete(`${volume.namespace}/${volume.claimName}`);
+  }
+
+  // TODO(issue 11, helper A): record the rendered namespace objects the way the kubernetes driver applies them.
+  async ensureNamespace(namespace: ManagedNamespace): Promise<void> {
+    void namespace;
   }
 
   async deleteNamespace(namespace: string): Promise<void> {
