@@ -8,6 +8,7 @@ import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { namespaceRefusal, tenantNamespace } from '../domain/namespace-rules';
+import { jobResourceName } from '../domain/object-names';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
@@ -86,7 +87,7 @@ export class JobService {
       retryCount: 0,
       k8sNamespace: namespace,
       k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
-      k8sResourceName: request.spec.kind === 'helm' ? (request.spec.release_name ?? request.name) : request.name,
+      k8sResourceName: jobResourceName(id, request.name, request.spec),
       kueueWorkloadName: null,
       outputs: {},
       ...costs,
