@@ -1,9 +1,13 @@
 import type { JobSpec } from '@bud/contracts';
 import type { JobModel } from '../../src/domain/job-model';
+import { jobResourceName } from '../../src/domain/object-names';
 
 export const JOB_ID = '0b6f7f5e-3f4c-4d8e-9a61-1c2b3d4e5f60';
 
-/** The one JobModel builder of budcluster's specs: a running CPU container service; specs override what they test. */
+/**
+ * The one JobModel builder of budcluster's specs: a running CPU container service; specs override what they test.
+ * Its objects are named as a new job's are (`<name>-<8 hex of the id>`); pass `resourceName` for a job from before.
+ */
 export function makeJob(
   overrides: Partial<JobModel> = {},
   spec: JobSpec = { kind: 'container', image: 'ghcr.io/acme/api:1.4.2', env: {}, ports: [{ port: 8080, protocol: 'TCP' }] },
@@ -24,7 +28,7 @@ export function makeJob(
     labels: {},
     annotations: {},
     namespace: 'tenant-7d1e6a2b',
-    resourceName: overrides.name ?? 'chat-api',
+    resourceName: jobResourceName(overrides.id ?? JOB_ID, overrides.name ?? 'chat-api', spec),
     status: 'running',
     secretEnvSealed: null,
     generation: 1,

@@ -25,6 +25,6 @@ export function renderBatchWorkload(job: JobModel, options: RenderOptions): Kube
   return [
     ...renderSecretEnv(job, options.secretEnv),
     ...storage.claims,
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(job, job.name, labels), spec },
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(job, job.resourceName, labels), spec },
   ];
 }

@@ -65,8 +65,8 @@ export function renderHelmRelease(job: JobModel, spec: HelmSpec, options: Render
     sourceRef = { kind: 'HelmRepository', name: platform.name, ...(platform.namespace ? { namespace: platform.namespace } : {}) };
   } else {
     const repository: HelmRepositorySpec = { url: repositoryUrl, interval: '1h', ...(oci ? { type: 'oci' as const } : {}) };
-    objects.push({ apiVersion: FLUX_SOURCE_API, kind: 'HelmRepository', metadata: objectMeta(job, job.name), spec: repository });
-    sourceRef = { kind: 'HelmRepository', name: job.name };
+    objects.push({ apiVersion: FLUX_SOURCE_API, kind: 'HelmRepository', metadata: objectMeta(job, job.resourceName), spec: repository });
+    sourceRef = { kind: 'HelmRepository', name: job.resourceName };
   }
 
   const retries = Math.min(job.policy.max_retries, REMEDIATION_RETRIES_CAP);
@@ -82,6 +82,6 @@ export function renderHelmRelease(job: JobModel, spec: HelmSpec, options: Render
     commonMetadata: { labels: jobLabels(job) },
     values: spec.values,
   };
-  objects.push({ apiVersion: FLUX_HELM_API, kind: 'HelmRelease', metadata: workloadMeta(job, job.name), spec: release });
+  objects.push({ apiVersion: FLUX_HELM_API, kind: 'HelmRelease', metadata: workloadMeta(job, job.resourceName), spec: release });
   return objects;
 }

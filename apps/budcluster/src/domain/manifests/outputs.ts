@@ -3,14 +3,17 @@ import type { JobModel } from '../job-model';
 import { truncateDnsLabel } from './labels';
 import { containerFor } from './pod-template';
 
-/** Service names must start with a letter (RFC 1035) while job names may start with a digit. */
+/**
+ * Service names must start with a letter (RFC 1035). A job's resource name already does (domain/object-names.ts);
+ * a job created before resource names carries its plain name, which may start with a digit.
+ */
 export function serviceName(job: JobModel): string {
-  return /^[a-z]/.test(job.name) ? job.name : truncateDnsLabel(`j-${job.name}`);
+  return /^[a-z]/.test(job.resourceName) ? job.resourceName : truncateDnsLabel(`j-${job.resourceName}`);
 }
 
-/** Helm release names are capped at 53 characters by Helm itself. */
+/** Helm release names are capped at 53 characters by Helm itself; a release_name the spec gives is kept. */
 export function releaseName(job: JobModel): string {
-  return job.spec.kind === 'helm' && job.spec.release_name ? job.spec.release_name : truncateDnsLabel(job.name, 53);
+  return job.spec.kind === 'helm' && job.spec.release_name ? job.spec.release_name : truncateDnsLabel(job.resourceName, 53);
 }
 
 // Charts choose their own ports; `service.port` is the near-universal chart convention for the main one.

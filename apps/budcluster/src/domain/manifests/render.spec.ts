@@ -161,12 +161,12 @@ const kindsOf = (objects: KubernetesObject[]): string[] => objects.map((o) => `$
 
 describe('renderManifests', () => {
   it.each<[string, JobModel, RenderOptions, string[]]>([
-    ['a container service → Deployment + Service', usecaseJob(), noKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    ['a container service → Deployment + Service', usecaseJob(), noKueue, ['Deployment/chat-api-0b6f7f5e', 'Service/chat-api-0b6f7f5e']],
     [
       'a container service with storage → a data claim first',
       usecaseJob({ resources: { ...usecaseJob().resources, storage: '20Gi' } }),
       noKueue,
-      ['PersistentVolumeClaim/chat-api-data', 'Deployment/chat-api', 'Service/chat-api'],
+      ['PersistentVolumeClaim/chat-api-data', 'Deployment/chat-api-0b6f7f5e', 'Service/chat-api-0b6f7f5e'],
     ],
     [
       'a container service with volumes → one claim each',
@@ -180,81 +180,86 @@ describe('renderManifests', () => {
         }),
       ),
       noKueue,
-      ['PersistentVolumeClaim/chat-api-cache', 'PersistentVolumeClaim/chat-api-db', 'Deployment/chat-api', 'Service/chat-api'],
+      [
+        'PersistentVolumeClaim/chat-api-cache',
+        'PersistentVolumeClaim/chat-api-db',
+        'Deployment/chat-api-0b6f7f5e',
+        'Service/chat-api-0b6f7f5e',
+      ],
     ],
     [
       'a service without ports → no Service',
       usecaseJob({}, container({ ports: [], health_check_path: undefined })),
       noKueue,
-      ['Deployment/chat-api'],
+      ['Deployment/chat-api-0b6f7f5e'],
     ],
-    ['a service under Kueue', usecaseJob(), withKueue, ['Deployment/chat-api', 'Service/chat-api']],
+    ['a service under Kueue', usecaseJob(), withKueue, ['Deployment/chat-api-0b6f7f5e', 'Service/chat-api-0b6f7f5e']],
     [
       'a vLLM model on 4 GPUs with a weight cache',
       usecaseJob({ name: 'llama', resources: gpu(4, '200Gi') }, model()),
       noKueue,
-      ['PersistentVolumeClaim/llama-model-cache', 'Deployment/llama', 'Service/llama'],
+      ['PersistentVolumeClaim/llama-model-cache', 'Deployment/llama-0b6f7f5e', 'Service/llama-0b6f7f5e'],
     ],
     [
       'a TensorRT-LLM model',
       usecaseJob({ name: 'trt', resources: gpu(2) }, model({ engine: 'tensorrt-llm' })),
       noKueue,
-      ['Deployment/trt', 'Service/trt'],
+      ['Deployment/trt-0b6f7f5e', 'Service/trt-0b6f7f5e'],
     ],
     [
       'a TEI embedding model on CPU',
       usecaseJob({ name: 'embed' }, model({ engine: 'tei', model_id: 'BAAI/bge-small-en-v1.5' })),
       noKueue,
-      ['Deployment/embed', 'Service/embed'],
+      ['Deployment/embed-0b6f7f5e', 'Service/embed-0b6f7f5e'],
     ],
     [
       'a LatentBud embedding model',
       usecaseJob({ name: 'latent', resources: gpu(1) }, model({ engine: 'latentbud', model_id: 'BAAI/bge-m3' })),
       withKueue,
-      ['Deployment/latent', 'Service/latent'],
+      ['Deployment/latent-0b6f7f5e', 'Service/latent-0b6f7f5e'],
     ],
     [
       'a batch container → Job',
       usecaseJob({ name: 'etl', jobType: 'batch', policy: { ...usecaseJob().policy, max_runtime_seconds: 3600 } }),
       noKueue,
-      ['Job/etl'],
+      ['Job/etl-0b6f7f5e'],
     ],
-    ['a batch Job under Kueue', usecaseJob({ name: 'etl', jobType: 'batch' }), withKueue, ['Job/etl']],
+    ['a batch Job under Kueue', usecaseJob({ name: 'etl', jobType: 'batch' }), withKueue, ['Job/etl-0b6f7f5e']],
     [
       'a batch model (offline inference)',
       usecaseJob({ name: 'offline', jobType: 'batch', resources: gpu(1) }, model()),
       noKueue,
-      ['Job/offline'],
+      ['Job/offline-0b6f7f5e'],
     ],
     [
       'training → checkpoint claim + Job',
       usecaseJob({ name: 'ft', jobType: 'training', resources: gpu(8, '500Gi') }),
       noKueue,
-      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
+      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft-0b6f7f5e'],
     ],
     [
       'training under Kueue with a default checkpoint size',
       usecaseJob({ name: 'ft', jobType: 'training', resources: gpu(1) }),
       withKueue,
-      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft'],
+      ['PersistentVolumeClaim/ft-checkpoints', 'Job/ft-0b6f7f5e'],
     ],
     [
       'an OCI helm chart → HelmRepository (oci) + HelmRelease',
       usecaseJob({ name: 'cache' }, helm()),
       noKueue,
-      ['HelmRepository/cache', 'HelmRelease/cache'],
+      ['HelmRepository/cache-0b6f7f5e', 'HelmRelease/cache-0b6f7f5e'],
     ],
     [
       'an https helm chart → HelmRepository + HelmRelease',
       usecaseJob({ name: 'qdrant' }, helm({ chart_ref: 'https://qdrant.github.io/qdrant-helm/qdrant', chart_version: undefined })),
       withKueue,
-      ['HelmRepository/qdrant', 'HelmRelease/qdrant'],
+      ['HelmRepository/qdrant-0b6f7f5e', 'HelmRelease/qdrant-0b6f7f5e'],
     ],
     [
       'a bundled chart → only a HelmRelease on the platform source',
       usecaseJob({ name: 'rag' }, helm({ chart_ref: 'charts/rag-orchestrator' })),
       noKueue,
-      ['HelmRelease/rag'],
+      ['HelmRelease/rag-0b6f7f5e'],
     ],
   ])('%s', (_name, job, options, expected) => {
     const objects = renderManifests(job, options);
@@ -414,7 +419,7 @@ describe('service workloads', () => {
 
   it('gives a job name starting with a digit a Service name that starts with a letter', () => {
     const objects = renderManifests(usecaseJob({ name: '7b-chat' }), noKueue);
-    expect(find<IService>(objects, 'Service').metadata?.name).toBe('j-7b-chat');
+    expect(find<IService>(objects, 'Service').metadata?.name).toBe('j-7b-chat-0b6f7f5e');
     expect(find<IService>(objects, 'Service').metadata?.name).toMatch(DNS_1035);
   });
 
@@ -475,7 +480,7 @@ describe('helm releases', () => {
     expect(release(objects).chart.spec).toEqual({
       chart: 'redis',
       version: '20.1.0',
-      sourceRef: { kind: 'HelmRepository', name: 'cache' },
+      sourceRef: { kind: 'HelmRepository', name: 'cache-0b6f7f5e' },
       interval: '1h',
     });
   });
@@ -601,22 +606,34 @@ describe('serviceOutputs', () => {
       'a container service exposes its first port',
       usecaseJob(),
       {
-        service: 'chat-api',
+        service: 'chat-api-0b6f7f5e',
         namespace: 'tenant-7d1e6a2b',
-        host: 'chat-api.tenant-7d1e6a2b.svc.cluster.local',
+        host: 'chat-api-0b6f7f5e.tenant-7d1e6a2b.svc.cluster.local',
         port: 8080,
-        url: 'http://chat-api.tenant-7d1e6a2b.svc.cluster.local:8080',
+        url: 'http://chat-api-0b6f7f5e.tenant-7d1e6a2b.svc.cluster.local:8080',
       },
     ],
     [
       'a TEI model is reached on port 80',
       usecaseJob({ name: 'embed', namespace: 'ns' }, model({ engine: 'tei' })),
-      { service: 'embed', namespace: 'ns', host: 'embed.ns.svc.cluster.local', port: 80, url: 'http://embed.ns.svc.cluster.local:80' },
+      {
+        service: 'embed-0b6f7f5e',
+        namespace: 'ns',
+        host: 'embed-0b6f7f5e.ns.svc.cluster.local',
+        port: 80,
+        url: 'http://embed-0b6f7f5e.ns.svc.cluster.local:80',
+      },
     ],
     [
       'a vLLM model is reached on port 8000',
       usecaseJob({ name: 'llm', namespace: 'ns' }, model()),
-      { service: 'llm', namespace: 'ns', host: 'llm.ns.svc.cluster.local', port: 8000, url: 'http://llm.ns.svc.cluster.local:8000' },
+      {
+        service: 'llm-0b6f7f5e',
+        namespace: 'ns',
+        host: 'llm-0b6f7f5e.ns.svc.cluster.local',
+        port: 8000,
+        url: 'http://llm-0b6f7f5e.ns.svc.cluster.local:8000',
+      },
     ],
     [
       'a helm release is its release name, on the chart’s service.port',
@@ -632,17 +649,23 @@ describe('serviceOutputs', () => {
     [
       'a helm release without service.port has no port or url',
       usecaseJob({ name: 'q', namespace: 'ns' }, helm({ values: {} })),
-      { service: 'q', namespace: 'ns', host: 'q.ns.svc.cluster.local' },
+      { service: 'q-0b6f7f5e', namespace: 'ns', host: 'q-0b6f7f5e.ns.svc.cluster.local' },
     ],
     [
       'a service without ports has a host but no url',
       usecaseJob({ name: 'w', namespace: 'ns' }, container({ ports: [] })),
-      { service: 'w', namespace: 'ns', host: 'w.ns.svc.cluster.local' },
+      { service: 'w-0b6f7f5e', namespace: 'ns', host: 'w-0b6f7f5e.ns.svc.cluster.local' },
     ],
     [
       'a name starting with a digit uses the prefixed Service name',
       usecaseJob({ name: '7b', namespace: 'ns' }),
-      { service: 'j-7b', namespace: 'ns', host: 'j-7b.ns.svc.cluster.local', port: 8080, url: 'http://j-7b.ns.svc.cluster.local:8080' },
+      {
+        service: 'j-7b-0b6f7f5e',
+        namespace: 'ns',
+        host: 'j-7b-0b6f7f5e.ns.svc.cluster.local',
+        port: 8080,
+        url: 'http://j-7b-0b6f7f5e.ns.svc.cluster.local:8080',
+      },
     ],
     ['a batch job has no outputs', usecaseJob({ jobType: 'batch' }), {}],
     ['a training job has no outputs', usecaseJob({ jobType: 'training' }), {}],
@@ -674,14 +697,14 @@ describe('secret_env', () => {
   ])('%s gets its secret env from a Secret applied before the workload, never as plain values', (_name, job) => {
     const objects = renderManifests(job, { kueue: false, secretEnv: values });
     for (const o of objects) expectValidObject(o, job);
-    expect(kindsOf(objects)[0]).toBe(`Secret/${job.name}-env`);
+    expect(kindsOf(objects)[0]).toBe(`Secret/${job.resourceName}-env`);
     const secret = find<{ type: string; data: Record<string, string> }>(objects, 'Secret');
     expect(secret.type).toBe('Opaque');
     expect(Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]))).toEqual(values);
     const env = envOf(objects, job.jobType === 'service' ? 'Deployment' : 'Job');
     expect(env.filter((e) => e.name in values)).toEqual([
-      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'API_KEY' } } },
-      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'HF_TOKEN' } } },
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.resourceName}-env`, key: 'API_KEY' } } },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: `${job.resourceName}-env`, key: 'HF_TOKEN' } } },
     ]);
     expect(env.map((e) => e.name)).toEqual([...env.map((e) => e.name)].sort());
     const workloads = JSON.stringify(objects.filter((o) => o.kind !== 'Secret'));
@@ -693,17 +716,65 @@ describe('secret_env', () => {
     const job = usecaseJob({}, container({ env: { LOG_LEVEL: 'info', API_KEY: 'plain' }, secret_env: { API_KEY: '********' } }));
     const env = envOf(renderManifests(job, { kueue: false, secretEnv: { API_KEY: 'sk' } }), 'Deployment');
     expect(env.filter((e) => e.name === 'API_KEY')).toEqual([
-      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-env', key: 'API_KEY' } } },
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'chat-api-0b6f7f5e-env', key: 'API_KEY' } } },
     ]);
   });
 
   it('names the Secret, empty, when rendering only to delete', () => {
     const job = usecaseJob({}, container({ secret_env: MASKED }));
     const secret = find<{ metadata: { name: string }; data: Record<string, string> }>(renderManifests(job, noKueue), 'Secret');
-    expect(secret).toMatchObject({ metadata: { name: 'chat-api-env' }, data: {} });
+    expect(secret).toMatchObject({ metadata: { name: 'chat-api-0b6f7f5e-env' }, data: {} });
   });
 
   it('renders no Secret for a job without secret_env', () => {
-    expect(kindsOf(renderManifests(usecaseJob(), noKueue))).not.toContain('Secret/chat-api-env');
+    expect(kindsOf(renderManifests(usecaseJob(), noKueue))).not.toContain('Secret/chat-api-0b6f7f5e-env');
+  });
+});
+
+describe('object names (docs/design.md#object-names)', () => {
+  const OTHER_ID = 'c0ffee12-3f4c-4d8e-9a61-1c2b3d4e5f60';
+  const names = (job: JobModel): string[] => kindsOf(renderManifests(job, noKueue));
+  const secretEnv = container({ secret_env: { API_KEY: 'sealed' }, volumes: [{ name: 'db', mount_path: '/db', size: '1Gi' }] });
+
+  it('names every object after the job’s resource name, not its name', () => {
+    const job = usecaseJob({ resourceName: 'chat-api-0b6f7f5e' }, secretEnv);
+    expect(names(job)).toEqual([
+      'Secret/chat-api-0b6f7f5e-env',
+      'PersistentVolumeClaim/chat-api-db',
+      'Deployment/chat-api-0b6f7f5e',
+      'Service/chat-api-0b6f7f5e',
+    ]);
+    expect(serviceOutputs(job).host).toBe('chat-api-0b6f7f5e.tenant-7d1e6a2b.svc.cluster.local');
+  });
+
+  it.each<[string, JobSpec, Partial<JobModel>]>([
+    ['a container service', secretEnv, {}],
+    ['a batch job', container({ secret_env: { API_KEY: 'sealed' } }), { jobType: 'batch' }],
+    ['a helm release', helm(), {}],
+  ])('gives two jobs of one name disjoint objects: %s (claims excepted, which create keeps apart)', (_case, spec, overrides) => {
+    const first = names(usecaseJob({ ...overrides, id: JOB_ID }, spec));
+    const second = names(usecaseJob({ ...overrides, id: OTHER_ID }, spec));
+    const notClaims = (all: string[]) => all.filter((n) => !n.startsWith('PersistentVolumeClaim/'));
+    expect(notClaims(first).length).toBeGreaterThan(0);
+    expect(notClaims(first).filter((n) => second.includes(n))).toEqual([]);
+    expect(first.filter((n) => n.startsWith('PersistentVolumeClaim/'))).toEqual(
+      second.filter((n) => n.startsWith('PersistentVolumeClaim/')),
+    );
+  });
+
+  it('gives two helm jobs of one name different releases, and keeps a release_name given', () => {
+    const releaseOf = (id: string, spec: HelmSpec) =>
+      find<WorkloadObject>(renderManifests(usecaseJob({ name: 'cache', id }, spec), noKueue), 'HelmRelease').spec as HelmReleaseSpec;
+    expect(releaseOf(JOB_ID, helm()).releaseName).toBe('cache-0b6f7f5e');
+    expect(releaseOf(OTHER_ID, helm()).releaseName).toBe('cache-c0ffee12');
+    const given = usecaseJob({ name: 'cache' }, helm({ release_name: 'redis-main' }));
+    expect(names(given)).toEqual(['HelmRepository/redis-main', 'HelmRelease/redis-main']);
+    expect(serviceOutputs(given).service).toBe('redis-main');
+  });
+
+  it('keeps the plain names of a job created before resource names, so its objects are found again', () => {
+    const old = usecaseJob({ name: '7b-chat', resourceName: '7b-chat' }, secretEnv);
+    expect(names(old)).toEqual(['Secret/7b-chat-env', 'PersistentVolumeClaim/7b-chat-db', 'Deployment/7b-chat', 'Service/j-7b-chat']);
+    expect(serviceOutputs(old).service).toBe('j-7b-chat');
   });
 });

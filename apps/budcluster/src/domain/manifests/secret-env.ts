@@ -7,9 +7,9 @@ export function secretEnvNames(job: JobModel): string[] {
   return job.spec.kind === 'helm' ? [] : Object.keys(job.spec.secret_env ?? {}).sort();
 }
 
-/** One Secret per job, named after it, holding its `secret_env`. */
+/** One Secret per job, named after its objects, holding its `secret_env`. */
 export function secretEnvName(job: JobModel): string {
-  return `${job.name}-env`;
+  return `${job.resourceName}-env`;
 }
 
 /**

@@ -31,7 +31,7 @@ export function renderServiceWorkload(job: JobModel, options: RenderOptions): Ku
   const objects: KubernetesObject[] = [
     ...renderSecretEnv(job, options.secretEnv),
     ...storage.claims,
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: workloadMeta(job, job.name, queueLabels), spec: deploymentSpec },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: workloadMeta(job, job.resourceName, queueLabels), spec: deploymentSpec },
   ];
 
   if (container.ports.length > 0) {

@@ -69,7 +69,7 @@ describe('WatchEventHandler', () => {
   it('reports running services with their outputs', () => {
     const { handler, reports } = setup();
     handler.handle('add', DEPLOYMENT, availableDeployment());
-    expect(reports[0]?.outputs).toMatchObject({ service: 'chat-api', namespace: 'tenant-7d1e6a2b', port: 8080 });
+    expect(reports[0]?.outputs).toMatchObject({ service: 'chat-api-0b6f7f5e', namespace: 'tenant-7d1e6a2b', port: 8080 });
   });
 
   it('reports a change once, not every resync echo of it', () => {

@@ -47,7 +47,7 @@ describe('SimulatedDriver', () => {
     expect(statusesOf(job)).toEqual(['admitted']);
     await clock.advance(200);
     expect(statusesOf(job)).toEqual(['admitted', 'running']);
-    expect(seen.at(-1)?.outputs).toMatchObject({ service: job.name, port: 80 });
+    expect(seen.at(-1)?.outputs).toMatchObject({ service: job.resourceName, port: 80 });
   });
 
   it('runs a batch job to succeeded after its run time and frees its GPU', async () => {
