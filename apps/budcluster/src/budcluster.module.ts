@@ -10,17 +10,20 @@ import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
 import { JobController } from './controllers/job.controller';
+import { NamespaceController } from './controllers/namespace.controller';
 import { VolumeController } from './controllers/volume.controller';
 import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.service';
 import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { JobRepository } from './repositories/job.repository';
+import { NamespaceRepository } from './repositories/namespace.repository';
 import { VolumeRepository } from './repositories/volume.repository';
 import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { JobService } from './services/job.service';
+import { NamespaceService } from './services/namespace.service';
 import { METRICS_REGISTRY } from './services/metrics';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
@@ -36,7 +39,7 @@ import { CLOCK, SECRET_BOX } from '@bud/ports';
 /** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
 const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };
 
-export const budclusterControllers = [ClusterController, JobController, VolumeController, HealthController];
+export const budclusterControllers = [ClusterController, JobController, VolumeController, NamespaceController, HealthController];
 
 /** Everything the module needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface BudclusterRuntime {
@@ -77,6 +80,7 @@ export class BudclusterModule {
         ClusterRepository,
         JobRepository,
         VolumeRepository,
+        NamespaceRepository,
         OutboxRepository,
         OutboxRelay,
         JobLifecycleService,
@@ -85,6 +89,7 @@ export class BudclusterModule {
         JobService,
         JobUpdateService,
         VolumeService,
+        NamespaceService,
         RolloutWatchdog,
         ScheduleService,
       ],

@@ -19,7 +19,8 @@ export interface DriverFactoryDeps {
 
 export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): ClusterDriver {
   if (cluster.type === 'simulated') {
-    return new SimulatedDriver(cluster.id, simulatedSettingsSchema.parse(cluster.settings ?? {}), deps.clock);
+    const settings = simulatedSettingsSchema.parse(cluster.settings ?? {});
+    return new SimulatedDriver(cluster.id, settings, deps.clock, Math.random, cluster.isolation ?? undefined);
   }
   if (!cluster.kubeconfigEncrypted) throw new Error(`cluster ${cluster.id} has no kubeconfig`);
   // Rows stored before the inline-credentials policy (or by hand) get no more trust than a new registration.

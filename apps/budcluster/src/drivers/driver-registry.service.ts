@@ -99,6 +99,11 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     return true;
   }
 
+  /** The driver of a cluster this replica owns (API tests read the simulated cluster through it). */
+  async driverOf(clusterId: string): Promise<ClusterDriver | undefined> {
+    return this.drivers.get(clusterId);
+  }
+
   /** The clusters whose driver runs in this replica. */
   ownedClusters(): string[] {
     return [...this.drivers.keys()];

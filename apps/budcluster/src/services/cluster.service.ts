@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
-import { priceTableSchema, simulatedSettingsSchema } from '@bud/contracts';
+import { clusterIsolationSchema, priceTableSchema, simulatedSettingsSchema } from '@bud/contracts';
 import type { ClusterResponse, CreateClusterRequest, Page, PriceTable, UpdateClusterRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
@@ -15,6 +15,7 @@ import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toClusterResponse } from './cluster.mapper';
+import { NamespaceService } from './namespace.service';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
@@ -35,6 +36,7 @@ export class ClusterService {
     private readonly jobs: JobRepository,
     private readonly drivers: DriverRegistry,
     private readonly lifecycle: JobLifecycleService,
+    private readonly namespaces: NamespaceService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DRIVER_SETTINGS) private readonly driverSettings: DriverSettings,
@@ -65,7 +67,7 @@ export class ClusterService {
       gpuInventory: settings ? settings.gpu_capacity : gpuInventory,
       priceTable: request.price_table ?? defaultPriceTable,
       settings,
-      isolation: request.isolation ?? null,
+      isolation: request.isolation ? clusterIsolationSchema.parse(request.isolation) : null,
       kubeconfigEncrypted,
       createdAt: now,
       updatedAt: now,
@@ -139,6 +141,7 @@ export class ClusterService {
       fields.settings = simulatedSettingsSchema.parse({ ...cluster.settings, ...request.settings });
       fields.gpuInventory = fields.settings.gpu_capacity;
     }
+    if (request.isolation) fields.isolation = clusterIsolationSchema.parse(request.isolation);
     let updated: ClusterEntity | null;
     try {
       updated = await this.clusters.update(cluster.id, cluster.version, fields, new Date(this.clock.now()));
@@ -148,6 +151,8 @@ export class ClusterService {
     }
     if (!updated) throw AppError.conflict('the cluster changed meanwhile; retry');
     if (request.settings) await this.drivers.settingsChanged(updated);
+    // docs/design.md#namespaces: every managed namespace gets the new isolation, in the background (logged).
+    if (request.isolation) void this.namespaces.renderAgain(updated);
     return toClusterResponse(updated);
   }
 

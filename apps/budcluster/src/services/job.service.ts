@@ -24,6 +24,7 @@ import { sealSecretEnv } from './secret-env';
 import { estimatedCosts } from './job-cost';
 import { JobUpdateService } from './job-update.service';
 import { VolumeService } from './volume.service';
+import { NamespaceService } from './namespace.service';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 const PATCH_RETRIES = 5;
@@ -40,6 +41,7 @@ export class JobService {
     private readonly relay: OutboxRelay,
     private readonly updates: JobUpdateService,
     private readonly volumes: VolumeService,
+    private readonly namespaces: NamespaceService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -57,6 +59,7 @@ export class JobService {
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
     const refusal = namespaceRefusal(namespace, principal.tenantId);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
+    await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
     const now = new Date(this.clock.now());
     const id = randomUUID();
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);

@@ -4,6 +4,7 @@ import type { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity, VolumeEntity } from '../entities';
 import type { VolumeRepository } from '../repositories/volume.repository';
 import type { ClusterService } from './cluster.service';
+import type { NamespaceService } from './namespace.service';
 import { VolumeService } from './volume.service';
 
 const cluster = {
@@ -56,7 +57,10 @@ describe('VolumeService', () => {
       deleteNamespace: async (_c: ClusterEntity, namespace: string) => void calls.push(`namespace deleted ${namespace}`),
     } as unknown as DriverRegistry;
     const clusters = { visibleCluster: async () => cluster } as unknown as ClusterService;
-    return new VolumeService(repo, clusters, drivers, new ManualClock(3_600_000));
+    const namespaces = {
+      forget: async (_c: ClusterEntity, name: string) => void calls.push(`namespace row deleted ${name}`),
+    } as unknown as NamespaceService;
+    return new VolumeService(repo, clusters, drivers, namespaces, new ManualClock(3_600_000));
   };
   beforeEach(() => {
     calls = [];
@@ -74,7 +78,13 @@ describe('VolumeService', () => {
 
   it('a plain delete destroys claim then row, then the namespace once nothing is left in it', async () => {
     await build().jobDeleted(cluster, job, false);
-    expect(calls).toEqual(['status deleting', 'claim deleted cache-data', 'row deleted v1', 'namespace deleted ns-a']);
+    expect(calls).toEqual([
+      'status deleting',
+      'claim deleted cache-data',
+      'row deleted v1',
+      'namespace deleted ns-a',
+      'namespace row deleted ns-a',
+    ]);
   });
 
   it('leaves the row deleting when another replica owns the cluster', async () => {

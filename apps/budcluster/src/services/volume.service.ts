@@ -13,6 +13,7 @@ import type { ClusterEntity, JobEntity, VolumeEntity } from '../entities';
 import { toJobModel } from '../entities/job-model.mapper';
 import { VolumeRepository } from '../repositories/volume.repository';
 import { ClusterService } from './cluster.service';
+import { NamespaceService } from './namespace.service';
 import { toVolumeResponse } from './volume.mapper';
 
 /**
@@ -27,6 +28,7 @@ export class VolumeService {
     private readonly volumes: VolumeRepository,
     private readonly clusters: ClusterService,
     private readonly drivers: DriverRegistry,
+    private readonly namespaces: NamespaceService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -121,11 +123,13 @@ export class VolumeService {
 
   private async cleanUpNamespace(cluster: ClusterEntity, namespace: string): Promise<void> {
     if (await this.volumes.namespaceInUse(cluster.id, namespace)) return;
-    await this.drivers
-      .deleteNamespace(cluster, namespace)
-      .catch((error: unknown) =>
-        this.logger.warn('namespace cleanup failed', { cluster_id: cluster.id, namespace, error: (error as Error).message }),
-      );
+    try {
+      await this.drivers.deleteNamespace(cluster, namespace);
+      // Its tenant no longer owns it (docs/design.md#namespaces); a namespace left on the cluster keeps its tenant label.
+      await this.namespaces.forget(cluster, namespace);
+    } catch (error) {
+      this.logger.warn('namespace cleanup failed', { cluster_id: cluster.id, namespace, error: (error as Error).message });
+    }
   }
 }
 

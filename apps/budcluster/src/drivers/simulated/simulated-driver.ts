@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SimulatedSettings } from '@bud/contracts';
+import type { ClusterIsolation, SimulatedSettings } from '@bud/contracts';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import type { JobModel, ObservedHealth, ObservedRollout, ObservedStatus, VolumeModel } from '../../domain/job-model';
@@ -11,6 +11,8 @@ import { SimulatedCapacity } from './simulated-capacity';
 import type { GpuDemand } from './simulated-capacity';
 import { admissibleHead, admitsAtOnce, asksForGpus } from './simulated-queue';
 import { faultFor, faultStateAt, replicasOnlyChange } from './simulated-faults';
+import { SimulatedNamespaces } from './simulated-namespaces';
+import type { SimulatedNamespace } from './simulated-namespaces';
 
 interface Placement {
   job: JobModel;
@@ -45,6 +47,7 @@ export class SimulatedDriver implements ClusterDriver {
   private readonly claims = new Map<string, string>();
   /** Namespaces deleted through deleteNamespace, in order (for tests). */
   readonly deletedNamespaces: string[] = [];
+  private readonly namespaces: SimulatedNamespaces;
   private sink: StatusSink = async () => undefined;
 
   constructor(
@@ -52,8 +55,10 @@ export class SimulatedDriver implements ClusterDriver {
     private settings: SimulatedSettings,
     private readonly clock: Clock,
     private readonly random: () => number = Math.random,
+    isolation?: ClusterIsolation,
   ) {
     this.capacity = new SimulatedCapacity(settings.gpu_capacity);
+    this.namespaces = new SimulatedNamespaces(isolation);
   }
 
   async start(sink: StatusSink): Promise<void> {
@@ -88,12 +93,23 @@ export class SimulatedDriver implements ClusterDriver {
     this.claims.delete(`${volume.namespace}/${volume.claimName}`);
   }
 
-  // TODO(issue 11, helper A): record the rendered namespace objects the way the kubernetes driver applies them.
+  /** Records the namespace's rendered objects as the kubernetes driver applies them; refuses another tenant's or an unmanaged one. */
   async ensureNamespace(namespace: ManagedNamespace): Promise<void> {
-    void namespace;
+    this.namespaces.ensure(namespace);
+  }
+
+  /** The namespace as the cluster holds it, or undefined (for tests and the dev UI). */
+  namespace(name: string): SimulatedNamespace | undefined {
+    return this.namespaces.get(name);
+  }
+
+  /** How many times the namespaces were ensured, i.e. the cluster calls a real cluster would have answered. */
+  get namespaceEnsures(): number {
+    return this.namespaces.ensureCalls;
   }
 
   async deleteNamespace(namespace: string): Promise<void> {
+    if (!this.namespaces.delete(namespace)) return;
     for (const key of [...this.claims.keys()]) if (key.startsWith(`${namespace}/`)) this.claims.delete(key);
     this.deletedNamespaces.push(namespace);
   }
@@ -105,6 +121,7 @@ export class SimulatedDriver implements ClusterDriver {
       return;
     }
     this.checkObjects(job);
+    this.namespaces.ensureForJob(job);
     this.createClaims(job);
     const demand = demandOf(job);
     this.placements.set(job.id, { job, demand, holdsCapacity: false });
