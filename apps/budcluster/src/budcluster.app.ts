@@ -82,6 +82,7 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     drivers: {
       kubernetesResyncMs: config.K8S_RESYNC_MS,
       kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS,
+      clusterProbeMs: config.CLUSTER_PROBE_MS,
       simulatedResyncMs: 60_000,
       // Replicas share one server; the embedded engine serves this process alone, which then owns every cluster.
       ownershipDatabaseUrl: embedded ? undefined : url,

@@ -51,6 +51,15 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
     .describe(
       "how often in-place updates are checked against their job's readiness_timeout_seconds; one not ready by then is rolled back to the last good generation",
     ),
+  CLUSTER_PROBE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(10_000)
+    .describe(
+      "how often each kubernetes cluster's API server is asked whether it answers; after 2 failed probes in a row the cluster is `unreachable` (new jobs there are refused with 503), at the first answer `ready` again",
+    ),
   CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: z
     .enum(['true', 'false'])
     .default('false')

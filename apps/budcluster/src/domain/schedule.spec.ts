@@ -19,21 +19,30 @@ const job = (overrides: Partial<ScheduledJob>): ScheduledJob => ({
 describe('buildSchedule', () => {
   const window = { start: at(0), end: at(60) };
 
-  it('counts running GPUs as used and waiting ones as queued, per type', () => {
-    const schedule = buildSchedule(window, { 'A100-80GB': 8 }, [
-      job({ id: 'a' }),
-      job({ id: 'b', status: 'queued', startedAt: null, queuedAt: at(2), gpuCount: 4 }),
-      job({ id: 'c', status: 'succeeded', completedAt: at(5), gpuType: 'H100-80GB', gpuCount: 1 }),
-    ]);
-    expect(schedule.gpus).toEqual({ 'A100-80GB': { total: 8, used: 2, queued: 4 }, 'H100-80GB': { total: 0, used: 0, queued: 0 } });
+  it("takes used and queued GPUs from the cluster-wide usage, not from the caller's jobs", () => {
+    const schedule = buildSchedule(
+      window,
+      { 'A100-80GB': 8 },
+      [job({ id: 'a' }), job({ id: 'c', status: 'succeeded', completedAt: at(5), gpuType: 'H100-80GB', gpuCount: 1 })],
+      [{ gpuType: 'A100-80GB', used: 6, queued: 4 }],
+    );
+    expect(schedule.gpus).toEqual({ 'A100-80GB': { total: 8, used: 6, queued: 4 }, 'H100-80GB': { total: 0, used: 0, queued: 0 } });
+    expect(schedule.jobs.map((entry) => entry.job_id)).toEqual(['a', 'c']);
+  });
+
+  it('shows a type only other tenants use, with no total when the inventory lacks it', () => {
+    const schedule = buildSchedule(window, {}, [], [{ gpuType: 'L40S', used: 2, queued: 0 }]);
+    expect(schedule.gpus).toEqual({ L40S: { total: 0, used: 2, queued: 0 } });
+    expect(schedule.jobs).toEqual([]);
   });
 
   it('uses actual ends when finished and estimates otherwise', () => {
-    const [finished, bounded, open] = buildSchedule(window, {}, [
-      job({ completedAt: at(9) }),
-      job({ maxRuntimeSeconds: 600 }),
-      job({}),
-    ]).jobs;
+    const [finished, bounded, open] = buildSchedule(
+      window,
+      {},
+      [job({ completedAt: at(9) }), job({ maxRuntimeSeconds: 600 }), job({})],
+      [],
+    ).jobs;
     expect(finished).toMatchObject({ end: at(9).toISOString(), end_is_estimate: false });
     expect(bounded).toMatchObject({ end: at(11).toISOString(), end_is_estimate: true });
     expect(open).toMatchObject({ start: at(1).toISOString(), end: at(60).toISOString(), end_is_estimate: true });

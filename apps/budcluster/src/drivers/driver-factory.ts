@@ -13,6 +13,8 @@ export interface DriverFactoryDeps {
   openSealed(sealed: string): string;
   resyncIntervalMs: number;
   orphanGraceMs: number;
+  /** CLUSTER_PROBE_MS (docs/design.md#cluster-status); the driver's default when absent. */
+  probeIntervalMs?: number;
   /** CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: API servers on loopback, link-local, metadata and unspecified addresses are allowed. */
   allowPrivateAddresses: boolean;
 }
@@ -31,6 +33,7 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
     clock: deps.clock,
     resyncIntervalMs: deps.resyncIntervalMs,
     orphanGraceMs: deps.orphanGraceMs,
+    probeIntervalMs: deps.probeIntervalMs,
     openSecret: (sealed) => deps.openSealed(sealed),
     connectLookup: deps.allowPrivateAddresses ? undefined : guardedLookup(),
   });

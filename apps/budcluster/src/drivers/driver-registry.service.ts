@@ -24,6 +24,8 @@ export const DRIVER_SETTINGS = Symbol('DRIVER_SETTINGS');
 export interface DriverSettings {
   kubernetesResyncMs: number;
   kubernetesOrphanGraceMs: number;
+  /** CLUSTER_PROBE_MS: how often kubernetes clusters' API servers are probed (docs/design.md#cluster-status). Default 10 s. */
+  clusterProbeMs?: number;
   simulatedResyncMs: number;
   /** A PostgreSQL server: replicas share its clusters through advisory locks there. Unset: this process owns every cluster. */
   ownershipDatabaseUrl?: string;
@@ -318,6 +320,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       openSealed: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,
       orphanGraceMs: this.settings.kubernetesOrphanGraceMs,
+      probeIntervalMs: this.settings.clusterProbeMs,
       allowPrivateAddresses: this.settings.allowPrivateClusterAddresses ?? false,
     });
     await driver.start(this.sink, this.clusterEvents(cluster.id));

@@ -295,4 +295,45 @@ export class JobRepository {
   async statusCounts(): Promise<Array<{ status: JobStatus; n: number }>> {
     return await this.db.query<Array<{ status: JobStatus; n: number }>>(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`);
   }
+
+  /**
+   * GPUs per type that every tenant's jobs on the cluster hold (`holding` statuses) or wait for (`waiting`), a job
+   * counting gpu_count × replicas (docs/design.md#cluster-status). Served by jobs_cluster_status.
+   */
+  async gpuUseOnCluster(
+    clusterId: string,
+    holding: readonly JobStatus[],
+    waiting: readonly JobStatus[],
+  ): Promise<Array<{ gpuType: string; used: number; queued: number }>> {
+    const rows = await this.db.query<Array<{ gpu_type: string; used: number; queued: number }>>(
+      `SELECT resources->>'gpu_type' AS gpu_type,
+              COALESCE(SUM(gpus) FILTER (WHERE status = ANY($2::text[])), 0)::int AS used,
+              COALESCE(SUM(gpus) FILTER (WHERE status = ANY($3::text[])), 0)::int AS queued
+         FROM (SELECT status, resources,
+                      COALESCE((resources->>'gpu_count')::int, 0) * GREATEST(COALESCE((resources->>'replicas')::int, 1), 1) AS gpus
+                 FROM jobs
+                WHERE cluster_id = $1 AND status = ANY($4::text[]) AND resources->>'gpu_type' IS NOT NULL) AS active
+        WHERE gpus > 0
+        GROUP BY 1
+        ORDER BY 1`,
+      [clusterId, holding, waiting, [...holding, ...waiting]],
+    );
+    return rows.map((row) => ({ gpuType: row.gpu_type, used: row.used, queued: row.queued }));
+  }
+
+  /**
+   * The active job of the cluster and namespace whose helm release is named `releaseName`, if any: a given
+   * spec.release_name is kept as the release's name (docs/design.md#object-names), so two active jobs may not share one.
+   * A job from before resource names has its release_name, else its name, as its release.
+   */
+  async activeHelmReleaseHolder(clusterId: string, namespace: string, releaseName: string): Promise<{ id: string; name: string } | null> {
+    const [row] = await this.db.query<Array<{ id: string; name: string }>>(
+      `SELECT id, name FROM jobs
+        WHERE cluster_id = $1 AND k8s_namespace = $2 AND k8s_resource_kind = 'HelmRelease' AND status = ANY($4::text[])
+          AND (k8s_resource_name = $3 OR (k8s_resource_name IS NULL AND COALESCE(spec->>'release_name', name) = $3))
+        LIMIT 1`,
+      [clusterId, namespace, releaseName, activeJobStatuses],
+    );
+    return row ?? null;
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
 import type { ScheduleResponse } from '@bud/contracts';
-import { buildSchedule } from '../domain/schedule';
+import { buildSchedule, GPU_HOLDING_STATUSES, GPU_WAITING_STATUSES } from '../domain/schedule';
 import { JobRepository } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
 
@@ -14,7 +14,11 @@ export class ScheduleService {
 
   async schedule(principal: Principal, clusterId: string, start: Date, end: Date): Promise<ScheduleResponse> {
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
-    const jobs = await this.jobs.overlapping(principal.tenantId, cluster.id, start, end);
+    // The caller's own jobs for the timeline; every tenant's for the GPU totals (docs/design.md#cluster-status).
+    const [jobs, usage] = await Promise.all([
+      this.jobs.overlapping(principal.tenantId, cluster.id, start, end),
+      this.jobs.gpuUseOnCluster(cluster.id, GPU_HOLDING_STATUSES, GPU_WAITING_STATUSES),
+    ]);
     return buildSchedule(
       { start, end },
       cluster.gpuInventory,
@@ -31,6 +35,7 @@ export class ScheduleService {
         completedAt: job.completedAt,
         maxRuntimeSeconds: job.policy.max_runtime_seconds,
       })),
+      usage,
     );
   }
 }

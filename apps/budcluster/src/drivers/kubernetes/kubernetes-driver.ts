@@ -1,15 +1,17 @@
 import type { LookupFunction } from 'node:net';
-import { type KubernetesObject } from '@kubernetes/client-node';
+import { type KubernetesObject, VersionApi } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
-import type { Clock } from '@bud/ports';
+import { type Clock, systemClock } from '@bud/ports';
 import type { JobModel, VolumeModel } from '../../domain/job-model';
 import type { ClusterEvents, ManagedNamespace } from '../../domain/namespace-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
+import { ClusterProbe } from './cluster-probe';
 import { InformerSupervisor } from './informer-supervisor';
 import { InstrumentedKubeConfig } from './instrumented-kube-config';
 import { KubeClient } from './kube-client';
 import type { ManagedObject } from './managed-object';
+import { NodeInventoryWatch } from './node-inventory-watch';
 import { planReconcile } from './reconcile-plan';
 import { PVC } from './resource-kinds';
 import { SerialReporter } from './serial-reporter';
@@ -20,7 +22,12 @@ export interface KubernetesDriverOptions {
   clusterId: string;
   /** Default 5 min (docs/design.md#drivers). */
   resyncIntervalMs?: number;
-  clock: Pick<Clock, 'now'>;
+  /** Its timers (when it has them) run the reachability probe and the inventory debounce; else the system's. */
+  clock: Pick<Clock, 'now'> & Partial<Pick<Clock, 'setTimeout' | 'clearTimeout'>>;
+  /** CLUSTER_PROBE_MS: how often the API server is asked whether it answers (docs/design.md#cluster-status). Default 10 s. */
+  probeIntervalMs?: number;
+  /** How long node changes settle before the GPU inventory is computed and reported. Default 1 s. */
+  inventoryDebounceMs?: number;
   /**
    * Every active job of this cluster. When given, the driver reconciles against it every resyncIntervalMs
    * after start(); without it the owner schedules `reconcile()` (as DriverRegistry does), so lists are not doubled.
@@ -57,6 +64,9 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly graceMs: number;
   private readonly jobs: TrackedJobs;
   private readonly reporter: SerialReporter;
+  private readonly probe: ClusterProbe;
+  private readonly nodes: NodeInventoryWatch;
+  private events: ClusterEvents | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -87,16 +97,41 @@ export class KubernetesDriver implements ClusterDriver {
       onObject: (verb, kind, object) => this.handler.handle(verb, kind, object),
       absentKindRetryMs: this.resyncIntervalMs,
     });
+    const timers = options.clock.setTimeout && options.clock.clearTimeout ? (options.clock as Clock) : systemClock;
+    const probeIntervalMs = options.probeIntervalMs ?? 10_000;
+    const version = this.kubeConfig.makeApiClient(VersionApi);
+    this.probe = new ClusterProbe({
+      clusterId: options.clusterId,
+      intervalMs: probeIntervalMs,
+      timeoutMs: Math.min(probeIntervalMs, options.requestTimeoutMs ?? 30_000),
+      clock: timers,
+      check: async () => void (await version.getCode()),
+      report: async (reachability) => this.events?.reachability(reachability),
+      logger: this.logger,
+    });
+    this.nodes = new NodeInventoryWatch({
+      clusterId: options.clusterId,
+      kubeConfig: this.kubeConfig,
+      clock: timers,
+      logger: this.logger,
+      debounceMs: options.inventoryDebounceMs,
+      report: async (inventory) => this.events?.inventory(inventory),
+    });
   }
 
   get apiCalls(): number {
     return this.kubeConfig.requests;
   }
 
+  /** Without `events` nobody records inventory or reachability, so neither nodes nor the API server's health is watched. */
   async start(sink: StatusSink, events?: ClusterEvents): Promise<void> {
-    void events;
     this.reporter.attach(sink);
     this.informers.start();
+    if (events) {
+      this.events = events;
+      this.nodes.start();
+      this.probe.start();
+    }
     if (this.options.listActiveJobs && !this.resyncTimer) {
       this.resyncTimer = setInterval(() => void this.resync(), this.resyncIntervalMs);
       this.resyncTimer.unref();
@@ -106,7 +141,7 @@ export class KubernetesDriver implements ClusterDriver {
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
     this.resyncTimer = undefined;
-    await this.informers.stop();
+    await Promise.all([this.informers.stop(), this.nodes.stop(), this.probe.stop()]);
     await this.reporter.drained();
   }
 
