@@ -8,9 +8,9 @@ const SYSTEM_NAMESPACES = new Set(['default', 'bud-system', 'flux-system', 'kueu
 const TENANT_NAMESPACE = /^bud-[0-9a-f]{12}$/;
 
 /**
- * Why a tenant may not place a job in `namespace`, or null. A first step of shared-cluster isolation (issue 11):
- * `kube-*` and the system namespaces are refused, and so is another tenant's default namespace. Which namespaces a
- * tenant owns beyond its default is not recorded yet.
+ * Why a tenant may not place a job in `namespace` whatever the cluster holds, or null: `kube-*` and the system
+ * namespaces, and another tenant's default namespace. The first check of docs/design.md#namespaces; which tenant owns
+ * any other name is recorded in cluster_namespaces and checked by NamespaceService.claim.
  */
 export function namespaceRefusal(namespace: string, tenantId: string): string | null {
   if (namespace.startsWith('kube-') || SYSTEM_NAMESPACES.has(namespace)) return `is a system namespace; jobs may not run in '${namespace}'`;
