@@ -23,6 +23,7 @@ import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { JobService } from './services/job.service';
+import { ObjectNameConflicts } from './services/object-name-conflicts.service';
 import { NamespaceService } from './services/namespace.service';
 import { METRICS_REGISTRY } from './services/metrics';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
@@ -89,6 +90,7 @@ export class BudclusterModule {
         JobService,
         JobUpdateService,
         VolumeService,
+        ObjectNameConflicts,
         NamespaceService,
         RolloutWatchdog,
         ScheduleService,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { activeJobStatuses } from '@bud/contracts';
 import type { VolumeListQuery, VolumeStatus } from '@bud/contracts';
 import { managerOf, mapRow, returnedRows } from '@bud/database';
 import type { Tx } from '@bud/database';
@@ -26,7 +27,10 @@ export type AttachedVolume = Pick<
 export class VolumeRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** docs/design.md#volumes: the job's claims become attached to it (a claim of the same name is the same row). */
+  /**
+   * docs/design.md#volumes: the job's claims become attached to it (a claim of the same name is the same row). A claim
+   * another active job holds stays that job's: creation refuses such a job (409), and a row never changes hands under it.
+   */
   async attach(volumes: readonly AttachedVolume[], now: Date): Promise<void> {
     for (const v of volumes) {
       await this.db.query(
@@ -36,7 +40,9 @@ export class VolumeRepository {
          ON CONFLICT (cluster_id, namespace, claim_name) DO UPDATE
            SET job_id = EXCLUDED.job_id, job_name = EXCLUDED.job_name, usecase_deployment_id = EXCLUDED.usecase_deployment_id,
                component = EXCLUDED.component, volume_name = EXCLUDED.volume_name, status = 'attached', updated_at = EXCLUDED.updated_at
-           WHERE volumes.tenant_id = EXCLUDED.tenant_id`,
+           WHERE volumes.tenant_id = EXCLUDED.tenant_id
+             AND (volumes.job_id = EXCLUDED.job_id
+                  OR NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = volumes.job_id AND jobs.status = ANY($13::text[])))`,
         [
           v.id,
           v.clusterId,
@@ -50,9 +56,30 @@ export class VolumeRepository {
           v.component,
           v.size,
           now,
+          activeJobStatuses,
         ],
       );
     }
+  }
+
+  /**
+   * The claims among `claimNames` in the cluster and namespace that an active job holds, with that job: a new job may
+   * not attach them (docs/design.md#object-names). Served by the (cluster_id, namespace, claim_name) key.
+   */
+  async heldByActiveJobs(
+    clusterId: string,
+    namespace: string,
+    claimNames: readonly string[],
+  ): Promise<Array<{ claimName: string; jobId: string; jobName: string }>> {
+    if (claimNames.length === 0) return [];
+    const rows = await this.db.query<Array<{ claim_name: string; job_id: string; job_name: string }>>(
+      `SELECT v.claim_name, j.id AS job_id, j.name AS job_name
+         FROM volumes v JOIN jobs j ON j.id = v.job_id
+        WHERE v.cluster_id = $1 AND v.namespace = $2 AND v.claim_name = ANY($3::text[]) AND j.status = ANY($4::text[])
+        ORDER BY v.claim_name`,
+      [clusterId, namespace, claimNames, activeJobStatuses],
+    );
+    return rows.map((row) => ({ claimName: row.claim_name, jobId: row.job_id, jobName: row.job_name }));
   }
 
   /** A job that ended (stopped, failed, finished) no longer holds its volumes; its workload is gone, the claims stay. */

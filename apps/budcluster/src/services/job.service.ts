@@ -24,6 +24,7 @@ import { sealSecretEnv } from './secret-env';
 import { estimatedCosts } from './job-cost';
 import { JobUpdateService } from './job-update.service';
 import { VolumeService } from './volume.service';
+import { ObjectNameConflicts } from './object-name-conflicts.service';
 import { NamespaceService } from './namespace.service';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
@@ -41,6 +42,7 @@ export class JobService {
     private readonly relay: OutboxRelay,
     private readonly updates: JobUpdateService,
     private readonly volumes: VolumeService,
+    private readonly nameConflicts: ObjectNameConflicts,
     private readonly namespaces: NamespaceService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
@@ -59,6 +61,7 @@ export class JobService {
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
     const refusal = namespaceRefusal(namespace, principal.tenantId);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
+    await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
     await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
     const now = new Date(this.clock.now());
     const id = randomUUID();

@@ -41,7 +41,7 @@ describe('jobs API on a simulated cluster', () => {
       (job) => job.status === 'running',
       { what: 'job running' },
     );
-    expect(running.outputs).toMatchObject({ port: 80, service: created.body.name });
+    expect(running.outputs).toMatchObject({ port: 80, service: created.body.k8s_resource_name });
     expect(running.outputs.url).toMatch(/^http:\/\//);
     expect(running.events?.map((e: { to_status: string }) => e.to_status)).toEqual(['pending', 'admitted', 'running']);
     expect(running.started_at).not.toBeNull();

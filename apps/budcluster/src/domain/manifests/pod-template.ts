@@ -28,7 +28,7 @@ function secretEnvDigest(sealed: string): string {
 }
 
 /** The container a non-helm job runs; model specs become their engine's container. */
-export function containerFor(job: JobModel): ContainerSpec {
+export function containerFor(job: Pick<JobModel, 'id' | 'spec' | 'resources'>): ContainerSpec {
   switch (job.spec.kind) {
     case 'container':
       return job.spec;

@@ -29,13 +29,20 @@ export interface JobClaim {
   mountPath: string;
 }
 
-/** The claims a job's spec asks for, named stably (`<job name>-<volume>`) so a later job of the same name reattaches them. */
-export function jobClaims(job: JobModel): JobClaim[] {
+/** What decides a job's claims: enough of a job, or of a request to create one, to name them before it exists. */
+export type ClaimOwner = Pick<JobModel, 'id' | 'name' | 'jobType' | 'spec' | 'resources'>;
+
+/**
+ * The claims a job's spec asks for, named stably (`<job name>-<volume>`, not after the job's resource name) so a
+ * later job of the same name reattaches them (docs/design.md#object-names). Two active jobs may therefore not ask
+ * for the same claim in one namespace: job creation refuses the second (409).
+ */
+export function jobClaims(job: ClaimOwner): JobClaim[] {
   if (job.spec.kind === 'helm') return [];
   return claimsOf(job, containerFor(job));
 }
 
-function claimsOf(job: JobModel, container: ContainerSpec): JobClaim[] {
+function claimsOf(job: ClaimOwner, container: ContainerSpec): JobClaim[] {
   const claims: JobClaim[] = [];
   const add = (volumeName: string, suffix: string, size: string, mountPath: string): void => {
     claims.push({ volumeName, claimName: `${job.name}-${suffix}`, size, mountPath });
