@@ -174,21 +174,45 @@ function deadProcesses(pids: Record<string, number>): string {
   return dead.map(([name]) => `\n${name} exited; last log lines:\n${logTail(name, 5)}`).join('');
 }
 
+/** The test bed's state file, even while one of its programs is stopped (runningState() then answers undefined). */
+function recordedState(): TestbedState {
+  if (!existsSync(paths.state)) throw new Error('the test bed is not running');
+  return JSON.parse(readFileSync(paths.state, 'utf8')) as TestbedState;
+}
+
+function commandOf(state: TestbedState, name: string): TestbedState['commands'][string] {
+  const command = state.commands[name];
+  if (!command) throw new Error(`no program ${name} in the test bed`);
+  return command;
+}
+
+/** Stops one program of the running control plane (e.g. kube-apiserver, to make the cluster unreachable); start(name) brings it back. */
+export async function stop(name: string): Promise<void> {
+  commandOf(recordedState(), name);
+  await stopOne(name);
+}
+
+/** Starts one stopped program again with the command it was started with; for the API server, waits until it is ready. */
+export async function start(name: string): Promise<void> {
+  const state = recordedState();
+  const command = commandOf(state, name);
+  const running = state.pids[name];
+  if (running !== undefined && isAlive(running)) throw new Error(`${name} is running (pid ${running})`);
+  const pid = startProcess(name, command.binary, command.args);
+  state.pids[name] = pid;
+  writeFileSync(paths.state, JSON.stringify(state, null, 2));
+  if (name === 'kube-apiserver') await waitFor(name, pid, () => apiserverReady(state.apiserverUrl), 120_000);
+  progress('start', `${name} started (pid ${pid})`);
+}
+
 /**
  * Stops one program of the running control plane and starts it again with the same command; for the
  * API server, waits until it is ready. Its clients' watches break, as in an API server rollout.
  */
 export async function restart(name: string): Promise<void> {
-  const state = runningState();
-  if (!state) throw new Error('the test bed is not running');
-  const command = state.commands[name];
-  if (!command) throw new Error(`no program ${name} in the test bed`);
-  await stopOne(name);
-  const pid = startProcess(name, command.binary, command.args);
-  state.pids[name] = pid;
-  writeFileSync(paths.state, JSON.stringify(state, null, 2));
-  if (name === 'kube-apiserver') await waitFor(name, pid, () => apiserverReady(state.apiserverUrl), 120_000);
-  progress('restart', `${name} restarted (pid ${pid})`);
+  if (!runningState()) throw new Error('the test bed is not running');
+  await stop(name);
+  await start(name);
 }
 
 export async function down(): Promise<void> {
