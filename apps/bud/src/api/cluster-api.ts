@@ -1,8 +1,8 @@
-import type { ClusterResponse, JobResponse, Page, VolumeResponse, VolumeStatus } from '@bud/contracts';
+import type { ClusterResponse, JobResponse, NamespaceResponse, Page, VolumeResponse, VolumeStatus } from '@bud/contracts';
 import type { ApiClient } from './api-client';
 import type { PageQuery } from './usecases-api';
 
-/** budcluster's routes under /api/v1: clusters, their jobs and volumes. */
+/** budcluster's routes under /api/v1: clusters, their jobs, volumes and namespaces. */
 export class ClusterApi {
   constructor(readonly client: ApiClient) {}
 
@@ -24,6 +24,11 @@ export class ClusterApi {
     query: PageQuery & { status?: VolumeStatus; usecase_deployment_id?: string },
   ): Promise<Page<VolumeResponse>> {
     return this.client.get(`/api/v1/clusters/${encodeURIComponent(clusterId)}/volumes`, { ...query });
+  }
+
+  /** The caller's tenant's namespaces on the cluster (docs/design.md#namespaces). */
+  listNamespaces(clusterId: string, query: PageQuery): Promise<Page<NamespaceResponse>> {
+    return this.client.get(`/api/v1/clusters/${encodeURIComponent(clusterId)}/namespaces`, { ...query });
   }
 
   /** Destroys a volume that no job holds (409 while attached). */

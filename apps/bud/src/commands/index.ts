@@ -4,6 +4,7 @@ import { componentCommands } from './components';
 import { deployCommand } from './deploy';
 import { deploymentCommands } from './deployments';
 import { jobCommands } from './jobs';
+import { namespaceCommands } from './namespaces';
 import { templateCommands } from './templates';
 import { volumeCommands } from './volumes';
 
@@ -16,4 +17,5 @@ export const commands: readonly CommandSpec[] = [
   ...deploymentCommands,
   ...jobCommands,
   ...volumeCommands,
+  ...namespaceCommands,
 ];
