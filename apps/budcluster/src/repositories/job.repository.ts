@@ -336,20 +336,4 @@ export class JobRepository {
     );
     return row ?? null;
   }
-
-  /**
-   * The active job of the cluster and namespace whose helm release is named `releaseName`, if any: a given
-   * spec.release_name is kept as the release's name (docs/design.md#object-names), so two active jobs may not share one.
-   * A job from before resource names has its release_name, else its name, as its release.
-   */
-  async activeHelmReleaseHolder(clusterId: string, namespace: string, releaseName: string): Promise<{ id: string; name: string } | null> {
-    const [row] = await this.db.query<Array<{ id: string; name: string }>>(
-      `SELECT id, name FROM jobs
-        WHERE cluster_id = $1 AND k8s_namespace = $2 AND k8s_resource_kind = 'HelmRelease' AND status = ANY($4::text[])
-          AND (k8s_resource_name = $3 OR (k8s_resource_name IS NULL AND COALESCE(spec->>'release_name', name) = $3))
-        LIMIT 1`,
-      [clusterId, namespace, releaseName, activeJobStatuses],
-    );
-    return row ?? null;
-  }
 }

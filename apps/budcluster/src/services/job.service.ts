@@ -61,8 +61,8 @@ export class JobService {
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
     const refusal = namespaceRefusal(namespace, principal.tenantId);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
-    await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
     await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
+    await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
     const now = new Date(this.clock.now());
     const id = randomUUID();
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
