@@ -22,9 +22,26 @@ function portOf(job: CreateJobRequest): number | undefined {
   }
 }
 
+/** Stands for the 8 hex digits of a job id that budcluster has yet to choose (docs/design.md#object-names). */
+export const UNKNOWN_JOB_ID = '<job-id>';
+
+/**
+ * The Service budcluster will name for a job it has yet to create: `<name>-<8 hex of its id>` (`j-` before a name
+ * that starts with a digit, cut to 63, or to Helm's 53), a helm spec's release_name as given. The id does not exist
+ * yet, so the name shows UNKNOWN_JOB_ID in its place: a preview of its shape, never a host anything can reach.
+ */
+function futureServiceName(job: CreateJobRequest): string {
+  if (job.spec.kind === 'helm' && job.spec.release_name) return job.spec.release_name;
+  const max = (job.spec.kind === 'helm' ? 53 : 63) - 9;
+  const base = /^[a-z]/.test(job.name) ? job.name : `j-${job.name}`;
+  return `${base.slice(0, max).replace(/-+$/, '')}-${UNKNOWN_JOB_ID}`;
+}
+
 /**
  * The job outputs budcluster would report for `job` (its serviceOutputs): the recorded ones when the job already
- * runs — only the port can move, since a component's job keeps its name and namespace — else derived from the job.
+ * runs — only the port can move, since an in-place change keeps the job and so its objects' names — else those of a
+ * job yet to be created, whose Service name holds UNKNOWN_JOB_ID where its id will be (unless a helm release_name
+ * gives it in full).
  */
 export function predictedJobOutputs(job: CreateJobRequest, recorded: JobOutputs, namespace: string): JobOutputs {
   if (job.job_type !== 'service') return {};
@@ -36,12 +53,7 @@ export function predictedJobOutputs(job: CreateJobRequest, recorded: JobOutputs,
     delete moved.url;
     return port !== undefined ? { ...moved, port, url: `http://${recorded.host}:${port}` } : moved;
   }
-  const service =
-    job.spec.kind === 'helm'
-      ? (job.spec.release_name ?? job.name.slice(0, 53).replace(/-+$/, ''))
-      : /^[a-z]/.test(job.name)
-        ? job.name
-        : `j-${job.name}`.slice(0, 63).replace(/-+$/, '');
+  const service = futureServiceName(job);
   const ns = job.k8s_namespace ?? namespace;
   const host = `${service}.${ns}.svc.cluster.local`;
   return { service, namespace: ns, host, ...(port !== undefined ? { port, url: `http://${host}:${port}` } : {}) };

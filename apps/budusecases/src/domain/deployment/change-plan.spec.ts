@@ -13,7 +13,7 @@ import { makeComponent, makeContext, makeRegistry, makeTemplate } from '../../..
 import type { ChangePlanInput, CurrentComponent } from './change-plan';
 import { planChange } from './change-plan';
 import { fieldChanges, secretPaths } from './change-plan-fields';
-import { predictedJobOutputs, predictedOutputs } from './change-plan-outputs';
+import { UNKNOWN_JOB_ID, predictedJobOutputs, predictedOutputs } from './change-plan-outputs';
 
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const context = makeContext();
@@ -76,7 +76,11 @@ const plannedOf = (p: DeploymentPlan): Map<string, PlannedComponent> => new Map(
 function running(p: DeploymentPlan): CurrentComponent[] {
   return [...plannedOf(p).values()].map((planned) => {
     const definition = registry.get(planned.component_ref) as ComponentDefinition;
-    const jobOutputs = predictedJobOutputs(planned.job, {}, context.deployment.namespace);
+    // As budcluster reports a running job: its Service is named after the job's id (docs/design.md#object-names).
+    const namespace = planned.job.k8s_namespace ?? context.deployment.namespace;
+    const host = `${planned.job.name}-0b6f7f5e.${namespace}.svc.cluster.local`;
+    const reported = { service: `${planned.job.name}-0b6f7f5e`, namespace, host };
+    const jobOutputs = predictedJobOutputs(planned.job, reported, context.deployment.namespace);
     return {
       id: planned.id,
       componentRef: planned.component_ref,
@@ -196,7 +200,7 @@ describe('planChange: what a change to a deployment would do, per component', ()
     const plan = change('update', { ...p0, with_llm: false }, { ...p0, with_llm: true });
     expect(changeOf(plan)).toMatchObject({ llm: 'add', api: 'rolling' });
     expect(plan.components.find((c) => c.id === 'api')?.fields).toEqual([
-      { path: 'spec.env.LLM', from: 'none', to: `http://llm.${context.deployment.namespace}.svc.cluster.local:8000/v1` },
+      { path: 'spec.env.LLM', from: 'none', to: `http://llm-<job-id>.${context.deployment.namespace}.svc.cluster.local:8000/v1` },
     ]);
     expect(plan.blast_radius).toEqual([]);
     expect(plan.cost.gpus_before).toEqual({});
@@ -250,8 +254,8 @@ describe('planChange: what a change to a deployment would do, per component', ()
     expect(plan.components.find((c) => c.id === 'api')?.fields).toEqual([
       {
         path: 'spec.env.STORE',
-        from: `http://store.${context.deployment.namespace}.svc.cluster.local:6333`,
-        to: `http://store.${context.deployment.namespace}.svc.cluster.local:7000`,
+        from: `http://store-0b6f7f5e.${context.deployment.namespace}.svc.cluster.local:6333`,
+        to: `http://store-0b6f7f5e.${context.deployment.namespace}.svc.cluster.local:7000`,
       },
     ]);
   });
@@ -350,5 +354,47 @@ describe('planChange: data at risk', () => {
       { component: 'cache', volume: 'data', claim_name: 'cache-data', size: '20Gi', estimated_cost_per_month: '2.000000' },
       { component: 'llm', volume: 'model-cache', claim_name: 'llm-model-cache', size: '200Gi', estimated_cost_per_month: '20.000000' },
     ]);
+  });
+});
+
+describe('predictedJobOutputs', () => {
+  const service = (overrides: Partial<CreateJobRequest>): CreateJobRequest =>
+    ({
+      name: 'llm',
+      job_type: 'service',
+      spec: { kind: 'container', image: 'ghcr.io/acme/api:1', env: {}, ports: [{ port: 8080, protocol: 'TCP' }] },
+      resources: { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
+      ...overrides,
+    }) as CreateJobRequest;
+
+  it('does not invent the host of a job yet to be created: its id stands as <job-id>', () => {
+    expect(predictedJobOutputs(service({}), {}, 'ns')).toEqual({
+      service: `llm-${UNKNOWN_JOB_ID}`,
+      namespace: 'ns',
+      host: `llm-${UNKNOWN_JOB_ID}.ns.svc.cluster.local`,
+      port: 8080,
+      url: `http://llm-${UNKNOWN_JOB_ID}.ns.svc.cluster.local:8080`,
+    });
+    expect(predictedJobOutputs(service({ name: '7b' }), {}, 'ns').service).toBe(`j-7b-${UNKNOWN_JOB_ID}`);
+  });
+
+  it('gives a helm release_name in full: budcluster keeps it', () => {
+    const helm = service({ spec: { kind: 'helm', chart_ref: 'charts/redis', release_name: 'redis-main', values: {} } });
+    expect(predictedJobOutputs(helm, {}, 'ns')).toEqual({
+      service: 'redis-main',
+      namespace: 'ns',
+      host: 'redis-main.ns.svc.cluster.local',
+    });
+  });
+
+  it('keeps what a running job reports, moving only the port', () => {
+    const reported = { service: 'llm-1a2b3c4d', namespace: 'ns', host: 'llm-1a2b3c4d.ns.svc.cluster.local', port: 9000 };
+    expect(predictedJobOutputs(service({}), reported, 'ns')).toEqual({
+      service: 'llm-1a2b3c4d',
+      namespace: 'ns',
+      host: 'llm-1a2b3c4d.ns.svc.cluster.local',
+      port: 8080,
+      url: 'http://llm-1a2b3c4d.ns.svc.cluster.local:8080',
+    });
   });
 });
