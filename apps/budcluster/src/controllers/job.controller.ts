@@ -33,6 +33,8 @@ export class JobController {
     body: createJobRequestSchema,
     response: jobResponseSchema,
     status: 201,
+    // Another active job of the namespace holds a claim or helm release_name the job asks for (design.md#object-names).
+    errors: [409],
   })
   async create(
     @CurrentPrincipal() principal: Principal,

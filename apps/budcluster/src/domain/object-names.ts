@@ -7,7 +7,7 @@ const MAX_RELEASE_NAME = 53;
 const ID_DIGITS = 8;
 
 /**
- * The base name of a job's Kubernetes objects (docs/design.md#namespaces): its name and the first 8 hex digits of its
+ * The base name of a job's Kubernetes objects (docs/design.md#object-names): its name and the first 8 hex digits of its
  * id, so two jobs of one name never share an object. A helm job keeps a release_name it gives: the chart names its own
  * objects after it, so two active jobs may not share one.
  */
