@@ -12,6 +12,7 @@ import { FAIL_POD_LABEL } from '../../scripts/testbed/kwok-config';
 import { setReleaseCondition } from './support/helm-releases';
 import { acquireTestbed, isGone, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
 import { watchAnswer } from './support/watch-answer';
+import { makeManagedNamespace } from './support/workload-identity';
 
 const SLOW = { timeoutMs: 60_000, intervalMs: 200 };
 const HELM = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
@@ -38,7 +39,8 @@ describe('kubernetes driver on the test bed control plane', () => {
   beforeAll(async () => {
     testbed = await acquireTestbed();
     // A labelled object no job row owns, made first: the orphan sweep spares objects younger than its grace (45 s here).
-    await testbed.kube.core.createNamespace({ body: { metadata: { name: orphanNamespace } } });
+    // In a namespace as budcluster makes them: it may delete only inside its managed namespaces.
+    await makeManagedNamespace(testbed.kube, orphanNamespace);
     await testbed.kube.core.createNamespacedService({
       namespace: orphanNamespace,
       body: {

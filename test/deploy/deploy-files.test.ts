@@ -145,7 +145,7 @@ describe('deploy/kubernetes', () => {
     ...readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => join(dir, f)),
-    join(dir, 'workload-cluster/rbac.yaml'),
+    ...['rbac.yaml', 'admission-policy.yaml'].map((f) => join(dir, 'workload-cluster', f)),
   ];
   const objects = files.flatMap((file) =>
     (loadAll(readFileSync(file, 'utf8')) as Array<Record<string, any>>).filter(Boolean).map((o) => ({ file, o })),
@@ -215,23 +215,45 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('gives budcluster in workload clusters exactly the resources its driver renders', () => {
-    const role = kinds('ClusterRole')[0];
-    const granted = role.rules.flatMap((r: { resources: string[] }) => r.resources);
-    expect(granted).toEqual(
+  it('gives budcluster in workload clusters a small cluster role and what its driver renders only inside managed namespaces', () => {
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+    const role = (name: string) => kinds('ClusterRole').find((r) => r.metadata.name === name) as { rules: Rule[] };
+    const granted = (name: string, verb: string) =>
+      role(name)
+        .rules.filter((r) => r.verbs.includes(verb))
+        .flatMap((r) => r.resources)
+        .sort();
+    const cluster = 'bud-foundry-budcluster';
+    const namespaced = 'bud-foundry-budcluster-namespaced';
+    // Cluster-wide it writes only namespaces (narrowed by the admission policy) and its own RoleBindings; never secrets.
+    expect(granted(cluster, 'create')).toEqual(['namespaces', 'rolebindings']);
+    expect(granted(cluster, 'list')).not.toContain('secrets');
+    expect(granted(cluster, 'list')).toEqual(expect.arrayContaining(['nodes', 'deployments', 'jobs', 'helmreleases']));
+    expect(role(cluster).rules.find((r) => r.verbs.includes('bind'))).toMatchObject({
+      resources: ['clusterroles'],
+      resourceNames: [namespaced],
+    });
+    expect(granted(namespaced, 'patch')).toEqual(
       expect.arrayContaining([
         'deployments',
         'services',
         'jobs',
+        'secrets',
         'persistentvolumeclaims',
-        'namespaces',
         'helmreleases',
         'helmrepositories',
         'ocirepositories',
-        'nodes',
+        'networkpolicies',
+        'limitranges',
       ]),
     );
-    expect(role.rules.some((r: { verbs: string[] }) => r.verbs.includes('*'))).toBe(false);
+    expect(granted(namespaced, 'create')).not.toContain('pods');
+    // The namespaced role is bound only by the RoleBindings budcluster makes, never cluster-wide.
+    expect(kinds('ClusterRoleBinding').map((b) => b.roleRef.name)).toEqual([cluster]);
+    expect(kinds('ClusterRole').some((r) => r.rules.some((rule: Rule) => rule.verbs.includes('*')))).toBe(false);
+    const policy = kinds('ValidatingAdmissionPolicy')[0];
+    expect(policy.spec.matchConditions[0].expression).toContain('system:serviceaccount:bud-system:budcluster');
+    expect(kinds('ValidatingAdmissionPolicyBinding')[0].spec).toEqual({ policyName: policy.metadata.name, validationActions: ['Deny'] });
   });
 
   it('scopes the Dapr pub/sub to the two services', () => {

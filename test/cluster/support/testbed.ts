@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { down, restart, runningState, up } from '../../../scripts/testbed/control-plane';
+import { applyWorkloadClusterYaml, budclusterKubeconfig } from './workload-identity';
 
 /**
  * What budcluster needs to register the test bed: its API server listens on 127.0.0.1, which budcluster
@@ -11,7 +12,14 @@ import { down, restart, runningState, up } from '../../../scripts/testbed/contro
 export const TESTBED_BUDCLUSTER_ENV = { CLUSTER_API_ALLOW_PRIVATE_ADDRESSES: 'true' } as const;
 
 export interface Testbed {
+  /**
+   * What tests register with budcluster: a token of the budcluster service account of deploy/kubernetes/workload-cluster/,
+   * so budcluster runs with only the shipped RBAC.
+   */
   kubeconfig: string;
+  /** The test bed's admin credentials, for fixtures and assertions (as `kube`). */
+  adminKubeconfig: string;
+  /** Admin clients. */
   kube: KubeClients;
   /** Stops the control plane if this process started it. */
   release(): Promise<void>;
@@ -44,16 +52,22 @@ export function kubeClients(kubeconfig: string): KubeClients {
 export async function acquireTestbed(): Promise<Testbed> {
   const given = process.env.TESTBED_KUBECONFIG;
   if (given) {
-    const kubeconfig = readFileSync(given, 'utf8');
+    const adminKubeconfig = readFileSync(given, 'utf8');
     const refuse = async () => {
       throw new Error('TESTBED_KUBECONFIG names a cluster this suite did not start: it cannot restart its programs');
     };
-    return { kubeconfig, kube: kubeClients(kubeconfig), release: async () => undefined, restart: refuse };
+    return { ...(await withBudclusterIdentity(adminKubeconfig)), release: async () => undefined, restart: refuse };
   }
   const running = runningState();
   const state = running ?? (await up());
-  const kubeconfig = readFileSync(state.kubeconfig, 'utf8');
-  return { kubeconfig, kube: kubeClients(kubeconfig), release: async () => (running ? undefined : down()), restart };
+  const adminKubeconfig = readFileSync(state.kubeconfig, 'utf8');
+  return { ...(await withBudclusterIdentity(adminKubeconfig)), release: async () => (running ? undefined : down()), restart };
+}
+
+async function withBudclusterIdentity(adminKubeconfig: string): Promise<Pick<Testbed, 'kubeconfig' | 'adminKubeconfig' | 'kube'>> {
+  const kube = kubeClients(adminKubeconfig);
+  await applyWorkloadClusterYaml(kube);
+  return { kubeconfig: await budclusterKubeconfig(kube), adminKubeconfig, kube };
 }
 
 /** HTTP status of a failed client call (the client throws ApiException with `code`). */

@@ -1,7 +1,17 @@
-import { ApiException, ApisApi, type KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import {
+  ApiException,
+  ApisApi,
+  AuthenticationV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
 import { isRecord, type ManagedObject, parseManagedObject } from './managed-object';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../domain/manifests';
-import { FIELD_MANAGER, MANAGED_KINDS, MANAGED_SELECTOR, type ResourceKind } from './resource-kinds';
+import { JOB_ID_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TENANT_ID_LABEL } from '../../domain/manifests';
+import { ObjectInTheWayError } from '../../domain/namespace-model';
+import { objectOwnership } from './object-ownership';
+import { FIELD_MANAGER, MANAGED_KINDS, MANAGED_SELECTOR, NAMESPACE, type ResourceKind } from './resource-kinds';
 
 const KUEUE_GROUP = 'kueue.x-k8s.io';
 const PAGE_SIZE = 500;
@@ -29,12 +39,28 @@ export function httpStatus(err: unknown): number | undefined {
 export class KubeClient {
   private readonly objects: KubernetesObjectApi;
   private readonly apis: ApisApi;
-  private readonly knownNamespaces = new Set<string>();
+  private readonly authentication: AuthenticationV1Api;
+  /**
+   * Objects this process has applied, by kind/namespace/name → the owner they were applied for (job id, or the
+   * claim's tenant): applying them again needs no ownership read (docs/design.md#drivers).
+   */
+  private readonly ours = new Map<string, string>();
   private kueue: Promise<boolean> | undefined;
 
   constructor(kubeConfig: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.apis = kubeConfig.makeApiClient(ApisApi);
+    this.authentication = kubeConfig.makeApiClient(AuthenticationV1Api);
+  }
+
+  /** The user name the kubeconfig authenticates as (SelfSubjectReview, which every authenticated identity may make). */
+  async whoAmI(): Promise<string> {
+    const review = await this.authentication.createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    const username = review.status?.userInfo?.username;
+    if (!username) throw new Error('the API server did not say who the kubeconfig authenticates as');
+    return username;
   }
 
   /** Asked once per cluster; a failed discovery is retried on the next call rather than cached. */
@@ -49,25 +75,9 @@ export class KubeClient {
     return this.kueue;
   }
 
-  async ensureNamespace(name: string): Promise<void> {
-    if (this.knownNamespaces.has(name)) return;
-    // The label tells deleteNamespace that budcluster made it; a namespace someone else made is never deleted.
-    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
-    try {
-      await this.objects.read(namespace);
-    } catch (err) {
-      if (httpStatus(err) !== 404) throw err;
-      await this.objects.create(namespace).catch((createErr: unknown) => {
-        if (httpStatus(createErr) !== 409) throw createErr;
-      });
-    }
-    this.knownNamespaces.add(name);
-  }
-
   /** Deletes a namespace only if it carries budcluster's managed-by label; a missing one counts as deleted. */
   async deleteManagedNamespace(name: string): Promise<'deleted' | 'absent' | 'not-managed'> {
     const reference = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    this.knownNamespaces.delete(name);
     let found: KubernetesObject;
     try {
       found = await this.objects.read(reference);
@@ -85,8 +95,30 @@ export class KubeClient {
    * terminating (foreground deletion): applying onto such an object either changes one that is about to go or is
    * refused (an immutable selector). Then this waits for it to go and applies afresh, after telling `onPredecessor`
    * its uid (its deletion is expected). One request on the usual path.
+   *
+   * Never adopts: before the first apply of an object in this process it is read, and one that budcluster did not
+   * make for this owner is refused with ObjectInTheWayError. An object this process applied costs no read.
    */
   async apply(object: KubernetesObject, onPredecessor: (uid: string) => void = () => undefined): Promise<void> {
+    const key = objectKey(object);
+    const owner = ownerOf(object);
+    if (this.ours.get(key) !== owner) {
+      const ownership = objectOwnership(object.metadata ?? {}, (await this.readIfPresent(object))?.metadata);
+      if (ownership.verdict === 'foreign') {
+        const meta = object.metadata;
+        throw new ObjectInTheWayError(object.kind ?? 'object', meta?.namespace ?? '', meta?.name ?? '', ownership.why);
+      }
+      if (ownership.verdict === 'predecessor') {
+        if (ownership.uid) onPredecessor(ownership.uid);
+        await this.untilGone(object);
+      }
+    }
+    this.ours.delete(key);
+    await this.applyOwned(object, onPredecessor);
+    this.ours.set(key, owner);
+  }
+
+  private async applyOwned(object: KubernetesObject, onPredecessor: (uid: string) => void): Promise<void> {
     let applied: KubernetesObject;
     try {
       applied = await this.applyOnce(object);
@@ -107,17 +139,16 @@ export class KubeClient {
     await this.applyOnce(object);
   }
 
-  private async applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
-    try {
-      return await this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    } catch (err) {
-      // The namespace may have been deleted behind our back: check it again next time.
-      if (httpStatus(err) === 404 && object.metadata?.namespace) this.knownNamespaces.delete(object.metadata.namespace);
-      throw err;
-    }
+  /** One forced server-side apply as budcluster's field manager, without the ownership read (namespaces, their objects). */
+  applyServerSide(object: KubernetesObject): Promise<KubernetesObject> {
+    return this.applyOnce(object);
   }
 
-  private async readIfPresent(object: KubernetesObject): Promise<KubernetesObject | undefined> {
+  private applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
+    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+
+  async readIfPresent(object: KubernetesObject): Promise<KubernetesObject | undefined> {
     try {
       return await this.objects.read(reference(object));
     } catch (err) {
@@ -142,6 +173,7 @@ export class KubeClient {
 
   /** Foreground deletion; an object (or kind) that is already gone counts as deleted. */
   async delete(object: KubernetesObject): Promise<void> {
+    this.ours.delete(objectKey(object));
     try {
       await this.objects.delete(object, undefined, undefined, undefined, undefined, 'Foreground');
     } catch (err) {
@@ -150,7 +182,7 @@ export class KubeClient {
   }
 
   /** All objects of a kind matching the selector, page by page (limit/continue). */
-  async list(kind: ResourceKind, labelSelector: string): Promise<Listing> {
+  async list(kind: ResourceKind, labelSelector: string, namespace?: string): Promise<Listing> {
     const items: unknown[] = [];
     let resourceVersion = '';
     let continueToken: string | undefined;
@@ -161,7 +193,7 @@ export class KubeClient {
           this.objects.list(
             kind.apiVersion,
             kind.kind,
-            undefined,
+            namespace,
             undefined,
             undefined,
             undefined,
@@ -195,18 +227,44 @@ export class KubeClient {
     }
   }
 
-  /** Every labelled object of every kind budcluster creates: one paginated list per kind. */
+  /**
+   * Every labelled object of every kind budcluster creates: one paginated list per kind, across all namespaces,
+   * except Secrets, which budcluster may read only inside its managed namespaces (deploy/kubernetes/workload-cluster/):
+   * one list per managed namespace.
+   */
   async listManaged(onMalformed: (kind: ResourceKind, problem: string) => void): Promise<ManagedObject[]> {
     const objects: ManagedObject[] = [];
-    for (const kind of MANAGED_KINDS) {
-      for (const item of (await this.list(kind, MANAGED_SELECTOR)).items) {
+    const collect = (kind: ResourceKind, items: unknown[]) => {
+      for (const item of items) {
         const parsed = parseManagedObject(item, kind);
         if (parsed.ok) objects.push(parsed.object);
         else onMalformed(kind, parsed.problem);
       }
+    };
+    let managedNamespaces: string[] | undefined;
+    for (const kind of MANAGED_KINDS) {
+      if (!kind.perNamespace) {
+        collect(kind, (await this.list(kind, MANAGED_SELECTOR)).items);
+        continue;
+      }
+      managedNamespaces ??= (await this.list(NAMESPACE, MANAGED_SELECTOR)).items.flatMap((item) => {
+        const name = isRecord(item) && isRecord(item.metadata) ? item.metadata.name : undefined;
+        return typeof name === 'string' ? [name] : [];
+      });
+      for (const namespace of managedNamespaces) collect(kind, (await this.list(kind, MANAGED_SELECTOR, namespace)).items);
     }
     return objects;
   }
+}
+
+function objectKey(object: KubernetesObject): string {
+  return `${object.apiVersion ?? ''}/${object.kind ?? ''}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}
+
+/** Whom an object is applied for: its job, or for a claim (no job id) its tenant. */
+function ownerOf(object: KubernetesObject): string {
+  const labels = object.metadata?.labels ?? {};
+  return labels[JOB_ID_LABEL] ?? `tenant:${labels[TENANT_ID_LABEL] ?? ''}`;
 }
 
 function reference(object: KubernetesObject): { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } {

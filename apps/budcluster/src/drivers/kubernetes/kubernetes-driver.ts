@@ -9,8 +9,9 @@ import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { ClusterProbe } from './cluster-probe';
 import { InformerSupervisor } from './informer-supervisor';
 import { InstrumentedKubeConfig } from './instrumented-kube-config';
-import { KubeClient } from './kube-client';
+import { httpStatus, KubeClient } from './kube-client';
 import type { ManagedObject } from './managed-object';
+import { NamespaceApplier } from './namespace-apply';
 import { NodeInventoryWatch } from './node-inventory-watch';
 import { planReconcile } from './reconcile-plan';
 import { PVC } from './resource-kinds';
@@ -145,12 +146,27 @@ export class KubernetesDriver implements ClusterDriver {
     await this.reporter.drained();
   }
 
+  private namespaceApplier: NamespaceApplier | undefined;
+
+  /** Claims and renders managed namespaces (docs/design.md#namespaces); made on first use. */
+  private get namespaces(): NamespaceApplier {
+    this.namespaceApplier ??= new NamespaceApplier(this.client);
+    return this.namespaceApplier;
+  }
+
   async apply(job: JobModel): Promise<void> {
     this.jobs.applied(job, this.clock.now());
     this.handler.forget(job.id);
     const objects = renderManifests(job, { kueue: await this.client.hasKueue(), secretEnv: this.secretEnvOf(job) });
-    for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) await this.client.ensureNamespace(namespace);
-    for (const object of objects) await this.client.apply(object, (uid) => this.handler.expectDeletion(uid));
+    // The job's own namespace, for its tenant: no call once this process has made sure of it.
+    await this.namespaces.ensureForJob({ name: job.namespace, tenantId: job.tenantId, projectId: job.projectId });
+    try {
+      for (const object of objects) await this.client.apply(object, (uid) => this.handler.expectDeletion(uid));
+    } catch (err) {
+      // The namespace may have been deleted behind our back: check it again next time.
+      if (httpStatus(err) === 404) this.namespaces.forget(job.namespace);
+      throw err;
+    }
   }
 
   private secretEnvOf(job: JobModel): Record<string, string> | undefined {
@@ -178,10 +194,11 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   async ensureNamespace(namespace: ManagedNamespace): Promise<void> {
-    await this.client.ensureNamespace(namespace.name);
+    await this.namespaces.ensure(namespace);
   }
 
   async deleteNamespace(namespace: string): Promise<void> {
+    this.namespaces.forget(namespace);
     const outcome = await this.client.deleteManagedNamespace(namespace);
     if (outcome === 'not-managed') {
       this.logger.info('leaving a namespace budcluster did not create', { cluster_id: this.options.clusterId, namespace });
@@ -217,14 +234,18 @@ export class KubernetesDriver implements ClusterDriver {
       this.reporter.report({ jobId: job.id, ...derived, ...(outputs ? { outputs } : {}) });
     }
     for (const orphan of plan.orphans) {
-      this.logger.info('deleting orphaned object', {
+      const fields = {
         cluster_id: this.options.clusterId,
         job_id: orphan.jobId,
         kind: orphan.kind.kind,
         namespace: orphan.namespace,
         name: orphan.name,
-      });
-      await this.client.delete(toReference(orphan));
+      };
+      this.logger.info('deleting orphaned object', fields);
+      // Outside its managed namespaces budcluster may not delete (403): one such object does not stop the sweep.
+      await this.client
+        .delete(toReference(orphan))
+        .catch((err: unknown) => this.logger.warn('could not delete orphaned object', { ...fields, error: String(err) }));
     }
     for (const job of plan.place) {
       await this.apply(job).catch((err: unknown) =>

@@ -12,6 +12,8 @@ export interface ResourceKind {
   kind: string;
   plural: string;
   primary: boolean;
+  /** Listed namespace by namespace (only in managed namespaces), never across all: budcluster may not read it cluster-wide. */
+  perNamespace?: boolean;
 }
 
 export const DEPLOYMENT: ResourceKind = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', primary: true };
@@ -23,7 +25,9 @@ export const HELM_RELEASE: ResourceKind = {
   primary: true,
 };
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
-const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false };
+const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false, perNamespace: true };
+/** Cluster-scoped; listed (by label) only to find the managed namespaces. */
+export const NAMESPACE: ResourceKind = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', primary: false };
 export const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
 const HELM_REPOSITORY: ResourceKind = {
   apiVersion: 'source.toolkit.fluxcd.io/v1',
