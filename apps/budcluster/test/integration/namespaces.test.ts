@@ -170,6 +170,15 @@ describe('namespaces belong to tenants', () => {
     expect(bad.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'cluster_id' })]));
   });
 
+  it('answers 403 to a caller that may see neither jobs nor use cases, and lists for one that may see either', async () => {
+    const templatesOnly = await h.caller(['template:manage'], h.tenantA.tenantId);
+    expect((await h.http('GET', namespacesPath(), { caller: templatesOnly })).status).toBe(403);
+    const usecaseViewer = await h.caller(['usecase:view'], h.tenantA.tenantId);
+    const listed = await h.http('GET', namespacesPath(), { caller: usecaseViewer, schema: pageOf(namespaceResponseSchema) });
+    expect(listed.status).toBe(200);
+    expect(listed.body.total).toBe((await namespacesOf(h.tenantA)).total);
+  });
+
   it("deleting a finished job's last use of a namespace deletes the namespace and its row: another tenant may claim the name then", async () => {
     const name = unique('gone');
     const created = await createIn(h.tenantA, name, { job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36' } });
