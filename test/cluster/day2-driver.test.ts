@@ -79,7 +79,7 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
     (await testbed.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector: `bud.ai/job-id=${job.id}` })).items;
   const serving = async (job: JobModel) =>
     (await replicaSets(job)).filter((rs) => (rs.spec?.replicas ?? 0) > 0).map((rs) => rs.metadata?.name);
-  const readDeployment = (job: JobModel) => testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace });
+  const readDeployment = (job: JobModel) => testbed.kube.apps.readNamespacedDeployment({ name: job.resourceName, namespace });
   const readClaim = (name: string) => testbed.kube.core.readNamespacedPersistentVolumeClaim({ name, namespace });
 
   describe('one service through update, scale and rollback', () => {
@@ -99,7 +99,7 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
     it('rolls an env change out in place: same Deployment, a new ReplicaSet, never zero ready endpoints', async () => {
       const before = await readDeployment(job);
       const [oldSet] = await serving(job);
-      const endpoints = await recordReadyEndpoints(testbed.kube.config, namespace, job.name);
+      const endpoints = await recordReadyEndpoints(testbed.kube.config, namespace, job.resourceName);
       let duringChange: () => number[] = () => [];
       try {
         await endpoints.until((n) => n === 1, 'one ready endpoint before the update');
@@ -146,7 +146,7 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
 
     it('keeps the old ReplicaSet serving while an update never becomes ready, and brings it back on re-applying the old spec', async () => {
       const good = job;
-      const endpoints = await recordReadyEndpoints(testbed.kube.config, namespace, job.name);
+      const endpoints = await recordReadyEndpoints(testbed.kube.config, namespace, job.resourceName);
       let duringChange: () => number[] = () => [];
       try {
         await endpoints.until((n) => n === 3, 'three ready endpoints before the update');
@@ -226,11 +226,12 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
 
   it('applies a new job of the same name right after remove, waiting out the objects still being deleted', async () => {
     const name = `again-${randomUUID().slice(0, 6)}`;
-    const first = newJob({ name });
+    // Objects of one name, as two jobs from before resource names have (or two helm jobs of one release_name, one ended).
+    const first = newJob({ name, resourceName: name });
     await driver.apply(first);
     await rolledOut(first);
     await driver.remove(first);
-    const second = newJob({ name });
+    const second = newJob({ name, resourceName: name });
     await driver.apply(second);
     await rolledOut(second);
     expect(reportsOf(second).map((r) => r.status)).not.toContain('failed');
@@ -251,12 +252,12 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
       });
       let job = newJob({ name: `chart-${randomUUID().slice(0, 6)}` }, spec(1));
       const read = async () =>
-        (await testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace, name: job.name })) as {
+        (await testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace, name: job.resourceName })) as {
           metadata: { uid: string; generation: number; annotations?: Record<string, string> };
           spec: { values: Record<string, unknown> };
         };
       await driver.apply(job);
-      await setReleaseCondition(testbed.kube, namespace, job.name, {
+      await setReleaseCondition(testbed.kube, namespace, job.resourceName, {
         type: 'Ready',
         status: 'True',
         reason: 'InstallSucceeded',
@@ -274,7 +275,7 @@ describe('kubernetes driver: day 2 on the test bed control plane', () => {
       expect(after.metadata.annotations).toMatchObject({ 'bud.ai/generation': '2' });
       await untilReported(job, (r) => r.rollout?.generation === 2 && r.health?.health === 'progressing', 'upgrade progressing');
       expect(reportsOf(job).at(-1)?.status).toBe('running');
-      await setReleaseCondition(testbed.kube, namespace, job.name, {
+      await setReleaseCondition(testbed.kube, namespace, job.resourceName, {
         type: 'Ready',
         status: 'True',
         reason: 'UpgradeSucceeded',

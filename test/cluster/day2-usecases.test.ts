@@ -92,7 +92,11 @@ describe('simple-rag-v1 on the test bed: degraded and back, a parameter update i
       (await testbed.kube.apps.listNamespacedReplicaSet({ namespace: deployment.namespace, labelSelector: `bud.ai/job-id=${jobId}` }))
         .items;
     const setsBefore = (await sets()).map((rs) => rs.metadata?.name);
-    const endpoints = await recordReadyEndpoints(testbed.kube.config, deployment.namespace, 'embedding');
+    // The job's objects are named after its id (docs/design.md#object-names): found by its label.
+    const byJob = { namespace: deployment.namespace, labelSelector: `bud.ai/job-id=${jobId}` };
+    const [service] = (await testbed.kube.core.listNamespacedService(byJob)).items;
+    if (!service?.metadata?.name) throw new Error('no embedding Service');
+    const endpoints = await recordReadyEndpoints(testbed.kube.config, deployment.namespace, service.metadata.name);
     let duringChange: () => number[] = () => [];
     try {
       await endpoints.until((n) => n >= 1, 'the embedding Service serving before the update');
@@ -114,7 +118,7 @@ describe('simple-rag-v1 on the test bed: degraded and back, a parameter update i
     }
     console.log(`proof 1 via budusecases (embedding): ready endpoints after each EndpointSlice event: ${endpoints.counts.join(' ')}`);
     expect(Math.min(...duringChange())).toBeGreaterThanOrEqual(1);
-    const deploymentObject = await testbed.kube.apps.readNamespacedDeployment({ name: 'embedding', namespace: deployment.namespace });
+    const [deploymentObject] = (await testbed.kube.apps.listNamespacedDeployment(byJob)).items;
     expect(JSON.stringify(deploymentObject.spec?.template.spec?.containers[0])).toContain('BAAI/bge-small-en-v1.5');
   });
 

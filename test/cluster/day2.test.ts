@@ -20,6 +20,7 @@ interface Job {
   status: string;
   status_message: string | null;
   k8s_namespace: string;
+  k8s_resource_name: string;
   spec: Record<string, unknown> & { env?: Record<string, string> };
   resources: Record<string, unknown>;
   health: string;
@@ -120,7 +121,7 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
 
     it('(1) rolls an env change out as a new ReplicaSet under the same job id, never with zero ready endpoints', async () => {
       const [oldSet] = await serving(job);
-      const endpoints = await recordReadyEndpoints(testbed.kube.config, job.k8s_namespace, job.name);
+      const endpoints = await recordReadyEndpoints(testbed.kube.config, job.k8s_namespace, job.k8s_resource_name);
       let duringChange: () => number[] = () => [];
       const statuses = statusesWhile(job.id);
       try {
@@ -148,7 +149,7 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
       expect(duringChange().length).toBeGreaterThan(1);
       expect(Math.min(...duringChange())).toBeGreaterThanOrEqual(1);
       expect(await replicaSets(job)).toHaveLength(2);
-      const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
+      const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
       expect(deployment.spec?.template.spec?.containers[0]?.env).toContainEqual({ name: 'VERSION', value: '2' });
       expect(deployment.metadata?.annotations).toMatchObject({ 'bud.ai/generation': '2' });
     });
@@ -189,7 +190,7 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
     );
     job = await untilRolledOut(job.id, 1);
     const before = await serving(job);
-    const endpoints = await recordReadyEndpoints(testbed.kube.config, job.k8s_namespace, job.name);
+    const endpoints = await recordReadyEndpoints(testbed.kube.config, job.k8s_namespace, job.k8s_resource_name);
     let duringChange: () => number[] = () => [];
     const statuses = statusesWhile(job.id);
     const servingSeen = new Set<string>();
@@ -223,7 +224,7 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
     expect(await serving(job)).toEqual(before);
     expect([...servingSeen]).toEqual(expect.arrayContaining(before));
     expect(job.spec.env).toEqual({ VERSION: '1' });
-    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
+    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     expect(deployment.spec?.template.spec?.containers[0]?.env?.map((e) => e.name)).not.toContain(NEVER_READY_ENV);
   });
 
@@ -242,7 +243,7 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
       expect((await h.http('DELETE', `${jobsPath()}/${job.id}`)).status).toBe(202);
       await until(job.id, (j) => j.status === 'cancelled', 'cancelled');
       await pollUntil(
-        () => isGone(() => testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace })),
+        () => isGone(() => testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace })),
         Boolean,
         { ...SLOW, what: 'Deployment gone' },
       );
@@ -292,12 +293,17 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
       spec: { kind: 'helm', chart_ref: 'oci://ghcr.io/stefanprodan/charts/podinfo', chart_version: '6.7.0', values: { replicaCount: 1 } },
     });
     const read = async () =>
-      (await testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace: job.k8s_namespace, name: job.name })) as {
+      (await testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace: job.k8s_namespace, name: job.k8s_resource_name })) as {
         metadata: { uid: string; generation: number; annotations?: Record<string, string> };
         spec: { values: Record<string, unknown> };
       };
     const ready = (reason: string) =>
-      setReleaseCondition(testbed.kube, job.k8s_namespace, job.name, { type: 'Ready', status: 'True', reason, message: `Helm ${reason}` });
+      setReleaseCondition(testbed.kube, job.k8s_namespace, job.k8s_resource_name, {
+        type: 'Ready',
+        status: 'True',
+        reason,
+        message: `Helm ${reason}`,
+      });
     const before = await pollUntil(read, (r) => Boolean(r), { ...SLOW, what: 'HelmRelease' });
     await ready('InstallSucceeded');
     job = await untilRolledOut(job.id, 1);
