@@ -24,6 +24,7 @@ interface Job {
   status: string;
   status_reason: string | null;
   k8s_namespace: string;
+  k8s_resource_name: string;
   outputs: Record<string, unknown>;
   events: Array<{ to_status: string }>;
 }
@@ -97,12 +98,12 @@ describe('kubernetes driver on the test bed control plane', () => {
     expect(job.status).toBe('pending');
     const running = await until(job.id, 'running');
     expect(running.events.map((e) => e.to_status)).toEqual(['pending', 'admitted', 'running']);
-    expect(running.outputs).toMatchObject({ port: 80, service: job.name, namespace: job.k8s_namespace });
+    expect(running.outputs).toMatchObject({ port: 80, service: job.k8s_resource_name, namespace: job.k8s_namespace });
 
-    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
+    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     expect(deployment.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'budcluster', 'bud.ai/job-id': job.id });
     expect(deployment.status?.readyReplicas).toBe(1);
-    const service = await testbed.kube.core.readNamespacedService({ name: job.name, namespace: job.k8s_namespace });
+    const service = await testbed.kube.core.readNamespacedService({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     expect(service.spec?.selector).toEqual({ 'bud.ai/job-id': job.id });
     const pods = await podsOf(job);
     expect(pods.map((p) => p.status?.phase)).toEqual(['Running']);
@@ -125,8 +126,8 @@ describe('kubernetes driver on the test bed control plane', () => {
     const job = await createJob(containerJob());
     await until(job.id, 'running');
     const versions = async () => {
-      const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
-      const service = await testbed.kube.core.readNamespacedService({ name: job.name, namespace: job.k8s_namespace });
+      const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
+      const service = await testbed.kube.core.readNamespacedService({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
       return [deployment.metadata?.resourceVersion, deployment.metadata?.generation, service.metadata?.resourceVersion];
     };
     const before = await versions();
@@ -143,7 +144,7 @@ describe('kubernetes driver on the test bed control plane', () => {
     const job = await createJob(containerJob({ job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] } }));
     const done = await until(job.id, 'succeeded');
     expect(done.status_reason).toBe('Completed');
-    const batchJob = await testbed.kube.batch.readNamespacedJob({ name: job.name, namespace: job.k8s_namespace });
+    const batchJob = await testbed.kube.batch.readNamespacedJob({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     expect(batchJob.status?.succeeded).toBe(1);
   });
 
@@ -181,7 +182,7 @@ describe('kubernetes driver on the test bed control plane', () => {
     expect(claim.spec?.resources?.requests).toEqual({ storage: '20Gi' });
     // The claim is applied before the Job that mounts it.
     const batchJob = await pollUntil(
-      () => testbed.kube.batch.readNamespacedJob({ name: job.name, namespace: job.k8s_namespace }),
+      () => testbed.kube.batch.readNamespacedJob({ name: job.k8s_resource_name, namespace: job.k8s_namespace }),
       Boolean,
       { ...SLOW, what: 'training Job' },
     );
@@ -205,9 +206,9 @@ describe('kubernetes driver on the test bed control plane', () => {
         spec: { kind: 'helm', chart_ref: 'oci://ghcr.io/stefanprodan/charts/podinfo', chart_version: '6.7.0' },
       });
     const readRelease = (job: Job) =>
-      testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace: job.k8s_namespace, name: job.name });
+      testbed.kube.custom.getNamespacedCustomObject({ ...HELM, namespace: job.k8s_namespace, name: job.k8s_resource_name });
     const setCondition = (job: Job, condition: Record<string, string>) =>
-      setReleaseCondition(testbed.kube, job.k8s_namespace, job.name, condition);
+      setReleaseCondition(testbed.kube, job.k8s_namespace, job.k8s_resource_name, condition);
 
     it('creates a HelmRepository and a HelmRelease, and follows the release to running when it is Ready', async () => {
       const job = await helmJob();
@@ -221,14 +222,14 @@ describe('kubernetes driver on the test bed control plane', () => {
       expect(release.spec.chart.spec).toMatchObject({
         chart: 'podinfo',
         version: '6.7.0',
-        sourceRef: { kind: 'HelmRepository', name: job.name },
+        sourceRef: { kind: 'HelmRepository', name: job.k8s_resource_name },
       });
       const repository = (await testbed.kube.custom.getNamespacedCustomObject({
         group: 'source.toolkit.fluxcd.io',
         version: 'v1',
         plural: 'helmrepositories',
         namespace: job.k8s_namespace,
-        name: job.name,
+        name: job.k8s_resource_name,
       })) as { spec: { url: string; type: string } };
       expect(repository.spec).toMatchObject({ url: 'oci://ghcr.io/stefanprodan/charts', type: 'oci' });
       await setCondition(job, { type: 'Ready', status: 'True', reason: 'InstallSucceeded', message: 'Helm install succeeded' });
@@ -258,19 +259,23 @@ describe('kubernetes driver on the test bed control plane', () => {
     const job = await createJob(containerJob({ spec }));
     await until(job.id, 'running');
     const ns = job.k8s_namespace;
-    const secret = await testbed.kube.core.readNamespacedSecret({ name: `${job.name}-env`, namespace: ns });
+    const secret = await testbed.kube.core.readNamespacedSecret({ name: `${job.k8s_resource_name}-env`, namespace: ns });
     expect(Buffer.from(secret.data?.API_KEY ?? '', 'base64').toString()).toBe('sk-test-bed-value');
     expect(secret.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'budcluster', 'bud.ai/job-id': job.id });
-    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: ns });
+    const deployment = await testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: ns });
     expect(deployment.spec?.template.spec?.containers[0]?.env).toEqual([
-      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.name}-env`, key: 'API_KEY' } } },
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: `${job.k8s_resource_name}-env`, key: 'API_KEY' } } },
       { name: 'MODE', value: 'demo' },
     ]);
     expect((await h.http('DELETE', `${jobsPath()}/${job.id}`)).status).toBe(202);
-    await pollUntil(() => isGone(() => testbed.kube.core.readNamespacedSecret({ name: `${job.name}-env`, namespace: ns })), Boolean, {
-      ...SLOW,
-      what: 'Secret deleted',
-    });
+    await pollUntil(
+      () => isGone(() => testbed.kube.core.readNamespacedSecret({ name: `${job.k8s_resource_name}-env`, namespace: ns })),
+      Boolean,
+      {
+        ...SLOW,
+        what: 'Secret deleted',
+      },
+    );
   });
 
   it('deletes the objects of a cancelled job', async () => {
@@ -279,11 +284,15 @@ describe('kubernetes driver on the test bed control plane', () => {
     const cancelled = await h.http('DELETE', `${jobsPath()}/${job.id}`);
     expect(cancelled.status).toBe(202);
     const ns = job.k8s_namespace;
-    await pollUntil(() => isGone(() => testbed.kube.apps.readNamespacedDeployment({ name: job.name, namespace: ns })), Boolean, {
-      ...SLOW,
-      what: 'Deployment deleted',
-    });
-    await pollUntil(() => isGone(() => testbed.kube.core.readNamespacedService({ name: job.name, namespace: ns })), Boolean, {
+    await pollUntil(
+      () => isGone(() => testbed.kube.apps.readNamespacedDeployment({ name: job.k8s_resource_name, namespace: ns })),
+      Boolean,
+      {
+        ...SLOW,
+        what: 'Deployment deleted',
+      },
+    );
+    await pollUntil(() => isGone(() => testbed.kube.core.readNamespacedService({ name: job.k8s_resource_name, namespace: ns })), Boolean, {
       ...SLOW,
       what: 'Service deleted',
     });
@@ -298,7 +307,7 @@ describe('kubernetes driver on the test bed control plane', () => {
   it('fails a job whose Deployment is deleted behind its back (ResourceMissing)', async () => {
     const job = await createJob(containerJob());
     await until(job.id, 'running');
-    await testbed.kube.apps.deleteNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
+    await testbed.kube.apps.deleteNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     const failed = await until(job.id, 'failed');
     expect(failed.status_reason).toBe('ResourceMissing');
   });
@@ -313,7 +322,7 @@ describe('kubernetes driver on the test bed control plane', () => {
     await testbed.restart('kube-apiserver');
     // What the informers meet on reconnecting: the server refuses to resume a watch from before its restart.
     expect(await watchAnswer(testbed.kube.config, '/apis/apps/v1/deployments', staleVersion, MANAGED)).toBe(410);
-    await testbed.kube.apps.deleteNamespacedDeployment({ name: job.name, namespace: job.k8s_namespace });
+    await testbed.kube.apps.deleteNamespacedDeployment({ name: job.k8s_resource_name, namespace: job.k8s_namespace });
     const failed = await until(job.id, 'failed');
     expect(failed.status_reason).toBe('ResourceMissing');
     const next = await createJob(containerJob());
