@@ -1,6 +1,9 @@
 // The client serializes apply bodies through its typed models, which drop any field they do not know.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
-import { renderManifests } from '../../domain/manifests';
+import { defaultClusterIsolation } from '@bud/contracts';
+import { renderManifests, renderNamespace } from '../../domain/manifests';
+import { typedBody } from './kube-client';
+import { roleBinding } from './namespace-apply';
 import { helmSpec, makeJob } from '../../../test/support/kubernetes-fixtures';
 
 // Mirrors the client's getSerializationType: "apps/v1" + "Deployment" → "V1Deployment".
@@ -57,6 +60,23 @@ describe('server-side apply bodies', () => {
         );
         expect({ kind: object.kind, body }).toEqual({ kind: object.kind, body: JSON.parse(JSON.stringify(object)) });
       }
+    }
+  });
+
+  it('carry every field of a managed namespace and its isolation, read into the typed model first (typedBody)', () => {
+    const isolation = { ...defaultClusterIsolation, ingress_namespaces: ['bud-system', 'gateway'] };
+    const objects = [
+      ...renderNamespace({ name: 'team-a', tenantId: 't-1', projectId: 'p-1', isolation }),
+      roleBinding('team-a', { kind: 'ServiceAccount', name: 'budcluster', namespace: 'bud-system' }),
+    ];
+    for (const object of objects) {
+      const body: unknown = JSON.parse(
+        ObjectSerializer.stringify(
+          ObjectSerializer.serialize(typedBody(object), serializationType(object.apiVersion ?? '', object.kind ?? ''), ''),
+          'application/json',
+        ),
+      );
+      expect({ kind: object.kind, body }).toEqual({ kind: object.kind, body: JSON.parse(JSON.stringify(object)) });
     }
   });
 });

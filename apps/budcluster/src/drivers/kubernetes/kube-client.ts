@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { isRecord, type ManagedObject, parseManagedObject } from './managed-object';
 import { JOB_ID_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TENANT_ID_LABEL } from '../../domain/manifests';
 import { ObjectInTheWayError } from '../../domain/namespace-model';
@@ -141,7 +142,7 @@ export class KubeClient {
 
   /** One forced server-side apply as budcluster's field manager, without the ownership read (namespaces, their objects). */
   applyServerSide(object: KubernetesObject): Promise<KubernetesObject> {
-    return this.applyOnce(object);
+    return this.applyOnce(typedBody(object));
   }
 
   private applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
@@ -255,6 +256,17 @@ export class KubeClient {
     }
     return objects;
   }
+}
+
+/**
+ * The client serializes a body through its typed model, which names some fields differently in code (`from` is
+ * `_from`, `default` is `_default`) and drops what it does not know: a plain NetworkPolicy would lose its peers and
+ * admit everything. Read into the model first, so serializing writes every field back under its wire name.
+ */
+export function typedBody(object: KubernetesObject): KubernetesObject {
+  const version = (object.apiVersion ?? '').split('/').pop() ?? '';
+  const type = `${version.charAt(0).toUpperCase()}${version.slice(1)}${object.kind ?? ''}`;
+  return ObjectSerializer.deserialize(object, type, '') as KubernetesObject;
 }
 
 function objectKey(object: KubernetesObject): string {
