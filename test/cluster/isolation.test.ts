@@ -109,13 +109,16 @@ describe('isolation and least privilege on the test bed control plane', () => {
       expect(limitsAfter.spec?.limits[0]?.defaultRequest).toEqual({ cpu: '250m', memory: '256Mi' });
     });
 
-    it("creates a job's namespace with its isolation when the job is the first to use it", async () => {
+    it("creates a job's namespace, with the isolation last rendered, when the job is the first to use it", async () => {
+      const isolation = { ...defaultClusterIsolation, pod_security: { enforce: 'privileged' as const, warn: 'baseline' as const } };
+      await driver.ensureNamespace(managed(fresh('iso-first'), tenantA, isolation));
       const namespace = fresh('iso-job');
       await driver.apply(newJob(namespace));
       expect((await testbed.kube.core.readNamespace({ name: namespace })).metadata?.labels).toMatchObject({
         [MANAGED_BY]: 'budcluster',
         'bud.ai/tenant-id': tenantA,
-        'pod-security.kubernetes.io/enforce': 'baseline',
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/warn': 'baseline',
       });
       await expect(testbed.kube.core.readNamespacedLimitRange({ name: 'bud-default-requests', namespace })).resolves.toBeDefined();
       const policies = await testbed.kube.objects.list('networking.k8s.io/v1', 'NetworkPolicy', namespace);
