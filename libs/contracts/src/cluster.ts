@@ -8,7 +8,7 @@ export const clusterStatuses = ['connecting', 'ready', 'unreachable'] as const;
 export type ClusterType = (typeof clusterTypes)[number];
 export type ClusterStatus = (typeof clusterStatuses)[number];
 
-const gpuTypeSchema = z
+export const gpuTypeSchema = z
   .string()
   .min(1)
   .max(100)

@@ -13,3 +13,4 @@ export * from './simulated-faults';
 export * from './volume';
 export * from './change-plan';
 export * from './namespace';
+export * from './quota';
