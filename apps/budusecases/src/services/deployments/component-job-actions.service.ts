@@ -9,7 +9,7 @@ import type { Action } from '../../domain/deployment/deployment-state';
 import { componentStatusFromJob } from '../../domain/deployment/deployment-state';
 import { jobHash } from '../../domain/deployment/job-hash';
 import type { JobEventView } from '../../domain/deployment/job-event-fold';
-import { foldJobEvent, jobBelongs, jobSourceId } from '../../domain/deployment/job-event-fold';
+import { foldJobEvent, jobBelongs, jobSourceId, parseJobSourceId } from '../../domain/deployment/job-event-fold';
 import { componentOutputs } from '../../domain/deployment/component-outputs';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
@@ -213,11 +213,21 @@ export class ComponentJobActions {
     }
     const suffix = deployment.run > 1 ? `-run${deployment.run}` : '';
     this.crash.reached('create.before-request');
-    const job = await this.budcluster.createJob(token, deployment.clusterId, {
+    const request = {
       ...body.value,
       source_id: jobSourceId(component.id, deployment.run, component.revision),
       idempotency_key: `usecase-${deployment.id}-${component.id}${suffix}${component.revision > 0 ? `-rev${component.revision}` : ''}`,
-    });
+    };
+    let job: JobResponse;
+    try {
+      job = await this.budcluster.createJob(token, deployment.clusterId, request);
+    } catch (error) {
+      // docs/design.md#object-names: budcluster refuses a second live holder of a claim or helm release name. A job an
+      // earlier run of this component left running (a failed deployment started again) holds them: end it, then create.
+      if (!(error instanceof AppError) || error.code !== 'conflict') throw error;
+      if (!(await this.cancelEarlierJobs(deployment, component, request.source_id, token))) throw error;
+      job = await this.budcluster.createJob(token, deployment.clusterId, request);
+    }
     this.crash.reached('create.after-request');
     const applied = {
       appliedJobHash: jobHash(body.value, this.desiredJobs.hashKey(deployment)),
@@ -233,6 +243,23 @@ export class ComponentJobActions {
     }
     this.crash.reached('create.after-record');
     this.writer.committed(deployment.id);
+  }
+
+  /** Cancels the component's live jobs of other runs or revisions; false when it has none. */
+  private async cancelEarlierJobs(
+    deployment: DeploymentRecord,
+    component: DeploymentComponentRecord,
+    sourceId: string,
+    token: string | undefined,
+  ): Promise<boolean> {
+    const earlier = (await this.budcluster.jobsOfDeployment(token, deployment.clusterId, deployment.id)).filter(
+      (job) =>
+        activeJobStatuses.includes(job.status) &&
+        job.source_id !== sourceId &&
+        parseJobSourceId(job.source_id)?.componentId === component.id,
+    );
+    for (const job of earlier) await this.budcluster.cancelJob(token, deployment.clusterId, job.id);
+    return earlier.length > 0;
   }
 
   /**
