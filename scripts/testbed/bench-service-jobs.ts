@@ -2,14 +2,17 @@
 // test bed's control plane: `node dist/scripts/testbed/bench-service-jobs.js [jobs=200] [concurrency=16]`.
 // budcluster runs as a process from dist/ (embedded Postgres, or the server of BENCH_DATABASE_URL /
 // TEST_DATABASE_URL). Prints one JSON line. The jobs' namespace is deleted afterwards.
+// `… bench-service-jobs.js kueue [jobs=200] [concurrency=16]` measures `kueue.admissions_per_s` instead
+// (bench-kueue-admissions.ts; Kueue is added to the test bed if it runs none).
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { metricValue } from '@bud/testing';
 import { databaseForBench } from '../bench/bench-database';
 import { startBenchBudcluster } from '../bench/bench-budcluster';
 import { percentile, round } from '../bench/stats';
+import { benchKueueAdmissions } from './bench-kueue-admissions';
 import { kubeConfigFrom } from './cluster-setup';
-import { runningState, up } from './control-plane';
+import { addKueue, runningState, up } from './control-plane';
 import { readFileSync } from 'node:fs';
 import { progress } from './progress';
 
@@ -38,7 +41,21 @@ async function kubernetesApiRequests(serviceUrl: string): Promise<number> {
   return requests;
 }
 
+async function kueueMain(jobs: number, concurrency: number): Promise<void> {
+  const running = runningState();
+  const state = running
+    ? running.kueue
+      ? running
+      : await addKueue(running)
+    : await (async () => {
+        process.env.TESTBED_KUEUE = '1';
+        return up();
+      })();
+  process.stdout.write(`${JSON.stringify(await benchKueueAdmissions(state, jobs, concurrency))}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'kueue') return kueueMain(Number(process.argv[3] ?? 200), Number(process.argv[4] ?? 16));
   const jobs = Number(process.argv[2] ?? 200);
   const concurrency = Number(process.argv[3] ?? 16);
   const state = runningState() ?? (await up());

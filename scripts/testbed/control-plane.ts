@@ -1,5 +1,6 @@
 // `up` and `down` of one local control plane: etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler and kwok, on free loopback ports, with state in .testbed/run/.
+// kube-scheduler and kwok, on free loopback ports, with state in .testbed/run/; with TESTBED_KUEUE=1 also
+// Kueue's controller manager (kueue.ts).
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,13 +8,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createFakeNodes, createVolumePool, installFluxCrds, kubeConfigFrom, waitForDefaultServiceAccount } from './cluster-setup';
 import { binary, buildAll } from './go-build';
+import { activateKueueWebhooks, kueueRequested, prepareKueue } from './kueue';
 import { kwokConfigYaml } from './kwok-config';
-import { paths, runDir, type TestbedState } from './layout';
+import { KUEUE_VERSION, paths, runDir, type TestbedState } from './layout';
 import { createPki, kubeconfigYaml } from './pki';
 import { isAlive, logTail, startProcess, stopAll, stopOne, waitFor } from './processes';
 import { progress } from './progress';
 
-const ORDER = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+const ORDER = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kueue'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,12 +57,18 @@ export function runningState(): TestbedState | undefined {
   return Object.values(state.pids).every(isAlive) ? state : undefined;
 }
 
+/**
+ * Starts the control plane, or finds it running. With TESTBED_KUEUE=1 (kueueRequested()) it runs Kueue too,
+ * added to a running test bed that has none; without it no Kueue CRD is installed (a running test bed that
+ * has Kueue keeps it).
+ */
 export async function up(): Promise<TestbedState> {
-  await buildAll({ only: ['etcd', 'kubernetes', 'kwok'] });
+  const withKueue = kueueRequested();
+  await buildAll({ only: ['etcd', 'kubernetes', 'kwok', ...(withKueue ? ['kueue'] : [])] });
   const running = runningState();
   if (running) {
-    progress('up', `already running: ${running.apiserverUrl} (kubeconfig ${running.kubeconfig})`);
-    return running;
+    progress('up', `already running: ${running.apiserverUrl} (kubeconfig ${running.kubeconfig})${running.kueue ? ', with Kueue' : ''}`);
+    return withKueue && !running.kueue ? addKueue(running) : running;
   }
   await stopAll(ORDER);
   rmSync(runDir, { recursive: true, force: true });
@@ -165,6 +173,34 @@ export async function up(): Promise<TestbedState> {
     throw new Error(`${(err as Error).message}${deadProcesses(pids)}`);
   }
   progress('up', `control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s; kubeconfig: ${paths.kubeconfig}`);
+  return withKueue ? addKueue(state) : state;
+}
+
+/**
+ * Adds Kueue to a running control plane: its CRDs, its controller manager (one more program of state.json,
+ * so stop/start/restart('kueue') work) and its webhook configurations; returns once its webhooks answer.
+ */
+export async function addKueue(state: TestbedState): Promise<TestbedState> {
+  await buildAll({ only: ['kueue'] });
+  const started = Date.now();
+  const config = kubeConfigFrom(readFileSync(state.kubeconfig, 'utf8'));
+  const ports = { webhookPort: await freePort(), healthPort: await freePort(), metricsPort: await freePort() };
+  const prepared = await prepareKueue(config, state.kubeconfig, ports);
+  state.commands.kueue = { binary: binary('kueue'), args: prepared.args, env: prepared.env };
+  const pid = startProcess('kueue', binary('kueue'), prepared.args, prepared.env);
+  state.pids.kueue = pid;
+  state.kueue = { version: KUEUE_VERSION, ...ports };
+  writeFileSync(paths.state, JSON.stringify(state, null, 2));
+  await waitFor('kueue', pid, () => httpOk(`http://127.0.0.1:${ports.healthPort}/readyz`), 120_000);
+  try {
+    await activateKueueWebhooks(config, ports, () => isAlive(pid));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}${deadProcesses(state.pids)}\nkueue's last log lines:\n${logTail('kueue', 10)}`);
+  }
+  progress(
+    'up',
+    `Kueue ${KUEUE_VERSION} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: webhooks on https://127.0.0.1:${ports.webhookPort}, health :${ports.healthPort}, metrics :${ports.metricsPort}`,
+  );
   return state;
 }
 
@@ -186,7 +222,10 @@ function commandOf(state: TestbedState, name: string): TestbedState['commands'][
   return command;
 }
 
-/** Stops one program of the running control plane (e.g. kube-apiserver, to make the cluster unreachable); start(name) brings it back. */
+/**
+ * Stops one program of the running control plane (e.g. kube-apiserver, to make the cluster unreachable); start(name) brings it back.
+ * Stopping kueue leaves its webhook configurations in place: pod and Deployment writes then fail, as on a cluster whose Kueue is down.
+ */
 export async function stop(name: string): Promise<void> {
   commandOf(recordedState(), name);
   await stopOne(name);
@@ -198,10 +237,12 @@ export async function start(name: string): Promise<void> {
   const command = commandOf(state, name);
   const running = state.pids[name];
   if (running !== undefined && isAlive(running)) throw new Error(`${name} is running (pid ${running})`);
-  const pid = startProcess(name, command.binary, command.args);
+  const pid = startProcess(name, command.binary, command.args, command.env);
   state.pids[name] = pid;
   writeFileSync(paths.state, JSON.stringify(state, null, 2));
   if (name === 'kube-apiserver') await waitFor(name, pid, () => apiserverReady(state.apiserverUrl), 120_000);
+  const kueue = state.kueue;
+  if (name === 'kueue' && kueue) await waitFor(name, pid, () => httpOk(`http://127.0.0.1:${kueue.healthPort}/readyz`), 120_000);
   progress('start', `${name} started (pid ${pid})`);
 }
 

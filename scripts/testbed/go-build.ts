@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { daprBuildEnv } from './dapr-source';
-import { cacheDir, DAPR_VERSION, ETCD_VERSION, goModulesDir, KUBERNETES_VERSION, KWOK_VERSION } from './layout';
+import { kueueBuildEnv } from './kueue-source';
+import { cacheDir, DAPR_VERSION, ETCD_VERSION, goModulesDir, KUBERNETES_VERSION, KUEUE_VERSION, KWOK_VERSION } from './layout';
 import { progress } from './progress';
 
 interface Component {
@@ -64,6 +65,15 @@ export const COMPONENTS: Component[] = [
     // daprd reports this as its runtime version (the release build stamps it the same way).
     ldflags: `-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION.slice(1)}`,
     prepare: daprBuildEnv,
+  },
+  {
+    name: 'kueue',
+    version: KUEUE_VERSION,
+    module: 'kueue',
+    commands: { 'sigs.k8s.io/kueue/cmd/kueue': 'kueue' },
+    // Kueue logs this version at start-up (its release build stamps it the same way).
+    ldflags: `-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=${KUEUE_VERSION} -X sigs.k8s.io/kueue/pkg/version.BuildDate=1970-01-01`,
+    prepare: kueueBuildEnv,
   },
 ];
 

@@ -3,7 +3,9 @@
 //   pods:  Pending → Running+Ready, Job pods → Succeeded, pods labelled
 //          `pod-container-running-failed.stage.kwok.x-k8s.io=true` → Failed (exit code 1), deletion.
 //   except: pods labelled `bud.test/never-ready`, or whose container has the env `BUD_TEST_NEVER_READY`, are
-//          never readied (they stay Pending): the rehearsal of an update that never becomes ready.
+//          never readied (they stay Pending): the rehearsal of an update that never becomes ready;
+//          Job pods labelled `bud.test/never-completes`, or whose container has the env
+//          `BUD_TEST_NEVER_COMPLETES`, keep running (a batch job that holds its GPUs, e.g. its quota in Kueue).
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moduleDir } from './go-modules';
@@ -24,24 +26,39 @@ export const FAIL_POD_LABEL = 'pod-container-running-failed.stage.kwok.x-k8s.io'
 export const NEVER_READY_LABEL = 'bud.test/never-ready';
 /** Pods whose container has this env var stay Pending and unready: a spec change, so a rollback undoes it. */
 export const NEVER_READY_ENV = 'BUD_TEST_NEVER_READY';
+/** Job pods with this label keep running (kwok's pod-complete stage skips them). */
+export const NEVER_COMPLETES_LABEL = 'bud.test/never-completes';
+/** Job pods whose container has this env var keep running: a spec change, like NEVER_READY_ENV. */
+export const NEVER_COMPLETES_ENV = 'BUD_TEST_NEVER_COMPLETES';
 /** Nodes kwok manages carry this annotation. */
 export const FAKE_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 
 const POD_READY_STAGE = 'pod/fast/pod-ready.yaml';
+const POD_COMPLETE_STAGE = 'pod/fast/pod-complete.yaml';
 const SELECTOR_START = '  selector:\n    matchExpressions:\n';
 
-/** kwok's pod-ready stage, with two more selector terms that leave the never-ready pods alone. */
-export function withNeverReadyPods(stage: string): string {
-  if (!stage.includes('name: pod-ready') || stage.split(SELECTOR_START).length !== 2)
-    throw new Error(`kwok's pod-ready stage changed shape; cannot add the never-ready selector`);
+/** A stage with two more selector terms that leave pods with `label` or a container env `env` alone. */
+function skippingPods(stage: string, stageName: string, label: string, env: string): string {
+  if (!stage.includes(`name: ${stageName}`) || stage.split(SELECTOR_START).length !== 2)
+    throw new Error(`kwok's ${stageName} stage changed shape; cannot add the ${label} selector`);
   const terms = [
-    `    - key: '.metadata.labels["${NEVER_READY_LABEL}"]'`,
+    `    - key: '.metadata.labels["${label}"]'`,
     `      operator: 'DoesNotExist'`,
     // `// []`: a container without env must not make the query fail (a failing query never matches).
-    `    - key: '.spec.containers.[] | (.env // []) | .[] | select(.name == "${NEVER_READY_ENV}") | .value'`,
+    `    - key: '.spec.containers.[] | (.env // []) | .[] | select(.name == "${env}") | .value'`,
     `      operator: 'DoesNotExist'`,
   ];
   return stage.replace(SELECTOR_START, `${SELECTOR_START}${terms.join('\n')}\n`);
+}
+
+/** kwok's pod-ready stage, with two more selector terms that leave the never-ready pods alone. */
+export function withNeverReadyPods(stage: string): string {
+  return skippingPods(stage, 'pod-ready', NEVER_READY_LABEL, NEVER_READY_ENV);
+}
+
+/** kwok's pod-complete stage, with two more selector terms that leave the never-completing Job pods running. */
+export function withNeverCompletingPods(stage: string): string {
+  return skippingPods(stage, 'pod-complete', NEVER_COMPLETES_LABEL, NEVER_COMPLETES_ENV);
 }
 
 function stagesDir(): string {
@@ -78,7 +95,8 @@ export function kwokConfigYaml(): string {
   ].join('\n');
   const stages = STAGES.map((stage) => {
     const text = readFileSync(join(stagesDir(), stage.replace(/\//g, '_')), 'utf8').trim();
-    return stage === POD_READY_STAGE ? withNeverReadyPods(text) : text;
+    if (stage === POD_READY_STAGE) return withNeverReadyPods(text);
+    return stage === POD_COMPLETE_STAGE ? withNeverCompletingPods(text) : text;
   });
   return [options, ...stages].join('\n---\n') + '\n';
 }

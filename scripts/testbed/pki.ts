@@ -1,8 +1,11 @@
 // Credentials of one control plane, with nothing but Node: the service-account signing key pair and one
 // bearer token in a static token file. The API server makes its own serving certificate (a CA and a
 // certificate for 127.0.0.1 signed by it) in its --cert-dir; the kubeconfig trusts that file.
+// Servers the API server calls (Kueue's webhooks) get a certificate from the test bed's own CA, made with
+// the openssl command on demand (Node can verify certificates but not issue them).
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from './layout';
 
@@ -63,4 +66,112 @@ export function kubeconfigYaml(server: string, pki: Pki): string {
     'current-context: testbed',
     '',
   ].join('\n');
+}
+
+/** The test bed's certificate authority, for servers the API server calls back (webhooks). */
+export interface CertificateAuthority {
+  cert: string;
+  key: string;
+  /** The CA certificate (PEM), base64 as in a webhook's caBundle. */
+  caBundle: string;
+}
+
+function openssl(args: string[], cwd: string): void {
+  try {
+    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`openssl ${args[0]} failed: ${stderr || (err as Error).message}`);
+  }
+}
+
+/** The CA of this control plane (ECDSA P-256, valid 30 days), made once under .testbed/run/pki/ca/. */
+export function certificateAuthority(dir = join(paths.pki, 'ca')): CertificateAuthority {
+  const cert = join(dir, 'ca.crt');
+  const key = join(dir, 'ca.key');
+  if (!existsSync(cert)) {
+    mkdirSync(dir, { recursive: true });
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=testbed-ca',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      dir,
+    );
+  }
+  return { cert, key, caBundle: readFileSync(cert).toString('base64') };
+}
+
+/**
+ * A serving certificate for 127.0.0.1 (and localhost) signed by the test bed's CA, written as tls.crt and
+ * tls.key into `dir` (the names controller-runtime's webhook server reads). Returns `dir`.
+ */
+export function issueServingCertificate(ca: CertificateAuthority, dir: string, commonName: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'tls.ext'),
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'tls.key',
+      '-out',
+      'tls.csr',
+      '-subj',
+      `/CN=${commonName}`,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-CAcreateserial',
+      '-out',
+      'tls.crt',
+      '-days',
+      '30',
+      '-extfile',
+      'tls.ext',
+    ],
+    dir,
+  );
+  return dir;
 }

@@ -10,12 +10,12 @@ export function logFile(name: string): string {
   return join(paths.logs, `${name}.log`);
 }
 
-/** Starts `binary args` in its own process group; its output goes to .testbed/run/logs/<name>.log. */
-export function startProcess(name: string, binary: string, args: string[]): number {
+/** Starts `binary args` (with `env` added) in its own process group; its output goes to .testbed/run/logs/<name>.log. */
+export function startProcess(name: string, binary: string, args: string[], env: Record<string, string> = {}): number {
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.pids, { recursive: true });
   const out = openSync(logFile(name), 'a');
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   child.unref();
   writeFileSync(join(paths.pids, `${name}.pid`), `${child.pid}\n`);
