@@ -1,7 +1,8 @@
 // The test bed's command line: `node dist/scripts/testbed/main.js <build|up|down|status|env>`.
-//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok and daprd;
+//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok, daprd and kueue;
 //           `build dapr` (or other component names) builds only those
-//   up      build, then start the control plane, install the Flux CRDs and the fake GPU nodes
+//   up      build, then start the control plane, install the Flux CRDs and the fake GPU nodes;
+//           TESTBED_KUEUE=1 adds Kueue (its CRDs, webhooks and controller manager), also to a running one
 //   down    stop every process `up` started (pid files) and remove .testbed/run/
 //   status  print the running control plane's state (exit 1 when none runs)
 //   env     print `export KUBECONFIG=…` for a shell
@@ -37,7 +38,9 @@ async function main(command: string): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write('usage: testbed build [--force] [etcd|kubernetes|kwok|dapr ...] | up | down | status | env\n');
+      process.stderr.write(
+        'usage: testbed build [--force] [etcd|kubernetes|kwok|dapr|kueue ...] | up | down | status | env   (TESTBED_KUEUE=1 up: with Kueue)\n',
+      );
       return 2;
   }
 }
