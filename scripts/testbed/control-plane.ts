@@ -224,7 +224,7 @@ function commandOf(state: TestbedState, name: string): TestbedState['commands'][
 
 /**
  * Stops one program of the running control plane (e.g. kube-apiserver, to make the cluster unreachable); start(name) brings it back.
- * Stopping kueue leaves its webhook configurations in place: pod and Deployment writes then fail, as on a cluster whose Kueue is down.
+ * Stopping kueue leaves its webhook configurations in place: Pod, Deployment and Job writes then fail, as on a cluster whose Kueue is down.
  */
 export async function stop(name: string): Promise<void> {
   commandOf(recordedState(), name);

@@ -72,7 +72,12 @@ describeWithKueue(TITLE, () => {
     metadata: {
       name,
       namespace,
-      labels: { [QUEUE_LABEL]: localQueue, 'bud.ai/job-id': `job-${name}`, 'app.kubernetes.io/managed-by': 'budcluster' },
+      labels: {
+        [QUEUE_LABEL]: localQueue,
+        'bud.ai/job-id': `job-${name}`,
+        'app.kubernetes.io/managed-by': 'budcluster',
+        'bud.ai/tenant-id': 'tenant-a',
+      },
     },
     spec: {
       suspend: true,
@@ -167,7 +172,7 @@ describeWithKueue(TITLE, () => {
     expect(workload!.status!.admission!.clusterQueue).toBe(clusterQueue);
     expect(workload!.status!.admission!.podSetAssignments[0].flavors).toEqual({ cpu: flavor, memory: flavor, 'nvidia.com/gpu': flavor });
     // labelKeysToCopy: the labels budcluster finds its Workloads by.
-    for (const key of LABEL_KEYS_TO_COPY.filter((k) => k !== 'bud.ai/tenant-id')) {
+    for (const key of LABEL_KEYS_TO_COPY) {
       expect(workload!.metadata.labels?.[key]).toBe(job.metadata!.labels![key]);
     }
     await pollUntil(
