@@ -25,7 +25,17 @@ export function startProcess(name: string, binary: string, args: string[], env: 
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  return !isZombie(pid);
+}
+
+// A killed child of this very process stays a zombie until it is reaped; signal 0 still reaches it.
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return false;
   }
@@ -73,7 +83,11 @@ export async function stopOne(name: string): Promise<void> {
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + 10_000;
     while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    if (isAlive(pid)) {
+      process.kill(pid, 'SIGKILL');
+      const killDeadline = Date.now() + 10_000;
+      while (isAlive(pid) && Date.now() < killDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     progress('down', `stopped ${name} (pid ${pid})`);
   }
   rmSync(join(paths.pids, `${name}.pid`), { force: true });
