@@ -31,6 +31,7 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
   return new KubernetesDriver(JSON.stringify(read.kubeconfig), {
     clusterId: cluster.id,
     clock: deps.clock,
+    isolation: cluster.isolation ?? undefined,
     resyncIntervalMs: deps.resyncIntervalMs,
     orphanGraceMs: deps.orphanGraceMs,
     probeIntervalMs: deps.probeIntervalMs,

@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import type { ClusterIsolation } from '@bud/contracts';
 import { type KubernetesObject, VersionApi } from '@kubernetes/client-node';
 import { Logger } from '@bud/logging';
 import { type Clock, systemClock } from '@bud/ports';
@@ -43,6 +44,8 @@ export interface KubernetesDriverOptions {
   /** Resolves the API server's host for every connection (the forbidden-address guard); default node:dns. */
   connectLookup?: LookupFunction;
   logger?: DriverLogger;
+  /** The cluster's isolation (docs/design.md#namespaces), for a namespace a job's apply creates before any claim rendered one. */
+  isolation?: ClusterIsolation;
 }
 
 export interface ReconcileOptions {
@@ -150,7 +153,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   /** Claims and renders managed namespaces (docs/design.md#namespaces); made on first use. */
   private get namespaces(): NamespaceApplier {
-    this.namespaceApplier ??= new NamespaceApplier(this.client);
+    this.namespaceApplier ??= new NamespaceApplier(this.client, this.options.isolation);
     return this.namespaceApplier;
   }
 

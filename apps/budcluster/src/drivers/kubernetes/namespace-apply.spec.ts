@@ -101,10 +101,10 @@ describe('NamespaceApplier: claiming a namespace for a tenant', () => {
       return apply(object);
     };
     const pauses: number[] = [];
-    await new NamespaceApplier(api, async (ms) => void pauses.push(ms)).ensure(ns());
+    await new NamespaceApplier(api, undefined, async (ms) => void pauses.push(ms)).ensure(ns());
     expect(pauses).toEqual([250, 250]);
     refusals = Infinity;
-    await expect(new NamespaceApplier(api, async () => undefined).ensure(ns())).rejects.toMatchObject({ code: 403 });
+    await expect(new NamespaceApplier(api, undefined, async () => undefined).ensure(ns())).rejects.toMatchObject({ code: 403 });
   });
 });
 

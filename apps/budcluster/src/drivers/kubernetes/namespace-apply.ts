@@ -49,12 +49,15 @@ export class NamespaceApplier {
   private readonly known = new Map<string, string>();
   private subject: Promise<Subject> | undefined;
   /** The isolation last rendered: what a job's apply uses when it must create a namespace itself. */
-  private isolation: ClusterIsolation = defaultClusterIsolation;
+  private isolation: ClusterIsolation;
 
   constructor(
     private readonly api: NamespaceApi,
+    isolation: ClusterIsolation = defaultClusterIsolation,
     private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  ) {}
+  ) {
+    this.isolation = isolation;
+  }
 
   /** Creates the namespace for its tenant, or renders it again when budcluster manages it for that tenant. */
   async ensure(namespace: ManagedNamespace): Promise<void> {
