@@ -47,6 +47,9 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   /** Pending jobs this owner applied, so the pending sweep does not apply them again (pruned to what is still pending). */
   private readonly applied = new Map<string, Set<string>>();
   private readonly settingsVersions = new Map<string, number>();
+  /** The isolation each owned cluster's namespaces were last rendered with (canonical JSON). */
+  private readonly isolations = new Map<string, string>();
+  private isolationChanged: (cluster: ClusterEntity) => Promise<void> = async () => undefined;
   private readonly ownership: ClusterOwnership;
   private readonly checkMs: number;
   private checkTimer: NodeJS.Timeout | undefined;
@@ -152,13 +155,27 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     if (driver) await (await driver).deleteNamespace(namespace);
   }
 
-  /** The owner applies new settings itself; other replicas' owners see them at their next check. */
+  /** Who renders a cluster's managed namespaces again when its isolation changes (docs/design.md#namespaces). */
+  onIsolationChanged(listener: (cluster: ClusterEntity) => Promise<void>): void {
+    this.isolationChanged = listener;
+  }
+
+  /**
+   * The owner applies new settings and isolation itself; other replicas' owners see them at their next check, since
+   * an update bumps the cluster's version.
+   */
   async settingsChanged(cluster: ClusterEntity): Promise<void> {
     const driver = this.drivers.get(cluster.id);
     if (!driver) return;
     this.settingsVersions.set(cluster.id, cluster.version);
     const started = await driver;
     if (started instanceof SimulatedDriver && cluster.settings) started.updateSettings(cluster.settings);
+    const isolation = JSON.stringify(cluster.isolation ?? null);
+    if (this.isolations.get(cluster.id) === isolation) return;
+    this.isolations.set(cluster.id, isolation);
+    void this.isolationChanged(cluster).catch((error: unknown) =>
+      this.logger.warn('namespaces not rendered again', { cluster_id: cluster.id, error: (error as Error).message }),
+    );
   }
 
   async forget(clusterId: string): Promise<void> {
@@ -283,6 +300,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       driver.catch(() => this.drivers.delete(cluster.id));
       this.drivers.set(cluster.id, driver);
       this.settingsVersions.set(cluster.id, cluster.version);
+      this.isolations.set(cluster.id, JSON.stringify(cluster.isolation ?? null));
     }
     return driver;
   }
@@ -296,6 +314,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     this.resyncTimers.delete(clusterId);
     this.applied.delete(clusterId);
     this.settingsVersions.delete(clusterId);
+    this.isolations.delete(clusterId);
     const driver = this.drivers.get(clusterId);
     this.drivers.delete(clusterId);
     if (driver) await (await driver.catch(() => undefined))?.stop();

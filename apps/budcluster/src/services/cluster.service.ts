@@ -15,7 +15,6 @@ import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toClusterResponse } from './cluster.mapper';
-import { NamespaceService } from './namespace.service';
 import type { SecretBox } from '@bud/auth';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
@@ -36,7 +35,6 @@ export class ClusterService {
     private readonly jobs: JobRepository,
     private readonly drivers: DriverRegistry,
     private readonly lifecycle: JobLifecycleService,
-    private readonly namespaces: NamespaceService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DRIVER_SETTINGS) private readonly driverSettings: DriverSettings,
@@ -150,9 +148,8 @@ export class ClusterService {
       throw error;
     }
     if (!updated) throw AppError.conflict('the cluster changed meanwhile; retry');
-    if (request.settings) await this.drivers.settingsChanged(updated);
-    // docs/design.md#namespaces: every managed namespace gets the new isolation, in the background (logged).
-    if (request.isolation) void this.namespaces.renderAgain(updated);
+    // docs/design.md#namespaces: a new isolation renders every managed namespace again, in the background (logged).
+    if (request.settings || request.isolation) await this.drivers.settingsChanged(updated);
     return toClusterResponse(updated);
   }
 

@@ -30,6 +30,7 @@ describe('NamespaceService.claim', () => {
       },
     } as unknown as NamespaceRepository;
     const drivers = {
+      onIsolationChanged: () => undefined,
       ensureNamespace: async (_c: ClusterEntity, ns: ManagedNamespace) => {
         ensured.push(ns);
         return ensure(ns);
@@ -136,6 +137,7 @@ describe('NamespaceService.renderAgain', () => {
       ],
     } as unknown as NamespaceRepository;
     const drivers = {
+      onIsolationChanged: () => undefined,
       ensureNamespace: async (_c: ClusterEntity, ns: ManagedNamespace) => {
         if (ns.name === 'b-1') throw new Error('the API server is away');
         rendered.push(`${ns.name} ${ns.tenantId} ${ns.isolation.pod_security.enforce}`);

@@ -36,7 +36,9 @@ export class NamespaceService {
     private readonly clusters: ClusterRepository,
     private readonly drivers: DriverRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    drivers.onIsolationChanged((cluster) => this.renderAgain(cluster));
+  }
 
   /**
    * The tenant may place work in the namespace, claimed for it if nobody has it yet. The cluster is asked only for a
