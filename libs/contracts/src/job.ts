@@ -308,6 +308,10 @@ export const jobResponseSchema = z.object({
   k8s_resource_kind: z.string().nullable(),
   k8s_resource_name: z.string().nullable(),
   kueue_workload_name: z.string().nullable(),
+  /** 1-based place in the tenant's queue while queued (docs/design.md#quotas); null otherwise. */
+  queue_position: z.number().int().nullable(),
+  /** The ResourceFlavor (GPU product) quota was reserved in, once admitted. */
+  admitted_flavor: z.string().nullable(),
   health: z.enum(jobHealths),
   health_reason: z.string().nullable(),
   health_message: z.string().nullable(),
@@ -373,6 +377,9 @@ export const scheduleResponseSchema = z.object({
       start: isoTimestampSchema,
       end: isoTimestampSchema,
       end_is_estimate: z.boolean(),
+      queue_position: z.number().int().nullable(),
+      /** For queued work: when it is expected to start, from the running work's expected ends; null when unknown. */
+      estimated_start: isoTimestampSchema.nullable(),
     }),
   ),
   gpus: z.record(z.string(), z.object({ total: z.number().int(), used: z.number().int(), queued: z.number().int() })),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dnsLabelSchema, isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
 import { componentCategories, semverSchema } from './component';
 import { createJobRequestSchema, deploymentTypes, jobResourcesSchema } from './job';
+import { quotaVerdictSchema } from './quota';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
 export const templateCategories = ['rag', 'chatbot', 'agent'] as const;
@@ -240,6 +241,8 @@ export type PlannedComponent = z.infer<typeof plannedComponentSchema>;
 
 export const capacityVerdictSchema = z.object({
   admits: z.boolean(),
+  /** Under the tenant's quota on the cluster (docs/design.md#quotas); absent when the cluster reported none. */
+  quota: quotaVerdictSchema.optional(),
   gpus: z.array(z.object({ gpu_type: z.string(), requested: z.number().int(), free: z.number().int(), sufficient: z.boolean() })),
   message: z.string(),
 });

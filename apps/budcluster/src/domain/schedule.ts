@@ -60,6 +60,8 @@ export function buildSchedule(
       start: start.toISOString(),
       end: end.toISOString(),
       end_is_estimate: job.completedAt === null,
+      queue_position: null,
+      estimated_start: null,
     };
   });
   return { start: window.start.toISOString(), end: window.end.toISOString(), jobs: entries, gpus };

@@ -41,6 +41,9 @@ export class JobEntity {
   @Column('text', { name: 'k8s_resource_kind', nullable: true }) k8sResourceKind!: string | null;
   @Column('text', { name: 'k8s_resource_name', nullable: true }) k8sResourceName!: string | null;
   @Column('text', { name: 'kueue_workload_name', nullable: true }) kueueWorkloadName!: string | null;
+  /** docs/design.md#quotas: 1-based place in the tenant's queue while queued. */
+  @Column('integer', { name: 'queue_position', nullable: true }) queuePosition!: number | null;
+  @Column('text', { name: 'admitted_flavor', nullable: true }) admittedFlavor!: string | null;
   @Column('jsonb') outputs!: JobOutputs;
   @Column('numeric', { name: 'estimated_cost_per_hour' }) estimatedCostPerHour!: string;
   @Column('numeric', { name: 'estimated_cost', nullable: true }) estimatedCost!: string | null;

@@ -3,6 +3,7 @@ import { JobsStatusPageIndex1764900000000 } from './1764900000000-jobs-status-pa
 import { JobSecretEnv1764900000001 } from './1764900000001-job-secret-env';
 import { JobHealthVolumes1765000000000 } from './1765000000000-job-health-volumes';
 import { ClusterNamespaces1765100000000 } from './1765100000000-cluster-namespaces';
+import { Quotas1765200000000 } from './1765200000000-quotas';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -11,4 +12,5 @@ export const budclusterMigrations = [
   JobSecretEnv1764900000001,
   JobHealthVolumes1765000000000,
   ClusterNamespaces1765100000000,
+  Quotas1765200000000,
 ];

@@ -35,6 +35,8 @@ const JOB_COLUMNS = [
   'k8s_resource_kind',
   'k8s_resource_name',
   'kueue_workload_name',
+  'queue_position',
+  'admitted_flavor',
   'outputs',
   'estimated_cost_per_hour',
   'estimated_cost',

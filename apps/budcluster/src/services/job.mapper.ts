@@ -49,6 +49,8 @@ export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobRes
     k8s_resource_kind: job.k8sResourceKind,
     k8s_resource_name: job.k8sResourceName,
     kueue_workload_name: job.kueueWorkloadName,
+    queue_position: job.queuePosition ?? null,
+    admitted_flavor: job.admittedFlavor ?? null,
     outputs: job.outputs,
     estimated_cost_per_hour: usd(job.estimatedCostPerHour) ?? '0.000000',
     estimated_cost: usd(job.estimatedCost),

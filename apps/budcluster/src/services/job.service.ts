@@ -95,6 +95,8 @@ export class JobService {
       k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
       k8sResourceName: jobResourceName(id, request.name, request.spec),
       kueueWorkloadName: null,
+      queuePosition: null,
+      admittedFlavor: null,
       outputs: {},
       ...costs,
       actualCost: null,
