@@ -74,4 +74,10 @@ export interface ObservedStatus {
   outputs?: JobOutputs;
   health?: ObservedHealth;
   rollout?: ObservedRollout;
+  /** 1-based position in the tenant's queue while queued; null once out of the queue; undefined: not reported. */
+  queuePosition?: number | null;
+  /** The ResourceFlavor the job was admitted on (docs/design.md#quotas); undefined: not reported. */
+  admittedFlavor?: string | null;
+  /** Kueue's Workload name (simulated: `job-<resourceName>-<5 hex>`); undefined: not reported. */
+  workloadName?: string | null;
 }

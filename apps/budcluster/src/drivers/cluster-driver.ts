@@ -1,5 +1,6 @@
 import type { JobModel, ObservedStatus, VolumeModel } from '../domain/job-model';
 import type { ClusterEvents, ManagedNamespace } from '../domain/namespace-model';
+import type { ClusterQuotas } from '../domain/quota-model';
 
 export type StatusSink = (observed: ObservedStatus) => Promise<void>;
 
@@ -23,6 +24,11 @@ export interface ClusterDriver {
   deleteNamespace(namespace: string): Promise<void>;
   /** Repairs drift against the given active jobs: missing objects → failed (ResourceMissing), orphans → deleted. */
   reconcile(activeJobs: JobModel[]): Promise<void>;
+  /**
+   * The cluster's quotas changed, or the driver just started (docs/design.md#quotas): admits queued work under them from
+   * now on. Called by DriverRegistry on the owner only; never evicts by itself (preemption rules do).
+   */
+  updateQuotas(quotas: ClusterQuotas): void;
   /** API calls made so far (for the `k8s.api_calls_per_job` bench). */
   readonly apiCalls: number;
 }

@@ -200,6 +200,9 @@ export class KubernetesDriver implements ClusterDriver {
     await this.namespaces.ensure(namespace);
   }
 
+  /** The cluster's quotas (docs/design.md#quotas); not rendered as Kueue objects yet. */
+  updateQuotas(): void {}
+
   async deleteNamespace(namespace: string): Promise<void> {
     this.namespaces.forget(namespace);
     const outcome = await this.client.deleteManagedNamespace(namespace);

@@ -108,6 +108,9 @@ export class SimulatedDriver implements ClusterDriver {
     return this.namespaces.ensureCalls;
   }
 
+  /** The cluster's quotas (docs/design.md#quotas); admission under them is not simulated yet. */
+  updateQuotas(): void {}
+
   async deleteNamespace(namespace: string): Promise<void> {
     if (!this.namespaces.delete(namespace)) return;
     for (const key of [...this.claims.keys()]) if (key.startsWith(`${namespace}/`)) this.claims.delete(key);
