@@ -1,6 +1,7 @@
 export type { AnalyzedComponent, TemplateAnalysis } from './analyze-template';
 export { analyzeTemplate } from './analyze-template';
-export { capacityVerdict } from './capacity';
+export type { QuotaInput } from './capacity';
+export { capacityVerdict, quotaVerdict, withQuotaVerdict } from './capacity';
 export { checkComponentDefinition } from './component-checks';
 export type { CompletionInput } from './complete-job';
 export { completeJob, renderComponentOutputs } from './complete-job';

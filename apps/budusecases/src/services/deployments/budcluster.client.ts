@@ -7,6 +7,7 @@ import type {
   JobResourcesPatch,
   JobResponse,
   JobSpec,
+  QuotaResponse,
   ScheduleResponse,
   VolumeResponse,
 } from '@bud/contracts';
@@ -16,6 +17,8 @@ import type { ServiceInvoker } from '@bud/invocation';
 import { SERVICE_INVOKER } from '../tokens';
 
 const APP_ID = 'budcluster';
+/** Answers of a budcluster without quota routes, or that shows the caller none. */
+const QUOTA_ABSENT = [403, 404, 405, 501];
 
 /** budcluster's Job API, through Dapr invocation or direct HTTP; the caller's token is passed through. */
 @Injectable()
@@ -36,6 +39,24 @@ export class BudclusterClient {
       await this.invoker.invoke(APP_ID, { method: 'GET', path: `/api/v1/clusters/${clusterId}/schedule?${window}`, token }),
       [200],
     );
+  }
+
+  /**
+   * The tenant's effective quota on the cluster with its usage (docs/design.md#quotas): its own row, else the cluster's
+   * default. Null when budcluster has no quota routes (older than issue 12) or does not show the caller quotas: the
+   * capacity verdict then has no quota part.
+   */
+  async quotaOf(token: string | undefined, clusterId: string, tenantId: string): Promise<QuotaResponse | null> {
+    const base = `/api/v1/clusters/${clusterId}/quotas`;
+    const own = await this.invoker.invoke<QuotaResponse>(APP_ID, { method: 'GET', path: `${base}/${tenantId}`, token });
+    if (own.status === 200) return own.body;
+    if (!QUOTA_ABSENT.includes(own.status)) this.expect(own, [200]);
+    // A tenant without its own row may get a 404 there; the list shows its effective quota (an admin's: every row).
+    const list = await this.invoker.invoke<{ items: QuotaResponse[] } | QuotaResponse[]>(APP_ID, { method: 'GET', path: base, token });
+    if (QUOTA_ABSENT.includes(list.status)) return null;
+    const body = this.expect<{ items: QuotaResponse[] } | QuotaResponse[]>(list, [200]);
+    const items = Array.isArray(body) ? body : body.items;
+    return items.find((q) => q.tenant_id === tenantId) ?? items.find((q) => q.tenant_id === null) ?? null;
   }
 
   /** 201 for a new job, 200 for the job an idempotency key already names. */

@@ -1,6 +1,6 @@
 import type { Principal } from '@bud/auth';
 import { SecretBox } from '@bud/auth';
-import type { ClusterResponse, DeploymentPlan, PlannedComponent, ScheduleResponse, VolumeResponse } from '@bud/contracts';
+import type { ClusterResponse, DeploymentPlan, PlannedComponent, QuotaResponse, ScheduleResponse, VolumeResponse } from '@bud/contracts';
 import { changePlanSchema } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { ManualClock } from '@bud/testing';
@@ -71,10 +71,18 @@ const volume = {
   status: 'attached',
 } as VolumeResponse;
 
-function service(next?: (change: DeploymentChange) => NextDeploymentState) {
-  const calls = { next: [] as DeploymentChange[], volumes: 0 };
+function service(next?: (change: DeploymentChange) => NextDeploymentState, quota: QuotaResponse | null = null) {
+  const calls = { next: [] as DeploymentChange[], volumes: 0, quotaOf: [] as string[] };
   const budcluster = {
-    getCluster: () => Promise.resolve({ price_table: { ...context.cluster.price_table, storage_gib_month: 0.25 } } as ClusterResponse),
+    getCluster: () =>
+      Promise.resolve({
+        price_table: { ...context.cluster.price_table, storage_gib_month: 0.25 },
+        gpu_inventory: { 'A100-80GB': 4 },
+      } as unknown as ClusterResponse),
+    quotaOf: (_token: string, _cluster: string, tenantId: string) => {
+      calls.quotaOf.push(tenantId);
+      return Promise.resolve(quota);
+    },
     schedule: () => Promise.resolve({ gpus: { 'A100-80GB': { total: 4, used: 3, queued: 0 } } } as unknown as ScheduleResponse),
     volumesOfDeployment: () => {
       calls.volumes++;
@@ -174,5 +182,28 @@ describe('ChangePreviewService', () => {
       change: { kind: 'scale', componentId: 'llm', request: { replicas: 2 } },
     });
     expect(answer.capacity).toMatchObject({ admits: false, gpus: [{ gpu_type: 'A100-80GB', requested: 2, free: 1 }] });
+  });
+
+  it('judges what the change adds under the deployment tenant’s quota, and leaves the quota part out when budcluster has none', async () => {
+    const llm = planned(base).get('llm')!;
+    const next = planned(base);
+    next.set('llm', { ...llm, job: { ...llm.job, resources: { ...llm.job.resources, replicas: 3 } } });
+    const scale = { action: 'scale', change: { kind: 'scale', componentId: 'llm', request: { replicas: 3 } } } as const;
+    const quota = {
+      source: 'tenant',
+      gpus: { 'A100-80GB': { nominal: 2, borrowing_limit: 2 } },
+      cohort: true,
+      usage: { gpus: { 'A100-80GB': { admitted: 2, borrowed: 0, queued: 0 } }, cpu: '0', memory: '0' },
+    } as unknown as QuotaResponse;
+    const { preview, calls } = service(() => ({ ...nextState(base), planned: next }), quota);
+    const answer = await preview.preview(principal, deployment({ tenantId: 'owner' }), scale);
+    expect(calls.quotaOf).toEqual(['owner']);
+    expect(changePlanSchema.parse(answer)).toEqual(answer);
+    expect(answer.capacity.quota).toEqual({
+      outcome: 'queues',
+      message: 'needs 4 × A100-80GB: your work holds 2 (nominal 2, borrowing limit 2), so it waits for 2 of yours to free up',
+    });
+    const older = service(() => ({ ...nextState(base), planned: next }));
+    expect((await older.preview.preview(principal, deployment(), scale)).capacity.quota).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { CurrentComponent } from '../../domain/deployment/change-plan';
 import { planChange } from '../../domain/deployment/change-plan';
 import { applyOverride } from '../../domain/deployment/component-overrides';
+import { withQuotaVerdict } from '../../domain/resolver';
 import { deleteVerdict, stopVerdict } from '../../domain/deployment/desired-state-change';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
@@ -41,16 +42,18 @@ export class ChangePreviewService {
   async preview(principal: Principal, deployment: DeploymentRecord, request: PreviewRequest): Promise<ChangePlan> {
     const next = await this.nextState(principal, deployment, request);
     const components = (await this.deployments.components(deployment.id)).filter(isLive);
-    const [cluster, schedule, volumes] = await Promise.all([
+    const [cluster, schedule, volumes, quota] = await Promise.all([
       this.budcluster.getCluster(principal.token, deployment.clusterId),
       this.budcluster.schedule(principal.token, deployment.clusterId, new Date(this.clock.now())),
       request.action === 'delete' || (next && next !== 'as-is' && next.removed.length > 0)
         ? this.budcluster.volumesOfDeployment(principal.token, deployment.clusterId, deployment.id)
         : Promise.resolve([]),
+      this.budcluster.quotaOf(principal.token, deployment.clusterId, deployment.tenantId),
     ]);
     const prices = cluster.price_table;
     const parametersBefore = { ...withoutMasks(deployment.parameters), ...openSecrets(this.secrets, deployment.secretParameters) };
-    return planChange({
+    const gpuFree = Object.fromEntries(Object.entries(schedule.gpus).map(([type, g]) => [type, Math.max(0, g.total - g.used)]));
+    const changePlan = planChange({
       action: request.action,
       deploymentId: deployment.id,
       templateVersionBefore: deployment.templateVersion,
@@ -62,10 +65,15 @@ export class ChangePreviewService {
       next: next === 'as-is' ? 'as-is' : (next?.planned ?? null),
       registry: next && next !== 'as-is' ? await this.registry.activeRegistry() : undefined,
       prices,
-      gpuFree: Object.fromEntries(Object.entries(schedule.gpus).map(([type, g]) => [type, Math.max(0, g.total - g.used)])),
+      gpuFree,
       volumes,
       keepData: request.action === 'delete' && request.keepData,
     });
+    // What the change adds is judged under the tenant's quota too (docs/design.md#quotas).
+    return {
+      ...changePlan,
+      capacity: withQuotaVerdict(changePlan.capacity, { quota, inventory: cluster.gpu_inventory, free: gpuFree }),
+    };
   }
 
   /**

@@ -24,6 +24,7 @@ import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities
 import type { DeploymentNow, Verdict } from '../../domain/deployment/desired-state-change';
 import { deleteVerdict, startVerdict, stopVerdict } from '../../domain/deployment/desired-state-change';
 import { foldJobEvent } from '../../domain/deployment/job-event-fold';
+import { withQuotaVerdict } from '../../domain/resolver';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { BudclusterClient } from './budcluster.client';
 import { CrashPoints } from '../crash-points';
@@ -55,7 +56,15 @@ export class DeploymentService {
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
     requireScope(principal, 'usecase:manage');
-    return (await this.planner.plan(principal, randomUUID(), request)).plan;
+    const [planned, quota] = await Promise.all([
+      this.planner.plan(principal, randomUUID(), request),
+      this.budcluster.quotaOf(principal.token, request.cluster_id, principal.tenantId),
+    ]);
+    const { cluster } = planned.context;
+    return {
+      ...planned.plan,
+      capacity: withQuotaVerdict(planned.plan.capacity, { quota, inventory: cluster.gpu_inventory, free: cluster.gpu_free }),
+    };
   }
 
   async create(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentResponse> {
