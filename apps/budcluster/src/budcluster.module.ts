@@ -18,6 +18,7 @@ import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { JobRepository } from './repositories/job.repository';
 import { NamespaceRepository } from './repositories/namespace.repository';
+import { QuotaRepository } from './repositories/quota.repository';
 import { VolumeRepository } from './repositories/volume.repository';
 import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
@@ -82,6 +83,7 @@ export class BudclusterModule {
         JobRepository,
         VolumeRepository,
         NamespaceRepository,
+        QuotaRepository,
         OutboxRepository,
         OutboxRelay,
         JobLifecycleService,

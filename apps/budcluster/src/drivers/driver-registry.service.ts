@@ -9,6 +9,8 @@ import { activeJobStatuses } from '@bud/contracts';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
+import { QuotaRepository } from '../repositories/quota.repository';
+import { toClusterQuotas } from '../services/quota.mapper';
 import { VolumeRepository } from '../repositories/volume.repository';
 import { toJobModel } from '../entities/job-model.mapper';
 import type { SecretBox } from '@bud/auth';
@@ -49,6 +51,8 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   private readonly settingsVersions = new Map<string, number>();
   /** The isolation each owned cluster's namespaces were last rendered with (canonical JSON). */
   private readonly isolations = new Map<string, string>();
+  /** The fingerprint of the quotas each owned cluster's driver was last given ('' when the cluster has none). */
+  private readonly quotaFingerprints = new Map<string, string>();
   private isolationChanged: (cluster: ClusterEntity) => Promise<void> = async () => undefined;
   private readonly ownership: ClusterOwnership;
   private readonly checkMs: number;
@@ -60,6 +64,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobRepository,
     private readonly volumes: VolumeRepository,
+    private readonly quotas: QuotaRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(DRIVER_SETTINGS) private readonly settings: DriverSettings,
@@ -178,6 +183,16 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     );
   }
 
+  /**
+   * A quota of the cluster changed (docs/design.md#quotas): the owner hands the driver the cluster's quotas now; other
+   * replicas' owners see the change at their next check, by the quotas' fingerprint.
+   */
+  async quotasChanged(clusterId: string): Promise<void> {
+    const driver = this.drivers.get(clusterId);
+    if (!driver) return;
+    await this.handQuotas(clusterId, await driver);
+  }
+
   async forget(clusterId: string): Promise<void> {
     await this.stopDriver(clusterId);
     await this.ownership.release(clusterId);
@@ -214,10 +229,11 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       const clusters = await this.clusters.listAll();
       const present = new Set(clusters.map((cluster) => cluster.id));
       for (const clusterId of [...this.drivers.keys()]) if (!present.has(clusterId)) await this.forget(clusterId);
+      const quotaFingerprints = await this.quotas.fingerprints(this.ownedClusters());
       for (const cluster of clusters) {
         const owned = this.drivers.has(cluster.id);
         if (!(await this.claim(cluster).catch((error: unknown) => this.driverFailed(cluster, error)))) continue;
-        if (owned) await this.catchUp(cluster);
+        if (owned) await this.catchUp(cluster, quotaFingerprints.get(cluster.id) ?? '');
       }
     } catch (error) {
       this.logger.warn('cluster ownership check failed', { error: (error as Error).message });
@@ -226,9 +242,13 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     }
   }
 
-  /** What other replicas changed on an owned cluster: settings, and pending jobs whose hand-over was lost. */
-  private async catchUp(cluster: ClusterEntity): Promise<void> {
+  /** What other replicas changed on an owned cluster: settings, quotas, and pending jobs whose hand-over was lost. */
+  private async catchUp(cluster: ClusterEntity, quotaFingerprint: string): Promise<void> {
     if (this.settingsVersions.get(cluster.id) !== cluster.version) await this.settingsChanged(cluster);
+    if (this.quotaFingerprints.get(cluster.id) !== quotaFingerprint)
+      await this.quotasChanged(cluster.id).catch((error: unknown) =>
+        this.logger.warn('quotas not handed to the driver', { cluster_id: cluster.id, error: (error as Error).message }),
+      );
     await this.deleteLeftVolumes(cluster.id);
     const pendingIds = await this.jobs.pendingIdsOnCluster(cluster.id);
     const driver = this.drivers.get(cluster.id);
@@ -282,6 +302,17 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     });
   }
 
+  /** Reads the cluster's quotas and gives them to its driver, remembering what it was given. */
+  private async handQuotas(clusterId: string, driver: ClusterDriver): Promise<void> {
+    const rows = await this.quotas.listOfCluster(clusterId);
+    const fingerprint = [...rows]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((row) => `${row.id}:${row.version}`)
+      .join(',');
+    this.quotaFingerprints.set(clusterId, fingerprint);
+    driver.updateQuotas(toClusterQuotas(rows));
+  }
+
   private markApplied(clusterId: string, jobId: string): void {
     const applied = this.applied.get(clusterId) ?? new Set<string>();
     this.applied.set(clusterId, applied);
@@ -315,6 +346,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
     this.applied.delete(clusterId);
     this.settingsVersions.delete(clusterId);
     this.isolations.delete(clusterId);
+    this.quotaFingerprints.delete(clusterId);
     const driver = this.drivers.get(clusterId);
     this.drivers.delete(clusterId);
     if (driver) await (await driver.catch(() => undefined))?.stop();
@@ -343,6 +375,14 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       allowPrivateAddresses: this.settings.allowPrivateClusterAddresses ?? false,
     });
     await driver.start(this.sink, this.clusterEvents(cluster.id));
+    // Before any job reaches the driver: placements wait for this promise, so they are admitted under the quotas. A
+    // failed read leaves no fingerprint, so the next check hands them over.
+    await this.handQuotas(cluster.id, driver).catch((error: unknown) =>
+      this.logger.warn('quotas not handed to the driver; retrying at the next check', {
+        cluster_id: cluster.id,
+        error: (error as Error).message,
+      }),
+    );
     const interval = cluster.type === 'simulated' ? this.settings.simulatedResyncMs : this.settings.kubernetesResyncMs;
     const timer = setInterval(() => {
       this.reconcile(cluster.id).catch((error: unknown) =>
