@@ -1,5 +1,5 @@
-import { buildSchedule } from './schedule';
-import type { ScheduledJob } from './schedule';
+import { buildSchedule, estimateStarts } from './schedule';
+import type { ClusterWork, ScheduledJob } from './schedule';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 10, minute));
 const job = (overrides: Partial<ScheduledJob>): ScheduledJob => ({
@@ -46,5 +46,104 @@ describe('buildSchedule', () => {
     expect(finished).toMatchObject({ end: at(9).toISOString(), end_is_estimate: false });
     expect(bounded).toMatchObject({ end: at(11).toISOString(), end_is_estimate: true });
     expect(open).toMatchObject({ start: at(1).toISOString(), end: at(60).toISOString(), end_is_estimate: true });
+  });
+});
+
+describe('estimateStarts', () => {
+  const now = at(0);
+  const work = (id: string, overrides: Partial<ClusterWork>): ClusterWork => ({
+    id,
+    status: 'queued',
+    gpuType: 'H100',
+    gpuCount: 2,
+    priority: 0,
+    createdAt: at(0),
+    queuedAt: at(0),
+    startedAt: null,
+    ...overrides,
+  });
+  const running = (id: string, gpuCount: number, startedMinute: number, maxRuntimeSeconds?: number) =>
+    work(id, { status: 'running', gpuCount, startedAt: at(startedMinute), ...(maxRuntimeSeconds ? { maxRuntimeSeconds } : {}) });
+  const iso = (starts: Map<string, Date | null>) =>
+    Object.fromEntries([...starts].map(([id, start]) => [id, start === null ? null : start.toISOString()]));
+
+  const cases: Array<{ name: string; inventory: Record<string, number>; work: ClusterWork[]; expected: Record<string, string | null> }> = [
+    {
+      name: 'free GPUs now: it starts now',
+      inventory: { H100: 4 },
+      work: [running('r', 2, 0), work('q', {})],
+      expected: { q: at(0).toISOString() },
+    },
+    {
+      name: 'the cluster is full: it starts when enough running work reaches its max runtime',
+      inventory: { H100: 4 },
+      work: [running('r1', 2, 0, 600), running('r2', 2, 0, 1200), work('q', { gpuCount: 3 })],
+      expected: { q: at(20).toISOString() },
+    },
+    {
+      name: 'in queue order: priority first, then time queued; each waits for the GPUs the ones ahead took',
+      inventory: { H100: 4 },
+      work: [
+        running('r', 4, 0, 600),
+        work('late-high', { priority: 100, queuedAt: at(5), maxRuntimeSeconds: 300 }),
+        work('early', { queuedAt: at(1), gpuCount: 4 }),
+        work('later', { queuedAt: at(2), gpuCount: 2 }),
+      ],
+      expected: { 'late-high': at(10).toISOString(), early: at(15).toISOString(), later: null },
+    },
+    {
+      name: 'work past its max runtime is counted as ending now',
+      inventory: { H100: 2 },
+      work: [running('r', 2, -5, 60), work('q', {})],
+      expected: { q: at(0).toISOString() },
+    },
+    {
+      name: 'behind work without an end (a service), or more than the cluster has: unknown, and it holds no one back',
+      inventory: { H100: 4 },
+      work: [
+        running('svc', 3, 0),
+        work('big', { gpuCount: 5, queuedAt: at(0) }),
+        work('two', { queuedAt: at(1) }),
+        work('one', { gpuCount: 1, queuedAt: at(2) }),
+      ],
+      expected: { big: null, two: null, one: at(0).toISOString() },
+    },
+    {
+      name: 'each GPU type has its own pool; work without GPUs has no estimate',
+      inventory: { H100: 2, L4: 1 },
+      work: [
+        running('r', 2, 0, 600),
+        work('h', {}),
+        work('l', { gpuType: 'L4', gpuCount: 1 }),
+        work('cpu', { gpuType: null, gpuCount: 0 }),
+      ],
+      expected: { cpu: null, h: at(10).toISOString(), l: at(0).toISOString() },
+    },
+    {
+      name: 'admitted work without a start holds its GPUs from now',
+      inventory: { H100: 2 },
+      work: [work('a', { status: 'admitted', maxRuntimeSeconds: 120 }), work('q', { status: 'pending' })],
+      expected: { q: at(2).toISOString() },
+    },
+  ];
+  it.each(cases)('$name', ({ inventory, work: given, expected }) => {
+    expect(iso(estimateStarts(now, inventory, given))).toEqual(expected);
+  });
+
+  it('the schedule shows queued entries with their position and estimated start, and neither for running ones', () => {
+    const schedule = buildSchedule(
+      { start: at(0), end: at(60) },
+      { H100: 2 },
+      [
+        job({ id: 'r', gpuType: 'H100', queuePosition: null }),
+        job({ id: 'q', status: 'queued', gpuType: 'H100', startedAt: null, queuedAt: at(2), queuePosition: 1 }),
+      ],
+      [{ gpuType: 'H100', used: 2, queued: 2 }],
+      new Map([['q', at(30)]]),
+    );
+    expect(schedule.jobs.map((e) => [e.job_id, e.queue_position, e.estimated_start])).toEqual([
+      ['r', null, null],
+      ['q', 1, at(30).toISOString()],
+    ]);
   });
 });

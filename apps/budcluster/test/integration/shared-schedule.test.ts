@@ -12,10 +12,14 @@ describe('the schedule of the shared local cluster with two tenants', () => {
   afterAll(() => h.stop());
 
   const jobsPath = () => `/api/v1/clusters/${h.localClusterId}/jobs`;
-  const create = async (caller: Harness['tenantA'], name: string, gpuType: string, gpuCount: number) => {
+  const create = async (caller: Harness['tenantA'], name: string, gpuType: string, gpuCount: number, maxRuntimeSeconds?: number) => {
     const created = await h.http<{ id: string }>('POST', jobsPath(), {
       caller,
-      body: containerJob({ name, resources: { gpu_type: gpuType, gpu_count: gpuCount, cpu_request: '1', memory_request: '1Gi' } }),
+      body: containerJob({
+        name,
+        resources: { gpu_type: gpuType, gpu_count: gpuCount, cpu_request: '1', memory_request: '1Gi' },
+        ...(maxRuntimeSeconds ? { policy: { max_runtime_seconds: maxRuntimeSeconds } } : {}),
+      }),
     });
     if (created.status !== 201) throw new Error(`job create failed: ${JSON.stringify(created.body)}`);
     return created.body.id;
@@ -57,5 +61,29 @@ describe('the schedule of the shared local cluster with two tenants', () => {
       { what: 'the waiting job admitted into the freed GPUs', timeoutMs: 30_000, intervalMs: 200 },
     );
     expect(after.gpus['H100-80GB']).toEqual({ total: 8, used: 6, queued: 0 });
+  });
+
+  it("shows the caller's queued job with the start the other tenant's bounded work gives it (none for running work)", async () => {
+    // B's job takes every A100 still free for at most an hour; the ones A's first job holds never free up (a service).
+    const a100 = (await schedule(h.tenantA)).gpus['A100-80GB'];
+    const free = (a100?.total ?? 0) - (a100?.used ?? 0);
+    expect(free).toBeGreaterThan(0);
+    const theirs = await create(h.tenantB, 'b-fills', 'A100-80GB', free, 3600);
+    const started = await pollUntil(
+      () => h.http<{ status: string; started_at: string | null }>('GET', `${jobsPath()}/${theirs}`, { caller: h.tenantB }),
+      (answer) => answer.body.started_at !== null,
+      { what: "the other tenant's job started", timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const mine = await create(h.tenantA, 'a-waits', 'A100-80GB', 1);
+    const entry = await pollUntil(
+      async () => (await schedule(h.tenantA)).jobs.find((j) => j.job_id === mine),
+      (e) => e?.status === 'queued',
+      { what: 'my job queued', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(entry?.estimated_start).toBe(new Date(Date.parse(started.body.started_at as string) + 3_600_000).toISOString());
+    expect((await schedule(h.tenantB)).jobs.find((j) => j.job_id === theirs)).toMatchObject({
+      queue_position: null,
+      estimated_start: null,
+    });
   });
 });
