@@ -7,6 +7,7 @@ import type { Clock } from '@bud/ports';
 import { costForDurationMicros, formatUsd, parseUsdMicros } from '@bud/workloads';
 import type { ObservedStatus } from '../domain/job-model';
 import { healthAfter } from '../domain/job-health';
+import { queueFieldsAfter } from '../domain/queue-fields';
 import { assertTransition, isTerminal } from '../domain/job-status-machine';
 import type { JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
@@ -51,6 +52,8 @@ export class JobLifecycleService {
   /**
    * A state a driver observed: repeated or stale observations change nothing; illegal status moves are logged.
    * Health and rollout changes are recorded too (docs/design.md#job-health): one version and one event per change.
+   * Queue position, flavor and workload name are recorded as reported, also without a status move
+   * (docs/design.md#quotas): one version, no event (a position moves whenever the queue ahead does).
    */
   async observe(observed: ObservedStatus): Promise<void> {
     const changed = await this.jobs.transaction(async (tx) => {
@@ -65,9 +68,11 @@ export class JobLifecycleService {
         this.logger.debug('ignored observed status', { job_id: current.id, from: current.status, to: observed.status });
       }
       const change = healthAfter(current, observed, false);
-      if (!change) return false;
+      const queue = queueFieldsAfter(current, observed, current.status, false);
+      if (!change && !queue) return false;
       const now = new Date(this.clock.now());
-      const next = await this.jobs.recordFields(tx, current.id, change.fields, now);
+      const next = await this.jobs.recordFields(tx, current.id, { ...change?.fields, ...queue }, now);
+      if (!change) return false;
       await this.outbox.add(tx, PUBSUB_NAME, JOB_EVENTS_TOPIC, jobCloudEvent(next, current.status, now, change.kind), now);
       return true;
     });
@@ -93,7 +98,7 @@ export class JobLifecycleService {
   private async write(tx: Tx, job: JobEntity, request: TransitionRequest, observed?: ObservedStatus): Promise<JobEntity> {
     const now = new Date(this.clock.now());
     const health = healthAfter(job, observed ?? { jobId: job.id, status: request.to, reason: request.reason }, true);
-    const fields: Partial<JobEntity> = { ...health?.fields };
+    const fields: Partial<JobEntity> = { ...health?.fields, ...queueFieldsAfter(job, observed ?? {}, request.to, true) };
     if (request.outputs) fields.outputs = request.outputs;
     if (request.to === 'queued') fields.queuedAt = now;
     if (request.to === 'running' && !job.startedAt) fields.startedAt = now;
