@@ -46,7 +46,24 @@ describe('gpuInventoryFromNodes', () => {
       ],
       expected: { 'NVIDIA-H100-80GB-HBM3': 2 },
     },
+    {
+      name: "a hostile product label never reaches Object.prototype's members, and an odd one counts as unknown",
+      nodes: [
+        node({ 'nvidia.com/gpu.product': 'constructor' }, { 'nvidia.com/gpu': '4' }),
+        node({ 'nvidia.com/gpu.product': '__proto__' }, { 'nvidia.com/gpu': '2' }),
+        node({ 'nvidia.com/gpu.product': 'a b' }, { 'nvidia.com/gpu': '1' }),
+      ],
+      expected: { constructor: 4, unknown: 3 },
+    },
+    {
+      name: 'a node claims at most 64 GPUs, and an absurd quantity none',
+      nodes: [node(H100, { 'nvidia.com/gpu': '9007199254740991' }), node(H100, { 'nvidia.com/gpu': 1000 })],
+      expected: { 'NVIDIA-H100-80GB-HBM3': 64 },
+    },
   ])('$name', ({ nodes, expected }) => {
-    expect(gpuInventoryFromNodes(nodes)).toEqual(expected);
+    const inventory = gpuInventoryFromNodes(nodes);
+    expect(inventory).toEqual(expected);
+    expect(Object.getPrototypeOf(inventory)).toBe(Object.prototype);
+    expect(Object.keys({})).toEqual([]);
   });
 });

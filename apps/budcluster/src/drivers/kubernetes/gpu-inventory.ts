@@ -10,7 +10,8 @@ export const UNKNOWN_GPU_PRODUCT = 'unknown';
  * Cordoned nodes are left out: they take no new work.
  */
 export function gpuInventoryFromNodes(nodes: readonly unknown[]): Record<string, number> {
-  const inventory: Record<string, number> = {};
+  // The cluster names the products: a label like `constructor` must not reach Object.prototype's members.
+  const inventory = new Map<string, number>();
   for (const node of nodes) {
     if (!isRecord(node) || !isRecord(node.metadata) || !isRecord(node.status)) continue;
     if (isRecord(node.spec) && node.spec.unschedulable === true) continue;
@@ -19,14 +20,22 @@ export function gpuInventoryFromNodes(nodes: readonly unknown[]): Record<string,
     if (count === 0) continue;
     const labels = isRecord(node.metadata.labels) ? node.metadata.labels : {};
     const product = labels[GPU_PRODUCT_LABEL];
-    const key = typeof product === 'string' && product !== '' ? product : UNKNOWN_GPU_PRODUCT;
-    inventory[key] = (inventory[key] ?? 0) + count;
+    const named = typeof product === 'string' && PRODUCT_NAME.test(product) ? product : UNKNOWN_GPU_PRODUCT;
+    const key = inventory.has(named) || inventory.size < MAX_PRODUCTS ? named : UNKNOWN_GPU_PRODUCT;
+    inventory.set(key, Math.min(MAX_GPUS_PER_PRODUCT, (inventory.get(key) ?? 0) + count));
   }
-  return inventory;
+  return Object.fromEntries(inventory);
 }
+
+/** What a GPU product may be called (the cluster contract's GPU type); anything else counts as `unknown`. */
+const PRODUCT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** Bounds a hostile or broken cluster: no node has more GPUs, no inventory more products or GPUs of one. */
+const MAX_GPUS_PER_NODE = 64;
+const MAX_PRODUCTS = 64;
+const MAX_GPUS_PER_PRODUCT = 100_000;
 
 // Extended resources are whole numbers; the API serves quantities as strings ("8").
 function gpuCount(quantity: unknown): number {
-  const value = typeof quantity === 'number' ? quantity : typeof quantity === 'string' && /^\d+$/.test(quantity) ? Number(quantity) : 0;
-  return Number.isSafeInteger(value) && value > 0 ? value : 0;
+  const value = typeof quantity === 'number' ? quantity : typeof quantity === 'string' && /^\d{1,9}$/.test(quantity) ? Number(quantity) : 0;
+  return Number.isSafeInteger(value) && value > 0 ? Math.min(value, MAX_GPUS_PER_NODE) : 0;
 }

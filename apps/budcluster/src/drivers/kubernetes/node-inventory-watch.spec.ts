@@ -12,7 +12,7 @@ describe('InventoryDebounce', () => {
     return { subject: new InventoryDebounce({ debounceMs: 1_000, clock, current, report, onReportFailed }), report, onReportFailed };
   }
 
-  it('reports once for a burst of node changes, after they settle', async () => {
+  it('reports once for a burst of node changes, a window after the first', async () => {
     const clock = new ManualClock();
     let inventory: GpuInventory = { 'H100-80GB': 8 };
     const { subject, report } = debounce(clock, () => inventory);
@@ -20,10 +20,21 @@ describe('InventoryDebounce', () => {
     await clock.advance(500);
     inventory = { 'H100-80GB': 12 };
     subject.changed();
-    await clock.advance(900);
+    await clock.advance(400);
     expect(report).not.toHaveBeenCalled();
     await clock.advance(100);
     expect(report.mock.calls).toEqual([[{ 'H100-80GB': 12 }]]);
+  });
+
+  it('still reports while nodes never fall silent for a whole window (a busy cluster)', async () => {
+    const clock = new ManualClock();
+    let count = 0;
+    const { subject, report } = debounce(clock, () => ({ 'H100-80GB': (count += 1) }));
+    for (let step = 0; step < 20; step++) {
+      subject.changed();
+      await clock.advance(500);
+    }
+    expect(report.mock.calls.length).toBeGreaterThanOrEqual(9);
   });
 
   it('reports only when the inventory changed, whatever the key order', async () => {

@@ -11,9 +11,10 @@ const WATCH_TIMEOUT_SECONDS = 300;
 const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
 
 /**
- * Coalesces node changes into inventory reports: `changed()` (re)arms one timer; when it fires the inventory is
- * computed and reported only when it differs from the last one reported. Nodes change often (conditions, heartbeats)
- * while their GPUs rarely do.
+ * Coalesces node changes into inventory reports: the first `changed()` arms one timer and later ones join it; when it
+ * fires the inventory is computed and reported only when it differs from the last one reported. Nodes change often
+ * (conditions, heartbeats) while their GPUs rarely do; a fixed window, not a re-armed one, so a cluster whose nodes
+ * never fall silent for a whole window still reports.
  */
 export class InventoryDebounce {
   private timer: unknown;
@@ -30,7 +31,7 @@ export class InventoryDebounce {
   ) {}
 
   changed(): void {
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    if (this.timer !== undefined) return;
     this.timer = this.deps.clock.setTimeout(() => this.flush(), this.deps.debounceMs);
   }
 
