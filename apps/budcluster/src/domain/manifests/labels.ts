@@ -75,12 +75,24 @@ export function selectorLabels(job: JobModel): Record<string, string> {
   return { [JOB_ID_LABEL]: toLabelValue(job.id) };
 }
 
-export function kueueQueueName(job: JobModel): string {
-  return toLabelValue(job.policy.queue_name ?? `tenant-${job.tenantId}-queue`);
+/** The LocalQueue budcluster makes in each managed namespace, feeding the tenant's ClusterQueue (docs/design.md#quotas). */
+export const KUEUE_LOCAL_QUEUE = 'bud';
+
+/**
+ * Every job of a cluster with Kueue goes through its namespace's LocalQueue `bud`: the tenant's ClusterQueue holds its
+ * quota, so a job cannot pick another queue (a `policy.queue_name` is not used on Kubernetes).
+ */
+export function kueueQueueName(): string {
+  return KUEUE_LOCAL_QUEUE;
+}
+
+/** The WorkloadPriorityClass of a priority class: `bud-<class>`. */
+export function kueuePriorityClassName(priority: string): string {
+  return `bud-${priority}`;
 }
 
 export function kueueLabels(job: JobModel): Record<string, string> {
-  return { [KUEUE_QUEUE_LABEL]: kueueQueueName(job), [KUEUE_PRIORITY_LABEL]: job.priorityClass };
+  return { [KUEUE_QUEUE_LABEL]: kueueQueueName(), [KUEUE_PRIORITY_LABEL]: kueuePriorityClassName(job.priorityClass) };
 }
 
 export function objectMeta(job: JobModel, name: string, extraLabels: Record<string, string> = {}): ObjectMeta {

@@ -408,10 +408,10 @@ describe('service workloads', () => {
     expect(pod?.containers[0]?.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
   });
 
-  it('labels the Deployment and its pods for Kueue, but not the Service', () => {
+  it('labels the Deployment and its pods for Kueue (the deployment integration gates each pod), but not the Service', () => {
     const objects = renderManifests(usecaseJob({ priorityClass: 'high' }), withKueue);
     const deployment = find<IDeployment>(objects, 'Deployment');
-    const expected = { 'kueue.x-k8s.io/queue-name': `tenant-${TENANT_ID}-queue`, 'kueue.x-k8s.io/priority-class': 'high' };
+    const expected = { 'kueue.x-k8s.io/queue-name': 'bud', 'kueue.x-k8s.io/priority-class': 'bud-high' };
     expect(deployment.metadata?.labels).toMatchObject(expected);
     expect(deployment.spec?.template.metadata?.labels).toMatchObject(expected);
     expect(find<IService>(objects, 'Service').metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
@@ -441,11 +441,14 @@ describe('batch and training workloads', () => {
     expect(find<IJob>(renderManifests(usecaseJob({ jobType: 'batch' }), noKueue), 'Job').spec?.activeDeadlineSeconds).toBeUndefined();
   });
 
-  it('creates the Job suspended with queue and priority labels under Kueue', () => {
+  it("creates the Job suspended in the namespace's LocalQueue bud with its WorkloadPriorityClass under Kueue", () => {
+    // A policy.queue_name is not used on Kubernetes: the tenant's ClusterQueue holds its quota.
     const job = usecaseJob({ jobType: 'batch', priorityClass: 'low', policy: { ...usecaseJob().policy, queue_name: 'research' } });
     const k8sJob = find<IJob>(renderManifests(job, withKueue), 'Job');
     expect(k8sJob.spec?.suspend).toBe(true);
-    expect(k8sJob.metadata?.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'research', 'kueue.x-k8s.io/priority-class': 'low' });
+    expect(k8sJob.metadata?.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'bud', 'kueue.x-k8s.io/priority-class': 'bud-low' });
+    // The Job's own pods are not Kueue's pods: the labels stay on the Job.
+    expect(k8sJob.spec?.template.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBeUndefined();
   });
 
   it('gives training a checkpoint claim sized by storage, mounted at /checkpoints with CHECKPOINT_DIR', () => {
@@ -573,14 +576,14 @@ describe('labels', () => {
     expect(labels && 'Bad Key' in labels).toBe(false);
   });
 
-  it('keeps a very long tenant id and its default queue name valid', () => {
+  it('keeps a very long tenant id valid, and the queue is the LocalQueue bud whatever the tenant', () => {
     const tenantId = `tenant.${'z'.repeat(120)}`;
     const job = usecaseJob({ tenantId });
     const objects = renderManifests(job, withKueue);
     const labels = objects[0]?.metadata.labels ?? {};
     expect(labels['bud.ai/tenant-id']).toBe(tenantId.slice(0, 63));
     expect(labels['kueue.x-k8s.io/queue-name']?.length).toBeLessThanOrEqual(63);
-    expect(labels['kueue.x-k8s.io/queue-name']).toMatch(/^tenant-tenant\.z+$/);
+    expect(labels['kueue.x-k8s.io/queue-name']).toBe('bud');
     for (const value of Object.values(labels)) expect(value).toMatch(LABEL_VALUE);
   });
 

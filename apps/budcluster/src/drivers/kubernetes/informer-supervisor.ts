@@ -12,6 +12,8 @@ export interface SupervisorDeps {
   onObject(verb: WatchVerb, kind: ResourceKind, object: KubernetesObject): void;
   /** How long to wait before looking again for a kind the cluster does not serve (e.g. Flux not installed). */
   absentKindRetryMs: number;
+  /** The kinds to watch; default WATCHED_KINDS (the driver adds Kueue's Workloads). */
+  kinds?: readonly ResourceKind[];
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -34,7 +36,7 @@ export class InformerSupervisor {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    for (const kind of WATCHED_KINDS) {
+    for (const kind of this.deps.kinds ?? WATCHED_KINDS) {
       const informer = this.informers.get(kind) ?? this.create(kind);
       this.informers.set(kind, informer);
       this.launch(kind, informer);

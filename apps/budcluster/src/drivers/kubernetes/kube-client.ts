@@ -145,6 +145,11 @@ export class KubeClient {
     return this.applyOnce(typedBody(object));
   }
 
+  /** One forced server-side apply of a custom resource (Kueue's objects), sent as it is: the typed model does not know it. */
+  async applyCustom(object: KubernetesObject): Promise<void> {
+    await this.throttled(() => this.applyOnce(object));
+  }
+
   private applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
     return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }

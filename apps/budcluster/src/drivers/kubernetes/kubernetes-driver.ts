@@ -5,17 +5,20 @@ import { Logger } from '@bud/logging';
 import { type Clock, systemClock } from '@bud/ports';
 import type { JobModel, VolumeModel } from '../../domain/job-model';
 import type { ClusterEvents, ManagedNamespace } from '../../domain/namespace-model';
+import type { ClusterQuotas } from '../../domain/quota-model';
 import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { ClusterProbe } from './cluster-probe';
 import { InformerSupervisor } from './informer-supervisor';
 import { InstrumentedKubeConfig } from './instrumented-kube-config';
 import { httpStatus, KubeClient } from './kube-client';
+import { KueueQueues } from './kueue-queues';
+import { QueueBook, WORKLOAD } from './kueue-workloads';
 import type { ManagedObject } from './managed-object';
 import { NamespaceApplier } from './namespace-apply';
 import { NodeInventoryWatch } from './node-inventory-watch';
 import { planReconcile } from './reconcile-plan';
-import { PVC } from './resource-kinds';
+import { PVC, WATCHED_KINDS } from './resource-kinds';
 import { SerialReporter } from './serial-reporter';
 import { TrackedJobs } from './tracked-jobs';
 import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
@@ -70,6 +73,9 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly reporter: SerialReporter;
   private readonly probe: ClusterProbe;
   private readonly nodes: NodeInventoryWatch;
+  /** The cluster's Kueue objects (docs/design.md#quotas, "On Kubernetes"); idle on a cluster without Kueue. */
+  private readonly kueue: KueueQueues;
+  private nodesWatched = false;
   private events: ClusterEvents | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
 
@@ -92,14 +98,18 @@ export class KubernetesDriver implements ClusterDriver {
       logger: this.logger,
       lookupJob: (jobId) => this.jobs.get(jobId),
       report: (observed) => this.reporter.report(observed),
+      queueBook: new QueueBook(),
     });
     this.informers = new InformerSupervisor({
       clusterId: options.clusterId,
       kubeConfig: this.kubeConfig,
       client: this.client,
       logger: this.logger,
-      onObject: (verb, kind, object) => this.handler.handle(verb, kind, object),
+      onObject: (verb, kind, object) =>
+        kind === WORKLOAD ? this.handler.handleWorkload(verb, object) : void this.handler.handle(verb, kind, object),
       absentKindRetryMs: this.resyncIntervalMs,
+      // Kueue's Workloads say whether a job waits for quota, holds it or was preempted; absent without Kueue.
+      kinds: [...WATCHED_KINDS, WORKLOAD],
     });
     const timers = options.clock.setTimeout && options.clock.clearTimeout ? (options.clock as Clock) : systemClock;
     const probeIntervalMs = options.probeIntervalMs ?? 10_000;
@@ -119,8 +129,13 @@ export class KubernetesDriver implements ClusterDriver {
       clock: timers,
       logger: this.logger,
       debounceMs: options.inventoryDebounceMs,
-      report: async (inventory) => this.events?.inventory(inventory),
+      report: async (inventory) => {
+        // Kueue's flavors and the pool's quota follow the inventory.
+        this.kueue.setInventory(inventory);
+        await this.events?.inventory(inventory);
+      },
     });
+    this.kueue = new KueueQueues(this.client, options.clusterId, this.logger);
   }
 
   get apiCalls(): number {
@@ -133,16 +148,31 @@ export class KubernetesDriver implements ClusterDriver {
     this.informers.start();
     if (events) {
       this.events = events;
-      this.nodes.start();
+      this.startNodes();
       this.probe.start();
+    } else {
+      // Kueue's flavors and pool need the GPU inventory even when nobody records it.
+      void this.client.hasKueue().then(
+        (kueue) => kueue && this.startNodes(),
+        () => undefined,
+      );
     }
+    void this.kueue.sync().catch(() => undefined);
     if (this.options.listActiveJobs && !this.resyncTimer) {
       this.resyncTimer = setInterval(() => void this.resync(), this.resyncIntervalMs);
       this.resyncTimer.unref();
     }
   }
 
+  private startNodes(): void {
+    if (this.nodesWatched) return;
+    this.nodesWatched = true;
+    this.nodes.start();
+  }
+
   async stop(): Promise<void> {
+    this.kueue.stop();
+    this.nodesWatched = false;
     clearInterval(this.resyncTimer);
     this.resyncTimer = undefined;
     await Promise.all([this.informers.stop(), this.nodes.stop(), this.probe.stop()]);
@@ -160,14 +190,20 @@ export class KubernetesDriver implements ClusterDriver {
   async apply(job: JobModel): Promise<void> {
     this.jobs.applied(job, this.clock.now());
     this.handler.forget(job.id);
-    const objects = renderManifests(job, { kueue: await this.client.hasKueue(), secretEnv: this.secretEnvOf(job) });
+    const kueue = await this.client.hasKueue();
+    const objects = renderManifests(job, { kueue, secretEnv: this.secretEnvOf(job) });
     // The job's own namespace, for its tenant: no call once this process has made sure of it.
     await this.namespaces.ensureForJob({ name: job.namespace, tenantId: job.tenantId, projectId: job.projectId });
+    // Its tenant's ClusterQueue and the namespace's LocalQueue before its Workload is made: no call once applied.
+    if (kueue) await this.kueue.ensureNamespace(job.namespace, job.tenantId);
     try {
       for (const object of objects) await this.client.apply(object, (uid) => this.handler.expectDeletion(uid));
     } catch (err) {
       // The namespace may have been deleted behind our back: check it again next time.
-      if (httpStatus(err) === 404) this.namespaces.forget(job.namespace);
+      if (httpStatus(err) === 404) {
+        this.namespaces.forget(job.namespace);
+        this.kueue.forgetNamespace(job.namespace);
+      }
       throw err;
     }
   }
@@ -198,13 +234,17 @@ export class KubernetesDriver implements ClusterDriver {
 
   async ensureNamespace(namespace: ManagedNamespace): Promise<void> {
     await this.namespaces.ensure(namespace);
+    await this.kueue.ensureNamespace(namespace.name, namespace.tenantId);
   }
 
-  /** The cluster's quotas (docs/design.md#quotas); not rendered as Kueue objects yet. */
-  updateQuotas(): void {}
+  /** The cluster's quotas (docs/design.md#quotas): its tenants' ClusterQueues and the pool are applied again. */
+  updateQuotas(quotas: ClusterQuotas): void {
+    this.kueue.setQuotas(quotas);
+  }
 
   async deleteNamespace(namespace: string): Promise<void> {
     this.namespaces.forget(namespace);
+    this.kueue.forgetNamespace(namespace);
     const outcome = await this.client.deleteManagedNamespace(namespace);
     if (outcome === 'not-managed') {
       this.logger.info('leaving a namespace budcluster did not create', { cluster_id: this.options.clusterId, namespace });

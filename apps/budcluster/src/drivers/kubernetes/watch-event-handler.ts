@@ -3,14 +3,17 @@ import type { Logger } from '@bud/logging';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
 import { isTerminal } from '../../domain/job-status-machine';
 import { serviceOutputs } from '../../domain/manifests';
-import { parseManagedObject, type ManagedObject } from './managed-object';
+import { statusUnderKueue } from './kueue-status';
+import { type QueueBook, WORKLOAD, workloadState } from './kueue-workloads';
+import { isRecord, parseManagedObject, type ManagedObject } from './managed-object';
 import { HELM_RELEASE, type ResourceKind } from './resource-kinds';
 import { statusFromObject } from './status-from-objects';
 
 export type DriverLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 export type WatchVerb = 'add' | 'update' | 'delete';
 export type WatchOutcome =
-  | { kind: 'reported'; observed: ObservedStatus }
+  /** `all`: every status reported in order when there are several (preempted, then queued); `observed` is the last. */
+  | { kind: 'reported'; observed: ObservedStatus; all?: ObservedStatus[] }
   | { kind: 'unchanged' }
   | { kind: 'ignored'; why: string }
   | { kind: 'malformed'; problem: string };
@@ -21,12 +24,16 @@ export interface WatchEventDeps {
   /** Jobs this driver placed or was told about; deletions of other jobs' objects are expected (cancel, orphan sweep). */
   lookupJob(jobId: string): JobModel | undefined;
   report(observed: ObservedStatus): void;
+  /** The cluster's Kueue Workloads (docs/design.md#quotas): a job's status then combines its object and its Workloads. */
+  queueBook?: QueueBook;
 }
 
 /** Turns informer callbacks into status reports. Never throws: one bad object must not stop a watch. */
 export class WatchEventHandler {
   private readonly lastReported = new Map<string, { status: JobStatus; fingerprint: string }>();
   private readonly expectedDeletions = new Set<string>();
+  /** What each job's primary object said last (under Kueue it is combined with the job's Workloads). */
+  private readonly fromObject = new Map<string, Omit<ObservedStatus, 'jobId'>>();
 
   constructor(private readonly deps: WatchEventDeps) {}
 
@@ -42,17 +49,58 @@ export class WatchEventHandler {
     if (outcome.kind === 'malformed') {
       this.deps.logger.warn('skipping malformed object from watch', { ...fields, problem: outcome.problem });
     } else if (outcome.kind === 'reported') {
-      this.deps.logger.debug('observed job status', {
-        ...fields,
-        job_id: outcome.observed.jobId,
-        status: outcome.observed.status,
-        reason: outcome.observed.reason,
-        health: outcome.observed.health?.health,
-        generation: outcome.observed.rollout?.generation,
-      });
-      this.report(outcome.observed);
+      for (const observed of outcome.all ?? [outcome.observed]) {
+        this.deps.logger.debug('observed job status', {
+          ...fields,
+          job_id: observed.jobId,
+          status: observed.status,
+          reason: observed.reason,
+          health: observed.health?.health,
+          generation: observed.rollout?.generation,
+          queue_position: observed.queuePosition,
+        });
+        this.report(observed);
+      }
     }
     return outcome;
+  }
+
+  /**
+   * A Kueue Workload changed: the job's status is combined again, and so are the queue positions of the other jobs
+   * of its tenant. Never throws.
+   */
+  handleWorkload(verb: WatchVerb, raw: unknown): void {
+    const book = this.deps.queueBook;
+    if (!book) return;
+    try {
+      const parsed = parseManagedObject(raw, WORKLOAD);
+      if (!parsed.ok) {
+        this.deps.logger.warn('skipping malformed Workload from watch', { cluster_id: this.deps.clusterId, problem: parsed.problem });
+        return;
+      }
+      const meta = isRecord(raw) && isRecord(raw.metadata) ? raw.metadata : {};
+      const labels = isRecord(meta.labels) ? (meta.labels as Record<string, string>) : {};
+      const state = workloadState(parsed.object, labels);
+      const tenant = verb === 'delete' ? book.remove(state) : book.upsert(state);
+      const jobs = new Set([state.jobId, ...book.jobsOfTenant(tenant)]);
+      for (const jobId of jobs) this.refresh(jobId);
+    } catch (err) {
+      this.deps.logger.error('Workload event handling failed; skipping it', { cluster_id: this.deps.clusterId, error: String(err) });
+    }
+  }
+
+  /** Combines the job's last object status with its Workloads and reports what changed. */
+  private refresh(jobId: string): void {
+    const book = this.deps.queueBook;
+    if (!book) return;
+    const job = this.deps.lookupJob(jobId);
+    if (job?.spec.kind === 'helm') return;
+    const last = this.lastReported.get(jobId)?.status;
+    if (last && isTerminal(last)) return;
+    for (const observed of statusUnderKueue(jobId, this.fromObject.get(jobId), book.summary(jobId), last)) {
+      const outcome = this.unlessUnchanged(observed);
+      if (outcome.kind === 'reported') this.report(outcome.observed);
+    }
   }
 
   /** An object of an earlier job that a new apply waits out (same name): its deletion is no drift. */
@@ -63,6 +111,7 @@ export class WatchEventHandler {
   /** Forget what was last reported, so the next observation is reported even if unchanged (re-apply, removal). */
   forget(jobId: string): void {
     this.lastReported.delete(jobId);
+    this.fromObject.delete(jobId);
   }
 
   private classify(verb: WatchVerb, resource: ResourceKind, raw: unknown): WatchOutcome {
@@ -79,7 +128,18 @@ export class WatchEventHandler {
     const derived = statusFromObject(object, { wasRunning });
     if (!derived) return { kind: 'ignored', why: 'object carries no job status' };
     const outputs = derived.status === 'running' && job?.jobType === 'service' ? serviceOutputs(job) : undefined;
-    return this.unlessUnchanged({ jobId: object.jobId, ...derived, ...(outputs ? { outputs } : {}) });
+    const observed = { ...derived, ...(outputs ? { outputs } : {}) };
+    const book = this.deps.queueBook;
+    if (!book || job?.spec.kind === 'helm') return this.unlessUnchanged({ jobId: object.jobId, ...observed });
+    this.fromObject.set(object.jobId, observed);
+    const last = this.lastReported.get(object.jobId)?.status;
+    const reported: ObservedStatus[] = [];
+    for (const next of statusUnderKueue(object.jobId, observed, book.summary(object.jobId), last)) {
+      const outcome = this.unlessUnchanged(next);
+      if (outcome.kind === 'reported') reported.push(outcome.observed);
+    }
+    const final = reported[reported.length - 1];
+    return final ? { kind: 'reported', observed: final, all: reported } : { kind: 'unchanged' };
   }
 
   private deleted(object: ManagedObject, job: JobModel | undefined): WatchOutcome {
@@ -88,6 +148,7 @@ export class WatchEventHandler {
     }
     const last = this.lastReported.get(object.jobId);
     this.lastReported.delete(object.jobId);
+    this.fromObject.delete(object.jobId);
     if (!job) return { kind: 'ignored', why: 'deleted object of a job this driver does not track' };
     // Finished Jobs may be garbage-collected by their TTL; that is not a failure.
     if (last && isTerminal(last.status)) return { kind: 'ignored', why: 'job already finished' };
@@ -105,6 +166,10 @@ export class WatchEventHandler {
       observed.outputs ? 'outputs' : '',
       health ? [health.health, health.reason, health.message ?? ''] : null,
       rollout ? [rollout.generation, rollout.complete, rollout.replicas, rollout.readyReplicas, rollout.updatedReplicas] : null,
+      // docs/design.md#quotas: a queue position moving, a flavor or a Workload name is news even in the same status.
+      observed.queuePosition ?? null,
+      observed.admittedFlavor ?? null,
+      observed.workloadName ?? null,
     ]);
     if (this.lastReported.get(observed.jobId)?.fingerprint === fingerprint) return { kind: 'unchanged' };
     this.lastReported.set(observed.jobId, { status: observed.status, fingerprint });

@@ -1,0 +1,64 @@
+import type { JobStatus } from '@bud/contracts';
+import type { ObservedStatus } from '../../domain/job-model';
+import { isTerminal } from '../../domain/job-status-machine';
+import type { KueueSummary } from './kueue-workloads';
+
+/**
+ * A job's status under Kueue (docs/design.md#quotas, "On Kubernetes"): the job's object says whether it runs or
+ * finished; its Workloads say whether it waits for quota (queued, with position and reason), holds quota (admitted,
+ * with the flavor) or was evicted (preempted). A job that ran and is queued again after an eviction is reported
+ * preempted first, so the status machine sees preempted → queued even when the watch coalesced the two.
+ *
+ * `fromObject` is what the job's object alone says (undefined before its first event); `last` the status last reported.
+ */
+export function statusUnderKueue(
+  jobId: string,
+  fromObject: Omit<ObservedStatus, 'jobId'> | undefined,
+  summary: KueueSummary | undefined,
+  last: JobStatus | undefined,
+): ObservedStatus[] {
+  if (!summary) return fromObject ? [{ jobId, ...fromObject }] : [];
+  const workloadName = summary.workloadName;
+  if (fromObject && isTerminal(fromObject.status)) return [{ jobId, ...fromObject, workloadName, queuePosition: null }];
+  const preempted: ObservedStatus = {
+    jobId,
+    status: 'preempted',
+    reason: 'Preempted',
+    ...(summary.message ? { message: summary.message } : {}),
+    workloadName,
+    queuePosition: null,
+    admittedFlavor: null,
+  };
+  if (summary.status === 'preempted') return [preempted];
+  const ran = last === 'admitted' || last === 'running';
+  if (summary.status === 'queued') {
+    // A service keeps serving while a surge pod waits for quota.
+    if (fromObject?.status === 'running' && !summary.preempted) return [{ jobId, ...fromObject, workloadName, queuePosition: null }];
+    const queued: ObservedStatus = {
+      jobId,
+      status: 'queued',
+      reason: summary.reason,
+      ...(summary.message ? { message: summary.message } : {}),
+      queuePosition: summary.position ?? null,
+      admittedFlavor: null,
+      workloadName,
+    };
+    return ran && summary.preempted ? [preempted, queued] : [queued];
+  }
+  // Admitted: the object tells whether its pods run yet.
+  const admittedFlavor = summary.flavor ?? null;
+  if (fromObject?.status === 'running') return [{ jobId, ...fromObject, workloadName, admittedFlavor, queuePosition: null }];
+  const starting = fromObject?.status === 'admitted' ? fromObject : undefined;
+  return [
+    {
+      jobId,
+      ...(starting ?? {}),
+      status: 'admitted',
+      reason: starting?.reason ?? summary.reason,
+      ...(summary.message ? { message: summary.message } : {}),
+      workloadName,
+      admittedFlavor,
+      queuePosition: null,
+    },
+  ];
+}
