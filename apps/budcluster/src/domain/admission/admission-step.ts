@@ -26,7 +26,13 @@ export function queueOrder(a: QueuedWorkload, b: QueuedWorkload): number {
 /** Victim order (Kueue's candidates ordering): other queues' borrowers first, then lowest priority, then most recently admitted. */
 function victimOrder(preemptorTenant: string): (a: AdmittedWorkload, b: AdmittedWorkload) => number {
   const own = (workload: AdmittedWorkload) => (workload.tenantId === preemptorTenant ? 1 : 0);
-  return (a, b) => own(a) - own(b) || a.priority - b.priority || b.admittedAt - a.admittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // Ties (admitted in one step) go to the later arrival, so the newest work is evicted first.
+  return (a, b) =>
+    own(a) - own(b) ||
+    a.priority - b.priority ||
+    b.admittedAt - a.admittedAt ||
+    b.queuedAt - a.queuedAt ||
+    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 interface Choice {

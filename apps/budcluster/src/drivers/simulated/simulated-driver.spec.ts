@@ -2,6 +2,7 @@ import { simulatedSettingsSchema } from '@bud/contracts';
 import { ManualClock } from '@bud/testing';
 import type { JobModel, ObservedStatus } from '../../domain/job-model';
 import { makeJob } from '../../../test/support/job-model.builder';
+import { BUILT_IN_DEFAULT_QUOTA } from '../../domain/quota-model';
 import { SimulatedDriver } from './simulated-driver';
 
 let seq = 0;
@@ -88,7 +89,7 @@ describe('SimulatedDriver', () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
     const cpuOnly = { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1 };
     const holder = nextJob();
-    const waitingH100 = nextJob({ priorityClass: 'critical' });
+    const waitingH100 = nextJob();
     const webServer = nextJob({ resources: cpuOnly });
     const a100 = nextJob({ resources: { ...cpuOnly, gpu_type: 'A100-80GB', gpu_count: 1 } });
     for (const job of [holder, waitingH100, webServer, a100]) await driver.apply(job);
@@ -103,13 +104,108 @@ describe('SimulatedDriver', () => {
     const driver = await start({ gpu_capacity: { 'H100-80GB': 1, 'A100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
     const a100 = (priorityClass: JobModel['priorityClass']) =>
       nextJob({ priorityClass, resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 } });
-    const [h100Holder, h100Waiting] = [nextJob(), nextJob({ priorityClass: 'critical' })];
+    const [h100Holder, h100Waiting] = [nextJob(), nextJob()];
     const [a100Holder, a100Waiting] = [a100('normal'), a100('low')];
     for (const job of [h100Holder, a100Holder, h100Waiting, a100Waiting]) await driver.apply(job);
     await driver.remove(a100Holder);
     await clock.advance(0);
     expect(statusesOf(h100Waiting)).toEqual(['queued']);
     expect(statusesOf(a100Waiting)).toEqual(['queued', 'admitted', 'running']);
+  });
+
+  describe('queues (docs/design.md#quotas)', () => {
+    const tenantA = '0a000000-0000-4000-8000-00000000000a';
+    const tenantB = '0b000000-0000-4000-8000-00000000000b';
+    const reports = (job: JobModel) => seen.filter((s) => s.jobId === job.id);
+
+    it("reports a waiting job queued with its position, Kueue's reason and message and its workload name; admitted with its flavor", async () => {
+      const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+      const holder = nextJob();
+      const [first, second] = [nextJob(), nextJob()];
+      for (const job of [holder, first, second]) await driver.apply(job);
+      await clock.advance(0);
+      expect(reports(second).at(-1)).toMatchObject({
+        status: 'queued',
+        reason: 'Pending',
+        message:
+          "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor gpu-h100-80gb, 1 more needed",
+        queuePosition: 2,
+        workloadName: expect.stringMatching(new RegExp(`^job-${second.resourceName}-[0-9a-f]{5}$`)) as unknown,
+      });
+      expect(reports(holder)[0]).toMatchObject({
+        status: 'admitted',
+        reason: 'QuotaReserved',
+        admittedFlavor: 'gpu-h100-80gb',
+        queuePosition: null,
+      });
+      await driver.remove(holder);
+      await clock.advance(0);
+      expect(reports(first).map((s) => [s.status, s.queuePosition])).toEqual([
+        ['queued', 1],
+        ['admitted', null],
+        ['running', undefined],
+      ]);
+      expect(reports(second).map((s) => [s.status, s.queuePosition])).toEqual([
+        ['queued', 2],
+        ['queued', 1],
+      ]);
+    });
+
+    it('lets higher priority preempt lower priority work of the same tenant, which is queued again', async () => {
+      const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+      const low = nextJob({ priorityClass: 'low', jobType: 'batch' });
+      await driver.apply(low);
+      await clock.advance(0);
+      const urgent = nextJob({ priorityClass: 'high' });
+      await driver.apply(urgent);
+      await clock.advance(0);
+      expect(reports(low).map((s) => s.status)).toEqual(['admitted', 'running', 'preempted', 'queued']);
+      expect(reports(low)[2]?.message).toBe(
+        `Preempted to accommodate a workload (job ${urgent.id}) due to prioritization in the ClusterQueue`,
+      );
+      expect(reports(low)[3]).toMatchObject({ queuePosition: 1, admittedFlavor: null });
+      expect(reports(urgent).map((s) => s.status)).toEqual(['admitted', 'running']);
+      // The preempted batch job runs again, from the start, once the GPU is free.
+      await driver.remove(urgent);
+      await clock.advance(0);
+      expect(reports(low).map((s) => s.status)).toEqual(['admitted', 'running', 'preempted', 'queued', 'admitted', 'running']);
+    });
+
+    it('moves a waiting job in its queue when its priority changes (same generation)', async () => {
+      const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+      const [holder, first, second] = [nextJob({ priorityClass: 'critical' }), nextJob(), nextJob()];
+      for (const job of [holder, first, second]) await driver.apply(job);
+      await driver.apply({ ...second, priorityClass: 'high' });
+      await clock.advance(0);
+      expect(reports(second).at(-1)).toMatchObject({ status: 'queued', queuePosition: 1 });
+      expect(reports(first).at(-1)).toMatchObject({ status: 'queued', queuePosition: 2 });
+      // The resync carries a change it missed too.
+      await driver.reconcile([holder, { ...first, priorityClass: 'critical' }, { ...second, priorityClass: 'high' }]);
+      await clock.advance(0);
+      expect(reports(first).at(-1)).toMatchObject({ status: 'queued', queuePosition: 1 });
+    });
+
+    it('admits under the quotas it is given, borrows idle quota and reclaims it for the lender', async () => {
+      const driver = await start({ gpu_capacity: { 'H100-80GB': 2 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+      const quota = (tenantId: string) => ({
+        ...BUILT_IN_DEFAULT_QUOTA,
+        tenantId,
+        gpus: { 'H100-80GB': { nominal: 1, borrowingLimit: null } },
+      });
+      driver.updateQuotas({ defaultQuota: BUILT_IN_DEFAULT_QUOTA, tenants: [quota(tenantA), quota(tenantB)] });
+      const [a1, a2] = [nextJob({ tenantId: tenantA, namespace: 'tenant-a' }), nextJob({ tenantId: tenantA, namespace: 'tenant-a' })];
+      await driver.apply(a1);
+      await driver.apply(a2);
+      await clock.advance(0);
+      expect(reports(a2)[0]).toMatchObject({ status: 'admitted', message: expect.stringContaining('borrowing 1') as unknown });
+      const b1 = nextJob({ tenantId: tenantB, namespace: 'tenant-b' });
+      await driver.apply(b1);
+      await clock.advance(0);
+      expect(reports(a2).map((s) => s.status)).toEqual(['admitted', 'running', 'preempted', 'queued']);
+      expect(reports(a2)[2]?.message).toContain('due to reclamation within the cohort');
+      expect(reports(b1).map((s) => s.status)).toEqual(['admitted', 'running']);
+      expect(reports(a1).map((s) => s.status)).toEqual(['admitted', 'running']);
+    });
   });
 
   it('fails jobs whose image is listed as failing, and by failure rate', async () => {

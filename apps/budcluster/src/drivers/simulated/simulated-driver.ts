@@ -7,17 +7,17 @@ import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import { jobClaims } from '../../domain/manifests/volumes';
 import type { ManagedNamespace } from '../../domain/namespace-model';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
-import { SimulatedCapacity } from './simulated-capacity';
-import type { GpuDemand } from './simulated-capacity';
-import { admissibleHead, admitsAtOnce, asksForGpus } from './simulated-queue';
+import type { Admission, Preemption, QueueStanding } from '../../domain/admission/admission-model';
+import type { ClusterQuotas } from '../../domain/quota-model';
+import { SimulatedQueue, workloadNameOf } from './simulated-queue';
 import { faultFor, faultStateAt, replicasOnlyChange } from './simulated-faults';
 import { SimulatedNamespaces } from './simulated-namespaces';
 import type { SimulatedNamespace } from './simulated-namespaces';
 
 interface Placement {
   job: JobModel;
-  demand: GpuDemand;
-  holdsCapacity: boolean;
+  /** Kueue's name for the job's Workload. */
+  workloadName: string;
   timer?: unknown;
   lastReported?: ObservedStatus;
   /** Since when the pods are ready (the job reported running), on the clock. */
@@ -39,10 +39,9 @@ export class SimulatedDriver implements ClusterDriver {
   readonly apiCalls = 0;
   private readonly logger = new Logger('simulated-driver');
   private readonly placements = new Map<string, Placement>();
-  /** Queued job ids per GPU type, each in priority order; CPU-only work never waits. */
-  private readonly waiting = new Map<string, string[]>();
   private readonly reportChains = new Map<string, Promise<void>>();
-  private readonly capacity: SimulatedCapacity;
+  /** Quotas, queues and admission under the same rules as Kueue's (docs/design.md#quotas). */
+  private readonly queue: SimulatedQueue;
   /** Claims by `namespace/claimName` → uid: apply creates absent ones, remove keeps them (docs/design.md#volumes). */
   private readonly claims = new Map<string, string>();
   /** Namespaces deleted through deleteNamespace, in order (for tests). */
@@ -57,7 +56,7 @@ export class SimulatedDriver implements ClusterDriver {
     private readonly random: () => number = Math.random,
     isolation?: ClusterIsolation,
   ) {
-    this.capacity = new SimulatedCapacity(settings.gpu_capacity);
+    this.queue = new SimulatedQueue(settings.gpu_capacity);
     this.namespaces = new SimulatedNamespaces(isolation);
   }
 
@@ -70,16 +69,16 @@ export class SimulatedDriver implements ClusterDriver {
       this.clock.clearTimeout(placement.timer);
       this.clock.clearTimeout(placement.healthTimer);
     }
+    for (const jobId of this.placements.keys()) this.queue.forget(jobId);
     this.placements.clear();
-    this.waiting.clear();
     await Promise.all(this.reportChains.values());
   }
 
   /** New settings; running jobs see changed faults at once (docs/design.md#simulated-faults). */
   updateSettings(settings: SimulatedSettings): void {
     this.settings = settings;
-    this.capacity.resize(settings.gpu_capacity);
-    this.admitWaiting();
+    this.queue.setInventory(settings.gpu_capacity);
+    this.schedule();
     for (const placement of this.placements.values())
       if (placement.runningSince !== undefined && !placement.rollingOut) this.evaluate(placement);
   }
@@ -108,8 +107,11 @@ export class SimulatedDriver implements ClusterDriver {
     return this.namespaces.ensureCalls;
   }
 
-  /** The cluster's quotas (docs/design.md#quotas); admission under them is not simulated yet. */
-  updateQuotas(): void {}
+  /** The cluster's quotas (docs/design.md#quotas): queued work is admitted under them at once; nothing admitted is evicted for them. */
+  updateQuotas(quotas: ClusterQuotas): void {
+    this.queue.setQuotas(quotas);
+    this.schedule();
+  }
 
   async deleteNamespace(namespace: string): Promise<void> {
     if (!this.namespaces.delete(namespace)) return;
@@ -121,16 +123,15 @@ export class SimulatedDriver implements ClusterDriver {
     const placed = this.placements.get(job.id);
     if (placed) {
       if (job.generation > placed.job.generation) this.updateInPlace(placed, job);
+      else if (job.priorityClass !== placed.job.priorityClass) this.reprioritize(placed, job);
       return;
     }
     this.checkObjects(job);
     this.namespaces.ensureForJob(job);
     this.createClaims(job);
-    const demand = demandOf(job);
-    this.placements.set(job.id, { job, demand, holdsCapacity: false });
-    const type = demand.gpuType ?? '';
-    if (admitsAtOnce(demand, this.waiting.get(type)?.length ?? 0, this.capacity.freeOf(type))) this.admit(job.id);
-    else this.enqueue(job.id);
+    this.placements.set(job.id, { job, workloadName: workloadNameOf(job) });
+    this.queue.enqueue(job, this.clock.now());
+    this.schedule();
   }
 
   async remove(job: JobModel): Promise<void> {
@@ -142,7 +143,8 @@ export class SimulatedDriver implements ClusterDriver {
     for (const id of [...this.placements.keys()]) if (!active.has(id)) this.release(id);
     for (const job of activeJobs) {
       const placement = this.placements.get(job.id);
-      if (!placement || job.generation > placement.job.generation) await this.apply(job);
+      if (!placement || job.generation > placement.job.generation || job.priorityClass !== placement.job.priorityClass)
+        await this.apply(job);
       // A report lost while the database was down is repeated, so the job row catches up.
       else if (placement.lastReported && placement.lastReported.status !== job.status) this.report(placement.lastReported);
     }
@@ -160,42 +162,64 @@ export class SimulatedDriver implements ClusterDriver {
     }
   }
 
-  private enqueue(jobId: string): void {
+  /** One admission step (docs/design.md#quotas): victims are preempted and queued again, admitted work starts, the rest reports where it stands. */
+  private schedule(): void {
+    const result = this.queue.step(this.clock.now());
+    for (const preemption of result.preempt) this.preempt(preemption);
+    for (const admission of result.admit) this.admit(admission);
+    for (const [jobId, standing] of result.positions) this.reportStanding(jobId, standing);
+  }
+
+  /** A priority change moves a waiting job in its queue (an admitted one keeps its place and may now preempt or be preempted). */
+  private reprioritize(placement: Placement, job: JobModel): void {
+    placement.job = { ...placement.job, priorityClass: job.priorityClass };
+    this.queue.update(placement.job);
+    this.schedule();
+  }
+
+  private preempt({ victimId, message }: Preemption): void {
+    const placement = this.placements.get(victimId);
+    if (!placement) return;
+    this.clock.clearTimeout(placement.timer);
+    this.clock.clearTimeout(placement.healthTimer);
+    Object.assign(placement, { runningSince: undefined, rollingOut: false, stuck: false, fault: undefined });
+    // Admission not yet reported: the job never left the queue as far as anyone saw.
+    const shown = placement.lastReported?.status;
+    if (shown !== 'admitted' && shown !== 'running') return;
+    this.report({ jobId: victimId, status: 'preempted', reason: 'Preempted', message, ...this.queueFields(placement, null, null) });
+  }
+
+  private reportStanding(jobId: string, standing: QueueStanding): void {
     const placement = this.placements.get(jobId);
-    if (!placement || !asksForGpus(placement.demand)) return;
-    const queue = this.waiting.get(placement.demand.gpuType) ?? [];
-    this.waiting.set(placement.demand.gpuType, queue);
-    // Binary insertion keeps the queue in priority order (FIFO within a priority) at O(log n) compares.
-    const rank = this.rank(jobId);
-    let low = 0;
-    let high = queue.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.rank(queue[mid] ?? '') >= rank) low = mid + 1;
-      else high = mid;
-    }
-    queue.splice(low, 0, jobId);
+    if (!placement) return;
+    const last = placement.lastReported;
+    if (last?.status === 'queued' && last.queuePosition === standing.position && last.message === standing.message) return;
     this.report({
       jobId,
       status: 'queued',
-      reason: 'InsufficientCapacity',
-      message: `waiting for ${placement.demand.count} × ${placement.demand.gpuType ?? 'GPU'}`,
+      reason: standing.reason,
+      message: standing.message,
+      ...this.queueFields(placement, standing.position, null),
     });
   }
 
-  private rank(jobId: string): number {
-    const priorities = { critical: 1000, high: 100, normal: 10, low: 1 };
-    const job = this.placements.get(jobId)?.job;
-    return job ? priorities[job.priorityClass] : 0;
+  private queueFields(placement: Placement, queuePosition: number | null, admittedFlavor: string | null): Partial<ObservedStatus> {
+    return { queuePosition, admittedFlavor, workloadName: placement.workloadName };
   }
 
-  private admit(jobId: string): void {
-    const placement = this.placements.get(jobId);
+  private admit({ workloadId, flavor, borrowed }: Admission): void {
+    const placement = this.placements.get(workloadId);
     if (!placement) return;
-    this.capacity.take(placement.demand);
-    placement.holdsCapacity = true;
+    const queue = `bud-${placement.job.tenantId.replace(/-/g, '').slice(0, 12)}`;
+    const message = `Quota reserved in ClusterQueue ${queue}${borrowed > 0 ? `, borrowing ${borrowed} from the cohort` : ''}`;
     placement.timer = this.clock.setTimeout(() => {
-      this.report({ jobId, status: 'admitted', reason: 'QuotaReserved' });
+      this.report({
+        jobId: workloadId,
+        status: 'admitted',
+        reason: 'QuotaReserved',
+        message,
+        ...this.queueFields(placement, null, flavor),
+      });
       placement.timer = this.clock.setTimeout(() => this.becomeReady(placement), this.settings.ready_delay_ms);
     }, this.settings.admit_delay_ms);
   }
@@ -242,14 +266,13 @@ export class SimulatedDriver implements ClusterDriver {
     this.createClaims(job);
     const previous = placement.job;
     placement.job = job;
-    // The new replica count or GPUs are held from now on (a rolling update may briefly need more; the simulation does not queue it).
-    const demand = demandOf(job);
-    if (placement.holdsCapacity) {
-      this.capacity.release(placement.demand);
-      this.capacity.take(demand);
+    // The new replica count or GPUs are held from now on (a rolling update may briefly need more; the simulation does not queue it);
+    // a job still waiting asks for the new demand.
+    this.queue.update(job);
+    if (!this.queue.holdsQuota(job.id)) {
+      this.schedule();
+      return;
     }
-    // A queued job stays in its GPU type's queue: it is admitted by what it asked for first.
-    if (placement.holdsCapacity || demand.gpuType === placement.demand.gpuType) placement.demand = demand;
     if (placement.runningSince === undefined) {
       if (placement.stuck) placement.timer = this.clock.setTimeout(() => this.becomeReady(placement), this.settings.ready_delay_ms);
       return;
@@ -351,19 +374,9 @@ export class SimulatedDriver implements ClusterDriver {
     if (!placement) return;
     this.clock.clearTimeout(placement.timer);
     this.clock.clearTimeout(placement.healthTimer);
-    if (placement.holdsCapacity) this.capacity.release(placement.demand);
+    this.queue.forget(jobId);
     this.placements.delete(jobId);
-    const queue = this.waiting.get(placement.demand.gpuType ?? '');
-    const index = queue?.indexOf(jobId) ?? -1;
-    if (index >= 0) queue?.splice(index, 1);
-    this.admitWaiting();
-  }
-
-  private admitWaiting(): void {
-    for (const [gpuType, queue] of this.waiting) {
-      const gpusOf = (jobId: string) => this.placements.get(jobId)?.demand.count ?? 0;
-      for (const jobId of queue.splice(0, admissibleHead(queue, gpusOf, this.capacity.freeOf(gpuType)))) this.admit(jobId);
-    }
+    this.schedule();
   }
 
   /** Reports for one job are delivered in order; a failing sink is logged, not fatal. */
@@ -381,8 +394,4 @@ export class SimulatedDriver implements ClusterDriver {
       });
     this.reportChains.set(observed.jobId, next);
   }
-}
-
-function demandOf(job: JobModel): GpuDemand {
-  return { gpuType: job.resources.gpu_type ?? null, count: job.resources.gpu_count * Math.max(job.resources.replicas, 1) };
 }
