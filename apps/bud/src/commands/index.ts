@@ -5,6 +5,7 @@ import { deployCommand } from './deploy';
 import { deploymentCommands } from './deployments';
 import { jobCommands } from './jobs';
 import { namespaceCommands } from './namespaces';
+import { quotaCommands } from './quotas';
 import { templateCommands } from './templates';
 import { volumeCommands } from './volumes';
 
@@ -18,4 +19,5 @@ export const commands: readonly CommandSpec[] = [
   ...jobCommands,
   ...volumeCommands,
   ...namespaceCommands,
+  ...quotaCommands,
 ];

@@ -1,9 +1,16 @@
+import type { JobResponse } from '@bud/contracts';
 import { renderTable } from '../format/table';
 import { formatAge, formatGpu, formatUsd } from '../format/values';
 import { resolveClusterId } from '../lookups';
 import type { CommandSpec } from './command';
 import { printPage } from './list-output';
 import { pageQuery, pagingOptions } from './paging';
+
+/** Where a waiting job stands in its tenant's queue (`#2`), or the flavor an admitted one got (docs/design.md#quotas). */
+export function queueCell(job: Pick<JobResponse, 'queue_position' | 'admitted_flavor'>): string {
+  if (job.queue_position !== null) return `#${job.queue_position}`;
+  return job.admitted_flavor ?? '-';
+}
 
 export const jobCommands: CommandSpec[] = [
   {
@@ -31,11 +38,12 @@ export const jobCommands: CommandSpec[] = [
       const answer = await context.clusters.listJobs(clusterId, { ...pageQuery(context.input), ...(status.length > 0 ? { status } : {}) });
       printPage(context, answer, 'jobs', (items) =>
         renderTable(
-          ['name', 'id', 'status', 'type', 'source', 'gpus', { header: '$/hour', align: 'right' }, 'age'],
+          ['name', 'id', 'status', 'queue', 'type', 'source', 'gpus', { header: '$/hour', align: 'right' }, 'age'],
           items.map((j) => [
             j.name,
             j.id,
             j.status,
+            queueCell(j),
             j.job_type,
             j.source_id ? `${j.source_type}:${j.source_id}` : j.source_type,
             formatGpu(j.resources.gpu_count * j.resources.replicas, j.resources.gpu_type),
