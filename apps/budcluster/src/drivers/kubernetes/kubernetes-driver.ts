@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '@bud/ports';
 import type { JobModel, VolumeModel } from '../../domain/job-model';
 import type { ClusterEvents, ManagedNamespace } from '../../domain/namespace-model';
 import type { ClusterQuotas } from '../../domain/quota-model';
-import { renderManifests, serviceOutputs } from '../../domain/manifests';
+import { type KubernetesObject as ManifestObject, renderManifests, serviceOutputs } from '../../domain/manifests';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
 import { ClusterProbe } from './cluster-probe';
 import { InformerSupervisor } from './informer-supervisor';
@@ -18,7 +18,7 @@ import type { ManagedObject } from './managed-object';
 import { NamespaceApplier } from './namespace-apply';
 import { NodeInventoryWatch } from './node-inventory-watch';
 import { planReconcile } from './reconcile-plan';
-import { PVC, WATCHED_KINDS } from './resource-kinds';
+import { BATCH_JOB, PVC, WATCHED_KINDS } from './resource-kinds';
 import { SerialReporter } from './serial-reporter';
 import { TrackedJobs } from './tracked-jobs';
 import { type DriverLogger, WatchEventHandler } from './watch-event-handler';
@@ -192,6 +192,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.handler.forget(job.id);
     const kueue = await this.client.hasKueue();
     const objects = renderManifests(job, { kueue, secretEnv: this.secretEnvOf(job) });
+    if (kueue && job.status !== 'pending') await this.keepSuspension(objects);
     // The job's own namespace, for its tenant: no call once this process has made sure of it.
     await this.namespaces.ensureForJob({ name: job.namespace, tenantId: job.tenantId, projectId: job.projectId });
     // Its tenant's ClusterQueue and the namespace's LocalQueue before its Workload is made: no call once applied.
@@ -205,6 +206,19 @@ export class KubernetesDriver implements ClusterDriver {
         this.kueue.forgetNamespace(job.namespace);
       }
       throw err;
+    }
+  }
+
+  /**
+   * A placed batch Job under Kueue is applied again (an in-place update, a priority change) with the suspension Kueue
+   * gave it: the rendered `suspend: true` would stop a running Job that Kueue admitted. One read per such apply.
+   */
+  private async keepSuspension(objects: readonly ManifestObject[]): Promise<void> {
+    for (const object of objects) {
+      if (object.kind !== BATCH_JOB.kind || object.apiVersion !== BATCH_JOB.apiVersion || !('spec' in object)) continue;
+      const found = await this.client.readIfPresent(object);
+      const suspend = (found as { spec?: { suspend?: unknown } } | undefined)?.spec?.suspend;
+      if (typeof suspend === 'boolean') (object.spec as { suspend?: boolean }).suspend = suspend;
     }
   }
 
@@ -266,6 +280,9 @@ export class KubernetesDriver implements ClusterDriver {
       appliedAt: (id) => this.jobs.appliedAt(id),
     });
     this.jobs.reconciled(activeJobs, allActiveJobs, now);
+    for (const tenantId of new Set(activeJobs.map((job) => job.tenantId))) {
+      await this.kueue.ensureTenant(tenantId).catch(() => undefined);
+    }
     for (const job of plan.missing) {
       this.handler.forget(job.id);
       this.reporter.report({
@@ -292,6 +309,21 @@ export class KubernetesDriver implements ClusterDriver {
       await this.client
         .delete(toReference(orphan))
         .catch((err: unknown) => this.logger.warn('could not delete orphaned object', { ...fields, error: String(err) }));
+    }
+    // A priority_class change reaches Kueue through the job's priority-class label: applied again, Kueue re-orders.
+    for (const { job } of plan.reprioritize) {
+      this.logger.info('applying a changed priority class', {
+        cluster_id: this.options.clusterId,
+        job_id: job.id,
+        priority: job.priorityClass,
+      });
+      await this.apply(job).catch((err: unknown) =>
+        this.logger.warn('applying a changed priority class failed; next resync retries', {
+          cluster_id: this.options.clusterId,
+          job_id: job.id,
+          error: String(err),
+        }),
+      );
     }
     for (const job of plan.place) {
       await this.apply(job).catch((err: unknown) =>

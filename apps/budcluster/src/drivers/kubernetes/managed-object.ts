@@ -4,6 +4,7 @@ import {
   GENERATION_ANNOTATION,
   HELM_RELEASE_ANNOTATION,
   JOB_ID_LABEL,
+  KUEUE_PRIORITY_LABEL,
   type ResourceKind,
   VOLUME_LABEL,
 } from './resource-kinds';
@@ -25,6 +26,8 @@ export interface ManagedObject {
   chartOwned: boolean;
   /** A claim the volumes table owns (`bud.ai/volume`): never removed with a job nor swept as an orphan. */
   volumeClaim: boolean;
+  /** Its `kueue.x-k8s.io/priority-class` label (a job's object on a cluster with Kueue). */
+  kueuePriorityClass?: string;
   spec: Record<string, unknown>;
   status: Record<string, unknown>;
 }
@@ -83,6 +86,7 @@ export function parseManagedObject(raw: unknown, expected: ResourceKind): ParseR
       terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
       chartOwned: labels[FLUX_RELEASE_LABEL] !== undefined || annotations[HELM_RELEASE_ANNOTATION] !== undefined,
       volumeClaim: labels[VOLUME_LABEL] !== undefined,
+      ...(typeof labels[KUEUE_PRIORITY_LABEL] === 'string' ? { kueuePriorityClass: labels[KUEUE_PRIORITY_LABEL] } : {}),
       spec,
       status,
     },

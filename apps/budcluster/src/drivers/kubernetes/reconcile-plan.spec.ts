@@ -29,7 +29,17 @@ describe('planReconcile', () => {
       missing: [],
       stale: [],
       orphans: [],
+      reprioritize: [],
     });
+  });
+
+  it("sets a job's Kueue priority class again when its object carries another one (its priority_class was changed)", () => {
+    const labelled = (priority: string): ManagedObject => ({ ...running(A), kueuePriorityClass: priority });
+    const job = makeJob({ id: A, status: 'running', priorityClass: 'high' });
+    expect(plan([job], [labelled('bud-low')]).reprioritize.map((r) => [r.job.id, r.object.kueuePriorityClass])).toEqual([[A, 'bud-low']]);
+    expect(plan([job], [labelled('bud-high')]).reprioritize).toEqual([]);
+    // Without Kueue the object has no such label.
+    expect(plan([job], [running(A)]).reprioritize).toEqual([]);
   });
 
   it('marks a job past pending whose status-bearing object is gone as missing, even if its Service remains', () => {
@@ -46,7 +56,7 @@ describe('planReconcile', () => {
     const result = plan([makeJob({ id: A, status: 'admitted' }), makeJob({ id: B, status: 'pending' })], [], {
       appliedAt: () => NOW - 1_000,
     });
-    expect(result).toEqual({ place: [], missing: [], stale: [], orphans: [] });
+    expect(result).toEqual({ place: [], missing: [], stale: [], orphans: [], reprioritize: [] });
   });
 
   it('re-reports a status the row missed', () => {

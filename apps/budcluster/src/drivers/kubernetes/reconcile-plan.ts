@@ -1,4 +1,5 @@
 import type { JobModel } from '../../domain/job-model';
+import { kueuePriorityClassName } from '../../domain/manifests';
 import type { ManagedObject } from './managed-object';
 import { HELM_RELEASE } from './resource-kinds';
 import { type DerivedStatus, statusFromObject } from './status-from-objects';
@@ -23,11 +24,16 @@ export interface ReconcilePlan {
   /** Jobs whose object says something other than their row: a report was lost or never made. */
   stale: { job: JobModel; derived: DerivedStatus }[];
   orphans: ManagedObject[];
+  /**
+   * Jobs whose object carries another Kueue priority class than the job (its priority_class was changed): the label is
+   * set again, and Kueue moves the Workload in its queue (docs/design.md#quotas).
+   */
+  reprioritize: { job: JobModel; object: ManagedObject }[];
 }
 
 /** Decides how to repair drift between the job rows and the cluster; pure, the driver carries it out. */
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
-  const plan: ReconcilePlan = { place: [], missing: [], stale: [], orphans: [] };
+  const plan: ReconcilePlan = { place: [], missing: [], stale: [], orphans: [], reprioritize: [] };
   const byJob = new Map<string, ManagedObject[]>();
   for (const object of input.objects) byJob.set(object.jobId, [...(byJob.get(object.jobId) ?? []), object]);
   const recent = (ms: number | undefined): boolean => ms !== undefined && input.now - ms < input.graceMs;
@@ -40,6 +46,8 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
       else plan.missing.push(job);
       continue;
     }
+    if (primary.kueuePriorityClass !== undefined && primary.kueuePriorityClass !== kueuePriorityClassName(job.priorityClass))
+      plan.reprioritize.push({ job, object: primary });
     const derived = statusFromObject(primary, { wasRunning: job.status === 'running' });
     if (derived && derived.status !== job.status && !primary.terminating) plan.stale.push({ job, derived });
   }

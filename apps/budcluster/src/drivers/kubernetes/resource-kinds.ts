@@ -1,6 +1,6 @@
 import { MANAGED_BY_VALUE } from '../../domain/manifests';
 
-export { GENERATION_ANNOTATION, JOB_ID_LABEL, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
+export { GENERATION_ANNOTATION, JOB_ID_LABEL, KUEUE_PRIORITY_LABEL, MANAGED_SELECTOR, VOLUME_LABEL } from '../../domain/manifests';
 export const FIELD_MANAGER = MANAGED_BY_VALUE;
 /** Set by Flux's helm-controller on every object a chart installs (they also carry our labels via commonMetadata). */
 export const FLUX_RELEASE_LABEL = 'helm.toolkit.fluxcd.io/name';
