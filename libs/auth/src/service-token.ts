@@ -23,7 +23,7 @@ const MAX_TTL_SECONDS = 900;
 const claimsSchema = z.object({
   iss: z.string().startsWith(ISSUER_PREFIX),
   sub: z.enum(serviceNames),
-  tenant_id: uuidSchema.optional(),
+  tenant_id: uuidSchema.transform((id) => id.toLowerCase()).optional(),
   exp: z.number(),
   iat: z.number(),
 });

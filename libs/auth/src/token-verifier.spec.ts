@@ -6,8 +6,8 @@ const USER = '00000000-0000-4000-8000-000000000001';
 const TENANT = '00000000-0000-4000-8000-000000000002';
 const now = () => Math.floor(Date.now() / 1000);
 
-async function token(times: { iat?: number; exp?: number }): Promise<string> {
-  const jwt = new SignJWT({ tenant_id: TENANT, scopes: ['job:view'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(USER);
+async function token(times: { iat?: number; exp?: number }, ids = { user: USER, tenant: TENANT }): Promise<string> {
+  const jwt = new SignJWT({ tenant_id: ids.tenant, scopes: ['job:view'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(ids.user);
   if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
   if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
   return jwt.sign(new TextEncoder().encode(SECRET));
@@ -22,6 +22,17 @@ describe('TokenVerifier', () => {
     ['a token without iat that expires within the maximum', { exp: now() + 3600 }],
   ])('accepts %s', async (_name, times) => {
     await expect(verifier.verify(`Bearer ${await token(times)}`)).resolves.toMatchObject({ userId: USER, tenantId: TENANT });
+  });
+
+  it('lower-cases the user and tenant ids, as the databases hand uuids back', async () => {
+    const upper = await token(
+      { iat: now(), exp: now() + 60 },
+      { user: USER.toUpperCase(), tenant: 'ABCDEF01-0000-4000-8000-00000000000A' },
+    );
+    await expect(verifier.verify(`Bearer ${upper}`)).resolves.toMatchObject({
+      userId: USER,
+      tenantId: 'abcdef01-0000-4000-8000-00000000000a',
+    });
   });
 
   it.each([

@@ -18,9 +18,10 @@ export interface AuthSettings {
 
 export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 86_400;
 
+// Lower-cased: PostgreSQL hands uuids back lower-case, and a tenant must match its own rows whatever its issuer wrote.
 const claimsSchema = z.object({
-  sub: uuidSchema,
-  tenant_id: uuidSchema,
+  sub: uuidSchema.transform((id) => id.toLowerCase()),
+  tenant_id: uuidSchema.transform((id) => id.toLowerCase()),
   scopes: z.array(z.string()).default([]),
 });
 
