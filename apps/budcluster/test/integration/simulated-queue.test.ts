@@ -32,7 +32,7 @@ describe('the simulated cluster queues only work that contends for the same GPUs
       { what: 'the GPU holder running', timeoutMs: 10_000 },
     );
     const backlog = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, {
-      body: { ...gpuJob(), priority_class: 'critical' },
+      body: gpuJob(),
       caller: h.tenantB,
     });
     await pollUntil(
