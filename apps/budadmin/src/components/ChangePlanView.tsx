@@ -1,6 +1,7 @@
 import type { HTMLAttributes } from 'react';
 import { Alert, Descriptions, Table, Tag, Typography } from 'antd';
 import type { ChangePlan, ComponentChange, ComponentChangePlan, FieldChange, VolumeAtRisk } from '@bud/contracts';
+import { QuotaVerdictAlert } from './QuotaVerdictAlert';
 import { displayValue } from '../forms/display-value';
 
 const CHANGE_COLORS: Record<ComponentChange, string> = {
@@ -48,6 +49,7 @@ export function ChangePlanView({ plan }: { plan: ChangePlan }) {
         title={plan.capacity.admits ? 'The cluster has capacity for this change' : 'The cluster lacks capacity: new pods will wait'}
         description={plan.capacity.message}
       />
+      <QuotaVerdictAlert capacity={plan.capacity} />
       <Typography.Text strong>{`${changed} of ${plan.components.length} components change`}</Typography.Text>
       <Table<ComponentChangePlan>
         rowKey="id"

@@ -1,5 +1,6 @@
 import { Alert, Descriptions, Table, Tag } from 'antd';
 import type { DeploymentPlan, PlannedComponent } from '@bud/contracts';
+import { QuotaVerdictAlert } from './QuotaVerdictAlert';
 import { DagView } from './DagView';
 
 const gpuText = (gpu: PlannedComponent['gpu']) => (gpu.count === 0 ? '—' : `${gpu.count} × ${gpu.type ?? 'any'}`);
@@ -20,6 +21,7 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
         }
         description={plan.capacity.message}
       />
+      <QuotaVerdictAlert capacity={plan.capacity} />
       <DagView
         nodes={rows.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on }))}
         ariaLabel="planned component graph"

@@ -3,6 +3,8 @@ import { Card, Empty, List, Segmented, Space, Spin, Tag, Typography } from 'antd
 import type { ClusterResponse, ScheduleResponse } from '@bud/contracts';
 import { api } from '../api/client';
 import { useRequest } from '../api/use-request';
+import { ClusterJobs } from '../clusters/ClusterJobs';
+import { ClusterQuotas } from '../clusters/ClusterQuotas';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { statusColor } from '../components/StatusTag';
 
@@ -45,6 +47,16 @@ function ScheduleTimeline({ schedule }: { schedule: ScheduleResponse }) {
               />
             </div>
             <Tag color={statusColor(job.status)}>{job.status}</Tag>
+            {job.queue_position !== null || job.estimated_start !== null ? (
+              <Typography.Text type="secondary" data-testid="queued-entry" style={{ whiteSpace: 'nowrap' }}>
+                {[
+                  job.queue_position !== null ? `#${job.queue_position} in queue` : '',
+                  job.estimated_start ? `starts ~${new Date(job.estimated_start).toLocaleTimeString()}` : 'start unknown',
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </Typography.Text>
+            ) : null}
           </div>
         );
       })}
@@ -116,9 +128,15 @@ export default function ClustersPage() {
         )}
       />
       {current ? (
-        <Card title={`Jobs on ${current.name}`}>
-          <ClusterSchedule cluster={current} />
-        </Card>
+        <>
+          <Card title={`Jobs on ${current.name}`}>
+            <ClusterSchedule cluster={current} />
+            <ClusterJobs clusterId={current.id} />
+          </Card>
+          <Card title={`Quotas on ${current.name}`} data-testid="cluster-quotas">
+            <ClusterQuotas clusterId={current.id} />
+          </Card>
+        </>
       ) : null}
     </Space>
   );
