@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
+import { gpuTypeSchema } from './cluster';
 import { jobHealths, jobRolloutSchema } from './job-health';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
@@ -124,7 +125,7 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
 /** Each `resources` field alone (no default, not optional), for schemas that take a part of them. */
 export const resourceFields = {
-  gpu_type: z.string().min(1).max(100),
+  gpu_type: gpuTypeSchema,
   gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).describe(`per replica, at most ${MAX_GPUS_PER_REPLICA}`),
   cpu_request: cpuQuantitySchema,
   cpu_limit: cpuQuantitySchema,

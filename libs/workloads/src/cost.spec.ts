@@ -76,6 +76,13 @@ describe('cost', () => {
     }
   });
 
+  it.each(['constructor', 'toString', 'valueOf'])(
+    'prices a GPU type named like an Object member (%s) at nothing, not a crash',
+    (gpuType) => {
+      expect(formatUsd(hourlyCostMicros(resources({ gpu_type: gpuType, gpu_count: 1 }), prices))).toBe('0.045000');
+    },
+  );
+
   it('prices a run by its real duration', () => {
     expect(formatUsd(costForDurationMicros(4_000_000, 90 * 60_000))).toBe('6.000000');
     expect(formatUsd(costForDurationMicros(4_000_000, -5))).toBe('0.000000');

@@ -22,7 +22,9 @@ function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
 }
 
 function exactHourlyCostMicros(resources: JobResources, prices: PriceTable): bigint {
-  const gpuPrice = resources.gpu_type ? (prices.gpu_hour[resources.gpu_type] ?? 0) : 0;
+  // Own keys only: a gpu_type like `constructor` must not price as Object.prototype's member.
+  const gpuPrice =
+    resources.gpu_type && Object.hasOwn(prices.gpu_hour, resources.gpu_type) ? (prices.gpu_hour[resources.gpu_type] ?? 0) : 0;
   const cpu = exactQuantity(resources.cpu_request);
   const memory = exactQuantity(resources.memory_request);
   const denominator = cpu.denominator * memory.denominator * GIB;

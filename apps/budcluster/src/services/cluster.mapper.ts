@@ -2,7 +2,11 @@ import { defaultClusterIsolation } from '@bud/contracts';
 import type { ClusterResponse } from '@bud/contracts';
 import type { ClusterEntity } from '../entities';
 
-export function toClusterResponse(cluster: ClusterEntity): ClusterResponse {
+/**
+ * `detailed`: the viewer runs the cluster (its own tenant's, or any for platform:admin) and sees the API server's own
+ * error text; other tenants of a shared cluster see only that it does not answer.
+ */
+export function toClusterResponse(cluster: ClusterEntity, detailed = true): ClusterResponse {
   return {
     id: cluster.id,
     name: cluster.name,
@@ -10,7 +14,7 @@ export function toClusterResponse(cluster: ClusterEntity): ClusterResponse {
     simulated: cluster.type === 'simulated',
     tenant_id: cluster.tenantId,
     status: cluster.status,
-    status_message: cluster.statusMessage,
+    status_message: detailed || cluster.status !== 'unreachable' ? cluster.statusMessage : 'its API server does not answer',
     ingress_url: cluster.ingressUrl,
     gpu_inventory: cluster.gpuInventory,
     price_table: cluster.priceTable,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@bud/auth';
-import { requireScope } from '@bud/auth';
+import { hasScope, requireScope } from '@bud/auth';
 import { clusterIsolationSchema, priceTableSchema, simulatedSettingsSchema } from '@bud/contracts';
 import type { ClusterResponse, CreateClusterRequest, Page, PriceTable, UpdateClusterRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
@@ -13,6 +13,7 @@ import { validateKubeconfig } from '../drivers/kubernetes';
 import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
+import { NamespaceRepository } from '../repositories/namespace.repository';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toClusterResponse } from './cluster.mapper';
 import type { SecretBox } from '@bud/auth';
@@ -33,6 +34,7 @@ export class ClusterService {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobRepository,
+    private readonly namespaces: NamespaceRepository,
     private readonly drivers: DriverRegistry,
     private readonly lifecycle: JobLifecycleService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
@@ -111,11 +113,12 @@ export class ClusterService {
     pageSize: number,
   ): Promise<Page<ClusterResponse>> {
     const { items, total } = await this.clusters.listVisible(principal.tenantId, filter, page, pageSize);
-    return { items: items.map(toClusterResponse), total, page, page_size: pageSize };
+    return { items: items.map((cluster) => toClusterResponse(cluster, runsCluster(principal, cluster))), total, page, page_size: pageSize };
   }
 
   async get(principal: Principal, id: string): Promise<ClusterResponse> {
-    return toClusterResponse(await this.visibleCluster(principal, id));
+    const cluster = await this.visibleCluster(principal, id);
+    return toClusterResponse(cluster, runsCluster(principal, cluster));
   }
 
   async visibleCluster(principal: Principal, id: string): Promise<ClusterEntity> {
@@ -139,7 +142,10 @@ export class ClusterService {
       fields.settings = simulatedSettingsSchema.parse({ ...cluster.settings, ...request.settings });
       fields.gpuInventory = fields.settings.gpu_capacity;
     }
-    if (request.isolation) fields.isolation = clusterIsolationSchema.parse(request.isolation);
+    if (request.isolation) {
+      fields.isolation = clusterIsolationSchema.parse(request.isolation);
+      await this.refuseHeldIngress(cluster, fields.isolation.ingress_namespaces);
+    }
     let updated: ClusterEntity | null;
     try {
       updated = await this.clusters.update(cluster.id, cluster.version, fields, new Date(this.clock.now()));
@@ -167,9 +173,24 @@ export class ClusterService {
     await this.clusters.delete(cluster.id);
   }
 
+  /** An ingress namespace reaches every managed one: it may not be a namespace a tenant already holds. */
+  private async refuseHeldIngress(cluster: ClusterEntity, ingress: readonly string[]): Promise<void> {
+    const details = [];
+    for (const [index, name] of ingress.entries()) {
+      if (await this.namespaces.find(cluster.id, name))
+        details.push({ path: `isolation.ingress_namespaces[${index}]`, message: `'${name}' is a tenant's namespace on this cluster` });
+    }
+    if (details.length > 0) throw AppError.validation(`isolation ${details[0]?.path} ${details[0]?.message}`, details);
+  }
+
   private async managedCluster(principal: Principal, id: string): Promise<ClusterEntity> {
     const cluster = await this.visibleCluster(principal, id);
     requireScope(principal, cluster.tenantId === null ? 'platform:admin' : 'cluster:manage');
     return cluster;
   }
+}
+
+/** Whoever manages the cluster: its tenant's members, or a platform admin for a shared one. */
+function runsCluster(principal: Principal, cluster: ClusterEntity): boolean {
+  return cluster.tenantId === null ? hasScope(principal, 'platform:admin') : cluster.tenantId === principal.tenantId;
 }

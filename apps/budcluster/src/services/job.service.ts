@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, SecretBox } from '@bud/auth';
-import { priorityValues } from '@bud/contracts';
+import { defaultClusterIsolation, priorityValues } from '@bud/contracts';
 import type { CreateJobRequest, JobListQuery, JobResponse, JobSpec, Page, PatchJobRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
@@ -52,20 +52,20 @@ export class JobService {
     requireSourceCreator(principal, request.source_type);
     requireJobAccess(principal, request.source_type, 'manage');
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
+    // The cluster's own error text is for whoever runs the cluster (GET /clusters shows it to them), not for every tenant.
     if (cluster.status === 'unreachable')
-      throw new AppError(
-        'upstream_unavailable',
-        `cluster '${cluster.name}' is unreachable: ${cluster.statusMessage ?? 'its API server does not answer'}`,
-      );
+      throw new AppError('upstream_unavailable', `cluster '${cluster.name}' is unreachable; retry when it answers again`);
     this.checkSafety(request.spec);
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
-    const refusal = namespaceRefusal(namespace, principal.tenantId);
+    const ingress = (cluster.isolation ?? defaultClusterIsolation).ingress_namespaces;
+    const refusal = namespaceRefusal(namespace, principal.tenantId, ingress);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
+    // Everything that can refuse the request on its own comes before the claim, which holds a namespace for good.
+    const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
     await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
     await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
     const now = new Date(this.clock.now());
     const id = randomUUID();
-    const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
     const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
     const entity: JobEntity = {
       id,

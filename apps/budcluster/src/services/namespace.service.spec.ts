@@ -112,7 +112,12 @@ describe('NamespaceService.claim', () => {
       'conflict',
       /NetworkPolicy n\/bud-tenant-isolation/,
     ],
-    ['a cluster that does not answer', new Error('connect ECONNREFUSED'), 'upstream_unavailable', /gpu-1.*ECONNREFUSED/],
+    [
+      'a cluster that does not answer',
+      new Error('connect ECONNREFUSED'),
+      'upstream_unavailable',
+      /^cluster 'gpu-1' could not create namespace 'n'; retry later$/,
+    ],
   ])('answers %s from the cluster with %s and records nothing', async (_, thrown, code, message) => {
     ensure = async () => {
       throw thrown;

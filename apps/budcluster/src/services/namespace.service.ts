@@ -54,7 +54,10 @@ export class NamespaceService {
     try {
       await this.drivers.ensureNamespace(cluster, toManagedNamespace(claim, isolation));
     } catch (error) {
-      throw refusalOf(cluster, claim.name, error);
+      const refusal = refusalOf(cluster, claim.name, error);
+      if (refusal.code === 'upstream_unavailable')
+        this.logger.warn('namespace claim failed', { cluster_id: cluster.id, namespace: claim.name, error: (error as Error).message });
+      throw refusal;
     }
     const standing = await this.namespaces.claim({
       clusterId: cluster.id,
@@ -118,8 +121,6 @@ function refusalOf(cluster: ClusterEntity, name: string, error: unknown): AppErr
     return AppError.validation(`k8s_namespace ${message}`, [{ path: 'k8s_namespace', message }]);
   }
   if (error instanceof ObjectInTheWayError) return AppError.conflict(`k8s_namespace '${name}': ${error.message}`);
-  return new AppError(
-    'upstream_unavailable',
-    `cluster '${cluster.name}' could not create namespace '${name}': ${(error as Error).message ?? String(error)}`,
-  );
+  // The API server's answer (status, body, headers) is logged by the caller, never handed to a tenant.
+  return new AppError('upstream_unavailable', `cluster '${cluster.name}' could not create namespace '${name}'; retry later`);
 }

@@ -3,6 +3,7 @@ import { namespaceResponseSchema, pageOf } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import { tenantNamespace } from '../../src/domain/namespace-rules';
 import { DriverRegistry } from '../../src/drivers/driver-registry.service';
+import { ClusterRepository } from '../../src/repositories/cluster.repository';
 import { SimulatedDriver } from '../../src/drivers/simulated/simulated-driver';
 import { containerJob, startHarness } from '../support/harness';
 import type { Caller, Harness, HttpAnswer } from '../support/harness';
@@ -230,5 +231,40 @@ describe('namespaces belong to tenants', () => {
     const later = unique('later');
     expect((await createIn(h.tenantB, later)).status).toBe(201);
     expect(driver.namespace(later)?.objects[0]?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it("refuses the cluster's ingress namespace to every tenant, and an ingress namespace a tenant already holds", async () => {
+    const held = unique('held');
+    expect((await createIn(h.tenantB, held)).status).toBe(201);
+    const isolation = (ingress: string[]) => ({ isolation: { ingress_namespaces: ingress } });
+    const refused = await h.http('PATCH', `/api/v1/clusters/${clusterId}`, { caller: h.admin, body: isolation(['bud-system', held]) });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toEqual([
+      { path: 'isolation.ingress_namespaces[1]', message: expect.stringMatching(/tenant's namespace/) },
+    ]);
+
+    const gateway = unique('gateway');
+    expect((await h.http('PATCH', `/api/v1/clusters/${clusterId}`, { caller: h.admin, body: isolation([gateway]) })).status).toBe(200);
+    expectNamespaceRefused(await createIn(h.tenantA, gateway), /ingress namespace/);
+    expect(driver.namespace(gateway)).toBeUndefined();
+  });
+
+  it("shows the API server's own error of an unreachable shared cluster only to who runs it", async () => {
+    const clusters = h.service.app.get(ClusterRepository);
+    const now = new Date();
+    await clusters.recordReachability(clusterId, { reachable: false, message: 'dial tcp 10.0.0.7:6443: connect: connection refused' }, now);
+    try {
+      const seenByTenant = await h.http<{ status: string; status_message: string }>('GET', `/api/v1/clusters/${clusterId}`, {
+        caller: h.tenantA,
+      });
+      expect(seenByTenant.body).toMatchObject({ status: 'unreachable', status_message: 'its API server does not answer' });
+      const seenByAdmin = await h.http<{ status_message: string }>('GET', `/api/v1/clusters/${clusterId}`, { caller: h.admin });
+      expect(seenByAdmin.body.status_message).toContain('10.0.0.7');
+      const create = await createIn(h.tenantA, unique('down'));
+      expect(create.status).toBe(503);
+      expect(JSON.stringify(create.body)).not.toContain('10.0.0.7');
+    } finally {
+      await clusters.recordReachability(clusterId, { reachable: true, message: null }, now);
+    }
   });
 });
