@@ -1,13 +1,11 @@
-import type { QuotaRequest, QuotaResponse } from '@bud/contracts';
+import type { Page, QuotaRequest, QuotaResponse } from '@bud/contracts';
 import { quotaRequestSchema, uuidSchema } from '@bud/contracts';
 import { UsageError } from '../errors';
 import { renderTable } from '../format/table';
 import { resolveClusterId } from '../lookups';
 import type { CommandContext, CommandSpec } from './command';
-
-/** `GET /clusters/{id}/quotas` answers a page or a plain list; both read as the list of quotas. */
-type QuotaList = { items: QuotaResponse[] } | QuotaResponse[];
-const itemsOf = (answer: QuotaList): QuotaResponse[] => (Array.isArray(answer) ? answer : answer.items);
+import { printPage } from './list-output';
+import { pageQuery, pagingOptions } from './paging';
 
 const quotasPath = (clusterId: string) => `/api/v1/clusters/${encodeURIComponent(clusterId)}/quotas`;
 
@@ -16,6 +14,8 @@ function formatLimit(nominal: string | number, borrowingLimit: string | number |
   if (!cohort) return String(nominal);
   return `${nominal}+${borrowingLimit === null ? 'any' : borrowingLimit}`;
 }
+
+const QUOTA_COLUMNS = ['tenant', 'source', 'gpus', 'cpu/memory', 'in use', 'queued', 'weight', 'cohort'];
 
 function quotaRows(quotas: readonly QuotaResponse[]): string[][] {
   return quotas.map((q) => {
@@ -114,16 +114,11 @@ export const quotaCommands: CommandSpec[] = [
       'GPUS shows nominal+borrowing limit per GPU type ("+any": may borrow all the cohort lends; no "+" outside the',
       'cohort). IN USE counts GPUs admitted work holds, QUEUED what waits.',
     ].join('\n'),
-    options: { cluster: { type: 'string', value: 'name|id', required: true, description: 'the cluster' } },
+    options: { cluster: { type: 'string', value: 'name|id', required: true, description: 'the cluster' }, ...pagingOptions },
     async run(context) {
       const clusterId = await resolveClusterId(context.clusters, context.input.requiredString('cluster'));
-      const answer = await context.clusters.client.get<QuotaList>(quotasPath(clusterId));
-      if (context.format === 'json') return context.output.json(answer);
-      const quotas = itemsOf(answer);
-      if (quotas.length === 0) return context.output.out('no quotas');
-      context.output.out(
-        renderTable(['tenant', 'source', 'gpus', 'cpu/memory', 'in use', 'queued', 'weight', 'cohort'], quotaRows(quotas)),
-      );
+      const answer = await context.clusters.client.get<Page<QuotaResponse>>(quotasPath(clusterId), { ...pageQuery(context.input) });
+      printPage(context, answer, 'quotas', (items) => renderTable(QUOTA_COLUMNS, quotaRows(items)));
     },
   },
   {
@@ -160,9 +155,7 @@ export const quotaCommands: CommandSpec[] = [
       const clusterId = await resolveClusterId(context.clusters, context.input.requiredString('cluster'));
       const saved = await context.clusters.client.json<QuotaResponse>('PUT', `${quotasPath(clusterId)}/${tenant}`, { body });
       if (context.format === 'json') return context.output.json(saved);
-      context.output.out(
-        renderTable(['tenant', 'source', 'gpus', 'cpu/memory', 'in use', 'queued', 'weight', 'cohort'], quotaRows([saved])),
-      );
+      context.output.out(renderTable(QUOTA_COLUMNS, quotaRows([saved])));
     },
   },
 ];

@@ -64,15 +64,14 @@ export const api = {
     request<TemplateResponse>('PUT', `/api/v1/templates/${encodeURIComponent(id)}`, document),
   components: () => request<Page<ComponentResponse>>('GET', '/api/v1/components?page_size=100'),
   clusters: () => request<Page<ClusterResponse>>('GET', '/api/v1/clusters?page_size=100'),
-  /** The quotas the caller may see on a cluster (a page or a plain list, read as a list); none from an older budcluster. */
+  /** The quotas the caller may see on a cluster (first 100); none from a budcluster without quota routes. */
   quotas: async (clusterId: string): Promise<QuotaResponse[]> => {
-    const answer = await request<{ items: QuotaResponse[] } | QuotaResponse[]>('GET', `/api/v1/clusters/${clusterId}/quotas`).catch(
-      (error: unknown) => {
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      },
-    );
-    return Array.isArray(answer) ? answer : answer.items;
+    try {
+      return (await request<Page<QuotaResponse>>('GET', `/api/v1/clusters/${clusterId}/quotas?page_size=100`)).items;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return [];
+      throw error;
+    }
   },
   clusterJobs: (clusterId: string) => request<Page<JobResponse>>('GET', `/api/v1/clusters/${clusterId}/jobs?page_size=100`),
   schedule: (clusterId: string, start: Date, end: Date) =>

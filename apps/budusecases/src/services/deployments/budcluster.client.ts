@@ -42,21 +42,17 @@ export class BudclusterClient {
   }
 
   /**
-   * The tenant's effective quota on the cluster with its usage (docs/design.md#quotas): its own row, else the cluster's
-   * default. Null when budcluster has no quota routes (older than issue 12) or does not show the caller quotas: the
+   * The tenant's effective quota on the cluster with its usage (docs/design.md#quotas): its own, else the cluster's
+   * default. Null when budcluster has no quota routes (older than issue 12) or does not show the caller this quota: the
    * capacity verdict then has no quota part.
    */
   async quotaOf(token: string | undefined, clusterId: string, tenantId: string): Promise<QuotaResponse | null> {
-    const base = `/api/v1/clusters/${clusterId}/quotas`;
-    const own = await this.invoker.invoke<QuotaResponse>(APP_ID, { method: 'GET', path: `${base}/${tenantId}`, token });
-    if (own.status === 200) return own.body;
-    if (!QUOTA_ABSENT.includes(own.status)) this.expect(own, [200]);
-    // A tenant without its own row may get a 404 there; the list shows its effective quota (an admin's: every row).
-    const list = await this.invoker.invoke<{ items: QuotaResponse[] } | QuotaResponse[]>(APP_ID, { method: 'GET', path: base, token });
-    if (QUOTA_ABSENT.includes(list.status)) return null;
-    const body = this.expect<{ items: QuotaResponse[] } | QuotaResponse[]>(list, [200]);
-    const items = Array.isArray(body) ? body : body.items;
-    return items.find((q) => q.tenant_id === tenantId) ?? items.find((q) => q.tenant_id === null) ?? null;
+    const answer = await this.invoker.invoke<QuotaResponse>(APP_ID, {
+      method: 'GET',
+      path: `/api/v1/clusters/${clusterId}/quotas/${tenantId}`,
+      token,
+    });
+    return QUOTA_ABSENT.includes(answer.status) ? null : this.expect<QuotaResponse>(answer, [200]);
   }
 
   /** 201 for a new job, 200 for the job an idempotency key already names. */
