@@ -63,7 +63,7 @@ describe('the schedule of the shared local cluster with two tenants', () => {
     expect(after.gpus['H100-80GB']).toEqual({ total: 8, used: 6, queued: 0 });
   });
 
-  it("shows the caller's queued job with the start the other tenant's bounded work gives it (none for running work)", async () => {
+  it("shows the caller's queued job with its queue position and the start the other tenant's bounded work gives it (neither for running work)", async () => {
     // B's job takes every A100 still free for at most an hour; the ones A's first job holds never free up (a service).
     const a100 = (await schedule(h.tenantA)).gpus['A100-80GB'];
     const free = (a100?.total ?? 0) - (a100?.used ?? 0);
@@ -77,9 +77,10 @@ describe('the schedule of the shared local cluster with two tenants', () => {
     const mine = await create(h.tenantA, 'a-waits', 'A100-80GB', 1);
     const entry = await pollUntil(
       async () => (await schedule(h.tenantA)).jobs.find((j) => j.job_id === mine),
-      (e) => e?.status === 'queued',
-      { what: 'my job queued', timeoutMs: 30_000, intervalMs: 200 },
+      (e) => e?.status === 'queued' && e.queue_position !== null,
+      { what: 'my job queued with its position', timeoutMs: 30_000, intervalMs: 200 },
     );
+    expect(entry?.queue_position).toBe(1);
     expect(entry?.estimated_start).toBe(new Date(Date.parse(started.body.started_at as string) + 3_600_000).toISOString());
     expect((await schedule(h.tenantB)).jobs.find((j) => j.job_id === theirs)).toMatchObject({
       queue_position: null,
