@@ -8,6 +8,7 @@ import { benchDay2 } from './day2.bench';
 import { benchDeploy } from './deploy.bench';
 import { benchDomain } from './domain.bench';
 import { benchJobsApi } from './jobs-api.bench';
+import { benchQueue } from './queue.bench';
 import { benchResolve } from './resolve.bench';
 import { benchStartup } from './startup.bench';
 import { databaseForBench } from './bench-database';
@@ -26,6 +27,7 @@ const measures: Measure[] = [
   { prefix: 'resolve.', run: () => benchResolve() },
   { prefix: 'deploy.', also: ['status.'], run: (url, only) => benchDeploy(url, only) },
   { prefix: 'deploy.update.', also: ['health.'], run: (url, only) => benchDay2(url, only) },
+  { prefix: 'queue.', run: (url, only) => benchQueue(url, only) },
 ];
 
 function argument(name: string): string | undefined {
