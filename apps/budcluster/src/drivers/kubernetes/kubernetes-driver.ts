@@ -119,7 +119,13 @@ export class KubernetesDriver implements ClusterDriver {
       intervalMs: probeIntervalMs,
       timeoutMs: Math.min(probeIntervalMs, options.requestTimeoutMs ?? 30_000),
       clock: timers,
-      check: async () => void (await version.getCode()),
+      // Any HTTP answer means the API server is there: a 403 right after its restart (RBAC not warmed up yet) or a
+      // revoked token shows in the calls that need rights, not as an unreachable cluster.
+      check: async () => {
+        await version.getCode().catch((err: unknown) => {
+          if (httpStatus(err) === undefined) throw err;
+        });
+      },
       report: async (reachability) => this.events?.reachability(reachability),
       logger: this.logger,
     });
