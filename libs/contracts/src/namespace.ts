@@ -15,7 +15,8 @@ export const clusterIsolationSchema = z
     ingress_namespaces: z.array(dnsLabelSchema).max(20).default(['bud-system']),
     pod_security: z
       .object({
-        enforce: z.enum(podSecurityLevels).default('baseline'),
+        /** Never `privileged`: the admission policy of deploy/kubernetes/workload-cluster refuses it to budcluster too. */
+        enforce: z.enum(['baseline', 'restricted']).default('baseline'),
         warn: z.enum(podSecurityLevels).default('restricted'),
       })
       .strict()
