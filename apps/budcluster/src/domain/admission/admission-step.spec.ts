@@ -212,6 +212,20 @@ const cases: Case[] = [
     positions: { a2: [1, short(1)] },
   },
   {
+    name: 'of work admitted in the same step, the later arrival is preempted first',
+    given: state({
+      quotas: halves,
+      admitted: [
+        work('early', 'a', 2, { priority: LOW, admittedAt: 7, queuedAt: 1 }),
+        work('late', 'a', 2, { priority: LOW, admittedAt: 7, queuedAt: 2 }),
+        ...four('b'),
+      ],
+      waiting: [work('urgent', 'a', 1, { priority: HIGH })],
+    }),
+    admit: [['urgent', GPU, 0]],
+    preempt: [['late', 'urgent', 'InClusterQueue']],
+  },
+  {
     name: 'preemption takes the smallest set, in victim order',
     given: state({
       quotas: halves,

@@ -3,7 +3,7 @@ import { parseQuantity, priorityValues } from '@bud/contracts';
 import type { AdmissionResult, AdmittedWorkload, QueuedWorkload, WorkloadDemand } from '../../domain/admission/admission-model';
 import { admissionStep } from '../../domain/admission/admission-step';
 import type { JobModel } from '../../domain/job-model';
-import { BUILT_IN_CLUSTER_QUOTAS } from '../../domain/quota-model';
+import { BUILT_IN_CLUSTER_QUOTAS, effectiveQuota } from '../../domain/quota-model';
 import type { ClusterQuotas } from '../../domain/quota-model';
 
 /** What a job holds once admitted: its GPUs, CPU and memory requests over all replicas (at least one). */
@@ -29,7 +29,13 @@ export function workloadNameOf(job: JobModel): string {
  */
 export class SimulatedQueue {
   private readonly waiting = new Map<string, QueuedWorkload>();
+  /** Admitted work that holds some quota: GPUs, or CPU/memory of a tenant limited in them. */
   private readonly admitted = new Map<string, AdmittedWorkload>();
+  /**
+   * Admitted work that holds nothing any quota counts (CPU-only work of unlimited tenants): it can neither block nor
+   * be preempted, so the admission step need not see it — a cluster of many services stays cheap to schedule.
+   */
+  private readonly uncounted = new Map<string, AdmittedWorkload>();
   private quotas: ClusterQuotas = BUILT_IN_CLUSTER_QUOTAS;
 
   constructor(private inventory: Record<string, number>) {}
@@ -40,6 +46,7 @@ export class SimulatedQueue {
 
   setQuotas(quotas: ClusterQuotas): void {
     this.quotas = quotas;
+    for (const workload of [...this.admitted.values(), ...this.uncounted.values()]) this.hold(workload);
   }
 
   /** A new workload joins its tenant's queue at `now`. */
@@ -61,18 +68,20 @@ export class SimulatedQueue {
     const priority = priorityValues[job.priorityClass];
     const waiting = this.waiting.get(job.id);
     if (waiting) this.waiting.set(job.id, { ...waiting, priority, demand: demandOf(job) });
-    const admitted = this.admitted.get(job.id);
-    if (admitted) this.admitted.set(job.id, { ...admitted, priority, demand: demandOf(job) });
+    const admitted = this.admitted.get(job.id) ?? this.uncounted.get(job.id);
+    if (admitted) this.hold({ ...admitted, priority, demand: demandOf(job) });
   }
 
   /** The workload leaves the cluster (finished, failed, removed): its quota is free. */
   forget(jobId: string): void {
     this.waiting.delete(jobId);
     this.admitted.delete(jobId);
+    this.uncounted.delete(jobId);
   }
 
+  /** Admitted, so it holds (or needs no) quota. */
   holdsQuota(jobId: string): boolean {
-    return this.admitted.has(jobId);
+    return this.admitted.has(jobId) || this.uncounted.has(jobId);
   }
 
   /** One admission step at `now`, applied to the books: admitted move over, victims wait again from `now`. */
@@ -97,8 +106,19 @@ export class SimulatedQueue {
       const workload = this.waiting.get(workloadId);
       if (!workload) continue;
       this.waiting.delete(workloadId);
-      this.admitted.set(workloadId, { ...workload, admittedAt: now });
+      this.hold({ ...workload, admittedAt: now });
     }
     return result;
+  }
+
+  /** Files an admitted workload by whether any quota counts what it holds. */
+  private hold(workload: AdmittedWorkload): void {
+    const quota = effectiveQuota(this.quotas, workload.tenantId);
+    const counted =
+      (workload.demand.product !== null && workload.demand.gpus > 0) ||
+      (quota.cpuMillis !== null && workload.demand.cpuMillis > 0) ||
+      (quota.memoryBytes !== null && workload.demand.memoryBytes > 0);
+    (counted ? this.uncounted : this.admitted).delete(workload.id);
+    (counted ? this.admitted : this.uncounted).set(workload.id, workload);
   }
 }
