@@ -185,6 +185,16 @@ describe('SimulatedDriver', () => {
       expect(reports(first).at(-1)).toMatchObject({ status: 'queued', queuePosition: 1 });
     });
 
+    it('gives work that ran before a restart its quota back before admitting work that waited', async () => {
+      const driver = await start({ gpu_capacity: { 'H100-80GB': 1 }, admit_delay_ms: 0, ready_delay_ms: 0 });
+      const waited = nextJob({ status: 'queued', priorityClass: 'low' });
+      const ran = nextJob({ status: 'running', priorityClass: 'low' });
+      await driver.reconcile([waited, ran]);
+      await clock.advance(0);
+      expect(reports(ran).map((s) => s.status)).toEqual(['admitted', 'running']);
+      expect(reports(waited).at(-1)).toMatchObject({ status: 'queued', queuePosition: 1 });
+    });
+
     it('admits under the quotas it is given, borrows idle quota and reclaims it for the lender', async () => {
       const driver = await start({ gpu_capacity: { 'H100-80GB': 2 }, admit_delay_ms: 0, ready_delay_ms: 0 });
       const quota = (tenantId: string) => ({

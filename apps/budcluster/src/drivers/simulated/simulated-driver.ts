@@ -141,7 +141,9 @@ export class SimulatedDriver implements ClusterDriver {
   async reconcile(activeJobs: JobModel[]): Promise<void> {
     const active = new Set(activeJobs.map((job) => job.id));
     for (const id of [...this.placements.keys()]) if (!active.has(id)) this.release(id);
-    for (const job of activeJobs) {
+    // Work that held quota before (a restart) is placed first, so it holds it again before waiting work is admitted.
+    const held = (job: JobModel) => (job.status === 'admitted' || job.status === 'running' ? 0 : 1);
+    for (const job of [...activeJobs].sort((a, b) => held(a) - held(b))) {
       const placement = this.placements.get(job.id);
       if (!placement || job.generation > placement.job.generation || job.priorityClass !== placement.job.priorityClass)
         await this.apply(job);
