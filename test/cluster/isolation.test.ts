@@ -95,6 +95,17 @@ describe('isolation and least privilege on the test bed control plane', () => {
         roleRef: { kind: 'ClusterRole', name: 'bud-foundry-budcluster-namespaced' },
         subjects: [{ kind: 'ServiceAccount', name: 'budcluster', namespace: 'bud-system' }],
       });
+      // The account the namespace's Helm releases install as, bound to the release role here only.
+      await expect(testbed.kube.core.readNamespacedServiceAccount({ name: 'bud-release', namespace: name })).resolves.toBeDefined();
+      const release = await testbed.kube.objects.read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'bud-release', namespace: name },
+      });
+      expect(release).toMatchObject({
+        roleRef: { kind: 'ClusterRole', name: 'bud-foundry-tenant-release' },
+        subjects: [{ kind: 'ServiceAccount', name: 'bud-release', namespace: name }],
+      });
 
       // The cluster's isolation changed: the same tenant's namespace is rendered again.
       await driver.ensureNamespace(

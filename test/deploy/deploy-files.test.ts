@@ -225,14 +225,26 @@ describe('deploy/kubernetes', () => {
         .sort();
     const cluster = 'bud-foundry-budcluster';
     const namespaced = 'bud-foundry-budcluster-namespaced';
-    // Cluster-wide it writes only namespaces (narrowed by the admission policy) and its own RoleBindings; never secrets.
-    expect(granted(cluster, 'create')).toEqual(['namespaces', 'rolebindings']);
+    // Cluster-wide it writes only namespaces (narrowed by the admission policy), its own RoleBindings and Kueue's
+    // cluster-scoped queue objects; never secrets.
+    expect(granted(cluster, 'create')).toEqual([
+      'clusterqueues',
+      'namespaces',
+      'resourceflavors',
+      'rolebindings',
+      'workloadpriorityclasses',
+    ]);
     expect(granted(cluster, 'list')).not.toContain('secrets');
     expect(granted(cluster, 'list')).toEqual(expect.arrayContaining(['nodes', 'deployments', 'jobs', 'helmreleases']));
     expect(role(cluster).rules.find((r) => r.verbs.includes('bind'))).toMatchObject({
       resources: ['clusterroles'],
-      resourceNames: [namespaced],
+      resourceNames: [namespaced, 'bud-foundry-tenant-release'],
     });
+    // A tenant's chart installs as the namespace's bud-release account: namespaced objects only, never its isolation.
+    const release = granted('bud-foundry-tenant-release', 'create');
+    expect(release).toEqual(expect.arrayContaining(['deployments', 'services', 'secrets', 'statefulsets']));
+    for (const kept of ['networkpolicies', 'limitranges', 'resourcequotas', 'namespaces', 'daemonsets', 'clusterroles'])
+      expect(release).not.toContain(kept);
     expect(granted(namespaced, 'patch')).toEqual(
       expect.arrayContaining([
         'deployments',

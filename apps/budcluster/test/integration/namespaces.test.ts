@@ -123,6 +123,8 @@ describe('namespaces belong to tenants', () => {
       objects: [
         { kind: 'NetworkPolicy', name: 'bud-tenant-isolation' },
         { kind: 'LimitRange', name: 'bud-default-requests' },
+        { kind: 'ServiceAccount', name: 'bud-release' },
+        { kind: 'RoleBinding', name: 'bud-release' },
       ],
       pod_security: { enforce: 'baseline', warn: 'restricted' },
     });
@@ -131,6 +133,8 @@ describe('namespaces belong to tenants', () => {
       `Namespace/${mine}`,
       'NetworkPolicy/bud-tenant-isolation',
       'LimitRange/bud-default-requests',
+      'ServiceAccount/bud-release',
+      'RoleBinding/bud-release',
     ]);
     expect(driver.namespace(mine)?.objects[0]?.metadata.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'budcluster',

@@ -3,6 +3,7 @@ import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
 import { checkHelmSpec } from '@bud/workloads';
 import { jobLabels, objectMeta, workloadMeta } from './labels';
+import { RELEASE_SERVICE_ACCOUNT } from './namespace';
 import { releaseName } from './outputs';
 import type { KubernetesObject, RenderOptions } from './types';
 
@@ -27,6 +28,8 @@ export interface HelmReleaseSpec {
   interval: string;
   timeout: string;
   releaseName: string;
+  /** The namespace's release account (namespace.ts): the chart installs with its rights, not helm-controller's. */
+  serviceAccountName: string;
   chart: { spec: { chart: string; version?: string; sourceRef: FluxSourceRef; interval: string } };
   install: { remediation: { retries: number } };
   upgrade: { remediation: { retries: number; remediateLastFailure: boolean }; cleanupOnFail: boolean };
@@ -75,6 +78,7 @@ export function renderHelmRelease(job: JobModel, spec: HelmSpec, options: Render
     // Charts that pull model weights or images of several GiB outlive Helm's 5-minute default.
     timeout: '15m',
     releaseName: releaseName(job),
+    serviceAccountName: RELEASE_SERVICE_ACCOUNT,
     chart: { spec: { chart, ...(spec.chart_version ? { version: spec.chart_version } : {}), sourceRef, interval: '1h' } },
     install: { remediation: { retries } },
     upgrade: { remediation: { retries, remediateLastFailure: true }, cleanupOnFail: true },

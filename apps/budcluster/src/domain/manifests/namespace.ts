@@ -4,6 +4,13 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, TENANT_ID_LABEL, toLabelValue } fro
 export const PROJECT_ID_LABEL = 'bud.ai/project-id';
 export const NETWORK_POLICY_NAME = 'bud-tenant-isolation';
 export const LIMIT_RANGE_NAME = 'bud-default-requests';
+/**
+ * The account a tenant's Helm charts install as (HelmRelease.spec.serviceAccountName): helm-controller impersonates
+ * it, so a chart — whose templates the tenant writes — gets only what the ClusterRole bud-foundry-tenant-release
+ * grants inside this namespace (deploy/kubernetes/workload-cluster/rbac.yaml), never helm-controller's own rights.
+ */
+export const RELEASE_SERVICE_ACCOUNT = 'bud-release';
+export const RELEASE_ROLE = 'bud-foundry-tenant-release';
 /** Set by the API server on every namespace (Kubernetes ≥ 1.22), so a policy can select namespaces by name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -12,6 +19,8 @@ export interface NamespaceObject {
   kind: string;
   metadata: { name: string; namespace?: string; labels: Record<string, string> };
   spec?: object;
+  roleRef?: { apiGroup: string; kind: string; name: string };
+  subjects?: Array<{ kind: string; name: string; namespace: string }>;
 }
 
 /** The labels that say budcluster manages the namespace for this tenant (and project), plus Pod Security Admission. */
@@ -30,8 +39,9 @@ export function namespaceLabels(namespace: ManagedNamespace): Record<string, str
 
 /**
  * A managed namespace and the isolation rendered with it (docs/design.md#namespaces), in apply order: the Namespace,
- * a NetworkPolicy that admits traffic only from its own pods and the ingress namespaces, and a LimitRange that gives
- * containers without requests the cluster's default requests (no default limit: a limit below a request is refused).
+ * a NetworkPolicy that admits traffic only from its own pods and the ingress namespaces, a LimitRange that gives
+ * containers without requests the cluster's default requests (no default limit: a limit below a request is refused),
+ * and the account Helm releases install as, bound to the release role in this namespace only.
  */
 export function renderNamespace(namespace: ManagedNamespace): NamespaceObject[] {
   const labels = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [TENANT_ID_LABEL]: toLabelValue(namespace.tenantId) };
@@ -65,6 +75,14 @@ export function renderNamespace(namespace: ManagedNamespace): NamespaceObject[] 
       kind: 'LimitRange',
       metadata: inNamespace(LIMIT_RANGE_NAME),
       spec: { limits: [{ type: 'Container', defaultRequest: { ...namespace.isolation.default_requests } }] },
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: inNamespace(RELEASE_SERVICE_ACCOUNT) },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: inNamespace(RELEASE_SERVICE_ACCOUNT),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: RELEASE_ROLE },
+      subjects: [{ kind: 'ServiceAccount', name: RELEASE_SERVICE_ACCOUNT, namespace: namespace.name }],
     },
   ];
 }

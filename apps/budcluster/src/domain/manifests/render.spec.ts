@@ -99,9 +99,11 @@ function validateHelmRelease(o: KubernetesObject): void {
   const spec = (o as WorkloadObject).spec as HelmReleaseSpec;
   expect(
     Object.keys(spec).every((k) =>
-      ['interval', 'timeout', 'releaseName', 'chart', 'install', 'upgrade', 'commonMetadata', 'values'].includes(k),
+      ['interval', 'timeout', 'releaseName', 'serviceAccountName', 'chart', 'install', 'upgrade', 'commonMetadata', 'values'].includes(k),
     ),
   ).toBe(true);
+  // helm-controller installs the chart as the namespace's release account, never with its own rights.
+  expect(spec.serviceAccountName).toBe('bud-release');
   expect(spec.interval).toMatch(FLUX_DURATION);
   expect(spec.timeout).toMatch(FLUX_DURATION);
   expect(spec.releaseName).toMatch(DNS_LABEL);

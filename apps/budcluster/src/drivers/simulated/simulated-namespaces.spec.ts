@@ -15,7 +15,7 @@ const enforceOf = (held: SimulatedNamespaces, name: string) =>
 
 /** docs/design.md#namespaces: the simulated cluster keeps namespaces as the kubernetes driver applies them. */
 describe('SimulatedNamespaces', () => {
-  it('creates a managed namespace with its rendered Namespace, NetworkPolicy and LimitRange', () => {
+  it('creates a managed namespace with its rendered Namespace, NetworkPolicy, LimitRange and release account', () => {
     const held = new SimulatedNamespaces();
     held.ensure(managed('team-a', 't-a', { projectId: 'p-1' }));
     expect(held.get('team-a')?.tenantId).toBe('t-a');
@@ -23,6 +23,8 @@ describe('SimulatedNamespaces', () => {
       'Namespace//team-a',
       'NetworkPolicy/team-a/bud-tenant-isolation',
       'LimitRange/team-a/bud-default-requests',
+      'ServiceAccount/team-a/bud-release',
+      'RoleBinding/team-a/bud-release',
     ]);
     expect(held.get('team-a')?.objects[0]?.metadata.labels).toMatchObject({ 'bud.ai/tenant-id': 't-a', 'bud.ai/project-id': 'p-1' });
   });
