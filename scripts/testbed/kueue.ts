@@ -1,4 +1,4 @@
-// Kueue in the test bed (opt-in: TESTBED_KUEUE=1): its CRDs and webhook configurations from the module's
+// Kueue in the test bed (on by default since budcluster drives it; TESTBED_KUEUE=0 leaves it out): its CRDs and webhook configurations from the module's
 // config/, and its controller manager run as one more test-bed program against the test bed's API server,
 // its webhooks on 127.0.0.1 over TLS with a certificate of the test bed's CA (internal cert management off).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,9 +20,12 @@ export const LABEL_KEYS_TO_COPY = ['bud.ai/job-id', 'app.kubernetes.io/managed-b
 export const MANAGED_NAMESPACE_LABEL = { 'app.kubernetes.io/managed-by': 'budcluster' } as const;
 export const FRAMEWORKS = ['batch/job', 'pod', 'deployment'];
 
-/** True when this process was asked to run Kueue in the test bed (TESTBED_KUEUE=1). */
+/**
+ * True unless this process was asked to leave Kueue out of the test bed (TESTBED_KUEUE=0): budcluster drives Kueue
+ * (docs/design.md#quotas), so the test bed runs it like a production workload cluster would.
+ */
 export function kueueRequested(): boolean {
-  return process.env[KUEUE_ENV] === '1';
+  return process.env[KUEUE_ENV] !== '0';
 }
 
 /** True when the test bed of `state` runs Kueue. */

@@ -1,22 +1,12 @@
-// Kueue in the test bed (TESTBED_KUEUE=1, scripts/testbed/kueue.ts), with the admin clients and no budcluster:
-// a batch Job within a ClusterQueue's GPU quota is admitted and runs on the kwok GPU nodes, one beyond it stays
-// suspended with QuotaReserved=False, and a Deployment's pods are gated until Kueue admits them. The whole file
-// is skipped (one describe.skip, its title says why) when the test bed runs no Kueue.
+// Kueue in the test bed (scripts/testbed/kueue.ts), with the admin clients and no budcluster: a batch Job within a
+// ClusterQueue's GPU quota is admitted and runs on the kwok GPU nodes, one beyond it stays suspended with
+// QuotaReserved=False, and a Deployment's pods are gated until Kueue admits them.
 import { randomBytes } from 'node:crypto';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { pollUntil } from '@bud/testing';
-import { runningState } from '../../scripts/testbed/control-plane';
-import { kueueRequested, LABEL_KEYS_TO_COPY, MANAGED_NAMESPACE_LABEL, testbedHasKueue } from '../../scripts/testbed/kueue';
+import { LABEL_KEYS_TO_COPY, MANAGED_NAMESPACE_LABEL } from '../../scripts/testbed/kueue';
 import { NEVER_COMPLETES_LABEL } from '../../scripts/testbed/kwok-config';
 import { acquireTestbed, type Testbed } from './support/testbed';
-
-// A kubeconfig from outside (TESTBED_KUBECONFIG) runs Kueue when the caller says so; the test bed records it.
-const withKueue = process.env.TESTBED_KUBECONFIG ? kueueRequested() : testbedHasKueue(runningState());
-const describeWithKueue = withKueue ? describe : describe.skip;
-const SKIPPED = 'SKIPPED: the test bed runs no Kueue (TESTBED_KUEUE=1 npm run test:cluster -- kueue-testbed runs it)';
-const TITLE = withKueue ? 'Kueue in the test bed' : `Kueue in the test bed — ${SKIPPED}`;
-// jest lists a skipped file only as "1 skipped"; say why.
-if (!withKueue) console.warn(`kueue-testbed.test.ts: ${SKIPPED}`);
 
 const KUEUE = { group: 'kueue.x-k8s.io', version: 'v1beta2' };
 const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -43,7 +33,7 @@ function condition(workload: Workload | undefined, type: string): Condition | un
   return workload?.status?.conditions?.find((c) => c.type === type);
 }
 
-describeWithKueue(TITLE, () => {
+describe('Kueue in the test bed', () => {
   let testbed: Testbed;
   const suffix = randomBytes(3).toString('hex');
   const namespace = `kueue-testbed-${suffix}`;

@@ -3,6 +3,9 @@ import type { ObservedStatus } from '../../domain/job-model';
 import { isTerminal } from '../../domain/job-status-machine';
 import type { KueueSummary } from './kueue-workloads';
 
+/** What a suspended Job alone says (status-from-objects). */
+const SUSPENDED = 'Suspended';
+
 /**
  * A job's status under Kueue (docs/design.md#quotas, "On Kubernetes"): the job's object says whether it runs or
  * finished; its Workloads say whether it waits for quota (queued, with position and reason), holds quota (admitted,
@@ -17,7 +20,11 @@ export function statusUnderKueue(
   summary: KueueSummary | undefined,
   last: JobStatus | undefined,
 ): ObservedStatus[] {
-  if (!summary) return fromObject ? [{ jobId, ...fromObject }] : [];
+  if (!summary) {
+    // A Job is suspended only for Kueue: its Workload, about to be made, says why it waits (reason, position).
+    if (fromObject?.status === 'queued' && fromObject.reason === SUSPENDED) return [];
+    return fromObject ? [{ jobId, ...fromObject }] : [];
+  }
   const workloadName = summary.workloadName;
   if (fromObject && isTerminal(fromObject.status)) return [{ jobId, ...fromObject, workloadName, queuePosition: null }];
   const preempted: ObservedStatus = {

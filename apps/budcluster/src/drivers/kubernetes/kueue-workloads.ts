@@ -19,10 +19,15 @@ export interface WorkloadState {
   /** pending: waiting for quota; admitted: holds quota; evicting: evicted, still holding quota until its pods stop. */
   phase: 'pending' | 'admitted' | 'evicting' | 'finished';
   priority: number;
-  /** When it (re)entered the queue, epoch ms: Kueue's BestEffortFIFO order after priority. */
+  /**
+   * Its place in time in Kueue's BestEffortFIFO order after priority, epoch ms: its creation (second resolution), or
+   * just after its preemption when a lender reclaimed quota it borrowed (Kueue's GetQueueOrderTimestamp).
+   */
   queuedAt: number;
   /** Evicted by preemption since it was created (Evicted, Preempted or Requeued with reason Preempted). */
   preempted: boolean;
+  /** Kueue's scheduler has looked at it (it has a QuotaReserved condition): only then does it say why it waits. */
+  considered: boolean;
   reason: string;
   message?: string;
   flavor?: string;
@@ -56,7 +61,11 @@ export function workloadState(object: ManagedObject, labels: Record<string, stri
         : 'admitted'
       : 'pending';
   const priority = typeof object.spec.priority === 'number' ? object.spec.priority : 0;
-  const queuedAt = requeued?.status === 'True' && requeued.lastTransitionTime ? requeued.lastTransitionTime : (object.createdAt ?? 0);
+  const reclaimed =
+    preemptedCondition?.status === 'True' && preemptedCondition.reason === 'InCohortReclaimWhileBorrowing'
+      ? preemptedCondition.lastTransitionTime
+      : undefined;
+  const queuedAt = reclaimed !== undefined ? reclaimed + 1 : (object.createdAt ?? 0);
   const base = {
     name: object.name,
     namespace: object.namespace,
@@ -67,6 +76,7 @@ export function workloadState(object: ManagedObject, labels: Record<string, stri
     priority,
     queuedAt,
     preempted,
+    considered: reserved !== undefined,
   };
   if (phase === 'admitted') return { ...base, reason: 'Admitted', message: clip(reserved?.message), flavor: flavorOf(object.status) };
   if (phase === 'evicting') {
@@ -157,7 +167,8 @@ export class QueueBook {
     const queue = this.queueOf(own[0]?.tenant ?? '');
     const index = queue.findIndex((w) => w.jobId === jobId);
     const first = index >= 0 ? queue[index] : own[0];
-    if (!first) return undefined;
+    // A Workload just made says nothing yet; its first word is Kueue's reason (the status message is kept from it).
+    if (!first || !first.considered) return undefined;
     return {
       status: 'queued',
       reason: first.reason,

@@ -174,27 +174,28 @@ const RESERVED = {
 const ADMITTED = { type: 'Admitted', status: 'True', reason: 'Admitted' };
 
 describe('Workloads → job status', () => {
-  it('orders a tenant queue by priority, then by the time a Workload entered it (creation, or its requeue)', () => {
+  it('orders a tenant queue as Kueue does: priority, then creation (a borrower reclaimed while borrowing: its preemption)', () => {
     const book = new QueueBook();
     book.upsert(stateOf(workload('w1', 'job-1', [PENDING], { createdAt: T0 })));
     book.upsert(stateOf(workload('w2', 'job-2', [PENDING], { createdAt: T0 + 1000 })));
     book.upsert(stateOf(workload('w3', 'job-3', [PENDING], { createdAt: T0 + 2000, priority: 100 })));
-    // Created first, but requeued last.
-    book.upsert(
-      stateOf(
-        workload('w0', 'job-0', [PENDING, { type: 'Requeued', status: 'True', reason: 'Preempted', lastTransitionTime: iso(T0 + 5000) }], {
-          createdAt: T0 - 9000,
-        }),
-      ),
-    );
-    expect(book.queueOf(TENANT_A).map((w) => w.jobId)).toEqual(['job-3', 'job-1', 'job-2', 'job-0']);
-    expect(book.summary('job-2')).toMatchObject({ status: 'queued', reason: 'Pending', position: 3, workloadName: 'w2' });
+    // Created first, but preempted last, while borrowing.
+    const reclaimed = { type: 'Preempted', status: 'True', reason: 'InCohortReclaimWhileBorrowing', lastTransitionTime: iso(T0 + 5000) };
+    const requeued = { type: 'Requeued', status: 'True', reason: 'Preempted', lastTransitionTime: iso(T0 + 6000) };
+    book.upsert(stateOf(workload('w0', 'job-0', [PENDING, reclaimed, requeued], { createdAt: T0 - 9000 })));
+    // Requeued after an ordinary preemption: its creation still counts.
+    book.upsert(stateOf(workload('w5', 'job-5', [PENDING, requeued], { createdAt: T0 - 8000 })));
+    expect(book.queueOf(TENANT_A).map((w) => w.jobId)).toEqual(['job-3', 'job-5', 'job-1', 'job-2', 'job-0']);
+    expect(book.summary('job-2')).toMatchObject({ status: 'queued', reason: 'Pending', position: 4, workloadName: 'w2' });
     expect(book.summary('job-2')?.message).toContain('insufficient unused quota');
-    expect(book.summary('job-0')).toMatchObject({ position: 4, preempted: true });
+    expect(book.summary('job-0')).toMatchObject({ position: 5, preempted: true });
+    // Just made, not yet looked at by Kueue: no word yet (it still counts in the others' positions).
+    book.upsert(stateOf(workload('w4', 'job-4', [], { createdAt: T0 + 9000 })));
+    expect(book.summary('job-4')).toBeUndefined();
     // job-3 admitted: everyone behind it moves up.
     book.upsert(stateOf(workload('w3', 'job-3', [RESERVED, ADMITTED], { priority: 100, flavor: 'gpu-h100-80gb' })));
     expect(book.summary('job-3')).toMatchObject({ status: 'admitted', flavor: 'gpu-h100-80gb' });
-    expect(book.summary('job-2')?.position).toBe(2);
+    expect(book.summary('job-2')?.position).toBe(3);
   });
 
   it('reads an eviction by preemption, naming the job of the preemptor', () => {
@@ -282,9 +283,10 @@ describe('Workloads → job status', () => {
     for (const o of observed) expect(o.workloadName).toBe('w');
   });
 
-  it('reports the object alone when the job has no Workload (yet)', () => {
-    expect(statusUnderKueue('job-1', { status: 'queued', reason: 'Suspended' }, undefined, undefined)).toEqual([
-      { jobId: 'job-1', status: 'queued', reason: 'Suspended' },
+  it('reports the object alone when the job has no Workload, except a suspended Job: its Workload will say why it waits', () => {
+    expect(statusUnderKueue('job-1', { status: 'admitted', reason: 'Progressing' }, undefined, undefined)).toEqual([
+      { jobId: 'job-1', status: 'admitted', reason: 'Progressing' },
     ]);
+    expect(statusUnderKueue('job-1', { status: 'queued', reason: 'Suspended' }, undefined, undefined)).toEqual([]);
   });
 });
