@@ -1,5 +1,5 @@
 // `up` and `down` of one local control plane: etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler and kwok, on free loopback ports, with state in .testbed/run/; with TESTBED_KUEUE=1 also
+// kube-scheduler and kwok, on free loopback ports, with state in .testbed/run/; unless TESTBED_KUEUE=0 also
 // Kueue's controller manager (kueue.ts).
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
@@ -58,7 +58,7 @@ export function runningState(): TestbedState | undefined {
 }
 
 /**
- * Starts the control plane, or finds it running. With TESTBED_KUEUE=1 (kueueRequested()) it runs Kueue too,
+ * Starts the control plane, or finds it running. Unless TESTBED_KUEUE=0 (kueueRequested()) it runs Kueue too,
  * added to a running test bed that has none; without it no Kueue CRD is installed (a running test bed that
  * has Kueue keeps it).
  */

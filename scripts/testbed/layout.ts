@@ -19,7 +19,7 @@ export const DAPR_VERSION = 'v1.18.2';
 /** helm-controller and source-controller releases whose module zips carry config/crd/bases (Flux 2.8 line). */
 export const HELM_CONTROLLER_VERSION = 'v1.6.0';
 export const SOURCE_CONTROLLER_VERSION = 'v1.9.6';
-/** Kueue (sigs.k8s.io/kueue): its controller manager and its config/ (CRDs, webhook configurations); opt-in, TESTBED_KUEUE=1. */
+/** Kueue (sigs.k8s.io/kueue): its controller manager and its config/ (CRDs, webhook configurations); on unless TESTBED_KUEUE=0. */
 export const KUEUE_VERSION = 'v0.17.0';
 
 /** Everything built or run lives under the ignored `.testbed/` folder (TESTBED_DIR moves it). */
@@ -51,6 +51,6 @@ export interface TestbedState {
   pids: Record<string, number>;
   /** How each program was started, so one can be restarted alone (e.g. the API server, to break watches). */
   commands: Record<string, { binary: string; args: string[]; env?: Record<string, string> }>;
-  /** Present when the test bed runs Kueue (TESTBED_KUEUE=1): its version and its loopback ports. */
+  /** Present when the test bed runs Kueue (unless TESTBED_KUEUE=0): its version and its loopback ports. */
   kueue?: { version: string; webhookPort: number; healthPort: number; metricsPort: number };
 }

@@ -2,7 +2,7 @@
 //   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok, daprd and kueue;
 //           `build dapr` (or other component names) builds only those
 //   up      build, then start the control plane, install the Flux CRDs and the fake GPU nodes;
-//           TESTBED_KUEUE=1 adds Kueue (its CRDs, webhooks and controller manager), also to a running one
+//           with Kueue (its CRDs, webhooks and controller manager; added to a running one) unless TESTBED_KUEUE=0
 //   down    stop every process `up` started (pid files) and remove .testbed/run/
 //   status  print the running control plane's state (exit 1 when none runs)
 //   env     print `export KUBECONFIG=…` for a shell
@@ -39,7 +39,7 @@ async function main(command: string): Promise<number> {
     }
     default:
       process.stderr.write(
-        'usage: testbed build [--force] [etcd|kubernetes|kwok|dapr|kueue ...] | up | down | status | env   (TESTBED_KUEUE=1 up: with Kueue)\n',
+        'usage: testbed build [--force] [etcd|kubernetes|kwok|dapr|kueue ...] | up | down | status | env   (TESTBED_KUEUE=0 up: without Kueue)\n',
       );
       return 2;
   }
