@@ -6,6 +6,11 @@ export interface ManagedNamespace {
   tenantId: string;
   projectId: string | null;
   isolation: ClusterIsolation;
+  /**
+   * cluster_namespaces already records it for this tenant. Only then may a namespace that an earlier budcluster
+   * made without a tenant label be taken as the tenant's; for a new claim it could be anyone's (or a forgery).
+   */
+  recorded?: boolean;
 }
 
 /** The cluster holds the namespace and budcluster may not use it for this tenant: it is unmanaged, or another tenant's. */

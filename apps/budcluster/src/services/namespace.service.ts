@@ -94,7 +94,7 @@ export class NamespaceService {
     });
     for (const row of rows) {
       try {
-        if (await this.drivers.ensureNamespace(cluster, toManagedNamespace(row, isolation))) rendered++;
+        if (await this.drivers.ensureNamespace(cluster, { ...toManagedNamespace(row, isolation), recorded: true })) rendered++;
       } catch (error) {
         this.logger.warn('namespace not rendered again', { cluster_id: cluster.id, namespace: row.name, error: (error as Error).message });
       }

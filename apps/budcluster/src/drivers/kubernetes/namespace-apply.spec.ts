@@ -45,13 +45,15 @@ describe('NamespaceApplier: claiming a namespace for a tenant', () => {
       'apply RoleBinding/bud-foundry-budcluster',
       'apply NetworkPolicy/bud-tenant-isolation',
       'apply LimitRange/bud-default-requests',
+      'apply ServiceAccount/bud-release',
+      'apply RoleBinding/bud-release',
     ]);
   });
 
   it("renders the tenant's own namespace again (the cluster's isolation may have changed)", async () => {
     const { api, calls } = fakeApi({ 'team-a': { 'app.kubernetes.io/managed-by': 'budcluster', 'bud.ai/tenant-id': tenant } });
     await new NamespaceApplier(api).ensure(ns());
-    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(4);
+    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(6);
   });
 
   it.each([
@@ -63,6 +65,16 @@ describe('NamespaceApplier: claiming a namespace for a tenant', () => {
     await expect(applier.ensure(ns())).rejects.toEqual(new NamespaceRefusedError('team-a', reason));
     await expect(applier.ensureForJob(ns())).rejects.toMatchObject({ reason });
     expect(calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+  });
+
+  it('takes a managed namespace without a tenant label only when cluster_namespaces records it (else anyone could forge one)', async () => {
+    const { api, calls } = fakeApi({ 'team-a': { 'app.kubernetes.io/managed-by': 'budcluster' } });
+    const applier = new NamespaceApplier(api);
+    await expect(applier.ensure(ns())).rejects.toEqual(new NamespaceRefusedError('team-a', 'unmanaged'));
+    expect(calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    await applier.ensure({ ...ns(), recorded: true });
+    await applier.ensureForJob(ns());
+    expect(calls.filter((c) => c.startsWith('apply')).length).toBeGreaterThan(0);
   });
 
   it("costs a job's apply no call once the namespace is made sure of for its tenant, and checks again for another tenant", async () => {
@@ -79,6 +91,8 @@ describe('NamespaceApplier: claiming a namespace for a tenant', () => {
       'apply RoleBinding/bud-foundry-budcluster',
       'apply NetworkPolicy/bud-tenant-isolation',
       'apply LimitRange/bud-default-requests',
+      'apply ServiceAccount/bud-release',
+      'apply RoleBinding/bud-release',
     ]);
   });
 

@@ -64,7 +64,7 @@ export class NamespaceApplier {
     this.isolation = namespace.isolation;
     const tenant = toLabelValue(namespace.tenantId);
     this.known.delete(namespace.name);
-    await this.claim(namespace.name, tenant);
+    await this.claim(namespace.name, tenant, namespace.recorded ?? false);
     await this.render(namespace);
     this.known.set(namespace.name, tenant);
   }
@@ -76,7 +76,8 @@ export class NamespaceApplier {
   async ensureForJob(namespace: Omit<ManagedNamespace, 'isolation'>): Promise<void> {
     const tenant = toLabelValue(namespace.tenantId);
     if (this.known.get(namespace.name) === tenant) return;
-    const claim = await this.claim(namespace.name, tenant);
+    // The job was created through a claim, so cluster_namespaces records its namespace for its tenant.
+    const claim = await this.claim(namespace.name, tenant, true);
     if (claim === 'absent') await this.render({ ...namespace, isolation: this.isolation });
     else await this.api.applyServerSide(roleBinding(namespace.name, await this.whoAmI()));
     this.known.set(namespace.name, tenant);
@@ -87,9 +88,9 @@ export class NamespaceApplier {
     this.known.delete(name);
   }
 
-  private async claim(name: string, tenant: string): Promise<'absent' | 'ours'> {
+  private async claim(name: string, tenant: string, recorded: boolean): Promise<'absent' | 'ours'> {
     const found = await this.api.readIfPresent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    const claim = namespaceClaim(found?.metadata, tenant);
+    const claim = namespaceClaim(found?.metadata, tenant, recorded);
     if (claim === 'unmanaged' || claim === 'other-tenant') throw new NamespaceRefusedError(name, claim);
     return claim;
   }

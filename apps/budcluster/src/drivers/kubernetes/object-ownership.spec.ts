@@ -64,18 +64,16 @@ describe('objectOwnership: whether apply may write an object of that name', () =
 });
 
 describe('namespaceClaim: what a namespace on the cluster means for a tenant', () => {
-  it.each<[string, OwnedMeta | undefined, ReturnType<typeof namespaceClaim>]>([
-    ['absent: create it', undefined, 'absent'],
-    ['managed for the tenant: render it again', { labels: ours }, 'ours'],
-    [
-      'made by an earlier budcluster without a tenant label: the row decided',
-      { labels: { 'app.kubernetes.io/managed-by': 'budcluster' } },
-      'ours',
-    ],
-    ['made by someone else', { labels: { 'kubernetes.io/metadata.name': 'team-x' } }, 'unmanaged'],
-    ['no labels at all', {}, 'unmanaged'],
-    ["another tenant's", { labels: { ...ours, 'bud.ai/tenant-id': 'tenant-b' } }, 'other-tenant'],
-  ])('%s', (_name, found, expected) => {
-    expect(namespaceClaim(found, 'tenant-a')).toBe(expected);
+  const legacy = { labels: { 'app.kubernetes.io/managed-by': 'budcluster' } };
+  it.each<[string, OwnedMeta | undefined, boolean, ReturnType<typeof namespaceClaim>]>([
+    ['absent: create it', undefined, false, 'absent'],
+    ['managed for the tenant: render it again', { labels: ours }, false, 'ours'],
+    ['made by an earlier budcluster without a tenant label, recorded for the tenant: the row decided', legacy, true, 'ours'],
+    ['managed-by without a tenant label and no row: anyone could have forged it', legacy, false, 'unmanaged'],
+    ['made by someone else', { labels: { 'kubernetes.io/metadata.name': 'team-x' } }, true, 'unmanaged'],
+    ['no labels at all', {}, true, 'unmanaged'],
+    ["another tenant's", { labels: { ...ours, 'bud.ai/tenant-id': 'tenant-b' } }, true, 'other-tenant'],
+  ])('%s', (_name, found, recorded, expected) => {
+    expect(namespaceClaim(found, 'tenant-a', recorded)).toBe(expected);
   });
 });

@@ -39,14 +39,14 @@ export function objectOwnership(rendered: OwnedMeta, found: OwnedMeta | undefine
 /** What a Namespace on the cluster means for a tenant that wants it (docs/design.md#namespaces). Pure. */
 export type NamespaceClaim = 'absent' | 'ours' | 'unmanaged' | 'other-tenant';
 
-export function namespaceClaim(found: OwnedMeta | undefined, tenantLabel: string): NamespaceClaim {
+export function namespaceClaim(found: OwnedMeta | undefined, tenantLabel: string, recorded: boolean): NamespaceClaim {
   if (!found) return 'absent';
   const labels = found.labels ?? {};
   if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) return 'unmanaged';
   const owner = labels[TENANT_ID_LABEL];
-  // A namespace an earlier budcluster made carries no tenant label: the cluster_namespaces row decided who owns it.
-  if (owner !== undefined && owner !== tenantLabel) return 'other-tenant';
-  return 'ours';
+  // A namespace an earlier budcluster made carries no tenant label: only a cluster_namespaces row says whose it is.
+  if (owner === undefined) return recorded ? 'ours' : 'unmanaged';
+  return owner === tenantLabel ? 'ours' : 'other-tenant';
 }
 
 function foreign(why: string): Ownership {
