@@ -4,8 +4,6 @@
 // follow the Workloads. Batch pods carry BUD_TEST_NEVER_COMPLETES, so each job holds its GPU until it is cancelled.
 import { randomUUID } from 'node:crypto';
 import { pollUntil } from '@bud/testing';
-import { BUILT_IN_DEFAULT_QUOTA, type TenantQuota } from '../../apps/budcluster/src/domain/quota-model';
-import { DriverRegistry } from '../../apps/budcluster/src/drivers/driver-registry.service';
 import { startHarness, type Caller, type Harness } from '../../apps/budcluster/test/support/harness';
 import { NEVER_COMPLETES_ENV } from '../../scripts/testbed/kwok-config';
 import { acquireTestbed, TESTBED_BUDCLUSTER_ENV, type Testbed } from './support/testbed';
@@ -62,21 +60,12 @@ describe('Kueue quotas, borrowing and preemption through budcluster on the test 
       (answer) => answer.body.gpu_inventory?.[H100] === 8,
       { ...SLOW, what: 'the 8 H100s of the test bed in the inventory' },
     );
-    let refused = '';
     for (const tenant of [h.tenantA, h.tenantB]) {
       const put = await h.http('PUT', `/api/v1/clusters/${clusterId}/quotas/${tenant.tenantId}`, {
         caller: h.admin,
         body: { gpus: { [H100]: { nominal: 4 } } },
       });
-      if (put.status !== 200 && put.status !== 201) refused = `${put.status} ${JSON.stringify(put.body)}`;
-    }
-    if (refused) {
-      // The quota API is another helper's work in progress: hand the same quotas to the cluster's driver directly.
-      console.warn(`kueue-quotas.test.ts: quota PUT answered ${refused}; quotas handed to the driver instead`);
-      const four = { [H100]: { nominal: 4, borrowingLimit: null } };
-      const quota = (tenantId: string): TenantQuota => ({ ...BUILT_IN_DEFAULT_QUOTA, tenantId, gpus: four });
-      const driver = await h.service.app.get(DriverRegistry).driverOf(clusterId);
-      driver?.updateQuotas({ defaultQuota: BUILT_IN_DEFAULT_QUOTA, tenants: [quota(h.tenantA.tenantId), quota(h.tenantB.tenantId)] });
+      if (put.status !== 200 && put.status !== 201) throw new Error(`quota PUT failed: ${put.status} ${JSON.stringify(put.body)}`);
     }
   }, 60 * 60_000);
 
