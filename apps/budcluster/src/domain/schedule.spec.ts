@@ -1,5 +1,7 @@
 import { buildSchedule, estimateStarts } from './schedule';
 import type { ClusterWork, ScheduledJob } from './schedule';
+import type { ClusterQuotas, TenantQuota } from './quota-model';
+import { BUILT_IN_DEFAULT_QUOTA } from './quota-model';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 10, minute));
 const job = (overrides: Partial<ScheduledJob>): ScheduledJob => ({
@@ -53,6 +55,7 @@ describe('estimateStarts', () => {
   const now = at(0);
   const work = (id: string, overrides: Partial<ClusterWork>): ClusterWork => ({
     id,
+    tenantId: 'a',
     status: 'queued',
     gpuType: 'H100',
     gpuCount: 2,
@@ -67,7 +70,23 @@ describe('estimateStarts', () => {
   const iso = (starts: Map<string, Date | null>) =>
     Object.fromEntries([...starts].map(([id, start]) => [id, start === null ? null : start.toISOString()]));
 
-  const cases: Array<{ name: string; inventory: Record<string, number>; work: ClusterWork[]; expected: Record<string, string | null> }> = [
+  const quotaOf = (tenantId: string, nominal: number, borrowingLimit: number | null, cohort = true): TenantQuota => ({
+    tenantId,
+    gpus: { H100: { nominal, borrowingLimit } },
+    cpuMillis: null,
+    memoryBytes: null,
+    weight: 1,
+    cohort,
+  });
+  const quotas = (...tenants: TenantQuota[]): ClusterQuotas => ({ defaultQuota: BUILT_IN_DEFAULT_QUOTA, tenants });
+
+  const cases: Array<{
+    name: string;
+    inventory: Record<string, number>;
+    work: ClusterWork[];
+    quotas?: ClusterQuotas;
+    expected: Record<string, string | null>;
+  }> = [
     {
       name: 'free GPUs now: it starts now',
       inventory: { H100: 4 },
@@ -120,14 +139,53 @@ describe('estimateStarts', () => {
       expected: { cpu: null, h: at(10).toISOString(), l: at(0).toISOString() },
     },
     {
+      name: 'a tenant whose quota its own endless work fills never starts, though the cluster has GPUs free',
+      inventory: { H100: 8 },
+      work: [running('svc', 1, 0), work('q', { gpuCount: 1 })],
+      quotas: quotas(quotaOf('a', 1, 0)),
+      expected: { q: null },
+    },
+    {
+      name: 'a tenant at its quota starts when its own bounded work ends, not when the cluster frees up',
+      inventory: { H100: 8 },
+      work: [running('own', 2, 0, 900), work('q', {})],
+      quotas: quotas(quotaOf('a', 2, 1)),
+      expected: { q: at(15).toISOString() },
+    },
+    {
+      name: 'outside the cohort only the nominal quota counts; more than it never starts',
+      inventory: { H100: 8 },
+      work: [work('fits', { gpuCount: 2 }), work('too-big', { gpuCount: 3, queuedAt: at(1) })],
+      quotas: quotas(quotaOf('a', 2, null, false)),
+      expected: { fits: at(0).toISOString(), 'too-big': null },
+    },
+    {
+      name: "one tenant's quota-blocked queue holds back no other tenant's work",
+      inventory: { H100: 4 },
+      work: [running('a-svc', 2, 0), work('a-waits', { queuedAt: at(0) }), work('b-next', { tenantId: 'b', queuedAt: at(1) })],
+      quotas: quotas(quotaOf('a', 2, 0), quotaOf('b', 2, 0)),
+      expected: { 'a-waits': null, 'b-next': at(0).toISOString() },
+    },
+    {
+      name: 'work starts only where it can run to its end: it may not take GPUs that queued work ahead already claimed',
+      inventory: { H100: 4 },
+      work: [
+        running('r', 2, 0, 600),
+        work('ahead', { gpuCount: 4, queuedAt: at(0) }),
+        work('short', { tenantId: 'b', queuedAt: at(1), maxRuntimeSeconds: 300 }),
+        work('long', { tenantId: 'c', queuedAt: at(2), maxRuntimeSeconds: 1200 }),
+      ],
+      expected: { ahead: at(10).toISOString(), short: at(0).toISOString(), long: null },
+    },
+    {
       name: 'admitted work without a start holds its GPUs from now',
       inventory: { H100: 2 },
       work: [work('a', { status: 'admitted', maxRuntimeSeconds: 120 }), work('q', { status: 'pending' })],
       expected: { q: at(2).toISOString() },
     },
   ];
-  it.each(cases)('$name', ({ inventory, work: given, expected }) => {
-    expect(iso(estimateStarts(now, inventory, given))).toEqual(expected);
+  it.each(cases)('$name', ({ inventory, work: given, quotas: limits, expected }) => {
+    expect(iso(estimateStarts(now, inventory, given, limits))).toEqual(expected);
   });
 
   it('the schedule shows queued entries with their position and estimated start, and neither for running ones', () => {

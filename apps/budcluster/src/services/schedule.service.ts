@@ -6,6 +6,8 @@ import { CLOCK } from '@bud/ports';
 import { buildSchedule, estimateStarts, GPU_HOLDING_STATUSES, GPU_WAITING_STATUSES } from '../domain/schedule';
 import type { JobEntity } from '../entities/job.entity';
 import { JobRepository } from '../repositories/job.repository';
+import { QuotaRepository } from '../repositories/quota.repository';
+import { toClusterQuotas } from './quota.mapper';
 import { ClusterService } from './cluster.service';
 
 @Injectable()
@@ -13,23 +15,26 @@ export class ScheduleService {
   constructor(
     private readonly clusters: ClusterService,
     private readonly jobs: JobRepository,
+    private readonly quotas: QuotaRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async schedule(principal: Principal, clusterId: string, start: Date, end: Date): Promise<ScheduleResponse> {
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     // The caller's own jobs for the timeline; every tenant's for the GPU totals (docs/design.md#cluster-status).
-    // Every tenant's active work too, for the estimated starts of the caller's queued jobs (docs/design.md#quotas).
-    const [jobs, usage, active] = await Promise.all([
+    // Every tenant's active work and quotas too, for the estimated starts of the caller's queued jobs (docs/design.md#quotas).
+    const [jobs, usage, active, quotaRows] = await Promise.all([
       this.jobs.overlapping(principal.tenantId, cluster.id, start, end),
       this.jobs.gpuUseOnCluster(cluster.id, GPU_HOLDING_STATUSES, GPU_WAITING_STATUSES),
       this.jobs.activeOnCluster(cluster.id),
+      this.quotas.listOfCluster(cluster.id),
     ]);
     const starts = estimateStarts(
       new Date(this.clock.now()),
       cluster.gpuInventory,
       active.map((job) => ({
         id: job.id,
+        tenantId: job.tenantId,
         status: job.status,
         gpuType: job.resources.gpu_type ?? null,
         gpuCount: gpusOf(job),
@@ -39,6 +44,7 @@ export class ScheduleService {
         startedAt: job.startedAt,
         maxRuntimeSeconds: job.policy.max_runtime_seconds,
       })),
+      toClusterQuotas(quotaRows),
     );
     return buildSchedule(
       { start, end },
