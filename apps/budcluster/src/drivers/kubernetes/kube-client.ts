@@ -103,26 +103,41 @@ export class KubeClient {
   async apply(object: KubernetesObject, onPredecessor: (uid: string) => void = () => undefined): Promise<void> {
     const key = objectKey(object);
     const owner = ownerOf(object);
+    // Forced only onto an object read as ours: one created by someone else between the read and this apply then
+    // shows as a field conflict (409) instead of being taken over.
+    let force = true;
     if (this.ours.get(key) !== owner) {
-      const ownership = objectOwnership(object.metadata ?? {}, (await this.readIfPresent(object))?.metadata);
-      if (ownership.verdict === 'foreign') {
-        const meta = object.metadata;
-        throw new ObjectInTheWayError(object.kind ?? 'object', meta?.namespace ?? '', meta?.name ?? '', ownership.why);
-      }
+      const found = await this.readIfPresent(object);
+      force = found !== undefined;
+      this.refuseForeign(object, found);
+      const ownership = objectOwnership(object.metadata ?? {}, found?.metadata);
       if (ownership.verdict === 'predecessor') {
         if (ownership.uid) onPredecessor(ownership.uid);
         await this.untilGone(object);
+        force = false;
       }
     }
     this.ours.delete(key);
-    await this.applyOwned(object, onPredecessor);
+    try {
+      await this.applyOwned(object, onPredecessor, force);
+    } catch (err) {
+      if (!force && httpStatus(err) === 409) this.refuseForeign(object, await this.readIfPresent(object));
+      throw err;
+    }
     this.ours.set(key, owner);
   }
 
-  private async applyOwned(object: KubernetesObject, onPredecessor: (uid: string) => void): Promise<void> {
+  private refuseForeign(object: KubernetesObject, found: KubernetesObject | undefined): void {
+    const ownership = objectOwnership(object.metadata ?? {}, found?.metadata);
+    if (ownership.verdict !== 'foreign') return;
+    const meta = object.metadata;
+    throw new ObjectInTheWayError(object.kind ?? 'object', meta?.namespace ?? '', meta?.name ?? '', ownership.why);
+  }
+
+  private async applyOwned(object: KubernetesObject, onPredecessor: (uid: string) => void, force: boolean): Promise<void> {
     let applied: KubernetesObject;
     try {
-      applied = await this.applyOnce(object);
+      applied = await this.applyOnce(object, force);
     } catch (err) {
       if (httpStatus(err) !== 422) throw err;
       const found = await this.readIfPresent(object);
@@ -150,8 +165,8 @@ export class KubeClient {
     await this.throttled(() => this.applyOnce(object));
   }
 
-  private applyOnce(object: KubernetesObject): Promise<KubernetesObject> {
-    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  private applyOnce(object: KubernetesObject, force = true): Promise<KubernetesObject> {
+    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, force, PatchStrategy.ServerSideApply);
   }
 
   async readIfPresent(object: KubernetesObject): Promise<KubernetesObject | undefined> {
