@@ -28,6 +28,23 @@ describe('renderChangePlan', () => {
     expect(text).toMatch(/^Cost:\s+\$3\.80 → \$6\.30\/hour \(\+\$2\.50\)$/m);
     expect(text).toMatch(/^GPUs:\s+1x A100-80GB → 2x A100-80GB$/m);
     expect(text).toMatch(/^Capacity:\s+fits: fits$/m);
+    expect(text).not.toMatch(/^Quota:/m);
+  });
+
+  it("shows the capacity verdict's quota part when the cluster reported one", () => {
+    const base = makeChangePlan();
+    const withQuota = renderChangePlan(
+      makeChangePlan({
+        capacity: {
+          ...base.capacity,
+          quota: { outcome: 'never_fits', message: 'needs 6 × A100-80GB but your quota allows at most 5 (nominal 4, borrowing limit 1)' },
+        },
+      }),
+      'rag',
+    );
+    expect(withQuota).toMatch(
+      /^Quota:\s+NEVER fits: needs 6 × A100-80GB but your quota allows at most 5 \(nominal 4, borrowing limit 1\)$/m,
+    );
   });
 
   it('lists the volumes that would be destroyed with size and $/month', () => {

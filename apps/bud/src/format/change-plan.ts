@@ -1,6 +1,7 @@
 import type { ChangeAction, ChangePlan, ComponentChangePlan } from '@bud/contracts';
 import { renderFields, renderTable } from './table';
 import { formatGpuInventory, formatUsd, formatValue } from './values';
+import { quotaField } from './quota-verdict';
 
 const VERBS: Record<ChangeAction, string> = {
   update: 'Update',
@@ -39,6 +40,7 @@ export function renderChangePlan(plan: ChangePlan, deploymentName: string): stri
       ['Cost', `${costChange(plan.cost.before_per_hour, plan.cost.after_per_hour)}/hour (${signedUsd(plan.cost.difference_per_hour)})`],
       ['GPUs', `${gpus(plan.cost.gpus_before)} → ${gpus(plan.cost.gpus_after)}`],
       ['Capacity', `${plan.capacity.admits ? 'fits' : 'does NOT fit'}: ${plan.capacity.message}`],
+      ...quotaField(plan.capacity),
     ]),
     dataAtRisk(plan),
   ].join('\n\n');

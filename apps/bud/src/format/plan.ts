@@ -1,6 +1,7 @@
 import type { DeploymentPlan } from '@bud/contracts';
 import { renderFields, renderTable } from './table';
 import { formatGpu, formatUsd, formatValue } from './values';
+import { quotaField } from './quota-verdict';
 
 /** The dry-run answer: what would run, in which wave, on how many GPUs, at what cost, and whether it fits. */
 export function renderPlan(plan: DeploymentPlan, target: { name: string; cluster: string }): string {
@@ -36,6 +37,7 @@ export function renderPlan(plan: DeploymentPlan, target: { name: string; cluster
         `${plan.total.components} components, ${gpus.join(', ') || 'no GPUs'}, ${formatUsd(plan.total.estimated_cost_per_hour)}/hour`,
       ],
       ['Capacity', `${plan.capacity.admits ? 'fits' : 'does NOT fit'}: ${plan.capacity.message}`],
+      ...quotaField(plan.capacity),
     ]),
   );
   if (plan.capacity.gpus.length > 0) {
