@@ -40,7 +40,7 @@ describe('quotaVerdict', () => {
       demand: { H100: 2 },
       input: input(four(), { H100: { admitted: 2 } }),
       outcome: 'runs_now',
-      message: /runs now within your quota: 2 × H100$/,
+      message: /within your quota: 2 × H100$/,
     },
     {
       name: 'beyond nominal but within the borrowing limit and free GPUs, it runs now on borrowed GPUs',

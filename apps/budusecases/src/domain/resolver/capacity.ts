@@ -45,7 +45,7 @@ export function quotaVerdict(demand: Readonly<Record<string, number>>, input: Qu
   const worst = verdicts.reduce((a, b) => (severity[b.outcome] > severity[a.outcome] ? b : a));
   const message =
     worst.outcome === 'runs_now'
-      ? `runs now within your quota: ${verdicts.map((v) => v.message).join('; ')}`
+      ? `within your quota: ${verdicts.map((v) => v.message).join('; ')}`
       : verdicts
           .filter((v) => v.outcome !== 'runs_now')
           .map((v) => v.message)
