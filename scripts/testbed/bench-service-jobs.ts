@@ -3,7 +3,10 @@
 // budcluster runs as a process from dist/ (embedded Postgres, or the server of BENCH_DATABASE_URL /
 // TEST_DATABASE_URL). Prints one JSON line. The jobs' namespace is deleted afterwards.
 // `… bench-service-jobs.js kueue [jobs=200] [concurrency=16]` measures `kueue.admissions_per_s` instead
-// (bench-kueue-admissions.ts; Kueue is added to the test bed if it runs none).
+// (bench-kueue-admissions.ts; Kueue is added to the test bed if it runs none), with Kueue's own clients;
+// `… bench-service-jobs.js kueue-budcluster [jobs=200] [concurrency=16]` the same end to end through budcluster:
+// BATCH jobs (no GPU, pods that never complete) created through the API, admitted by Kueue through the LocalQueue
+// and ClusterQueue budcluster renders, until budcluster records them admitted or running.
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { metricValue } from '@bud/testing';
@@ -14,6 +17,7 @@ import { benchKueueAdmissions } from './bench-kueue-admissions';
 import { kubeConfigFrom } from './cluster-setup';
 import { addKueue, runningState, up } from './control-plane';
 import { readFileSync } from 'node:fs';
+import { NEVER_COMPLETES_ENV } from './kwok-config';
 import { progress } from './progress';
 
 interface JobRow {
@@ -56,8 +60,10 @@ async function kueueMain(jobs: number, concurrency: number): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'kueue') return kueueMain(Number(process.argv[3] ?? 200), Number(process.argv[4] ?? 16));
-  const jobs = Number(process.argv[2] ?? 200);
-  const concurrency = Number(process.argv[3] ?? 16);
+  const throughKueue = process.argv[2] === 'kueue-budcluster';
+  const args = throughKueue ? process.argv.slice(3) : process.argv.slice(2);
+  const jobs = Number(args[0] ?? 200);
+  const concurrency = Number(args[1] ?? 16);
   const state = runningState() ?? (await up());
   const kubeconfig = readFileSync(state.kubeconfig, 'utf8');
 
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
     if (cluster.status !== 201) throw new Error(`cluster registration: ${JSON.stringify(cluster.body)}`);
     const jobsUrl = `${service.url}/api/v1/clusters/${cluster.body.id}/jobs`;
     const apiCallsBefore = await kubernetesApiRequests(service.url);
-    progress('bench', `creating ${jobs} SERVICE jobs, ${concurrency} at a time (database: ${server.kind})`);
+    progress('bench', `creating ${jobs} ${throughKueue ? 'BATCH' : 'SERVICE'} jobs, ${concurrency} at a time (database: ${server.kind})`);
 
     const started = Date.now();
     let next = 0;
@@ -84,28 +90,50 @@ async function main(): Promise<void> {
       Array.from({ length: concurrency }, async () => {
         while (next < jobs) {
           next++;
-          const created = await call<JobRow>(jobsUrl, 'POST', token, {
-            name: `bench-${randomUUID().slice(0, 8)}`,
-            job_type: 'service',
-            spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
-            resources: { cpu_request: '100m', memory_request: '128Mi' },
-          });
+          const created = await call<JobRow>(
+            jobsUrl,
+            'POST',
+            token,
+            throughKueue
+              ? {
+                  name: `bench-${randomUUID().slice(0, 8)}`,
+                  job_type: 'batch',
+                  spec: { kind: 'container', image: 'registry.invalid/bench:1', ports: [], env: { [NEVER_COMPLETES_ENV]: '1' } },
+                  resources: { cpu_request: '10m', memory_request: '16Mi' },
+                }
+              : {
+                  name: `bench-${randomUUID().slice(0, 8)}`,
+                  job_type: 'service',
+                  spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
+                  resources: { cpu_request: '100m', memory_request: '128Mi' },
+                },
+          );
           if (created.status !== 201) throw new Error(`job create: ${created.status} ${JSON.stringify(created.body)}`);
           namespace ??= created.body.k8s_namespace;
         }
       }),
     );
     const createdSeconds = (Date.now() - started) / 1000;
-    progress('bench', `${jobs} jobs created in ${createdSeconds.toFixed(1)} s; waiting for running`);
+    progress('bench', `${jobs} jobs created in ${createdSeconds.toFixed(1)} s; waiting for ${throughKueue ? 'admitted' : 'running'}`);
 
     const deadline = Date.now() + 20 * 60_000;
+    const count = async (status: string) =>
+      (await call<{ total: number }>(`${jobsUrl}?status=${status}&page_size=1`, 'GET', token)).body.total;
     let running = 0;
     while (running < jobs) {
       if (Date.now() > deadline) throw new Error(`only ${running}/${jobs} jobs running after 20 minutes`);
-      running = (await call<{ total: number }>(`${jobsUrl}?status=running&page_size=1`, 'GET', token)).body.total;
+      running = (await count('running')) + (throughKueue ? await count('admitted') : 0);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const allRunningSeconds = (Date.now() - started) / 1000;
+    if (throughKueue) {
+      // kueue.admissions_per_s end to end: API create → Kueue admits (budcluster's LocalQueue and ClusterQueue) →
+      // budcluster records admitted/running from the Workload.
+      process.stdout.write(
+        `${JSON.stringify({ name: 'kueue.admissions_per_s', through: 'budcluster', jobs, concurrency, database: server.kind, create_seconds: round(createdSeconds), all_admitted_seconds: round(allRunningSeconds), value: round(jobs / allRunningSeconds) })}\n`,
+      );
+      return;
+    }
     // Includes the informers' watch reconnections and resyncs while the jobs ran, as a driver really pays them.
     const apiCallsPerJob = ((await kubernetesApiRequests(service.url)) - apiCallsBefore) / jobs;
 
