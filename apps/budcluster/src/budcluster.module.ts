@@ -11,6 +11,7 @@ import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
 import { JobController } from './controllers/job.controller';
 import { NamespaceController } from './controllers/namespace.controller';
+import { QuotaController } from './controllers/quota.controller';
 import { VolumeController } from './controllers/volume.controller';
 import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.service';
@@ -26,6 +27,7 @@ import { JobLifecycleService } from './services/job-lifecycle.service';
 import { JobService } from './services/job.service';
 import { ObjectNameConflicts } from './services/object-name-conflicts.service';
 import { NamespaceService } from './services/namespace.service';
+import { QuotaService } from './services/quota.service';
 import { METRICS_REGISTRY } from './services/metrics';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
@@ -41,7 +43,14 @@ import { CLOCK, SECRET_BOX } from '@bud/ports';
 /** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
 const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };
 
-export const budclusterControllers = [ClusterController, JobController, VolumeController, NamespaceController, HealthController];
+export const budclusterControllers = [
+  ClusterController,
+  JobController,
+  VolumeController,
+  NamespaceController,
+  QuotaController,
+  HealthController,
+];
 
 /** Everything the module needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface BudclusterRuntime {
@@ -94,6 +103,7 @@ export class BudclusterModule {
         VolumeService,
         ObjectNameConflicts,
         NamespaceService,
+        QuotaService,
         RolloutWatchdog,
         ScheduleService,
       ],

@@ -132,10 +132,10 @@ export class QuotaRepository {
                       GREATEST(COALESCE((resources->>'replicas')::int, 1), 1) AS replicas,
                       COALESCE((resources->>'gpu_count')::int, 0) * GREATEST(COALESCE((resources->>'replicas')::int, 1), 1) AS gpus
                  FROM jobs
-                WHERE cluster_id = $1 AND status = ANY($4::text[]) AND ($5::uuid IS NULL OR tenant_id = $5::uuid)) AS active
+                WHERE cluster_id = $1 AND status = ANY($3::text[]) AND ($4::uuid IS NULL OR tenant_id = $4::uuid)) AS active
         GROUP BY 1, 2, 3, 4, 5
         ORDER BY 1, 2`,
-      [clusterId, holding, waiting, [...holding, ...waiting], tenantId ?? null],
+      [clusterId, holding, [...holding, ...waiting], tenantId ?? null],
     );
     return rows.map((row) => ({
       tenantId: row.tenant_id,
