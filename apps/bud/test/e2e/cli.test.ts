@@ -279,4 +279,46 @@ describe('bud, the command line, against running services', () => {
     const show = await bud(['deployments', 'show', name]);
     expect(show).toMatchObject({ code: 1, stderr: `error: no deployment named '${name}'\n` });
   });
+
+  it('lets an admin set quotas with bud quotas set; a tenant lists its own and its dry run is judged by it', async () => {
+    const asAdmin = { BUD_TOKEN: h.admin.token };
+    const refused = await bud(['quotas', 'set', '--cluster', 'local', '--tenant', h.tenantA.tenantId, '--gpu', 'A100-80GB=0:0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/platform:admin/);
+
+    const set = await bud(['quotas', 'set', '--cluster', 'local', '--tenant', h.tenantA.tenantId, '--gpu', 'A100-80GB=0:0'], asAdmin);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toMatch(new RegExp(`^${h.tenantA.tenantId}\\s+tenant\\s+A100-80GB 0\\+0\\s+unlimited`, 'm'));
+    const fallback = await bud(
+      ['quotas', 'set', '--cluster', 'local', '--tenant', 'default', '--gpu', 'H100-80GB=2', '--weight', '2'],
+      asAdmin,
+    );
+    expect(fallback).toMatchObject({ code: 0, stderr: '' });
+
+    const all = await bud(['quotas', 'list', '--cluster', 'local'], asAdmin);
+    expect(all.stdout).toMatch(/^default\s+default\s+H100-80GB 2\+any\s+unlimited\s+-\s+-\s+2\s+yes$/m);
+    expect(all.stdout).toContain(h.tenantA.tenantId);
+    const own = await bud(['quotas', 'list', '--cluster', 'local']);
+    expect(own.stdout).toContain(h.tenantA.tenantId);
+    expect(own.stdout).not.toMatch(/^default\s/m);
+
+    const plan = await bud([
+      'deploy',
+      'simple-rag-v1',
+      '--cluster',
+      'local',
+      '--name',
+      `${name}-q`,
+      '--set',
+      `model_id=${MODEL}`,
+      '--dry-run',
+    ]);
+    expect(plan.stdout).toMatch(
+      /^Quota:\s+NEVER fits: needs 1 × A100-80GB but your quota allows at most 0 \(nominal 0, borrowing limit 0\)$/m,
+    );
+
+    const bad = await bud(['quotas', 'set', '--cluster', 'local', '--tenant', 'default', '--gpu', 'A100-80GB=1:1', '--no-cohort'], asAdmin);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--gpu A100-80GB: borrowing limit needs the cohort/);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { DeploymentResponse } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
+import { DEV_TENANT_ID } from '@bud/auth';
 import { launchChromium, screenshot } from '../support/browser';
 import { UiPlatform } from '../support/platform';
 
@@ -258,6 +259,46 @@ describe('budadmin in Chromium', () => {
     await page.getByText('Jobs on local').waitFor();
     await page.getByRole('list', { name: 'job timeline' }).or(page.getByText('No job in this window')).waitFor();
     await screenshot(page, 'clusters');
+  });
+
+  it("shows the cluster's quotas with usage, and a queued job's place in its queue", async () => {
+    const clusters = await platform.api('GET', '/api/v1/clusters');
+    const local = clusters.body.items.find((c: { name: string }) => c.name === 'local');
+    // In dev mode the caller is the dev principal, a platform admin of tenant DEV_TENANT_ID.
+    const set = await platform.api('PUT', `/api/v1/clusters/${local.id}/quotas/${DEV_TENANT_ID}`, {
+      gpus: { 'H100-80GB': { nominal: 1, borrowing_limit: 0 } },
+      weight: 2,
+    });
+    expect(set.status).toBe(200);
+    const job = (name: string) => ({
+      name,
+      job_type: 'service',
+      spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
+      resources: { gpu_type: 'H100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi' },
+    });
+    const holds = await platform.api('POST', `/api/v1/clusters/${local.id}/jobs`, job('quota-holds'));
+    const waits = await platform.api('POST', `/api/v1/clusters/${local.id}/jobs`, job('quota-waits'));
+    expect([holds.status, waits.status]).toEqual([201, 201]);
+    await pollUntil(
+      () => platform.api('GET', `/api/v1/clusters/${local.id}/jobs/${waits.body.id}`),
+      (answer) => answer.body.status === 'queued' && answer.body.queue_position === 1,
+      { what: 'the second H100 job queued at #1', timeoutMs: 30_000 },
+    );
+
+    await page.goto(`${platform.url}/clusters`);
+    const quotaRow = page.locator(`[data-quota-tenant="${DEV_TENANT_ID}"]`);
+    await quotaRow.waitFor();
+    expect(await quotaRow.textContent()).toContain('H100-80GB: 1 + 0 · 1 in use · 1 queued');
+    const queued = page.locator('[data-job="quota-waits"]');
+    await queued.getByTestId('queue-position').waitFor();
+    expect(await queued.getByTestId('queue-position').textContent()).toBe('#1');
+    expect(await page.locator('[data-job="quota-holds"]').getByTestId('admitted-flavor').textContent()).toMatch(/h100/i);
+    // Its own endless job fills its quota: though the cluster has H100s free, no start can be estimated.
+    expect(await page.getByTestId('queued-entry').textContent()).toBe('#1 in queue · start unknown');
+    await screenshot(page, 'cluster-quotas');
+
+    for (const id of [holds.body.id, waits.body.id]) await platform.api('DELETE', `/api/v1/clusters/${local.id}/jobs/${id}`);
+    expect((await platform.api('DELETE', `/api/v1/clusters/${local.id}/quotas/${DEV_TENANT_ID}`)).status).toBe(204);
   });
 
   it('shows a readable message, not raw JSON, when the API refuses', async () => {
