@@ -27,7 +27,8 @@ export class KueueQueues {
   /** Object key → canonical JSON last applied. */
   private readonly applied = new Map<string, string>();
   private running: Promise<void> | undefined;
-  private again = false;
+  /** The one pass that follows the running one, shared by every caller that asked meanwhile. */
+  private next: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -56,8 +57,6 @@ export class KueueQueues {
   async ensureTenant(tenantId: string): Promise<void> {
     if (this.tenants.has(tenantId) && !this.running) return;
     this.tenants.add(tenantId);
-    // A pass under way may have rendered without this tenant: the next one has it.
-    if (this.running) await this.running.catch(() => undefined);
     await this.sync();
   }
 
@@ -78,18 +77,22 @@ export class KueueQueues {
     clearTimeout(this.retryTimer);
   }
 
-  /** Applies what changed; concurrent calls coalesce into one more pass. Rejects when the pass failed. */
+  /**
+   * Applies what changed since the last pass; resolves once everything known at the call is applied (a call during a
+   * pass waits for the one pass after it, which all such calls share). Rejects when that pass failed.
+   */
   sync(): Promise<void> {
     if (this.running) {
-      this.again = true;
-      return this.running;
+      this.next ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.next = undefined;
+          return this.sync();
+        });
+      return this.next;
     }
     this.running = this.pass().finally(() => {
       this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.sync().catch(() => undefined);
-      }
     });
     return this.running;
   }
