@@ -20,6 +20,11 @@ export interface QuotaUseRow {
   gpus: number;
 }
 
+/** The tenant's row, or the default's: spelled so each is served by its partial unique index. */
+function tenantIs(tenantId: string | null): string {
+  return tenantId === null ? 'tenant_id IS NULL' : 'tenant_id = $2';
+}
+
 function toQuota(row: Record<string, unknown>): ClusterQuotaEntity {
   const quota = mapRow<ClusterQuotaEntity>(row);
   quota.weight = Number(quota.weight);
@@ -43,8 +48,8 @@ export class QuotaRepository {
   /** The tenant's own row (tenantId null: the cluster's default), or null. */
   async find(clusterId: string, tenantId: string | null): Promise<ClusterQuotaEntity | null> {
     const rows = await this.db.query<Record<string, unknown>[]>(
-      `SELECT * FROM cluster_quotas WHERE cluster_id = $1 AND tenant_id IS NOT DISTINCT FROM $2::uuid`,
-      [clusterId, tenantId],
+      `SELECT * FROM cluster_quotas WHERE cluster_id = $1 AND ${tenantIs(tenantId)}`,
+      tenantId === null ? [clusterId] : [clusterId, tenantId],
     );
     return rows[0] ? toQuota(rows[0]) : null;
   }
@@ -80,10 +85,10 @@ export class QuotaRepository {
   /** Deletes the tenant's row (null: the default); false when there was none. */
   async delete(clusterId: string, tenantId: string | null): Promise<boolean> {
     const rows = returnedRows(
-      await this.db.query(`DELETE FROM cluster_quotas WHERE cluster_id = $1 AND tenant_id IS NOT DISTINCT FROM $2::uuid RETURNING id`, [
-        clusterId,
-        tenantId,
-      ]),
+      await this.db.query(
+        `DELETE FROM cluster_quotas WHERE cluster_id = $1 AND ${tenantIs(tenantId)} RETURNING id`,
+        tenantId === null ? [clusterId] : [clusterId, tenantId],
+      ),
     );
     return rows.length > 0;
   }
