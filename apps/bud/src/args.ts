@@ -95,7 +95,8 @@ function parseCommandArgs(argv: readonly string[], command: CommandSpec): Parsed
   refuseNegativeIntegers(argv, options, command);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: toParseArgsOptions(options), strict: true, allowPositionals: true });
+    const args = negativeNumbersAsValues(argv, options);
+    parsed = parseArgs({ args, options: toParseArgsOptions(options), strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError(describeParseError(error), commandUsageLine(command));
   }
@@ -136,6 +137,23 @@ function refuseNegativeIntegers(argv: readonly string[], options: Readonly<Recor
       );
     }
   }
+}
+
+/**
+ * `--weight -1` reads to node:util as an option where a value belongs: a string option followed by a negative
+ * number takes it as its value (`--weight=-1`), so the command's own check can say what is wrong with it.
+ */
+function negativeNumbersAsValues(argv: readonly string[], options: Readonly<Record<string, OptionSpec>>): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const spec = argv[i].startsWith('--') ? options[argv[i].slice(2)] : undefined;
+    const value = argv[i + 1];
+    if (spec?.type === 'string' && value !== undefined && /^-\d/.test(value)) {
+      args.push(`${argv[i]}=${value}`);
+      i++;
+    } else args.push(argv[i]);
+  }
+  return args;
 }
 
 function isWholeNumberWithin(raw: string, bounds: { min: number; max: number }): boolean {

@@ -96,6 +96,8 @@ describe('bud quotas set', () => {
     { name: 'the same GPU type twice', flags: ['--gpu', 'L4=1', '--gpu', 'L4=2'], message: /--gpu names L4 twice/ },
     { name: 'a weight of 0', flags: ['--weight', '0'], message: /--weight: must be greater than 0/ },
     { name: 'a weight that is no number', flags: ['--weight', 'heavy'], message: /--weight must be a number greater than 0, got 'heavy'/ },
+    { name: 'a negative weight', flags: ['--weight', '-1'], message: /--weight: must be greater than 0/ },
+    { name: 'a negative CPU amount', flags: ['--cpu', '-2'], message: /^error: --cpu: / },
     {
       name: 'a borrowing limit outside the cohort',
       flags: ['--gpu', 'L4=1:1', '--no-cohort'],
