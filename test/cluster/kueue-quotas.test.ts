@@ -213,9 +213,11 @@ describe('Kueue quotas, borrowing and preemption through budcluster on the test 
     }, 120_000);
   });
 
-  describe('priority within a tenant', () => {
+  describe('priority within a tenant, and a service', () => {
+    const fromB: Job[] = [];
+    let victim: Job;
+
     it("a high job of A preempts A's own low batch job when neither quota nor the cohort has room", async () => {
-      const fromB: Job[] = [];
       for (let i = 0; i < 4; i++) fromB.push(await gpuJob(h.tenantB, 'normal'));
       await untilHolding(h.tenantB, fromB, "B's four jobs");
       const low: Job[] = [];
@@ -229,12 +231,40 @@ describe('Kueue quotas, borrowing and preemption through budcluster on the test 
         (jobs) => jobs.filter((j) => statusesOf(j).includes('preempted')).length === 1,
         { ...SLOW, what: 'one low job preempted' },
       );
-      const victim = victims.find((j) => statusesOf(j).includes('preempted'))!;
+      victim = victims.find((j) => statusesOf(j).includes('preempted'))!;
       const requeued = await until(h.tenantA, victim.id, (j) => j.status === 'queued', 'the low job requeued');
       expect(requeued.queue_position).toBe(1);
       expect(requeued.events?.find((e) => e.to_status === 'preempted')?.message).toMatch(/[Pp]reempted/);
       // B's jobs are untouched.
       for (const job of fromB) expect(holding(await getJob(h.tenantB, job.id))).toBe(true);
+    });
+
+    it("queues a GPU service whose pod Kueue gates, behind A's requeued job, and admits it once B's quota is idle", async () => {
+      const created = await h.http<Job>('POST', jobPath(), {
+        caller: h.tenantA,
+        body: {
+          name: `svc-${randomUUID().slice(0, 8)}`,
+          job_type: 'service',
+          priority_class: 'low',
+          spec: { kind: 'container', image: 'nginx:1.27', ports: [{ port: 80 }] },
+          resources: { cpu_request: '100m', memory_request: '64Mi', gpu_type: H100, gpu_count: 1 },
+        },
+      });
+      expect(created.status).toBe(201);
+      live.set(created.body.id, h.tenantA);
+      // Kueue's deployment integration: the pod is its own Workload (pod-…), gated until admitted.
+      const queued = await until(
+        h.tenantA,
+        created.body.id,
+        (j) => j.status === 'queued' && j.queue_position === 2,
+        'the service queued second',
+      );
+      expect(queued.status_reason).toBe('Pending');
+      expect(queued.kueue_workload_name).toMatch(/^pod-/);
+      expect(statusesOf(await getJob(h.tenantA, created.body.id))).not.toContain('admitted');
+
+      for (const job of fromB) await cancel(h.tenantB, job.id);
+      await untilHolding(h.tenantA, [victim, created.body], "A's queued work borrowing B's idle quota");
     });
   });
 });

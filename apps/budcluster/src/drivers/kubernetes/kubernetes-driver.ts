@@ -76,6 +76,8 @@ export class KubernetesDriver implements ClusterDriver {
   /** The cluster's Kueue objects (docs/design.md#quotas, "On Kubernetes"); idle on a cluster without Kueue. */
   private readonly kueue: KueueQueues;
   private nodesWatched = false;
+  /** The cluster serves Kueue's API (set once asked). */
+  private kueueActive = false;
   private events: ClusterEvents | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
 
@@ -99,6 +101,7 @@ export class KubernetesDriver implements ClusterDriver {
       lookupJob: (jobId) => this.jobs.get(jobId),
       report: (observed) => this.reporter.report(observed),
       queueBook: new QueueBook(),
+      kueueActive: () => this.kueueActive,
     });
     this.informers = new InformerSupervisor({
       clusterId: options.clusterId,
@@ -163,6 +166,10 @@ export class KubernetesDriver implements ClusterDriver {
         () => undefined,
       );
     }
+    void this.client.hasKueue().then(
+      (kueue) => (this.kueueActive = kueue),
+      () => undefined,
+    );
     void this.kueue.sync().catch(() => undefined);
     if (this.options.listActiveJobs && !this.resyncTimer) {
       this.resyncTimer = setInterval(() => void this.resync(), this.resyncIntervalMs);
@@ -197,6 +204,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.jobs.applied(job, this.clock.now());
     this.handler.forget(job.id);
     const kueue = await this.client.hasKueue();
+    this.kueueActive = kueue;
     const objects = renderManifests(job, { kueue, secretEnv: this.secretEnvOf(job) });
     if (kueue && job.status !== 'pending') await this.keepSuspension(objects);
     // The job's own namespace, for its tenant: no call once this process has made sure of it.

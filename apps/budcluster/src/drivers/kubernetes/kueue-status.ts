@@ -12,17 +12,22 @@ const SUSPENDED = 'Suspended';
  * with the flavor) or was evicted (preempted). A job that ran and is queued again after an eviction is reported
  * preempted first, so the status machine sees preempted → queued even when the watch coalesced the two.
  *
- * `fromObject` is what the job's object alone says (undefined before its first event); `last` the status last reported.
+ * `fromObject` is what the job's object alone says (undefined before its first event); `last` the status last reported;
+ * `kueue` whether the cluster runs Kueue.
  */
 export function statusUnderKueue(
   jobId: string,
   fromObject: Omit<ObservedStatus, 'jobId'> | undefined,
   summary: KueueSummary | undefined,
   last: JobStatus | undefined,
+  kueue = true,
 ): ObservedStatus[] {
   if (!summary) {
     // A Job is suspended only for Kueue: its Workload, about to be made, says why it waits (reason, position).
     if (fromObject?.status === 'queued' && fromObject.reason === SUSPENDED) return [];
+    // Under Kueue a Deployment's gated pods (or a Job just unsuspended) are not yet admitted work: the Workload says
+    // whether they wait or hold quota. Reporting `admitted` first would make a later `queued` an illegal move.
+    if (kueue && (fromObject?.status === 'queued' || fromObject?.status === 'admitted')) return [];
     return fromObject ? [{ jobId, ...fromObject }] : [];
   }
   const workloadName = summary.workloadName;

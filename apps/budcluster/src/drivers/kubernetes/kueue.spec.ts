@@ -283,10 +283,14 @@ describe('Workloads → job status', () => {
     for (const o of observed) expect(o.workloadName).toBe('w');
   });
 
-  it('reports the object alone when the job has no Workload, except a suspended Job: its Workload will say why it waits', () => {
-    expect(statusUnderKueue('job-1', { status: 'admitted', reason: 'Progressing' }, undefined, undefined)).toEqual([
-      { jobId: 'job-1', status: 'admitted', reason: 'Progressing' },
+  it('waits for the Workload before reporting a job that is not running yet; without Kueue the object alone speaks', () => {
+    const starting = { status: 'admitted' as const, reason: 'Progressing' };
+    // A Deployment whose pods Kueue gates, a Job it suspends: the Workload will say whether they wait or hold quota.
+    expect(statusUnderKueue('job-1', starting, undefined, undefined, true)).toEqual([]);
+    expect(statusUnderKueue('job-1', { status: 'queued', reason: 'Suspended' }, undefined, undefined, true)).toEqual([]);
+    expect(statusUnderKueue('job-1', { status: 'running', reason: 'Active' }, undefined, 'admitted', true)).toEqual([
+      { jobId: 'job-1', status: 'running', reason: 'Active' },
     ]);
-    expect(statusUnderKueue('job-1', { status: 'queued', reason: 'Suspended' }, undefined, undefined)).toEqual([]);
+    expect(statusUnderKueue('job-1', starting, undefined, undefined, false)).toEqual([{ jobId: 'job-1', ...starting }]);
   });
 });

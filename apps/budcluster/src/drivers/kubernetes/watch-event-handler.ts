@@ -26,6 +26,8 @@ export interface WatchEventDeps {
   report(observed: ObservedStatus): void;
   /** The cluster's Kueue Workloads (docs/design.md#quotas): a job's status then combines its object and its Workloads. */
   queueBook?: QueueBook;
+  /** Whether the cluster runs Kueue (known once asked): only then does a job wait for its Workloads' word. */
+  kueueActive?: () => boolean;
 }
 
 /** Turns informer callbacks into status reports. Never throws: one bad object must not stop a watch. */
@@ -89,6 +91,10 @@ export class WatchEventHandler {
     }
   }
 
+  private kueueActive(): boolean {
+    return this.deps.kueueActive?.() ?? false;
+  }
+
   /** Combines the job's last object status with its Workloads and reports what changed. */
   private refresh(jobId: string): void {
     const book = this.deps.queueBook;
@@ -97,7 +103,7 @@ export class WatchEventHandler {
     if (job?.spec.kind === 'helm') return;
     const last = this.lastReported.get(jobId)?.status;
     if (last && isTerminal(last)) return;
-    for (const observed of statusUnderKueue(jobId, this.fromObject.get(jobId), book.summary(jobId), last)) {
+    for (const observed of statusUnderKueue(jobId, this.fromObject.get(jobId), book.summary(jobId), last, this.kueueActive())) {
       const outcome = this.unlessUnchanged(observed);
       if (outcome.kind === 'reported') this.report(outcome.observed);
     }
@@ -134,7 +140,7 @@ export class WatchEventHandler {
     this.fromObject.set(object.jobId, observed);
     const last = this.lastReported.get(object.jobId)?.status;
     const reported: ObservedStatus[] = [];
-    for (const next of statusUnderKueue(object.jobId, observed, book.summary(object.jobId), last)) {
+    for (const next of statusUnderKueue(object.jobId, observed, book.summary(object.jobId), last, this.kueueActive())) {
       const outcome = this.unlessUnchanged(next);
       if (outcome.kind === 'reported') reported.push(outcome.observed);
     }
