@@ -9,6 +9,8 @@ export interface FlavorResource {
   resource: string;
   /** The GPU product of a GPU flavor; null for CPU and memory. */
   product: string | null;
+  /** `<flavor>/<resource>`. */
+  key: string;
 }
 
 /** What a workload holds of each flavor-resource its tenant's quota counts. */
@@ -23,7 +25,11 @@ export interface Fit {
   message: string;
 }
 
-const keyOf = (at: FlavorResource) => `${at.flavor}/${at.resource}`;
+/**
+ * Demands already worked out, per workload value and the quota they were counted under: a workload's demand is the
+ * same in every step while neither changes, and the ledger adds up every admitted workload in every step.
+ */
+const demands = new WeakMap<QueuedWorkload, { quota: TenantQuota; usage: Usage }>();
 
 /**
  * The cohort's books: each tenant's ClusterQueue usage per flavor-resource, what the cohort holds in total (the
@@ -34,21 +40,40 @@ export class AdmissionLedger {
   private readonly usage = new Map<string, Map<string, number>>();
   private readonly cohortUsage = new Map<string, number>();
   private readonly capacity = new Map<string, number>();
+  /** Each tenant's effective quota, looked up once. */
+  private readonly effective = new Map<string, TenantQuota>();
   /** Every flavor-resource seen, by key (shared by clones: it only grows). */
   private readonly resources: Map<string, FlavorResource>;
+  /** Admitted workloads per tenant. */
+  private readonly members = new Map<string, number>();
+  /** The tenants with a ClusterQueue in this step: a quota row, admitted or waiting work (see beginStep). */
+  private tenants = new Set<string>();
 
   constructor(
     private readonly inventory: Record<string, number>,
     private readonly quotas: ClusterQuotas,
-    /** The tenants with a ClusterQueue: those with a quota row or with work on the cluster. */
-    private readonly tenants: ReadonlySet<string>,
     resources?: Map<string, FlavorResource>,
   ) {
     this.resources = resources ?? new Map<string, FlavorResource>();
   }
 
+  /**
+   * Fixes the step's ClusterQueues — tenants with a quota row, admitted work, or work waiting — so the cohort's
+   * capacity (which the tenants' nominal quotas shape) holds for the whole step, preemption trials included.
+   */
+  beginStep(waiting: Iterable<QueuedWorkload>): void {
+    const tenants = new Set<string>();
+    for (const quota of this.quotas.tenants) if (quota.tenantId !== null) tenants.add(quota.tenantId);
+    for (const [tenant, count] of this.members) if (count > 0) tenants.add(tenant);
+    for (const workload of waiting) tenants.add(workload.tenantId);
+    if (tenants.size !== this.tenants.size || [...tenants].some((tenant) => !this.tenants.has(tenant))) this.capacity.clear();
+    this.tenants = tenants;
+  }
+
   clone(): AdmissionLedger {
-    const copy = new AdmissionLedger(this.inventory, this.quotas, this.tenants, this.resources);
+    const copy = new AdmissionLedger(this.inventory, this.quotas, this.resources);
+    copy.tenants = this.tenants;
+    for (const [tenant, count] of this.members) copy.members.set(tenant, count);
     for (const [tenant, usage] of this.usage) copy.usage.set(tenant, new Map(usage));
     for (const [key, amount] of this.cohortUsage) copy.cohortUsage.set(key, amount);
     for (const [key, amount] of this.capacity) copy.capacity.set(key, amount);
@@ -56,22 +81,35 @@ export class AdmissionLedger {
   }
 
   quotaOf(tenantId: string): TenantQuota {
-    return effectiveQuota(this.quotas, tenantId);
+    let quota = this.effective.get(tenantId);
+    if (!quota) {
+      quota = effectiveQuota(this.quotas, tenantId);
+      this.effective.set(tenantId, quota);
+    }
+    return quota;
   }
 
   /** The flavor-resources a workload's quota counts: its GPUs always, CPU and memory only where the tenant is limited. */
   demandOf(workload: QueuedWorkload): Usage {
     const quota = this.quotaOf(workload.tenantId);
+    const known = demands.get(workload);
+    if (known?.quota === quota) {
+      for (const [key, { at }] of known.usage) if (!this.resources.has(key)) this.resources.set(key, at);
+      return known.usage;
+    }
     const demand: Usage = new Map();
-    const add = (at: FlavorResource, amount: number) => {
+    const add = (flavor: string, resource: string, product: string | null, amount: number) => {
       if (amount <= 0) return;
-      demand.set(keyOf(at), { at, amount });
-      this.resources.set(keyOf(at), at);
+      const key = `${flavor}/${resource}`;
+      const at = this.resources.get(key) ?? { flavor, resource, product, key };
+      demand.set(key, { at, amount });
+      this.resources.set(key, at);
     };
     const { product } = workload.demand;
-    if (product !== null) add({ flavor: gpuFlavorName(product), resource: GPU_RESOURCE, product }, workload.demand.gpus);
-    if (quota.cpuMillis) add({ flavor: DEFAULT_FLAVOR, resource: 'cpu', product: null }, workload.demand.cpuMillis);
-    if (quota.memoryBytes) add({ flavor: DEFAULT_FLAVOR, resource: 'memory', product: null }, workload.demand.memoryBytes);
+    if (product !== null) add(gpuFlavorName(product), GPU_RESOURCE, product, workload.demand.gpus);
+    if (quota.cpuMillis) add(DEFAULT_FLAVOR, 'cpu', null, workload.demand.cpuMillis);
+    if (quota.memoryBytes) add(DEFAULT_FLAVOR, 'memory', null, workload.demand.memoryBytes);
+    demands.set(workload, { quota, usage: demand });
     return demand;
   }
 
@@ -79,6 +117,7 @@ export class AdmissionLedger {
     const inCohort = this.quotaOf(workload.tenantId).cohort;
     const usage = this.usage.get(workload.tenantId) ?? new Map<string, number>();
     this.usage.set(workload.tenantId, usage);
+    this.members.set(workload.tenantId, (this.members.get(workload.tenantId) ?? 0) + sign);
     for (const [key, { amount }] of this.demandOf(workload)) {
       usage.set(key, (usage.get(key) ?? 0) + sign * amount);
       if (inCohort) this.cohortUsage.set(key, (this.cohortUsage.get(key) ?? 0) + sign * amount);
@@ -110,7 +149,7 @@ export class AdmissionLedger {
    * no tenant was given, never below 0). CPU and memory have no inventory in the model: only tenants' limits bound them.
    */
   cohortCapacity(at: FlavorResource): number {
-    const key = keyOf(at);
+    const key = at.key;
     const known = this.capacity.get(key);
     if (known !== undefined) return known;
     let capacity = Infinity;
@@ -132,7 +171,7 @@ export class AdmissionLedger {
 
   /** Kueue's Available: the tenant's room under its borrowing limit, bounded by what the cohort has unused. */
   available(tenantId: string, at: FlavorResource): number {
-    const key = keyOf(at);
+    const key = at.key;
     const { nominal, borrowingLimit } = this.quotaFor(tenantId, at);
     const own = nominal + (borrowingLimit ?? Infinity) - this.usageOf(tenantId, key);
     if (!this.quotaOf(tenantId).cohort) return nominal - this.usageOf(tenantId, key);

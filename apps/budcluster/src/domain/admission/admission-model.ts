@@ -50,6 +50,8 @@ export type PreemptionReason = 'InClusterQueue' | 'InCohortReclamation';
 
 export interface Preemption {
   victimId: string;
+  /** The victim as it was admitted (it waits again from the step's time). */
+  victim: AdmittedWorkload;
   /** The workload admitted in the victim's place. */
   byId: string;
   reason: PreemptionReason;

@@ -50,17 +50,29 @@ interface Choice {
  * their queues, queued again at `now`. Pure: the same state and time give the same result.
  */
 export function admissionStep(state: AdmissionState, now: number): AdmissionResult {
-  const tenants = new Set<string>();
-  for (const quota of state.quotas.tenants) if (quota.tenantId !== null) tenants.add(quota.tenantId);
-  for (const workload of [...state.admitted, ...state.waiting]) tenants.add(workload.tenantId);
-  const ledger = new AdmissionLedger(state.inventory, state.quotas, tenants);
+  const ledger = new AdmissionLedger(state.inventory, state.quotas);
   const admitted = new Map<string, AdmittedWorkload>();
   for (const workload of state.admitted) {
     admitted.set(workload.id, workload);
     ledger.add(workload);
   }
+  return admitOn(ledger, admitted, state.waiting, now);
+}
+
+/**
+ * The same step over books its caller keeps from step to step (the simulated cluster's queue): `ledger` holds the
+ * usage of `admitted`, and both are updated in place — admitted workloads in, victims out — so a step costs what
+ * waits, not what runs.
+ */
+export function admitOn(
+  ledger: AdmissionLedger,
+  admitted: Map<string, AdmittedWorkload>,
+  waiting: readonly QueuedWorkload[],
+  now: number,
+): AdmissionResult {
+  ledger.beginStep(waiting);
   const queues = new Map<string, QueuedWorkload[]>();
-  for (const workload of [...state.waiting].sort(queueOrder)) {
+  for (const workload of [...waiting].sort(queueOrder)) {
     const queue = queues.get(workload.tenantId) ?? [];
     queues.set(workload.tenantId, queue);
     queue.push(workload);
@@ -68,19 +80,25 @@ export function admissionStep(state: AdmissionState, now: number): AdmissionResu
 
   const admit: Admission[] = [];
   const preempt: Preemption[] = [];
+  const index = new AdmittedIndex(admitted);
+  // Workloads found unable to start in this step stay so while only admissions follow (usage only grows); a
+  // preemption frees quota, so it clears them.
+  const blocked = new Set<string>();
   // Every admission takes a workload out of the queues, and preemption only evicts for strictly better claims, so
   // this ends well before the bound; the bound guards against a rule change that would let two workloads trade places.
-  const bound = 2 * (state.admitted.length + state.waiting.length) + 1;
+  const bound = 2 * (admitted.size + waiting.length) + 1;
   for (let round = 0; round < bound; round++) {
-    const choice = bestChoice(queues, ledger, admitted);
+    const choice = bestChoice(queues, ledger, index, blocked);
     if (!choice) break;
     const { workload, victims } = choice;
+    if (victims.length > 0) blocked.clear();
     for (const victim of victims) {
-      admitted.delete(victim.id);
+      index.delete(victim);
       ledger.remove(victim);
       const reason: PreemptionReason = victim.tenantId === workload.tenantId ? 'InClusterQueue' : 'InCohortReclamation';
       preempt.push({
         victimId: victim.id,
+        victim,
         byId: workload.id,
         reason,
         message: `Preempted to accommodate a workload (job ${workload.id}) due to ${REASON_WORDS[reason]}`,
@@ -100,8 +118,9 @@ export function admissionStep(state: AdmissionState, now: number): AdmissionResu
     const borrowed = ledger.borrowedFor(workload.tenantId, demand);
     const queue = queues.get(workload.tenantId) ?? [];
     queue.splice(queue.indexOf(workload), 1);
-    admitted.set(workload.id, { ...workload, admittedAt: now });
-    ledger.add(workload);
+    const admittedNow = { ...workload, admittedAt: now };
+    index.set(admittedNow);
+    ledger.add(admittedNow);
     const product = workload.demand.product;
     admit.push({
       workloadId: workload.id,
@@ -123,14 +142,19 @@ export function admissionStep(state: AdmissionState, now: number): AdmissionResu
 function bestChoice(
   queues: Map<string, QueuedWorkload[]>,
   ledger: AdmissionLedger,
-  admitted: Map<string, AdmittedWorkload>,
+  index: AdmittedIndex,
+  blocked: Set<string>,
 ): Choice | undefined {
   let best: Choice | undefined;
   for (const queue of queues.values()) {
     for (const workload of queue) {
+      if (blocked.has(workload.id)) continue;
       const fit = ledger.fit(workload);
-      const victims = fit.fits ? [] : fit.neverFits ? undefined : victimsFor(workload, fit, ledger, admitted);
-      if (!victims) continue;
+      const victims = fit.fits ? [] : fit.neverFits ? undefined : victimsFor(workload, fit, ledger, index);
+      if (!victims) {
+        blocked.add(workload.id);
+        continue;
+      }
       const choice = { workload, victims, share: ledger.weightedShare(workload.tenantId, ledger.demandOf(workload)) };
       if (!best || choice.share < best.share || (choice.share === best.share && queueOrder(choice.workload, best.workload) < 0))
         best = choice;
@@ -140,6 +164,39 @@ function bestChoice(
   return best;
 }
 
+/** The admitted workloads, also by tenant (built on first need: a step where everything fits never needs it). */
+class AdmittedIndex {
+  private byTenant: Map<string, Map<string, AdmittedWorkload>> | undefined;
+
+  constructor(private readonly admitted: Map<string, AdmittedWorkload>) {}
+
+  set(workload: AdmittedWorkload): void {
+    this.admitted.set(workload.id, workload);
+    if (!this.byTenant) return;
+    const own = this.byTenant.get(workload.tenantId) ?? new Map<string, AdmittedWorkload>();
+    this.byTenant.set(workload.tenantId, own);
+    own.set(workload.id, workload);
+  }
+
+  delete(workload: AdmittedWorkload): void {
+    this.admitted.delete(workload.id);
+    this.byTenant?.get(workload.tenantId)?.delete(workload.id);
+  }
+
+  /** Admitted workloads per tenant. */
+  tenants(): Map<string, Map<string, AdmittedWorkload>> {
+    if (!this.byTenant) {
+      this.byTenant = new Map();
+      for (const workload of this.admitted.values()) {
+        const own = this.byTenant.get(workload.tenantId) ?? new Map<string, AdmittedWorkload>();
+        this.byTenant.set(workload.tenantId, own);
+        own.set(workload.id, workload);
+      }
+    }
+    return this.byTenant;
+  }
+}
+
 /**
  * Kueue's classical preemption (withinClusterQueue: LowerPriority, reclaimWithinCohort: Any, borrowWithinCohort:
  * Never): the candidates are the tenant's own lower-priority work on the flavors it is short of, and, when the
@@ -147,22 +204,25 @@ function bestChoice(
  * order until the workload fits, then given back, latest first, wherever it still fits without them: the smallest set
  * in that order. Undefined when no set makes it fit.
  */
-function victimsFor(
-  workload: QueuedWorkload,
-  fit: Fit,
-  ledger: AdmissionLedger,
-  admitted: Map<string, AdmittedWorkload>,
-): AdmittedWorkload[] | undefined {
+function victimsFor(workload: QueuedWorkload, fit: Fit, ledger: AdmissionLedger, index: AdmittedIndex): AdmittedWorkload[] | undefined {
   const demand = ledger.demandOf(workload);
   const reclaims = ledger.quotaOf(workload.tenantId).cohort && ledger.withinNominal(workload.tenantId, demand);
   const shortOf = (candidate: AdmittedWorkload) => [...ledger.demandOf(candidate).keys()].some((key) => fit.short.has(key));
-  const candidates = [...admitted.values()]
-    .filter((candidate) => {
-      if (!shortOf(candidate)) return false;
-      if (candidate.tenantId === workload.tenantId) return candidate.priority < workload.priority;
-      return reclaims && ledger.quotaOf(candidate.tenantId).cohort;
-    })
-    .sort(victimOrder(workload.tenantId));
+  const candidates: AdmittedWorkload[] = [];
+  for (const [tenantId, own] of index.tenants()) {
+    if (tenantId === workload.tenantId) {
+      for (const candidate of own.values()) if (candidate.priority < workload.priority && shortOf(candidate)) candidates.push(candidate);
+      continue;
+    }
+    if (!reclaims || !ledger.quotaOf(tenantId).cohort) continue;
+    // Only a tenant that borrows what this workload is short of can be reclaimed from.
+    const borrows = [...fit.short].some((key) => {
+      const at = demand.get(key)?.at;
+      return at !== undefined && ledger.borrows(tenantId, key, at);
+    });
+    if (borrows) for (const candidate of own.values()) if (shortOf(candidate)) candidates.push(candidate);
+  }
+  candidates.sort(victimOrder(workload.tenantId));
   if (candidates.length === 0) return undefined;
 
   const trial = ledger.clone();

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseQuantity, priorityValues } from '@bud/contracts';
 import type { AdmissionResult, AdmittedWorkload, QueuedWorkload, WorkloadDemand } from '../../domain/admission/admission-model';
-import { admissionStep } from '../../domain/admission/admission-step';
+import { AdmissionLedger } from '../../domain/admission/admission-ledger';
+import { admitOn } from '../../domain/admission/admission-step';
 import type { JobModel } from '../../domain/job-model';
 import { BUILT_IN_CLUSTER_QUOTAS, effectiveQuota } from '../../domain/quota-model';
 import type { ClusterQuotas } from '../../domain/quota-model';
@@ -37,15 +38,19 @@ export class SimulatedQueue {
    */
   private readonly uncounted = new Map<string, AdmittedWorkload>();
   private quotas: ClusterQuotas = BUILT_IN_CLUSTER_QUOTAS;
+  /** The usage of `admitted`, kept from step to step; built again after the quotas or the inventory change. */
+  private ledger: AdmissionLedger | undefined;
 
   constructor(private inventory: Record<string, number>) {}
 
   setInventory(inventory: Record<string, number>): void {
     this.inventory = inventory;
+    this.ledger = undefined;
   }
 
   setQuotas(quotas: ClusterQuotas): void {
     this.quotas = quotas;
+    this.ledger = undefined;
     for (const workload of [...this.admitted.values(), ...this.uncounted.values()]) this.hold(workload);
   }
 
@@ -69,14 +74,16 @@ export class SimulatedQueue {
     const waiting = this.waiting.get(job.id);
     if (waiting) this.waiting.set(job.id, { ...waiting, priority, demand: demandOf(job) });
     const admitted = this.admitted.get(job.id) ?? this.uncounted.get(job.id);
-    if (admitted) this.hold({ ...admitted, priority, demand: demandOf(job) });
+    if (!admitted) return;
+    this.release(admitted);
+    this.hold({ ...admitted, priority, demand: demandOf(job) });
   }
 
   /** The workload leaves the cluster (finished, failed, removed): its quota is free. */
   forget(jobId: string): void {
     this.waiting.delete(jobId);
-    this.admitted.delete(jobId);
-    this.uncounted.delete(jobId);
+    const admitted = this.admitted.get(jobId) ?? this.uncounted.get(jobId);
+    if (admitted) this.release(admitted);
   }
 
   /** Admitted, so it holds (or needs no) quota. */
@@ -86,39 +93,56 @@ export class SimulatedQueue {
 
   /** One admission step at `now`, applied to the books: admitted move over, victims wait again from `now`. */
   step(now: number): AdmissionResult {
-    const result = admissionStep(
-      { inventory: this.inventory, quotas: this.quotas, admitted: [...this.admitted.values()], waiting: [...this.waiting.values()] },
-      now,
-    );
-    for (const { victimId } of result.preempt) {
-      const victim = this.admitted.get(victimId);
-      if (!victim) continue;
-      this.admitted.delete(victimId);
-      this.waiting.set(victimId, {
+    // Nothing waits: admitted work is never evicted but for waiting work (a lowered quota evicts nothing).
+    if (this.waiting.size === 0) return { admit: [], preempt: [], positions: new Map() };
+    const result = admitOn(this.books(), this.admitted, [...this.waiting.values()], now);
+    for (const { victim } of result.preempt)
+      this.waiting.set(victim.id, {
         id: victim.id,
         tenantId: victim.tenantId,
         priority: victim.priority,
         demand: victim.demand,
         queuedAt: now,
       });
-    }
     for (const { workloadId } of result.admit) {
-      const workload = this.waiting.get(workloadId);
-      if (!workload) continue;
       this.waiting.delete(workloadId);
-      this.hold({ ...workload, admittedAt: now });
+      const workload = this.admitted.get(workloadId);
+      if (workload && !this.counts(workload)) {
+        this.release(workload);
+        this.hold(workload);
+      }
     }
     return result;
   }
 
-  /** Files an admitted workload by whether any quota counts what it holds. */
-  private hold(workload: AdmittedWorkload): void {
+  private books(): AdmissionLedger {
+    if (!this.ledger) {
+      this.ledger = new AdmissionLedger(this.inventory, this.quotas);
+      for (const workload of this.admitted.values()) this.ledger.add(workload);
+    }
+    return this.ledger;
+  }
+
+  private counts(workload: AdmittedWorkload): boolean {
     const quota = effectiveQuota(this.quotas, workload.tenantId);
-    const counted =
+    return (
       (workload.demand.product !== null && workload.demand.gpus > 0) ||
       (quota.cpuMillis !== null && workload.demand.cpuMillis > 0) ||
-      (quota.memoryBytes !== null && workload.demand.memoryBytes > 0);
+      (quota.memoryBytes !== null && workload.demand.memoryBytes > 0)
+    );
+  }
+
+  /** Files an admitted workload by whether any quota counts what it holds (and books what it holds). */
+  private hold(workload: AdmittedWorkload): void {
+    const counted = this.counts(workload);
+    if (counted && !this.admitted.has(workload.id)) this.ledger?.add(workload);
+    if (!counted && this.admitted.has(workload.id)) this.ledger?.remove(this.admitted.get(workload.id) ?? workload);
     (counted ? this.uncounted : this.admitted).delete(workload.id);
     (counted ? this.admitted : this.uncounted).set(workload.id, workload);
+  }
+
+  private release(workload: AdmittedWorkload): void {
+    if (this.admitted.delete(workload.id)) this.ledger?.remove(workload);
+    this.uncounted.delete(workload.id);
   }
 }
