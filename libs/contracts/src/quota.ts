@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { gpuTypeSchema } from './cluster';
 import { isoTimestampSchema, uuidSchema } from './common';
-import { cpuQuantitySchema, memoryQuantitySchema } from './quantity';
+import { quantitySchema, quantityValue } from './quantity';
 
 const gpusSchema = z.number().int().min(0).max(100_000);
+
+/** A cluster's worth, not a replica's: a million cores, an exbibyte of memory. */
+const clusterQuantity = (max: number, text: string) =>
+  quantitySchema.refine((q) => quantityValue(q) <= max, { message: `must be at most ${text}` });
+const cpuQuantitySchema = clusterQuantity(1_000_000, '1000000 (cores)');
+const memoryQuantitySchema = clusterQuantity(2 ** 60, '1Ei');
 
 /** How much of one GPU product a tenant holds (`nominal`) and may borrow beyond it from the cohort (null: all it lends). */
 export const gpuQuotaSchema = z.object({ nominal: gpusSchema, borrowing_limit: gpusSchema.nullable().default(null) }).strict();
@@ -31,10 +37,11 @@ export const quotaRequestSchema = z
     if (value.cohort) return;
     const limited = (path: Array<string | number>) =>
       ctx.addIssue({ code: 'custom', path, message: 'needs the cohort: a queue outside it cannot borrow' });
+    // A limit of 0 says the same as no cohort, so it is no contradiction.
     for (const [product, quota] of Object.entries(value.gpus))
-      if (quota.borrowing_limit !== null) limited(['gpus', product, 'borrowing_limit']);
-    if (value.cpu?.borrowing_limit) limited(['cpu', 'borrowing_limit']);
-    if (value.memory?.borrowing_limit) limited(['memory', 'borrowing_limit']);
+      if (quota.borrowing_limit !== null && quota.borrowing_limit > 0) limited(['gpus', product, 'borrowing_limit']);
+    if (value.cpu?.borrowing_limit && quantityValue(value.cpu.borrowing_limit) > 0) limited(['cpu', 'borrowing_limit']);
+    if (value.memory?.borrowing_limit && quantityValue(value.memory.borrowing_limit) > 0) limited(['memory', 'borrowing_limit']);
   });
 export type QuotaRequest = z.infer<typeof quotaRequestSchema>;
 
