@@ -32,9 +32,19 @@ describe('buildSchedule', () => {
     expect(schedule.jobs.map((entry) => entry.job_id)).toEqual(['a', 'c']);
   });
 
-  it('shows a type only other tenants use, with no total when the inventory lacks it', () => {
-    const schedule = buildSchedule(window, {}, [], [{ gpuType: 'L40S', used: 2, queued: 0 }]);
-    expect(schedule.gpus).toEqual({ L40S: { total: 0, used: 2, queued: 0 } });
+  it('keeps a type only other tenants name to themselves, and a type named like an Object member off Object.prototype', () => {
+    const schedule = buildSchedule(
+      window,
+      { 'A100-80GB': 8 },
+      [],
+      [
+        { gpuType: 'b-secret-codename', used: 2, queued: 0 },
+        { gpuType: 'constructor', used: 1, queued: 1 },
+        { gpuType: 'A100-80GB', used: 3, queued: 0 },
+      ],
+    );
+    expect(schedule.gpus).toEqual({ 'A100-80GB': { total: 8, used: 3, queued: 0 } });
+    expect(({} as Record<string, unknown>).used).toBeUndefined();
     expect(schedule.jobs).toEqual([]);
   });
 

@@ -56,10 +56,15 @@ export function buildSchedule(
   usage: readonly GpuUse[],
   estimatedStarts: ReadonlyMap<string, Date | null> = new Map(),
 ): ScheduleResponse {
-  const gpus: ScheduleResponse['gpus'] = {};
-  for (const [type, total] of Object.entries(inventory)) gpus[type] = { total, used: 0, queued: 0 };
+  // A Map: GPU type names come from jobs (`constructor` is a valid one) and must not reach Object.prototype's members.
+  const gpus = new Map<string, { total: number; used: number; queued: number }>();
+  for (const [type, total] of Object.entries(inventory)) gpus.set(type, { total, used: 0, queued: 0 });
+  // Other tenants' work counts in the types the cluster has or the caller uses; a type only others name stays theirs.
+  const shown = new Set([...gpus.keys(), ...jobs.filter((job) => job.gpuType && job.gpuCount > 0).map((job) => job.gpuType ?? '')]);
   for (const use of usage) {
-    const bucket = (gpus[use.gpuType] ??= { total: 0, used: 0, queued: 0 });
+    if (!shown.has(use.gpuType)) continue;
+    const bucket = gpus.get(use.gpuType) ?? { total: 0, used: 0, queued: 0 };
+    gpus.set(use.gpuType, bucket);
     bucket.used += use.used;
     bucket.queued += use.queued;
   }
@@ -68,7 +73,7 @@ export function buildSchedule(
     const estimatedEnd = job.maxRuntimeSeconds ? new Date(start.getTime() + job.maxRuntimeSeconds * 1000) : window.end;
     const end = job.completedAt ?? estimatedEnd;
     // A type the caller's jobs use shows even when nothing of it is held now.
-    if (job.gpuType && job.gpuCount > 0) gpus[job.gpuType] ??= { total: 0, used: 0, queued: 0 };
+    if (job.gpuType && job.gpuCount > 0 && !gpus.has(job.gpuType)) gpus.set(job.gpuType, { total: 0, used: 0, queued: 0 });
     return {
       job_id: job.id,
       name: job.name,
@@ -83,7 +88,7 @@ export function buildSchedule(
       estimated_start: GPU_WAITING_STATUSES.includes(job.status) ? (estimatedStarts.get(job.id)?.toISOString() ?? null) : null,
     };
   });
-  return { start: window.start.toISOString(), end: window.end.toISOString(), jobs: entries, gpus };
+  return { start: window.start.toISOString(), end: window.end.toISOString(), jobs: entries, gpus: Object.fromEntries(gpus) };
 }
 
 /** Waiting jobs per GPU type that get an estimate; the ones behind them answer null (unknown). */
