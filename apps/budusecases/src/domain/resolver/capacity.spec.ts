@@ -135,3 +135,10 @@ describe('withQuotaVerdict', () => {
     expect('quota' in withQuotaVerdict(capacity, { quota: null, inventory: {}, free: {} })).toBe(false);
   });
 });
+
+describe('capacityVerdict', () => {
+  it('reads a GPU type named like an Object member as absent, not as a free count', () => {
+    const verdict = capacityVerdict({ constructor: 1 }, { 'H100-80GB': 8 });
+    expect(verdict).toMatchObject({ admits: false, gpus: [{ gpu_type: 'constructor', requested: 1, free: 0, sufficient: false }] });
+  });
+});

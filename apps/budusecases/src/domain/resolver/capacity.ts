@@ -6,7 +6,7 @@ export function capacityVerdict(demand: Readonly<Record<string, number>>, free: 
     .filter(([, requested]) => requested > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([gpu_type, requested]) => {
-      const available = free[gpu_type] ?? 0;
+      const available = ownValue(free, gpu_type) ?? 0;
       return { gpu_type, requested, free: available, sufficient: requested <= available };
     });
   const short = gpus.filter((g) => !g.sufficient);
@@ -55,14 +55,14 @@ export function quotaVerdict(demand: Readonly<Record<string, number>>, input: Qu
 
 function gpuTypeVerdict(type: string, requested: number, input: QuotaInput): QuotaVerdict {
   const { quota } = input;
-  const own = quota.gpus[type];
+  const own = ownValue(quota.gpus, type);
   const nominal = own?.nominal ?? 0;
   // A product the quota does not name has nominal 0 and may borrow all the cohort lends (docs/design.md#quotas).
   const borrowingLimit = quota.cohort ? (own ? own.borrowing_limit : null) : 0;
-  const total = input.inventory[type] ?? 0;
-  const free = input.free[type] ?? 0;
-  const held = quota.usage?.gpus[type]?.admitted ?? 0;
-  const queuedAhead = quota.usage?.gpus[type]?.queued ?? 0;
+  const total = ownValue(input.inventory, type) ?? 0;
+  const free = ownValue(input.free, type) ?? 0;
+  const held = (quota.usage && ownValue(quota.usage.gpus, type))?.admitted ?? 0;
+  const queuedAhead = (quota.usage && ownValue(quota.usage.gpus, type))?.queued ?? 0;
   const quotaCeiling = borrowingLimit === null ? Infinity : nominal + borrowingLimit;
   const terms =
     `nominal ${nominal}` +
@@ -108,4 +108,9 @@ export function withQuotaVerdict(
   if (!input.quota) return capacity;
   const demand = Object.fromEntries(capacity.gpus.map((g) => [g.gpu_type, g.requested]));
   return { ...capacity, quota: quotaVerdict(demand, { ...input, quota: input.quota }) };
+}
+
+/** A record's own entry: GPU type names come from templates, and `constructor` must not read Object.prototype's. */
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
