@@ -29,9 +29,17 @@ export interface AdmittedWorkload extends QueuedWorkload {
   admittedAt: number;
 }
 
+/**
+ * How a workload that does not fit finds victims: `classical` (the agreed rules, docs/design.md#quotas) or Kueue's
+ * `fair-sharing` preemption, which Kueue runs instead whenever fairSharing is enabled in its configuration.
+ */
+export type PreemptionMode = 'classical' | 'fair-sharing';
+
 export interface AdmissionState {
   /** GPUs per product on the cluster. */
   inventory: Record<string, number>;
+  /** Default: classical. */
+  preemption?: PreemptionMode;
   quotas: ClusterQuotas;
   admitted: readonly AdmittedWorkload[];
   waiting: readonly QueuedWorkload[];
@@ -45,8 +53,8 @@ export interface Admission {
   borrowed: number;
 }
 
-/** Kueue's preemption reasons: within the preemptor's own queue by priority, or a lender reclaiming its quota. */
-export type PreemptionReason = 'InClusterQueue' | 'InCohortReclamation';
+/** Kueue's preemption reasons: within the preemptor's own queue by priority, a lender reclaiming its quota, fair sharing. */
+export type PreemptionReason = 'InClusterQueue' | 'InCohortReclamation' | 'InCohortFairSharing';
 
 export interface Preemption {
   victimId: string;

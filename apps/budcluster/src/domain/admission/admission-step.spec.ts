@@ -35,6 +35,7 @@ function work(
 }
 
 function state(options: {
+  preemption?: 'classical' | 'fair-sharing';
   inventory?: Record<string, number>;
   quotas?: TenantQuota[];
   defaultQuota?: TenantQuota;
@@ -42,7 +43,13 @@ function state(options: {
   waiting?: QueuedWorkload[];
 }): AdmissionState {
   const quotas: ClusterQuotas = { defaultQuota: options.defaultQuota ?? BUILT_IN_DEFAULT_QUOTA, tenants: options.quotas ?? [] };
-  return { inventory: options.inventory ?? { [H100]: 8 }, quotas, admitted: options.admitted ?? [], waiting: options.waiting ?? [] };
+  return {
+    inventory: options.inventory ?? { [H100]: 8 },
+    quotas,
+    admitted: options.admitted ?? [],
+    waiting: options.waiting ?? [],
+    preemption: options.preemption,
+  };
 }
 
 /** Two tenants with 4 H100s each on an 8-GPU cluster (the issue's scenario). */
@@ -194,6 +201,56 @@ const cases: Case[] = [
       waiting: [work('a2', 'a', 1)],
     }),
     positions: { a2: [1, short(1)] },
+  },
+  {
+    name: "classical: with the built-in default, another tenant's running work is never preempted",
+    given: state({
+      admitted: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => work(`a${n}`, 'a', 1, { admittedAt: n })),
+      waiting: [work('b1', 'b', 1)],
+    }),
+    positions: { b1: [1, short(1)] },
+  },
+  {
+    name: 'Kueue fair-sharing preemption: a borrower preempts a tenant that borrows far more once its share stays below that tenant’s share',
+    given: state({
+      preemption: 'fair-sharing',
+      quotas: [quota('a', 2), quota('b', 2)],
+      inventory: { [H100]: 8 },
+      admitted: [work('a1', 'a', 2), work('b1', 'b', 6)],
+      waiting: [work('a2', 'a', 1)],
+    }),
+    admit: [['a2', GPU, 1]],
+    preempt: [['b1', 'a2', 'InCohortFairSharing']],
+    positions: { b1: [1, short(1)] },
+  },
+  {
+    name: 'Kueue fair-sharing preemption: with the built-in default, a newcomer preempts the tenant that holds the whole pool',
+    given: state({
+      preemption: 'fair-sharing',
+      admitted: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => work(`a${n}`, 'a', 1, { admittedAt: n })),
+      waiting: [work('b1', 'b', 1)],
+    }),
+    admit: [['b1', GPU, 1]],
+    preempt: [['a8', 'b1', 'InCohortFairSharing']],
+  },
+  {
+    name: 'Kueue fair-sharing preemption: no preemption that would leave the preemptor with the larger share',
+    given: state({
+      preemption: 'fair-sharing',
+      admitted: [...four('a'), ...four('b')],
+      waiting: [work('b5', 'b', 1)],
+    }),
+    positions: { b5: [1, short(1)] },
+  },
+  {
+    name: 'Kueue fair-sharing preemption: weights 2:1 on 8 GPUs, the lighter tenant stops preempting at 6:2',
+    given: state({
+      preemption: 'fair-sharing',
+      quotas: [quota('a', 0, null, { weight: 2 }), quota('b', 0)],
+      admitted: [...[1, 2, 3, 4, 5, 6].map((n) => work(`a${n}`, 'a', 1, { admittedAt: n })), work('b1', 'b', 1), work('b2', 'b', 1)],
+      waiting: [work('b3', 'b', 1)],
+    }),
+    positions: { b3: [1, short(1)] },
   },
   {
     name: 'higher priority preempts the lowest priority of its own tenant, then the most recently admitted',

@@ -4,6 +4,7 @@ import type {
   AdmissionState,
   AdmittedWorkload,
   Preemption,
+  PreemptionMode,
   PreemptionReason,
   QueueStanding,
   QueuedWorkload,
@@ -16,6 +17,7 @@ import { DEFAULT_FLAVOR, gpuFlavorName } from './flavors';
 const REASON_WORDS: Record<PreemptionReason, string> = {
   InClusterQueue: 'prioritization in the ClusterQueue',
   InCohortReclamation: 'reclamation within the cohort',
+  InCohortFairSharing: 'Fair Sharing within the cohort',
 };
 
 /** Queue order inside a tenant's ClusterQueue (BestEffortFIFO): priority desc, then queued time, then id for stability. */
@@ -37,7 +39,7 @@ function victimOrder(preemptorTenant: string): (a: AdmittedWorkload, b: Admitted
 
 interface Choice {
   workload: QueuedWorkload;
-  victims: AdmittedWorkload[];
+  victims: Victim[];
   share: number;
 }
 
@@ -56,7 +58,7 @@ export function admissionStep(state: AdmissionState, now: number): AdmissionResu
     admitted.set(workload.id, workload);
     ledger.add(workload);
   }
-  return admitOn(ledger, admitted, state.waiting, now);
+  return admitOn(ledger, admitted, state.waiting, now, state.preemption);
 }
 
 /**
@@ -69,7 +71,9 @@ export function admitOn(
   admitted: Map<string, AdmittedWorkload>,
   waiting: readonly QueuedWorkload[],
   now: number,
+  preemption: PreemptionMode = 'classical',
 ): AdmissionResult {
+  const victimsFor = preemption === 'fair-sharing' ? fairVictims : classicalVictims;
   ledger.beginStep(waiting);
   const queues = new Map<string, QueuedWorkload[]>();
   for (const workload of [...waiting].sort(queueOrder)) {
@@ -88,14 +92,13 @@ export function admitOn(
   // this ends well before the bound; the bound guards against a rule change that would let two workloads trade places.
   const bound = 2 * (admitted.size + waiting.length) + 1;
   for (let round = 0; round < bound; round++) {
-    const choice = bestChoice(queues, ledger, index, blocked);
+    const choice = bestChoice(queues, ledger, index, blocked, victimsFor);
     if (!choice) break;
     const { workload, victims } = choice;
     if (victims.length > 0) blocked.clear();
-    for (const victim of victims) {
+    for (const { victim, reason } of victims) {
       index.delete(victim);
       ledger.remove(victim);
-      const reason: PreemptionReason = victim.tenantId === workload.tenantId ? 'InClusterQueue' : 'InCohortReclamation';
       preempt.push({
         victimId: victim.id,
         victim,
@@ -144,6 +147,7 @@ function bestChoice(
   ledger: AdmissionLedger,
   index: AdmittedIndex,
   blocked: Set<string>,
+  victimsFor: typeof classicalVictims,
 ): Choice | undefined {
   let best: Choice | undefined;
   for (const queue of queues.values()) {
@@ -197,6 +201,130 @@ class AdmittedIndex {
   }
 }
 
+/** A victim and why it goes. */
+interface Victim {
+  victim: AdmittedWorkload;
+  reason: PreemptionReason;
+}
+
+const NOTHING = new Map() as ReturnType<AdmissionLedger['demandOf']>;
+
+/**
+ * Kueue's preemption with fair sharing on (its `fairPreemptions`; the ClusterQueues say withinClusterQueue:
+ * LowerPriority, reclaimWithinCohort: Any). Candidates, only work on the flavors the workload is short of: its own
+ * tenant's lower-priority work, and any work of another tenant while that tenant borrows there. The tenant queues are
+ * visited highest weighted share first (the preemptor's own included, borrowing or not), each giving its first
+ * candidate in victim order:
+ * - the preemptor's own work goes (`InClusterQueue`);
+ * - while the preemptor stays within its nominal quota, another tenant's goes (`InCohortReclamation`);
+ * - otherwise another tenant's goes if the preemptor's share with the workload is at most that tenant's share without
+ *   it (`InCohortFairSharing`); candidates refused are tried once more, one per tenant, if the preemptor's share is
+ *   below that tenant's share as it stands.
+ * Until the workload fits; then each victim is given back, latest first, wherever it still fits without evicting it.
+ * Undefined when nothing makes it fit.
+ */
+function fairVictims(workload: QueuedWorkload, fit: Fit, ledger: AdmissionLedger, index: AdmittedIndex): Victim[] | undefined {
+  const tenant = workload.tenantId;
+  const demand = ledger.demandOf(workload);
+  const inCohort = ledger.quotaOf(tenant).cohort;
+  const shortOf = (candidate: AdmittedWorkload) => [...ledger.demandOf(candidate).keys()].some((key) => fit.short.has(key));
+  const borrowsShort = (books: AdmissionLedger, tenantId: string) =>
+    [...fit.short].some((key) => {
+      const at = demand.get(key)?.at;
+      return at !== undefined && books.borrows(tenantId, key, at);
+    });
+  const order = victimOrder(tenant);
+  const candidates = new Map<string, AdmittedWorkload[]>();
+  for (const [tenantId, own] of index.tenants()) {
+    const list: AdmittedWorkload[] = [];
+    if (tenantId === tenant) {
+      for (const candidate of own.values()) if (candidate.priority < workload.priority && shortOf(candidate)) list.push(candidate);
+    } else if (inCohort && ledger.quotaOf(tenantId).cohort && borrowsShort(ledger, tenantId)) {
+      for (const candidate of own.values()) if (shortOf(candidate)) list.push(candidate);
+    }
+    if (list.length > 0) candidates.set(tenantId, list.sort(order));
+  }
+  if (candidates.size === 0) return undefined;
+
+  const withinNominal = ledger.withinNominal(tenant, demand);
+  // Shares are those with the workload admitted (Kueue simulates its usage first).
+  const trial = ledger.clone();
+  trial.add(workload);
+  const fits = () => {
+    trial.remove(workload);
+    const fitsNow = trial.fit(workload).fits;
+    trial.add(workload);
+    return fitsNow;
+  };
+  const share = (tenantId: string) => trial.weightedShare(tenantId, NOTHING);
+  const taken: Victim[] = [];
+  const take = (victim: AdmittedWorkload, reason: PreemptionReason) => {
+    trial.remove(victim);
+    taken.push({ victim, reason });
+    return fits();
+  };
+  /** The tenant queue to take from next: highest share; the preemptor's own even when not borrowing. */
+  const nextTarget = (lists: Map<string, AdmittedWorkload[]>, dropped: Set<string>): string | undefined => {
+    let best: string | undefined;
+    let bestShare = -Infinity;
+    for (const [tenantId, list] of lists) {
+      const first = list[0];
+      if (dropped.has(tenantId) || !first || (tenantId !== tenant && !borrowsShort(trial, tenantId))) {
+        dropped.add(tenantId);
+        continue;
+      }
+      const current = share(tenantId);
+      const bestFirst = best === undefined ? undefined : lists.get(best)?.[0];
+      if (current > bestShare || (current === bestShare && bestFirst !== undefined && order(first, bestFirst) < 0)) {
+        best = tenantId;
+        bestShare = current;
+      }
+    }
+    return best;
+  };
+
+  let done = false;
+  const retry = new Map<string, AdmittedWorkload[]>();
+  const dropped = new Set<string>();
+  for (let target = nextTarget(candidates, dropped); target !== undefined && !done; target = nextTarget(candidates, dropped)) {
+    const list = candidates.get(target) ?? [];
+    if (target === tenant || withinNominal) {
+      const victim = list.shift();
+      if (victim) done = take(victim, target === tenant ? 'InClusterQueue' : 'InCohortReclamation');
+      continue;
+    }
+    const preemptorShare = share(tenant);
+    for (let victim = list.shift(); victim !== undefined; victim = list.shift()) {
+      trial.remove(victim);
+      const targetShare = share(target);
+      trial.add(victim);
+      if (preemptorShare <= targetShare) {
+        done = take(victim, 'InCohortFairSharing');
+        // Shares moved: choose the target again.
+        break;
+      }
+      retry.set(target, [...(retry.get(target) ?? []), victim]);
+    }
+  }
+  const droppedAgain = new Set<string>();
+  for (let target = nextTarget(retry, droppedAgain); target !== undefined && !done; target = nextTarget(retry, droppedAgain)) {
+    const victim = retry.get(target)?.[0];
+    if (victim && share(tenant) < share(target)) done = take(victim, 'InCohortFairSharing');
+    droppedAgain.add(target);
+  }
+  if (!done) return undefined;
+
+  trial.remove(workload);
+  for (let position = taken.length - 2; position >= 0; position--) {
+    const entry = taken[position];
+    if (!entry) continue;
+    trial.add(entry.victim);
+    if (trial.fit(workload).fits) taken.splice(position, 1);
+    else trial.remove(entry.victim);
+  }
+  return taken;
+}
+
 /**
  * Kueue's classical preemption (withinClusterQueue: LowerPriority, reclaimWithinCohort: Any, borrowWithinCohort:
  * Never): the candidates are the tenant's own lower-priority work on the flavors it is short of, and, when the
@@ -204,7 +332,7 @@ class AdmittedIndex {
  * order until the workload fits, then given back, latest first, wherever it still fits without them: the smallest set
  * in that order. Undefined when no set makes it fit.
  */
-function victimsFor(workload: QueuedWorkload, fit: Fit, ledger: AdmissionLedger, index: AdmittedIndex): AdmittedWorkload[] | undefined {
+function classicalVictims(workload: QueuedWorkload, fit: Fit, ledger: AdmissionLedger, index: AdmittedIndex): Victim[] | undefined {
   const demand = ledger.demandOf(workload);
   const reclaims = ledger.quotaOf(workload.tenantId).cohort && ledger.withinNominal(workload.tenantId, demand);
   const shortOf = (candidate: AdmittedWorkload) => [...ledger.demandOf(candidate).keys()].some((key) => fit.short.has(key));
@@ -248,7 +376,7 @@ function victimsFor(workload: QueuedWorkload, fit: Fit, ledger: AdmissionLedger,
     if (trial.fit(workload).fits) taken.splice(index, 1);
     else trial.remove(candidate);
   }
-  return taken;
+  return taken.map((victim) => ({ victim, reason: victim.tenantId === workload.tenantId ? 'InClusterQueue' : 'InCohortReclamation' }));
 }
 
 function insertionIndex(queue: readonly QueuedWorkload[], workload: QueuedWorkload): number {
