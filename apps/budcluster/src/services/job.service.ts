@@ -166,7 +166,10 @@ export class JobService {
         throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
       }
       const updated = await this.jobs.patch(job.id, job.version, otherPatchFields(job, request), new Date(this.clock.now()));
-      if (updated) return toJobResponse(updated);
+      if (updated) {
+        if (updated.priorityClass !== job.priorityClass) await this.requeue(principal, updated);
+        return toJobResponse(updated);
+      }
       job = await this.visibleJob(principal, clusterId, jobId, 'manage');
     }
     throw AppError.conflict('the job kept changing; retry the patch');
@@ -220,6 +223,21 @@ export class JobService {
   private checkSafety(spec: JobSpec): void {
     const details = spec.kind === 'helm' ? checkHelmSpec(spec) : spec.kind === 'container' ? checkImageHost(spec.image, 'spec.image') : [];
     if (details.length > 0) throw AppError.validation(`the job spec is unsafe: ${details[0]?.path} ${details[0]?.message}`, details);
+  }
+
+  /**
+   * A placed job's new priority class moves it in its queue now, not at the next resync (docs/design.md#quotas): the
+   * driver applies it again (Kueue re-reads the priority label; the simulated queue re-sorts). A pending job is
+   * placed with it anyway.
+   */
+  private async requeue(principal: Principal, job: JobEntity): Promise<void> {
+    if (job.status === 'pending' || isTerminal(job.status)) return;
+    const cluster = await this.clusters.visibleCluster(principal, job.clusterId);
+    this.drivers
+      .apply(cluster, toJobModel(job))
+      .catch((error: unknown) =>
+        this.logger.warn('priority change not applied; the resync applies it', { job_id: job.id, error: (error as Error).message }),
+      );
   }
 
   /** Asynchronous placement; a driver that refuses the job fails it with the reason, so nothing hangs in pending. */

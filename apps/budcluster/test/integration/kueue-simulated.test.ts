@@ -1,6 +1,5 @@
 import { pollUntil } from '@bud/testing';
 import type { JobResponse } from '@bud/contracts';
-import { DriverRegistry } from '../../src/drivers/driver-registry.service';
 import { startHarness } from '../support/harness';
 import type { Caller, Harness } from '../support/harness';
 
@@ -125,14 +124,13 @@ describe('quotas, borrowing, reclaiming and preemption on the simulated cluster'
     for (const name of ['a1', 'a2', 'a3']) expect((await read(name)).status).toBe('running');
   });
 
-  it('moves a queued job by its new priority_class at the resync, here past running low work it now preempts', async () => {
+  it('moves a queued job by its new priority_class at once, here past running low work it now preempts', async () => {
     const patched = await h.http<JobResponse>('PATCH', `/api/v1/clusters/${clusterId}/jobs/${jobs.get('a4')?.id}`, {
       caller: h.tenantA,
       body: { priority_class: 'normal' },
     });
     expect(patched.status).toBe(200);
-    // JobService.patch records the class; the driver hears of it at its periodic resync, run here at once.
-    await h.service.app.get(DriverRegistry).reconcile(clusterId);
+    // JobService.patch applies the job again with its new class: no resync needed.
     expect(await waitFor('a4', 'running again', (job) => job.status === 'running')).toMatchObject({ queue_position: null });
     const bumped = await waitFor('a3', 'queued again', (job) => job.status === 'queued');
     expect(bumped.events?.at(-2)?.message).toBe(
