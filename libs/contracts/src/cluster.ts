@@ -12,7 +12,9 @@ export const gpuTypeSchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a GPU product name like A100-80GB')
+  // Names are keys of records all through both services: one of Object.prototype's would read its member instead.
+  .refine((name) => !(name in Object.prototype), 'must not be the name of a JavaScript object property');
 const usd = z.number().min(0).max(1_000_000);
 
 const clusterNameSchema = z

@@ -1,3 +1,4 @@
+import { createJobRequestSchema } from './job';
 import { quotaRequestSchema } from './quota';
 
 describe('quotaRequestSchema', () => {
@@ -20,4 +21,20 @@ describe('quotaRequestSchema', () => {
     const some = quotaRequestSchema.safeParse({ cohort: false, gpus: { 'H100-80GB': { nominal: 4, borrowing_limit: 2 } } });
     expect(some.success ? [] : some.error.issues.map((i) => i.path.join('.'))).toEqual(['gpus.H100-80GB.borrowing_limit']);
   });
+});
+
+describe('GPU type names', () => {
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'refuses %s, which would read an Object member wherever it is a key',
+    (name) => {
+      const job = createJobRequestSchema.safeParse({
+        name: 'x',
+        spec: { kind: 'container', image: 'nginx:1.27' },
+        resources: { gpu_type: name, gpu_count: 1, cpu_request: '1', memory_request: '1Gi', replicas: 1 },
+      });
+      expect(job.success ? [] : job.error.issues.map((i) => i.path.join('.'))).toEqual(['resources.gpu_type']);
+      const quota = quotaRequestSchema.safeParse({ gpus: { [name]: { nominal: 1 } } });
+      expect(quota.success).toBe(false);
+    },
+  );
 });

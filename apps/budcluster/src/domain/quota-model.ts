@@ -56,5 +56,5 @@ export function effectiveQuota(quotas: ClusterQuotas, tenantId: string): TenantQ
 
 /** A GPU product's quota for a tenant: absent products have nominal 0 and may borrow all the cohort lends. */
 export function gpuQuotaOf(quota: TenantQuota, product: string): ResourceQuota {
-  return quota.gpus[product] ?? { nominal: 0, borrowingLimit: quota.cohort ? null : 0 };
+  return (Object.hasOwn(quota.gpus, product) ? quota.gpus[product] : undefined) ?? { nominal: 0, borrowingLimit: quota.cohort ? null : 0 };
 }

@@ -20,7 +20,8 @@ export function gpuInventoryFromNodes(nodes: readonly unknown[]): Record<string,
     if (count === 0) continue;
     const labels = isRecord(node.metadata.labels) ? node.metadata.labels : {};
     const product = labels[GPU_PRODUCT_LABEL];
-    const named = typeof product === 'string' && PRODUCT_NAME.test(product) ? product : UNKNOWN_GPU_PRODUCT;
+    const named =
+      typeof product === 'string' && PRODUCT_NAME.test(product) && !(product in Object.prototype) ? product : UNKNOWN_GPU_PRODUCT;
     const key = inventory.has(named) || inventory.size < MAX_PRODUCTS ? named : UNKNOWN_GPU_PRODUCT;
     inventory.set(key, Math.min(MAX_GPUS_PER_PRODUCT, (inventory.get(key) ?? 0) + count));
   }

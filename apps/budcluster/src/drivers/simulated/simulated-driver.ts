@@ -7,6 +7,7 @@ import { renderManifests, serviceOutputs } from '../../domain/manifests';
 import { jobClaims } from '../../domain/manifests/volumes';
 import type { ManagedNamespace } from '../../domain/namespace-model';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
+import { gpuFlavorName } from '../../domain/admission/flavors';
 import type { Admission, Preemption, QueueStanding } from '../../domain/admission/admission-model';
 import type { ClusterQuotas } from '../../domain/quota-model';
 import { SimulatedQueue, workloadNameOf } from './simulated-queue';
@@ -130,7 +131,12 @@ export class SimulatedDriver implements ClusterDriver {
     this.namespaces.ensureForJob(job);
     this.createClaims(job);
     this.placements.set(job.id, { job, workloadName: workloadNameOf(job) });
-    this.queue.enqueue(job, this.clock.now());
+    if (job.status === 'admitted' || job.status === 'running') {
+      // It held quota before this driver started: it keeps it, whatever the quota says now.
+      this.queue.restore(job, this.clock.now());
+      const product = job.resources.gpu_count > 0 ? (job.resources.gpu_type ?? null) : null;
+      this.admit({ workloadId: job.id, flavor: product ? gpuFlavorName(product) : 'default', borrowed: 0 });
+    } else this.queue.enqueue(job, this.clock.now());
     this.schedule();
   }
 

@@ -66,17 +66,36 @@ export class SimulatedQueue {
   }
 
   /**
+   * A workload that held quota before this driver started (a restart): booked as admitted without a fit check, as
+   * Kueue keeps an admitted Workload's reservation — a quota lowered meanwhile evicts nothing.
+   */
+  restore(job: JobModel, now: number): void {
+    this.hold({
+      id: job.id,
+      tenantId: job.tenantId,
+      priority: priorityValues[job.priorityClass],
+      demand: demandOf(job),
+      queuedAt: now,
+      admittedAt: now,
+    });
+  }
+
+  /**
    * A newer generation or priority: a waiting workload takes both (its place in the queue follows the priority); an
-   * admitted one keeps its quota, now counted at the new demand (a rolling update is not queued again).
+   * admitted one keeps its quota (a rolling update is not queued again), counted at the new demand when that fits
+   * now — else at the demand it was admitted with: a scale-up is never granted past the quota or the inventory (on
+   * Kubernetes, Kueue keeps the extra pods gated).
    */
   update(job: JobModel): void {
     const priority = priorityValues[job.priorityClass];
+    const demand = demandOf(job);
     const waiting = this.waiting.get(job.id);
-    if (waiting) this.waiting.set(job.id, { ...waiting, priority, demand: demandOf(job) });
+    if (waiting) this.waiting.set(job.id, { ...waiting, priority, demand });
     const admitted = this.admitted.get(job.id) ?? this.uncounted.get(job.id);
     if (!admitted) return;
     this.release(admitted);
-    this.hold({ ...admitted, priority, demand: demandOf(job) });
+    const grown = { ...admitted, priority, demand };
+    this.hold(this.counts(grown) && !this.books().fit(grown).fits ? { ...admitted, priority } : grown);
   }
 
   /** The workload leaves the cluster (finished, failed, removed): its quota is free. */
