@@ -242,8 +242,17 @@ export async function start(name: string): Promise<void> {
   writeFileSync(paths.state, JSON.stringify(state, null, 2));
   if (name === 'kube-apiserver') await waitFor(name, pid, () => apiserverReady(state.apiserverUrl), 120_000);
   const kueue = state.kueue;
-  if (name === 'kueue' && kueue) await waitFor(name, pid, () => httpOk(`http://127.0.0.1:${kueue.healthPort}/readyz`), 120_000);
+  if (name === 'kueue' && kueue) {
+    await waitFor(name, pid, () => httpOk(`http://127.0.0.1:${kueue.healthPort}/readyz`), 120_000);
+    // Ready is not yet answering: until its webhooks answer, Job, Deployment and Pod writes are refused.
+    await activateKueueWebhooks(kubeConfigFrom(readFileSync(state.kubeconfig, 'utf8')), kueue, () => isAlive(pid));
+  }
   progress('start', `${name} started (pid ${pid})`);
+  // Observed here: after the API server was stopped and started, Kueue v0.17 ignored Jobs in namespaces made afterwards
+  // for more than 90 s (its caches came back late), so the next suite's jobs stayed suspended. Kueue is restarted with
+  // the API server (~3 s), as a cluster's Kueue would be rescheduled after a control-plane outage.
+  const kueuePid = state.pids.kueue;
+  if (name === 'kube-apiserver' && kueue && kueuePid !== undefined && isAlive(kueuePid)) await restart('kueue');
 }
 
 /**

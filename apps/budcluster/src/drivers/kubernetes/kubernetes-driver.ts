@@ -307,6 +307,8 @@ export class KubernetesDriver implements ClusterDriver {
       });
     }
     for (const { job, derived } of plan.stale) {
+      // Under Kueue whether a job waits or holds quota is its Workloads' to say (the Workload informer reports it).
+      if (this.kueueActive && (derived.status === 'queued' || derived.status === 'admitted')) continue;
       const outputs = derived.status === 'running' && job.jobType === 'service' ? serviceOutputs(job) : undefined;
       this.reporter.report({ jobId: job.id, ...derived, ...(outputs ? { outputs } : {}) });
     }

@@ -22,6 +22,34 @@ export function statusUnderKueue(
   last: JobStatus | undefined,
   kueue = true,
 ): ObservedStatus[] {
+  const observed = combined(jobId, fromObject, summary, last, kueue);
+  const final = observed[observed.length - 1];
+  // Under Kueue nothing runs before it is admitted: when the watch shows the pods running before the Workload's
+  // admission was seen, the job still passes through admitted (with the flavor when known).
+  if (kueue && final?.status === 'running' && observed.length === 1 && (last === undefined || last === 'pending' || last === 'queued')) {
+    const flavor = summary?.status === 'admitted' ? (summary.flavor ?? null) : undefined;
+    return [
+      {
+        jobId,
+        status: 'admitted',
+        reason: 'Admitted',
+        message: 'admitted by Kueue',
+        ...(flavor !== undefined ? { admittedFlavor: flavor } : {}),
+        ...(summary ? { workloadName: summary.workloadName, queuePosition: null } : {}),
+      },
+      final,
+    ];
+  }
+  return observed;
+}
+
+function combined(
+  jobId: string,
+  fromObject: Omit<ObservedStatus, 'jobId'> | undefined,
+  summary: KueueSummary | undefined,
+  last: JobStatus | undefined,
+  kueue: boolean,
+): ObservedStatus[] {
   if (!summary) {
     // A Job is suspended only for Kueue: its Workload, about to be made, says why it waits (reason, position).
     if (fromObject?.status === 'queued' && fromObject.reason === SUSPENDED) return [];

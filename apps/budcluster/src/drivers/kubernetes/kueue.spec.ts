@@ -283,6 +283,21 @@ describe('Workloads → job status', () => {
     for (const o of observed) expect(o.workloadName).toBe('w');
   });
 
+  it('passes a job seen running before its admission through admitted (Kueue admits before anything runs)', () => {
+    const running = { status: 'running' as const, reason: 'Available' };
+    expect(statusUnderKueue('job-1', running, undefined, 'pending').map((o) => [o.status, o.admittedFlavor])).toEqual([
+      ['admitted', undefined],
+      ['running', undefined],
+    ]);
+    expect(statusUnderKueue('job-1', running, admitted, undefined).map((o) => [o.status, o.admittedFlavor])).toEqual([
+      ['admitted', 'gpu-h100-80gb'],
+      ['running', 'gpu-h100-80gb'],
+    ]);
+    // Without Kueue, or once admitted, running alone.
+    expect(statusUnderKueue('job-1', running, undefined, 'pending', false).map((o) => o.status)).toEqual(['running']);
+    expect(statusUnderKueue('job-1', running, admitted, 'admitted').map((o) => o.status)).toEqual(['running']);
+  });
+
   it('waits for the Workload before reporting a job that is not running yet; without Kueue the object alone speaks', () => {
     const starting = { status: 'admitted' as const, reason: 'Progressing' };
     // A Deployment whose pods Kueue gates, a Job it suspends: the Workload will say whether they wait or hold quota.
