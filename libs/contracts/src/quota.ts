@@ -29,7 +29,8 @@ export const quotaRequestSchema = z
     gpus: z.record(gpuTypeSchema, gpuQuotaSchema).default({}),
     cpu: cpuQuotaSchema.optional(),
     memory: memoryQuotaSchema.optional(),
-    weight: z.number().gt(0, 'must be greater than 0').max(1000).default(1),
+    // Bounded below too: a weight like 5e-324 turns every fair-share value into Infinity.
+    weight: z.number().min(0.01, 'must be at least 0.01').max(1000).default(1),
     cohort: z.boolean().default(true),
   })
   .strict()

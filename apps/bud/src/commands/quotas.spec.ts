@@ -94,9 +94,13 @@ describe('bud quotas set', () => {
     },
     { name: 'a negative GPU count', flags: ['--gpu', 'H100-80GB=-1'], message: /--gpu must be .*'H100-80GB=-1'/ },
     { name: 'the same GPU type twice', flags: ['--gpu', 'L4=1', '--gpu', 'L4=2'], message: /--gpu names L4 twice/ },
-    { name: 'a weight of 0', flags: ['--weight', '0'], message: /--weight: must be greater than 0/ },
-    { name: 'a weight that is no number', flags: ['--weight', 'heavy'], message: /--weight must be a number greater than 0, got 'heavy'/ },
-    { name: 'a negative weight', flags: ['--weight', '-1'], message: /--weight: must be greater than 0/ },
+    { name: 'a weight of 0', flags: ['--weight', '0'], message: /--weight: must be at least 0.01/ },
+    {
+      name: 'a weight that is no number',
+      flags: ['--weight', 'heavy'],
+      message: /--weight must be a number of at least 0.01, got 'heavy'/,
+    },
+    { name: 'a negative weight', flags: ['--weight', '-1'], message: /--weight: must be at least 0.01/ },
     { name: 'a negative CPU amount', flags: ['--cpu', '-2'], message: /^error: --cpu: / },
     {
       name: 'a borrowing limit outside the cohort',

@@ -79,7 +79,7 @@ export function quotaRequestFromFlags(context: CommandContext): QuotaRequest {
   const weightText = input.string('weight');
   const weight = weightText === undefined ? undefined : Number(weightText);
   if (weightText !== undefined && (weightText.trim() === '' || !Number.isFinite(weight)))
-    throw new UsageError(`--weight must be a number greater than 0, got '${weightText}'`);
+    throw new UsageError(`--weight must be a number of at least 0.01, got '${weightText}'`);
   const cpu = parseQuantityFlag('cpu', input.string('cpu'));
   const memory = parseQuantityFlag('memory', input.string('memory'));
   const body = {

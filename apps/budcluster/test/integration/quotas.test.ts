@@ -208,7 +208,7 @@ describe('quotas API', () => {
       'cpu.borrowing_limit',
       /cohort/,
     ],
-    ['a weight of 0', { weight: 0 }, 'weight', /greater than 0/],
+    ['a weight of 0', { weight: 0 }, 'weight', /at least 0.01/],
     ['a negative weight', { weight: -1 }, 'weight', /./],
     ['a negative CPU amount', { cpu: { nominal: '-1' } }, 'cpu.nominal', /./],
     ['a memory amount that is no quantity', { memory: { nominal: 'lots' } }, 'memory.nominal', /./],
