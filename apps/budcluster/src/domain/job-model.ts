@@ -35,6 +35,8 @@ export interface JobModel {
   status: JobStatus;
   /** The sealed `secret_env`; drivers that place workloads open it with the platform's key. */
   secretEnvSealed: string | null;
+  /** When the job last entered its queue (epoch ms), as recorded; a restarted driver queues it from then, not now. */
+  queuedAt?: number | null;
   /** Counts spec/resources changes (1 at create); drivers stamp it on the objects they apply (docs/design.md#in-place-update). */
   generation: number;
 }

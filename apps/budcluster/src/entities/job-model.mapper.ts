@@ -23,5 +23,6 @@ export function toJobModel(job: JobEntity): JobModel {
     status: job.status,
     secretEnvSealed: job.secretEnvSealed,
     generation: job.generation,
+    queuedAt: job.queuedAt?.getTime() ?? null,
   };
 }

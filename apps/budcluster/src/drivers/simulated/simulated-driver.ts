@@ -136,7 +136,11 @@ export class SimulatedDriver implements ClusterDriver {
       this.queue.restore(job, this.clock.now());
       const product = job.resources.gpu_count > 0 ? (job.resources.gpu_type ?? null) : null;
       this.admit({ workloadId: job.id, flavor: product ? gpuFlavorName(product) : 'default', borrowed: 0 });
-    } else this.queue.enqueue(job, this.clock.now());
+    } else {
+      // A job that waited before a restart keeps its place: it queues from when it was queued, not from now.
+      const queuedAt = job.status === 'queued' && job.queuedAt != null ? Math.min(job.queuedAt, this.clock.now()) : this.clock.now();
+      this.queue.enqueue(job, queuedAt);
+    }
     this.schedule();
   }
 

@@ -73,4 +73,32 @@ describe('simulated quota guards', () => {
     expect(seen.filter((s) => s.status === 'queued' || s.status === 'preempted')).toEqual([]);
     expect(jobs.map((job) => statusesOf(job).at(-1))).toEqual(['running', 'running', 'running', 'running']);
   });
+
+  it('keeps the order of waiting work across a restart: each job queues from when it was queued', async () => {
+    const driver = await start();
+    driver.updateQuotas(quotaOfA(1));
+    const holder = nextJob(A);
+    await driver.apply(holder);
+    await clock.advance(1);
+    // Ids against the order of arrival, so a tie broken by id would reverse them.
+    const waiting = ['ffffffff', '88888888', '11111111'].map((head) => ({ ...nextJob(A), id: `${head}-0000-4000-8000-000000000001` }));
+    const queuedAt = new Map<string, number>();
+    for (const job of waiting) {
+      queuedAt.set(job.id, clock.now());
+      await driver.apply(job);
+      await clock.advance(1000);
+    }
+    const position = (job: JobModel) => seen.filter((s) => s.jobId === job.id && s.status === 'queued').at(-1)?.queuePosition;
+    expect(waiting.map(position)).toEqual([1, 2, 3]);
+    await driver.stop();
+    const restarted = await start();
+    restarted.updateQuotas(quotaOfA(1));
+    // Reversed, as a resync might list them: the recorded queued_at decides, not the order of arrival.
+    await restarted.reconcile([
+      { ...holder, status: 'running' },
+      ...[...waiting].reverse().map((job) => ({ ...job, status: 'queued' as const, queuedAt: queuedAt.get(job.id) ?? null })),
+    ]);
+    await clock.advance(1);
+    expect(waiting.map(position)).toEqual([1, 2, 3]);
+  });
 });
