@@ -44,8 +44,6 @@ describe('Kueue quotas, borrowing and preemption through budcluster on the test 
     testbed = await acquireTestbed();
     h = await startHarness({
       ...TESTBED_BUDCLUSTER_ENV,
-      // The resync carries a priority_class change to Kueue (JobService.patch does not call the driver).
-      K8S_RESYNC_MS: '2000',
       LOG_LEVEL: process.env.CLUSTER_TEST_LOG_LEVEL ?? 'error',
     });
     const created = await h.http<{ id: string }>('POST', '/api/v1/clusters', {
