@@ -55,14 +55,16 @@ export class JobUpdateService {
       if (!job) throw AppError.notFound('job', jobId);
       if (request.version !== undefined && request.version !== job.version)
         throw AppError.conflict(`the job is at version ${job.version}, not ${request.version}`);
-      if (isTerminal(job.status)) throw AppError.conflict(`the job is ${job.status}; only an active job changes in place`);
       const spec = request.spec ?? job.spec;
       const resources = request.resources ? mergedResources(job.resources, request.resources) : job.resources;
+      // What can never change in place (a batch job's spec, a kind) is said first, whatever the job's status: the
+      // answer must not depend on whether a short job has finished by the time the request arrives.
       const issues = inPlaceUpdateIssues(job, spec, resources);
       if (issues.length > 0) {
         const [first] = issues;
         throw AppError.validation(`the job cannot change in place: ${first?.path} ${first?.message}`, issues);
       }
+      if (isTerminal(job.status)) throw AppError.conflict(`the job is ${job.status}; only an active job changes in place`);
       const stored = openSecretEnv(job.secretEnvSealed, this.secrets);
       const sealed = request.spec
         ? resealSecretEnv(request.spec, job.secretEnvSealed, this.secrets)
