@@ -19,6 +19,7 @@ import { DesiredJobs } from './desired-jobs.service';
 import { DeploymentWriter } from './deployment-writer.service';
 import type { ServiceTokenSigner } from '../tokens';
 import { SERVICE_TOKEN_SIGNER } from '../tokens';
+import { blankJob } from '../../domain/deployment/blank-job';
 
 /**
  * The reconciler's per-component steps: each asks budcluster for one thing about a component's job and records the
@@ -325,25 +326,7 @@ export class ComponentJobActions {
     await this.whilePlanned(deployment, async (m) => {
       const current = await this.deployments.lockComponent(m, deployment.id, component.id);
       if (!current?.removed || current.jobId !== component.jobId) return;
-      await this.writer.setComponentStatus(
-        m,
-        deployment,
-        current,
-        {
-          status: 'skipped',
-          jobId: null,
-          jobStatus: null,
-          jobVersion: 0,
-          jobOutputs: {},
-          outputs: {},
-          health: null,
-          healthMessage: null,
-          unhealthySince: null,
-          generation: null,
-          appliedJobHash: null,
-        },
-        'removed by update',
-      );
+      await this.writer.setComponentStatus(m, deployment, current, { status: 'skipped', ...blankJob() }, 'removed by update');
     });
   }
 }

@@ -7,6 +7,7 @@ import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
+import { blankJob } from '../../domain/deployment/blank-job';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
 import { canonicalJson } from '../../domain/document-checks';
 import { ComponentService } from '../registry/component.service';
@@ -149,18 +150,9 @@ export class DeploymentUpdater {
       dependsOn: planned.depends_on,
       planned,
       definition,
-      jobId: null,
-      jobStatus: null,
-      jobVersion: 0,
-      jobOutputs: {},
+      ...blankJob(),
       revision: 0,
-      outputs: {},
       message: 'added by update',
-      health: null,
-      healthMessage: null,
-      unhealthySince: null,
-      generation: null,
-      appliedJobHash: null,
       replicas: planned.job.resources.replicas,
       removed: false,
       updatedAt: this.now(),
@@ -170,21 +162,6 @@ export class DeploymentUpdater {
   private now(): Date {
     return new Date(this.clock.now());
   }
-}
-
-function blankJob(): Partial<DeploymentComponentRecord> {
-  return {
-    jobId: null,
-    jobStatus: null,
-    jobVersion: 0,
-    jobOutputs: {},
-    outputs: {},
-    health: null,
-    healthMessage: null,
-    unhealthySince: null,
-    generation: null,
-    appliedJobHash: null,
-  };
 }
 
 /** What a re-plan starts from (DeploymentChangePlanner.next); the updater alone writes these. */
