@@ -98,6 +98,10 @@ export const scopes = [
   'job:view',
   'job:manage',
   'cluster:manage',
+  /** docs/design.md#usage: read usage, invoices and budgets of one's tenant. */
+  'billing:view',
+  /** docs/design.md#budgets: set and delete the tenant's budgets. */
+  'billing:manage',
   'platform:admin',
 ] as const;
 export type Scope = (typeof scopes)[number];

@@ -14,3 +14,4 @@ export * from './volume';
 export * from './change-plan';
 export * from './namespace';
 export * from './quota';
+export * from './metering';
