@@ -4,6 +4,7 @@ import { JobSecretEnv1764900000001 } from './1764900000001-job-secret-env';
 import { JobHealthVolumes1765000000000 } from './1765000000000-job-health-volumes';
 import { ClusterNamespaces1765100000000 } from './1765100000000-cluster-namespaces';
 import { Quotas1765200000000 } from './1765200000000-quotas';
+import { Metering1765300000000 } from './1765300000000-metering';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -13,4 +14,5 @@ export const budclusterMigrations = [
   JobHealthVolumes1765000000000,
   ClusterNamespaces1765100000000,
   Quotas1765200000000,
+  Metering1765300000000,
 ];
