@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dnsLabelSchema, isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
 import { componentCategories, semverSchema } from './component';
 import { createJobRequestSchema, deploymentTypes, jobResourcesSchema } from './job';
+import { budgetVerdictSchema } from './metering';
 import { quotaVerdictSchema } from './quota';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
@@ -261,5 +262,7 @@ export const deploymentPlanSchema = z.object({
     estimated_cost_per_hour: usdString,
   }),
   capacity: capacityVerdictSchema,
+  /** docs/design.md#budgets: what the deployment would do to the budgets that cover it (dry-run; absent when none apply). */
+  budget: budgetVerdictSchema.optional(),
 });
 export type DeploymentPlan = z.infer<typeof deploymentPlanSchema>;
