@@ -21,6 +21,9 @@ export default defineConfig({
     port: 8007,
     proxy: {
       '/api/v1/clusters': apiTarget(process.env.BUDCLUSTER_PORT, 9082),
+      '/api/v1/usage': apiTarget(process.env.BUDCLUSTER_PORT, 9082),
+      '/api/v1/invoices': apiTarget(process.env.BUDCLUSTER_PORT, 9082),
+      '/api/v1/budgets': apiTarget(process.env.BUDCLUSTER_PORT, 9082),
       '/api': apiTarget(process.env.BUDUSECASES_PORT, 9084),
     },
   },

@@ -14,6 +14,9 @@ export interface Upstreams {
  */
 const PUBLIC_API: Record<string, keyof Upstreams> = {
   clusters: 'budcluster',
+  usage: 'budcluster',
+  invoices: 'budcluster',
+  budgets: 'budcluster',
   components: 'budusecases',
   templates: 'budusecases',
   deployments: 'budusecases',

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Layout, Menu, Spin } from 'antd';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { BudgetBanner } from './costs/BudgetBanner';
 import { CatalogPage } from './pages/CatalogPage';
 
 // The catalog is the landing page and ships in the first bundle; the rest load when visited.
@@ -11,12 +12,14 @@ const DeploymentStatusPage = lazy(() => import('./pages/DeploymentStatusPage'));
 const ComponentsPage = lazy(() => import('./pages/ComponentsPage'));
 const ClustersPage = lazy(() => import('./pages/ClustersPage'));
 const TemplateEditPage = lazy(() => import('./pages/TemplateEditPage'));
+const CostsPage = lazy(() => import('./pages/CostsPage'));
 
 const sections = [
   { key: '/usecases', label: <Link to="/usecases">Use cases</Link> },
   { key: '/deployments', label: <Link to="/deployments">Deployments</Link> },
   { key: '/components', label: <Link to="/components">Components</Link> },
   { key: '/clusters', label: <Link to="/clusters">Clusters</Link> },
+  { key: '/costs', label: <Link to="/costs">Costs</Link> },
 ];
 
 export function App() {
@@ -31,6 +34,7 @@ export function App() {
         <Menu theme="dark" mode="horizontal" selectedKeys={[selected]} items={sections} style={{ flex: 1, minWidth: 0 }} />
       </Layout.Header>
       <Layout.Content style={{ padding: 24, maxWidth: 1280, width: '100%', margin: '0 auto' }}>
+        <BudgetBanner reloadKey={pathname} />
         <Suspense fallback={<Spin tip="Loading…" />}>
           <Routes>
             <Route path="/" element={<Navigate to="/usecases" replace />} />
@@ -42,6 +46,7 @@ export function App() {
             <Route path="/deployments/:id" element={<DeploymentStatusPage />} />
             <Route path="/components" element={<ComponentsPage />} />
             <Route path="/clusters" element={<ClustersPage />} />
+            <Route path="/costs" element={<CostsPage />} />
             <Route
               path="*"
               element={

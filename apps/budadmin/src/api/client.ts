@@ -1,16 +1,22 @@
 import type {
+  BudgetResponse,
   ChangePlan,
   ClusterResponse,
   ComponentResponse,
   DeploymentEvent,
   DeploymentPlan,
   DeploymentResponse,
+  InvoiceResponse,
   JobResponse,
   Page,
   QuotaResponse,
+  PutBudgetRequest,
   ScaleComponentRequest,
   ScheduleResponse,
   TemplateResponse,
+  UsageDimension,
+  UsageGroupBy,
+  UsageResponse,
 } from '@bud/contracts';
 import { ApiError } from './api-error';
 
@@ -104,11 +110,32 @@ export const api = {
     request<ChangePlan>('POST', `${scalePath(id, componentId)}?dry_run=true`, body),
   upgrade: (id: string) => request<DeploymentResponse>('POST', `/api/v1/deployments/${id}/upgrade`, { parameters: {} }),
   stopPlan: (id: string) => request<ChangePlan>('POST', `/api/v1/deployments/${id}/stop?dry_run=true`),
+  // docs/design.md#usage, #budgets: budcluster's metering routes (the proxy sends /usage, /invoices, /budgets there).
+  usage: (params: UsageParams) => request<UsageResponse>('GET', `/api/v1/usage${query({ ...params })}`),
+  invoice: (period: string) => request<InvoiceResponse>('GET', `/api/v1/invoices/${encodeURIComponent(period)}`),
+  /** The tenant's budgets with this month's spend; a budcluster answering a bare array or a page both read as a list. */
+  budgets: async (): Promise<BudgetResponse[]> => {
+    const answer = await request<BudgetResponse[] | { items: BudgetResponse[] }>('GET', '/api/v1/budgets');
+    return Array.isArray(answer) ? answer : answer.items;
+  },
+  putBudget: (body: PutBudgetRequest) => request<BudgetResponse>('PUT', '/api/v1/budgets', body),
+  deleteBudget: (id: string) => request<void>('DELETE', `/api/v1/budgets/${encodeURIComponent(id)}`),
   upgradePlan: (id: string) => request<ChangePlan>('POST', `/api/v1/deployments/${id}/upgrade?dry_run=true`, { parameters: {} }),
 };
 
 function scalePath(id: string, componentId: string): string {
   return `/api/v1/deployments/${id}/components/${encodeURIComponent(componentId)}/scale`;
+}
+
+export interface UsageParams {
+  /** Admins only, or one's own tenant. */
+  tenant_id?: string;
+  from: string;
+  to?: string;
+  group_by?: UsageGroupBy;
+  by?: UsageDimension;
+  deployment_id?: string;
+  project_id?: string;
 }
 
 export interface DeployRequest {

@@ -10,6 +10,7 @@ import { DagView } from '../components/DagView';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusTag, statusColor } from '../components/StatusTag';
 import { componentScalable, deploymentOffers } from '../deployments/change-actions';
+import { ActualCost } from '../costs/ActualCost';
 import { ComponentsTable, explain } from '../deployments/ComponentsTable';
 import { DeleteDialog } from '../deployments/DeleteDialog';
 import { ScaleDialog } from '../deployments/ScaleDialog';
@@ -157,6 +158,9 @@ export default function DeploymentStatusPage() {
         </Descriptions.Item>
         <Descriptions.Item label="Run">{deployment.run}</Descriptions.Item>
         <Descriptions.Item label="$/hour">{deployment.estimated_cost_per_hour}</Descriptions.Item>
+        <Descriptions.Item label="Actual cost">
+          <ActualCost deployment={deployment} refreshKey={deployment.updated_at} />
+        </Descriptions.Item>
         <Descriptions.Item label="Namespace">{deployment.namespace}</Descriptions.Item>
         <Descriptions.Item label="On failure">{deployment.on_failure}</Descriptions.Item>
         <Descriptions.Item label="Created">{new Date(deployment.created_at).toLocaleString()}</Descriptions.Item>

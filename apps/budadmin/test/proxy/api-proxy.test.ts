@@ -109,6 +109,17 @@ describe('budadmin forwards only the public API', () => {
     expect(usecasesRelay.transcript).toContain('GET /api/v1/templates/simple-rag-v1/schema HTTP/1.1');
   });
 
+  it('forwards metering (usage, invoices, budgets) to budcluster, which owns it', async () => {
+    const usage = await request('GET', '/api/v1/usage?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z');
+    expect(usage.status).toBe(200);
+    expect((await request('GET', '/api/v1/invoices/2026-01')).status).toBe(200);
+    expect((await request('GET', '/api/v1/budgets')).status).toBe(200);
+    expect(clusterRelay.transcript).toContain('GET /api/v1/usage?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z HTTP/1.1');
+    expect(clusterRelay.transcript).toContain('GET /api/v1/invoices/2026-01 HTTP/1.1');
+    expect(clusterRelay.transcript).toContain('GET /api/v1/budgets HTTP/1.1');
+    expect(usecasesRelay.transcript).not.toContain('/api/v1/usage');
+  });
+
   it('refuses traversal in any spelling with 400 before routing, and never forwards internals', async () => {
     const traversals = [
       '/api/v1/clusters/%2e%2e/%2e%2e/%2e%2e/metrics',
