@@ -1,3 +1,5 @@
+import { billingCommands } from './billing';
+import { budgetCommands } from './budgets';
 import type { CommandSpec } from './command';
 import { clusterCommands } from './clusters';
 import { componentCommands } from './components';
@@ -20,4 +22,6 @@ export const commands: readonly CommandSpec[] = [
   ...volumeCommands,
   ...namespaceCommands,
   ...quotaCommands,
+  ...billingCommands,
+  ...budgetCommands,
 ];
