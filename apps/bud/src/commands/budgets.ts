@@ -51,7 +51,9 @@ export const budgetCommands: CommandSpec[] = [
     details: 'PROJECTED is spent so far plus what running work costs per hour until the month ends. * marks a threshold crossed.',
     options: {},
     async run(context) {
-      const answer = await context.clusters.client.get<BudgetResponse[] | { items: BudgetResponse[] }>('/api/v1/budgets');
+      const answer = await context.clusters.client.get<BudgetResponse[] | { items: BudgetResponse[] }>('/api/v1/budgets', {
+        page_size: 100,
+      });
       if (context.format === 'json') return context.output.json(answer);
       context.output.out(renderBudgets(itemsOf(answer)));
     },

@@ -1,7 +1,7 @@
 import type { BudgetVerdict, DeploymentPlan } from '@bud/contracts';
 import { renderPlan } from './plan';
 
-const plan = (budget?: BudgetVerdict): DeploymentPlan & { budget?: BudgetVerdict } => ({
+const plan = (budget?: BudgetVerdict): DeploymentPlan => ({
   template_id: 'simple-rag-v1',
   template_version: '1.0.0',
   parameters: {},

@@ -1,11 +1,11 @@
-import type { BudgetVerdict, DeploymentPlan } from '@bud/contracts';
+import type { DeploymentPlan } from '@bud/contracts';
 import { budgetFields } from './billing';
 import { renderFields, renderTable } from './table';
 import { formatGpu, formatUsd, formatValue } from './values';
 import { quotaField } from './quota-verdict';
 
 /** The dry-run answer: what would run, in which wave, on how many GPUs, at what cost, and whether it fits. */
-export function renderPlan(plan: DeploymentPlan & { budget?: BudgetVerdict }, target: { name: string; cluster: string }): string {
+export function renderPlan(plan: DeploymentPlan, target: { name: string; cluster: string }): string {
   const rows = plan.waves.flatMap((w) =>
     w.components.map((c) => [
       String(w.wave),

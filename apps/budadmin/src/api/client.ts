@@ -115,7 +115,7 @@ export const api = {
   invoice: (period: string) => request<InvoiceResponse>('GET', `/api/v1/invoices/${encodeURIComponent(period)}`),
   /** The tenant's budgets with this month's spend; a budcluster answering a bare array or a page both read as a list. */
   budgets: async (): Promise<BudgetResponse[]> => {
-    const answer = await request<BudgetResponse[] | { items: BudgetResponse[] }>('GET', '/api/v1/budgets');
+    const answer = await request<BudgetResponse[] | { items: BudgetResponse[] }>('GET', '/api/v1/budgets?page_size=100');
     return Array.isArray(answer) ? answer : answer.items;
   },
   putBudget: (body: PutBudgetRequest) => request<BudgetResponse>('PUT', '/api/v1/budgets', body),
