@@ -13,6 +13,7 @@ import { JobController } from './controllers/job.controller';
 import { NamespaceController } from './controllers/namespace.controller';
 import { QuotaController } from './controllers/quota.controller';
 import { VolumeController } from './controllers/volume.controller';
+import { BudgetController } from './controllers/budget.controller';
 import { InvoiceController } from './controllers/invoice.controller';
 import { UsageController } from './controllers/usage.controller';
 import type { Clock } from '@bud/ports';
@@ -23,6 +24,7 @@ import { JobRepository } from './repositories/job.repository';
 import { NamespaceRepository } from './repositories/namespace.repository';
 import { QuotaRepository } from './repositories/quota.repository';
 import { VolumeRepository } from './repositories/volume.repository';
+import { BudgetRepository } from './repositories/budget.repository';
 import { InvoiceRepository } from './repositories/invoice.repository';
 import { UsageRepository } from './repositories/usage.repository';
 import { OutboxRepository } from '@bud/outbox';
@@ -38,6 +40,8 @@ import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import { JobUpdateService } from './services/job-update.service';
 import { VolumeService } from './services/volume.service';
+import { BudgetService } from './services/budget.service';
+import { BUDGET_WATCHER, LedgerBudgetWatcher } from './services/budget-watcher';
 import { InvoiceService } from './services/invoice.service';
 import { UsageService } from './services/usage.service';
 import { ROLLOUT_SETTINGS, RolloutWatchdog } from './services/rollout-watchdog.service';
@@ -46,8 +50,14 @@ import type { SecretBox } from '@bud/auth';
 import { EVENT_PUBLISHER } from '@bud/outbox';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
-/** budusecases creates and manages use-case jobs for the tenant its token names, and nothing else. */
-const serviceCallers: ServiceCallers = { audience: 'budcluster', accept: { budusecases: ['usecase:view', 'usecase:manage'] } };
+/**
+ * budusecases creates and manages use-case jobs for the tenant its token names, and nothing else; it reads that
+ * tenant's budget verdict for a deployment's dry-run and create (billing:view, docs/design.md#budgets).
+ */
+const serviceCallers: ServiceCallers = {
+  audience: 'budcluster',
+  accept: { budusecases: ['usecase:view', 'usecase:manage', 'billing:view'] },
+};
 
 export const budclusterControllers = [
   ClusterController,
@@ -57,6 +67,7 @@ export const budclusterControllers = [
   QuotaController,
   UsageController,
   InvoiceController,
+  BudgetController,
   HealthController,
 ];
 
@@ -118,6 +129,10 @@ export class BudclusterModule {
         InvoiceRepository,
         UsageService,
         InvoiceService,
+        BudgetRepository,
+        BudgetService,
+        LedgerBudgetWatcher,
+        { provide: BUDGET_WATCHER, useExisting: LedgerBudgetWatcher },
       ],
     };
   }

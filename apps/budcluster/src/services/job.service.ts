@@ -26,6 +26,7 @@ import { JobUpdateService } from './job-update.service';
 import { VolumeService } from './volume.service';
 import { ObjectNameConflicts } from './object-name-conflicts.service';
 import { NamespaceService } from './namespace.service';
+import { BudgetService } from './budget.service';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 
 const PATCH_RETRIES = 5;
@@ -44,6 +45,7 @@ export class JobService {
     private readonly volumes: VolumeService,
     private readonly nameConflicts: ObjectNameConflicts,
     private readonly namespaces: NamespaceService,
+    private readonly budgets: BudgetService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -62,6 +64,15 @@ export class JobService {
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
     // Everything that can refuse the request on its own comes before the claim, which holds a namespace for good.
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
+    // docs/design.md#budgets: a block_new budget refuses every new job that does not fit, a deployment's restart too;
+    // a repeated create of a job that exists (its idempotency key) answers that job, as before.
+    const key = request.idempotency_key;
+    await this.budgets.admitJob(
+      principal.tenantId,
+      request.project_id ?? null,
+      { perHour: costs.estimatedCostPerHour, bounded: costs.estimatedCost },
+      async () => key !== undefined && (await this.jobs.findByIdempotencyKey(principal.tenantId, key)) !== null,
+    );
     await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
     await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
     const now = new Date(this.clock.now());
