@@ -11,6 +11,7 @@ import { benchJobsApi } from './jobs-api.bench';
 import { benchQueue } from './queue.bench';
 import { benchResolve } from './resolve.bench';
 import { benchStartup } from './startup.bench';
+import { benchUsage } from './usage.bench';
 import { databaseForBench } from './bench-database';
 
 interface Measure {
@@ -28,6 +29,7 @@ const measures: Measure[] = [
   { prefix: 'deploy.', also: ['status.'], run: (url, only) => benchDeploy(url, only) },
   { prefix: 'deploy.update.', also: ['health.'], run: (url, only) => benchDay2(url, only) },
   { prefix: 'queue.', run: (url, only) => benchQueue(url, only) },
+  { prefix: 'usage.', run: (url) => benchUsage(url) },
 ];
 
 function argument(name: string): string | undefined {

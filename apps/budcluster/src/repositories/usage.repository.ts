@@ -29,8 +29,8 @@ const keyOf: Record<UsageDimension, string> = {
   gpu_type: "NULLIF(gpu_type, '')",
 };
 
-const SUMS = `sum(gpu_ms)::text AS gpu_ms, sum(cpu_millicore_ms)::text AS cpu_millicore_ms,
-  sum(memory_byte_ms)::text AS memory_byte_ms, sum(cost)::text AS cost`;
+const SUMS = `sum(gpu_ms) AS gpu_ms, sum(cpu_millicore_ms) AS cpu_millicore_ms, sum(memory_byte_ms) AS memory_byte_ms,
+  sum(cost) AS cost`;
 
 /**
  * Reads usage from the ledger (`usage_ledger`, per job and minute) and its hourly rollup (`usage_hourly`): whole hours
@@ -52,7 +52,7 @@ export class UsageRepository {
     filter: UsageFilter,
     limit: number,
   ): Promise<UsageBucketRow[]> {
-    const params: unknown[] = [groupBy];
+    const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
@@ -75,10 +75,19 @@ export class UsageRepository {
       parts.push(`SELECT minute AS at, ${key} AS key, gpu_ms, cpu_millicore_ms, memory_byte_ms, cost FROM usage_ledger
         WHERE minute >= ${param(span.from)} AND minute < ${param(span.to)}${narrowed}`);
     }
+    // date_bin (plain arithmetic from a UTC midnight) rather than date_trunc(…, 'UTC'), which converts time zones
+    // row by row at twice the cost; months are not a fixed width, so they are days first, then truncated.
+    const binned = `SELECT date_bin(${param(groupBy === 'hour' ? '1 hour' : '1 day')}::interval, at, '2000-01-01T00:00:00Z')
+        AS period_start, key, ${SUMS}
+      FROM (${parts.join(' UNION ALL ')}) AS parts GROUP BY 1, 2`;
+    const buckets =
+      groupBy === 'month'
+        ? `SELECT date_trunc('month', period_start, 'UTC') AS period_start, key, ${SUMS} FROM (${binned}) AS days GROUP BY 1, 2`
+        : binned;
     return this.db.query<UsageBucketRow[]>(
-      `SELECT date_trunc($1, at, 'UTC') AS period_start, key, ${SUMS}
-       FROM (${parts.join(' UNION ALL ')}) AS parts
-       GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST LIMIT ${param(limit)}`,
+      `SELECT period_start, key, gpu_ms::text AS gpu_ms, cpu_millicore_ms::text AS cpu_millicore_ms,
+              memory_byte_ms::text AS memory_byte_ms, cost::text AS cost
+       FROM (${buckets}) AS buckets ORDER BY 1, 2 NULLS FIRST LIMIT ${param(limit)}`,
       params,
     );
   }
