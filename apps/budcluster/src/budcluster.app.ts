@@ -14,7 +14,7 @@ import { budclusterOpenApiDocument } from './budcluster.openapi';
 import { subscriberUrls } from './config/budcluster.config';
 import type { BudclusterConfig } from './config/budcluster.config';
 import type { Clock } from '@bud/ports';
-import { systemClock } from '@bud/ports';
+import { CLOCK, systemClock } from '@bud/ports';
 import { DriverRegistry } from './drivers/driver-registry.service';
 import { budclusterEntities } from './entities';
 import { budclusterMigrations } from './migrations';
@@ -22,7 +22,10 @@ import { JobRepository } from './repositories/job.repository';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { registerDriverMetrics, registerJobMetrics } from './services/metrics';
-import { OutboxRelay } from '@bud/outbox';
+import { MeteringMetricsQueries } from './repositories/metering-metrics.repository';
+import { registerMeteringMetrics } from './services/metrics-metering';
+import { OutboxRelay, registerOutboxMetrics } from '@bud/outbox';
+import { DataSource } from 'typeorm';
 import { SecretBox } from '@bud/auth';
 
 export interface RunningBudcluster {
@@ -98,6 +101,8 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
   await app.init();
   registerJobMetrics(registry, app.get(JobRepository));
   registerDriverMetrics(registry, app.get(DriverRegistry));
+  registerMeteringMetrics(registry, new MeteringMetricsQueries(app.get(DataSource)), app.get<Clock>(CLOCK));
+  registerOutboxMetrics(registry, app.get(DataSource), app.get<Clock>(CLOCK));
 
   const embeddedMode = !config.DATABASE_URL;
   if (config.LOCAL_CLUSTER === 'true' || (config.LOCAL_CLUSTER === undefined && embeddedMode))

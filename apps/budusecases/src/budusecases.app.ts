@@ -9,14 +9,17 @@ import type { EmbeddedPostgres } from '@bud/database';
 import { closeHttpApp, createHttpApp, createMetricsRegistry } from '@bud/http';
 import { DaprEventPublisher, DirectEventPublisher, ServiceInvoker } from '@bud/invocation';
 import { Logger, configureLogging } from '@bud/logging';
-import { OutboxRelay } from '@bud/outbox';
+import { OutboxRelay, registerOutboxMetrics } from '@bud/outbox';
 import type { Clock } from '@bud/ports';
-import { systemClock } from '@bud/ports';
+import { CLOCK, systemClock } from '@bud/ports';
+import { DataSource } from 'typeorm';
 import { BudusecasesModule } from './budusecases.module';
 import { budusecasesOpenApiDocument } from './budusecases.openapi';
 import type { BudusecasesConfig } from './config/budusecases.config';
 import { budusecasesMigrations } from './migrations';
 import { CrashPoints } from './services/crash-points';
+import { UsecaseMetricsQueries } from './repositories/usecase-metrics.repository';
+import { registerUsecaseMetrics } from './services/metrics';
 import { Reconciler } from './services/deployments/reconciler.service';
 import { TemplateSyncService } from './services/templates/template-sync.service';
 
@@ -86,6 +89,8 @@ export async function startBudusecases(config: BudusecasesConfig, overrides: Sta
     corsOrigins: config.CORS_ORIGINS.split(',').filter(Boolean),
   });
   await app.init();
+  registerUsecaseMetrics(registry, new UsecaseMetricsQueries(app.get(DataSource)));
+  registerOutboxMetrics(registry, app.get(DataSource), app.get<Clock>(CLOCK));
 
   // An invalid system template aborts start-up with the file and path (docs/design.md#system-and-user-templates).
   const sync = await app.get(TemplateSyncService).syncAll({ failOnInvalid: true });

@@ -11,3 +11,4 @@ export * from './run-service';
 export * from './query-rules';
 export * from './strict-query.interceptor';
 export * from './json-body';
+export * from './bounded-metrics';

@@ -1,3 +1,4 @@
 export * from './outbox-row';
 export * from './outbox.repository';
 export * from './outbox-relay';
+export * from './outbox-metrics';
