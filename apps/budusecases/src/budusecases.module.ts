@@ -34,6 +34,7 @@ import { DeploymentWriter } from './services/deployments/deployment-writer.servi
 import { DesiredJobs } from './services/deployments/desired-jobs.service';
 import { DeploymentService } from './services/deployments/deployment.service';
 import { JobEventsService } from './services/deployments/job-events.service';
+import { BudgetEventsService } from './services/deployments/budget-events.service';
 import { Reconciler } from './services/deployments/reconciler.service';
 import { TemplateSyncService } from './services/templates/template-sync.service';
 import { TemplateService } from './services/templates/template.service';
@@ -118,6 +119,7 @@ export class BudusecasesModule {
         ComponentJobActions,
         Reconciler,
         JobEventsService,
+        BudgetEventsService,
       ],
     };
   }

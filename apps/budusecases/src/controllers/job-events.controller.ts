@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
+import { BUDGET_THRESHOLD_EVENT_TYPE, JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
 import type { DaprSubscription } from '@bud/invocation';
 import { Operation, Public } from '@bud/http';
+import { BudgetEventsService } from '../services/deployments/budget-events.service';
 import { JobEventsService } from '../services/deployments/job-events.service';
 import { JobEventDeliveryGuard } from './job-event-delivery.guard';
 
@@ -14,7 +15,10 @@ export const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
 @Controller()
 @Public()
 export class JobEventsController {
-  constructor(private readonly events: JobEventsService) {}
+  constructor(
+    private readonly events: JobEventsService,
+    private readonly budgetEvents: BudgetEventsService,
+  ) {}
 
   @Get('dapr/subscribe')
   @Operation({ summary: 'Dapr programmatic subscriptions', public: true })
@@ -35,7 +39,9 @@ export class JobEventsController {
   async receive(@Body() body: unknown): Promise<{ status: 'SUCCESS' | 'DROP' }> {
     const event = cloudEventSchema.safeParse(body);
     if (!event.success) return { status: 'DROP' };
-    await this.events.handle(event.data);
+    // The topic also carries budcluster's budget events (docs/design.md#budget-events); job events are the rest.
+    if (event.data.type === BUDGET_THRESHOLD_EVENT_TYPE) await this.budgetEvents.handle(event.data);
+    else await this.events.handle(event.data);
     return { status: 'SUCCESS' };
   }
 }

@@ -86,6 +86,16 @@ export class DeploymentRepository {
     return { items: rows.map((row) => mapRow<DeploymentRecord>(row)), total: count[0]?.total ?? 0 };
   }
 
+  /** The deployments of the tenant (or of one of its projects) meant to be running (docs/design.md#budget-events). */
+  async desiredRunning(tenantId: string, projectId: string | null): Promise<DeploymentRecord[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM deployments WHERE tenant_id = $1 AND desired_state = 'running' AND ($2::uuid IS NULL OR project_id = $2::uuid)
+        ORDER BY created_at, id`,
+      [tenantId, projectId],
+    );
+    return rows.map((row) => mapRow<DeploymentRecord>(row));
+  }
+
   /** The deployment and its components as of one instant, so a plan never mixes two runs. */
   async snapshot(id: string): Promise<{ deployment: DeploymentRecord; components: DeploymentComponentRecord[] } | null> {
     return runInTransaction(

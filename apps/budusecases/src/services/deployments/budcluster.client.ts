@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
+  BudgetCheckRequest,
+  BudgetVerdict,
   ClusterResponse,
   CreateJobRequest,
   ErrorBody,
@@ -53,6 +55,20 @@ export class BudclusterClient {
       token,
     });
     return QUOTA_ABSENT.includes(answer.status) ? null : this.expect<QuotaResponse>(answer, [200]);
+  }
+
+  /**
+   * What new work at a cost per hour would do to the tenant's budgets (docs/design.md#budgets), asked with budusecases'
+   * service token for the tenant. Null when budcluster has no budget routes (older than issue 13).
+   */
+  async budgetCheck(serviceToken: string, request: BudgetCheckRequest): Promise<BudgetVerdict | null> {
+    const answer = await this.invoker.invoke<BudgetVerdict>(APP_ID, {
+      method: 'POST',
+      path: '/api/v1/budgets/check',
+      body: request,
+      token: serviceToken,
+    });
+    return [404, 405, 501].includes(answer.status) ? null : this.expect<BudgetVerdict>(answer, [200]);
   }
 
   /** 201 for a new job, 200 for the job an idempotency key already names. */

@@ -5,6 +5,7 @@ import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
 import { requireScope } from '@bud/auth';
 import type {
+  BudgetVerdict,
   ChangePlan,
   CreateDeploymentRequest,
   DeploymentListQuery,
@@ -37,6 +38,8 @@ import { DeploymentUpdater } from './deployment-updater.service';
 import { DeploymentWriter } from './deployment-writer.service';
 import { toComponentResponses, toDeploymentResponse } from './deployment.mapper';
 import { Reconciler } from './reconciler.service';
+import type { ServiceTokenSigner } from '../tokens';
+import { SERVICE_TOKEN_SIGNER } from '../tokens';
 
 @Injectable()
 export class DeploymentService {
@@ -52,6 +55,7 @@ export class DeploymentService {
     private readonly preview: ChangePreviewService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
   ) {}
 
   async dryRun(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentPlan> {
@@ -61,16 +65,33 @@ export class DeploymentService {
       this.budcluster.quotaOf(principal.token, request.cluster_id, principal.tenantId),
     ]);
     const { cluster } = planned.context;
+    const budget = await this.budgetVerdict(principal, request, planned.plan);
     return {
       ...planned.plan,
       capacity: withQuotaVerdict(planned.plan.capacity, { quota, inventory: cluster.gpu_inventory, free: cluster.gpu_free }),
+      ...(budget && budget.budgets.length > 0 ? { budget } : {}),
     };
+  }
+
+  /**
+   * docs/design.md#budgets: what the deployment's cost per hour would do to the tenant's and its project's budgets,
+   * asked with our service token (the user may not hold billing:view). Null when budcluster has no budgets yet.
+   */
+  private async budgetVerdict(principal: Principal, request: CreateDeploymentRequest, plan: DeploymentPlan): Promise<BudgetVerdict | null> {
+    return this.budcluster.budgetCheck(await this.signToken(principal.tenantId), {
+      project_id: request.project_id ?? null,
+      estimated_cost_per_hour: plan.total.estimated_cost_per_hour,
+    });
   }
 
   async create(principal: Principal, request: CreateDeploymentRequest): Promise<DeploymentResponse> {
     requireScope(principal, 'usecase:manage');
     const id = randomUUID();
     const planned = await this.planner.plan(principal, id, request);
+    // A block_new budget refuses the deployment before any of its jobs (budcluster would refuse each job anyway).
+    const budget = await this.budgetVerdict(principal, request, planned.plan);
+    if (budget && !budget.admits)
+      throw AppError.validation(`the deployment is over budget: ${budget.message}`, [{ path: 'parameters', message: budget.message }]);
     const now = new Date(this.clock.now());
     const deployment: DeploymentRecord = {
       id,
@@ -296,6 +317,23 @@ export class DeploymentService {
     return { ...deployment, unchanged: verdict.kind === 'unchanged' };
   }
 
+  /**
+   * The data-safe stop of a `stop` budget at 100% (docs/design.md#budget-events): as a user's stop, with `message` (it
+   * names the budget) as the deployment's event. False when the deployment was already stopping or gone.
+   */
+  async stopForBudget(deploymentId: string, message: string): Promise<boolean> {
+    const deployment = await this.deployments.findById(deploymentId);
+    if (deployment?.desiredState !== 'running') return false;
+    try {
+      await this.desire(deployment, 'stopped', stopVerdict, message);
+      return true;
+    } catch (error) {
+      // Deleted or stopped meanwhile: nothing left to stop.
+      if (error instanceof AppError && (error.code === 'conflict' || error.code === 'not_found')) return false;
+      throw error;
+    }
+  }
+
   private async changeDesired(
     principal: Principal,
     deployment: DeploymentRecord,
@@ -304,6 +342,16 @@ export class DeploymentService {
     message: string,
     fields: Partial<DeploymentRecord> = {},
   ): Promise<DeploymentResponse> {
+    return this.respond(principal, await this.desire(deployment, desired, verdictOf, message, fields));
+  }
+
+  private async desire(
+    deployment: DeploymentRecord,
+    desired: 'stopped' | 'deleted',
+    verdictOf: (now: DeploymentNow) => Verdict,
+    message: string,
+    fields: Partial<DeploymentRecord> = {},
+  ): Promise<DeploymentRecord> {
     const updated = await this.deployments.transaction(async (m) => {
       const { unchanged, ...locked } = await this.lockedFor(m, deployment.id, verdictOf);
       // A repeated delete may still choose to keep the data, never to drop what an earlier one kept.
@@ -320,6 +368,6 @@ export class DeploymentService {
     this.crash.reached('stop.after-commit');
     this.writer.committed(deployment.id);
     this.reconciler.wake(deployment.id);
-    return this.respond(principal, updated);
+    return updated;
   }
 }
