@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { pollUntil } from '@bud/testing';
 import { containerJob, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 
@@ -12,6 +13,12 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     h = await startHarness();
     clusterId = await h.newSimulatedCluster(h.tenantA);
     jobId = (await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() })).body.id;
+    // The simulated cluster runs the job in the background: settled, it writes no rows while the tests count them.
+    await pollUntil(
+      async () => (await h.http<{ status: string }>('GET', `/api/v1/clusters/${clusterId}/jobs/${jobId}`)).body.status,
+      (status) => status === 'running',
+      { what: 'the fixture job running' },
+    );
     db = new Client({ connectionString: h.db.url });
     await db.connect();
   });
