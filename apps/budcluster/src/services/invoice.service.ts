@@ -30,11 +30,7 @@ export class InvoiceService {
   async invoice(principal: Principal, period: string, query: InvoiceQuery): Promise<InvoiceResponse> {
     const tenantId = billingTenant(principal, query.tenant_id, false) as string;
     const month = monthOf(period);
-    const [rows, ledgerTotal, meteredThrough] = await Promise.all([
-      this.invoices.lines(tenantId, month),
-      this.invoices.ledgerTotal(tenantId, month),
-      this.invoices.meteredThrough(),
-    ]);
+    const { lines: rows, ledgerTotal, meteredThrough } = await this.invoices.read(tenantId, month);
     const deployments = byDeployment(rows);
     const total = parseMillionths(ledgerTotal);
     const linesTotal = deployments.reduce((sum, deployment) => sum + parseMillionths(deployment.amount), 0n);
