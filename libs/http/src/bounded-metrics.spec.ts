@@ -1,7 +1,15 @@
 import { Gauge, Registry } from 'prom-client';
-import { metricValue } from '@bud/testing';
 import { BoundedSeries, boundedSeries } from './bounded-metrics';
 import type { BoundedRows } from './bounded-metrics';
+
+/** The value of the sample `name{labels}` (labels as exposed, in order), undefined when absent. */
+function metricValue(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const prefix = `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}} `;
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.slice(prefix.length));
+}
 
 const rows = (...ids: string[]): BoundedRows<'id'> => ({ rows: ids.map((id, i) => ({ labels: { id }, value: i + 1 })), total: ids.length });
 
