@@ -25,6 +25,7 @@ import { registerDriverMetrics, registerJobMetrics } from './services/metrics';
 import { MeteringMetricsQueries } from './repositories/metering-metrics.repository';
 import { registerMeteringMetrics } from './services/metrics-metering';
 import { OutboxRelay, registerOutboxMetrics } from '@bud/outbox';
+import { CrashPoints } from './services/crash-points';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@bud/auth';
 
@@ -82,6 +83,8 @@ export async function startBudcluster(config: BudclusterConfig, overrides: Start
     registry,
     relay: { pollMs: config.OUTBOX_POLL_MS, leaseMs: config.OUTBOX_LEASE_MS, batchSize: 100 },
     rollout: { checkMs: config.ROLLOUT_CHECK_MS },
+    meter: { enabled: config.METER_ENABLED === 'true', tickMs: config.METER_TICK_MS, latenessMs: config.METER_LATENESS_MS },
+    crashPoints: CrashPoints.parse(config.CRASH_AT),
     drivers: {
       kubernetesResyncMs: config.K8S_RESYNC_MS,
       kubernetesOrphanGraceMs: config.K8S_ORPHAN_GRACE_MS,

@@ -13,6 +13,7 @@ import { JobController } from './controllers/job.controller';
 import { NamespaceController } from './controllers/namespace.controller';
 import { QuotaController } from './controllers/quota.controller';
 import { VolumeController } from './controllers/volume.controller';
+import { PriceBookController } from './controllers/price-book.controller';
 import { BudgetController } from './controllers/budget.controller';
 import { InvoiceController } from './controllers/invoice.controller';
 import { UsageController } from './controllers/usage.controller';
@@ -24,6 +25,8 @@ import { JobRepository } from './repositories/job.repository';
 import { NamespaceRepository } from './repositories/namespace.repository';
 import { QuotaRepository } from './repositories/quota.repository';
 import { VolumeRepository } from './repositories/volume.repository';
+import { MeterRepository } from './repositories/meter.repository';
+import { PriceBookRepository } from './repositories/price-book.repository';
 import { BudgetRepository } from './repositories/budget.repository';
 import { InvoiceRepository } from './repositories/invoice.repository';
 import { UsageRepository } from './repositories/usage.repository';
@@ -40,6 +43,10 @@ import type { OutboxRelaySettings } from '@bud/outbox';
 import { ScheduleService } from './services/schedule.service';
 import { JobUpdateService } from './services/job-update.service';
 import { VolumeService } from './services/volume.service';
+import { CrashPoints } from './services/crash-points';
+import { METER_SETTINGS, MeterService, defaultMeterSettings } from './services/meter.service';
+import type { MeterSettings } from './services/meter.service';
+import { PriceBookService } from './services/price-book.service';
 import { BudgetService } from './services/budget.service';
 import { BUDGET_WATCHER, LedgerBudgetWatcher } from './services/budget-watcher';
 import { InvoiceService } from './services/invoice.service';
@@ -65,6 +72,7 @@ export const budclusterControllers = [
   VolumeController,
   NamespaceController,
   QuotaController,
+  PriceBookController,
   UsageController,
   InvoiceController,
   BudgetController,
@@ -86,6 +94,10 @@ export interface BudclusterRuntime {
   drivers: DriverSettings;
   /** The rollback watchdog of docs/design.md#in-place-update (default: a check every second). */
   rollout?: RolloutSettings;
+  /** The usage meter of docs/design.md#metering (default: on, every 15 s, 5 s behind the clock). */
+  meter?: MeterSettings;
+  /** Fault injection at the meter's named steps (tests; CRASH_AT). */
+  crashPoints?: CrashPoints;
 }
 
 @Module({})
@@ -106,6 +118,8 @@ export class BudclusterModule {
         { provide: OUTBOX_RELAY_SETTINGS, useValue: runtime.relay },
         { provide: DRIVER_SETTINGS, useValue: runtime.drivers },
         { provide: ROLLOUT_SETTINGS, useValue: runtime.rollout ?? { checkMs: 1000 } },
+        { provide: METER_SETTINGS, useValue: runtime.meter ?? defaultMeterSettings },
+        { provide: CrashPoints, useValue: runtime.crashPoints ?? new CrashPoints() },
         { provide: APP_GUARD, useClass: AuthGuard },
         ClusterRepository,
         JobRepository,
@@ -125,14 +139,18 @@ export class BudclusterModule {
         QuotaService,
         RolloutWatchdog,
         ScheduleService,
-        UsageRepository,
-        InvoiceRepository,
-        UsageService,
-        InvoiceService,
+        MeterRepository,
+        MeterService,
+        PriceBookRepository,
+        PriceBookService,
         BudgetRepository,
         BudgetService,
         LedgerBudgetWatcher,
         { provide: BUDGET_WATCHER, useExisting: LedgerBudgetWatcher },
+        UsageRepository,
+        InvoiceRepository,
+        UsageService,
+        InvoiceService,
       ],
     };
   }

@@ -320,7 +320,12 @@ export const jobResponseSchema = z.object({
   outputs: jobOutputsSchema,
   estimated_cost_per_hour: z.string().describe('decimal USD'),
   estimated_cost: z.string().nullable().describe('decimal USD, when max_runtime_seconds bounds the run'),
-  actual_cost: z.string().nullable().describe('decimal USD, set at completion'),
+  actual_cost: z
+    .string()
+    .nullable()
+    .describe(
+      "decimal USD: the running sum of the job's usage ledger over all its runs (docs/design.md#metering); it trails the clock by up to a minute plus METER_LATENESS_MS",
+    ),
   created_at: isoTimestampSchema,
   updated_at: isoTimestampSchema,
   queued_at: isoTimestampSchema.nullable(),

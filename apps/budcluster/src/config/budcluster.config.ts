@@ -66,6 +66,24 @@ export const budclusterConfigSchema = baseConfigSchema.extend({
     .describe(
       "let kubernetes clusters' API servers be on loopback, link-local (169.254/16, fe80::/10), cloud metadata or unspecified addresses — for development and the test bed only; private networks (10/8, 172.16/12, 192.168/16, fc00::/7) are always allowed",
     ),
+  METER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe('run the usage meter (docs/design.md#metering); off only to measure what it costs'),
+  METER_TICK_MS: z.coerce.number().int().min(100).max(300_000).default(15_000).describe('how often the usage meter runs'),
+  METER_LATENESS_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(5000)
+    .describe(
+      'how far behind the clock the meter stays, so a status change committed a little after its clock time is still metered exactly',
+    ),
+  CRASH_AT: z
+    .string()
+    .optional()
+    .describe('tests only: <point>[:<n>[:kill|error]] fails or kills the process at a named meter step (docs/design.md#metering)'),
   /** Register the shared simulated cluster `local` at start-up (default on in embedded mode). */
   LOCAL_CLUSTER: z
     .enum(['true', 'false'])

@@ -23,6 +23,25 @@ export class Metering1765300000000 implements MigrationInterface {
       INSERT INTO price_book (cluster_id, effective_from, prices, created_at, created_by)
       SELECT id, created_at, price_table, created_at, NULL FROM clusters`);
 
+    // Every price table a cluster gets is an entry of its book: the create's at created_at, a PATCH's at the change's
+    // updated_at (the service's clock). The meter promoting a due entry into clusters.price_table sets
+    // bud.price_promotion for its transaction, so that copy is not recorded again.
+    await db.query(`
+      CREATE FUNCTION clusters_price_book() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO price_book (cluster_id, effective_from, prices, created_at) VALUES (NEW.id, NEW.created_at, NEW.price_table, NEW.created_at)
+            ON CONFLICT (cluster_id, effective_from) DO UPDATE SET prices = EXCLUDED.prices;
+        ELSIF NEW.price_table IS DISTINCT FROM OLD.price_table AND COALESCE(current_setting('bud.price_promotion', true), '') <> 'on' THEN
+          INSERT INTO price_book (cluster_id, effective_from, prices, created_at) VALUES (NEW.id, NEW.updated_at, NEW.price_table, NEW.updated_at)
+            ON CONFLICT (cluster_id, effective_from) DO UPDATE SET prices = EXCLUDED.prices;
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER clusters_price_book AFTER INSERT OR UPDATE OF price_table ON clusters FOR EACH ROW EXECUTE FUNCTION clusters_price_book()`,
+    );
+
     await db.query(`
       CREATE TABLE meter_segments (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -167,6 +186,8 @@ export class Metering1765300000000 implements MigrationInterface {
     await db.query(`DROP TRIGGER jobs_meter_segment ON jobs`);
     await db.query(`DROP FUNCTION jobs_meter_segment()`);
     await db.query(`DROP TABLE meter_segments`);
+    await db.query(`DROP TRIGGER clusters_price_book ON clusters`);
+    await db.query(`DROP FUNCTION clusters_price_book()`);
     await db.query(`DROP TABLE price_book`);
   }
 }

@@ -4,7 +4,6 @@ import type { Tx } from '@bud/database';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
-import { costForDurationMicros, formatUsd, parseUsdMicros } from '@bud/workloads';
 import type { ObservedStatus } from '../domain/job-model';
 import { healthAfter } from '../domain/job-health';
 import { queueFieldsAfter } from '../domain/queue-fields';
@@ -103,13 +102,12 @@ export class JobLifecycleService {
     if (request.to === 'queued') fields.queuedAt = now;
     if (request.to === 'running' && !job.startedAt) fields.startedAt = now;
     if (request.to === 'pending')
-      Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, actualCost: null, queuedAt: null });
+      // actual_cost stays: it is the running sum of the job's ledger across its runs (docs/design.md#metering).
+      Object.assign(fields, { retryCount: job.retryCount + 1, startedAt: null, completedAt: null, queuedAt: null });
     if (isTerminal(request.to)) {
       // docs/design.md#volumes: stop (cancel) and the end of a job remove workloads only; the claims stay, detached.
       await this.volumes.detachJob(tx, job.id, now);
       fields.completedAt = now;
-      const ranFor = job.startedAt ? now.getTime() - job.startedAt.getTime() : 0;
-      fields.actualCost = formatUsd(costForDurationMicros(parseUsdMicros(job.estimatedCostPerHour), ranFor));
     }
     const next = await this.jobs.recordStatus(
       tx,

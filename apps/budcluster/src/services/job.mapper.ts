@@ -2,7 +2,9 @@ import type { JobResponse } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
-const usd = (value: string | null): string | null => (value === null ? null : Number(value).toFixed(6));
+/** numeric(18, 6) arrives as a six-place decimal string: passed on as is (no float); anything else is normalised. */
+const usd = (value: string | null): string | null =>
+  value === null ? null : /^-?\d+\.\d{6}$/.test(value) ? value : Number(value).toFixed(6);
 
 /** docs/design.md#job-health: the health and rollout fields a job answer and a job event both carry. */
 export function jobHealthFields(job: JobEntity): Pick<JobResponse, 'health' | 'health_reason' | 'health_message' | 'rollout'> {
@@ -54,7 +56,8 @@ export function toJobResponse(job: JobEntity, events?: JobEventEntity[]): JobRes
     outputs: job.outputs,
     estimated_cost_per_hour: usd(job.estimatedCostPerHour) ?? '0.000000',
     estimated_cost: usd(job.estimatedCost),
-    actual_cost: usd(job.actualCost),
+    // docs/design.md#metering: the running sum of the job's usage ledger; nothing metered yet is 0.
+    actual_cost: usd(job.actualCost) ?? '0.000000',
     created_at: job.createdAt.toISOString(),
     updated_at: job.updatedAt.toISOString(),
     queued_at: iso(job.queuedAt),
