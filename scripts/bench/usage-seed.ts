@@ -65,6 +65,13 @@ export async function seedUsage(pool: Pool | PoolClient, shape: UsageSeedShape):
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
     [tenantId, otherTenantId],
   );
+  // The rollup must be the ledger's sums, or the bench would time a query over numbers the API never serves.
+  const check = await pool.query<{ same: boolean }>(
+    `SELECT (SELECT sum(cost) FROM usage_hourly WHERE tenant_id IN ($1, $2)) = (SELECT sum(cost) FROM usage_ledger WHERE tenant_id IN ($1, $2))
+        AND (SELECT count(*) FROM usage_hourly WHERE tenant_id IN ($1, $2)) = 2 * $3::int * ceil($4::int / 60.0) AS same`,
+    [tenantId, otherTenantId, shape.jobsPerTenant, shape.minutes],
+  );
+  if (!check.rows[0].same) throw new Error('the seeded rollup does not sum to the seeded ledger');
   await pool.query(`ANALYZE usage_ledger`);
   await pool.query(`ANALYZE usage_hourly`);
   return { tenantId, otherTenantId, rows: inserted.rowCount ?? 0, from: shape.from, to };
