@@ -6,8 +6,15 @@ import type { BurnPoint, StackedSeries } from './series';
 const PALETTE = ['#1677ff', '#52c41a', '#faad14', '#722ed1', '#eb2f96', '#13c2c2', '#fa541c', '#2f54eb', '#8c8c8c'];
 const HEIGHT = 280;
 
-const usd = (value: unknown) => `$${Number(value).toFixed(2)}`;
-const hours = (value: unknown) => `${Number(value).toFixed(2)} h`;
+/** Enough digits that small ranges (a few cents, minutes of a GPU) do not label every tick the same. */
+const digits = (value: number) => {
+  const abs = Math.abs(value);
+  if (abs === 0 || abs >= 100) return 0;
+  if (abs >= 1) return 2;
+  return Math.min(6, 1 - Math.floor(Math.log10(abs)));
+};
+const usd = (value: unknown) => `$${Number(value).toFixed(Math.max(2, digits(Number(value))))}`;
+const hours = (value: unknown) => `${Number(value).toFixed(digits(Number(value)))} h`;
 
 export interface StackedBarsProps {
   series: StackedSeries;
