@@ -321,4 +321,39 @@ describe('bud, the command line, against running services', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--gpu A100-80GB: borrowing limit needs the cohort/);
   });
+
+  it("sets and lists the tenant's budget, reads usage and this month's invoice (JSON and CSV) from budcluster, and deletes the budget", async () => {
+    expect((await bud(['budgets', 'list'])).stdout).toMatch(/^No budget/);
+    const set = await bud(['budgets', 'set', '--amount', '1000', '--thresholds', '50,80,100', '--action', 'block_new']);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    const listed = await bud(['budgets', 'list']);
+    const row = new RegExp(`^([0-9a-f-]{36})\\s+tenant\\s+\\d{4}-\\d{2}\\s+\\$1000\\.00\\s+.*50% 80% 100%\\s+block new work$`, 'm');
+    expect(listed.stdout).toMatch(row);
+    const budgetId = row.exec(listed.stdout)![1];
+    try {
+      const refused = await bud(['budgets', 'set', '--amount', '10.001']);
+      expect(refused.code).toBe(2);
+
+      // A past day: nothing was metered then, whatever the meter is doing now.
+      const usage = await bud(['usage', '--by', 'deployment', '--from', '2026-01-01', '--to', '2026-01-02']);
+      expect(usage).toMatchObject({ code: 0, stderr: '' });
+      expect(usage.stdout).toMatch(/^Usage 2026-01-01 00:00 to 2026-01-02 00:00 UTC, in USD:\nnothing metered in this range\.$/m);
+      const badRange = await bud(['usage', '--from', '2026-01-02', '--to', '2026-01-01']);
+      expect(badRange.code).toBe(1);
+      expect(badRange.stderr).toMatch(/\bto\b/);
+
+      const month = new Date().toISOString().slice(0, 7);
+      const invoice = await bud(['invoice', month, '-o', 'json']);
+      expect(invoice).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(invoice.stdout)).toMatchObject({ tenant_id: h.tenantA.tenantId, period: month, currency: 'USD' });
+      const csv = await bud(['invoice', month, '--csv']);
+      expect(csv.code).toBe(0);
+      expect(csv.stdout.split('\r\n')[0]).toMatch(/^deployment_id,job_id,.*,amount$/);
+      expect((await bud(['invoice', '2026-13'])).code).toBe(2);
+    } finally {
+      const deleted = await bud(['budgets', 'delete', budgetId]);
+      expect(deleted).toMatchObject({ code: 0, stdout: `Deleted budget ${budgetId}.\n` });
+    }
+    expect((await bud(['budgets', 'list'])).stdout).toMatch(/^No budget/);
+  });
 });
