@@ -161,7 +161,7 @@ describe('usage and invoices API', () => {
     });
 
     it('needs billing:view', async () => {
-      const viewer = await h.caller(['job:view', 'cluster:view'], h.tenantA.tenantId);
+      const viewer = await h.caller(['job:view', 'usecase:view'], h.tenantA.tenantId);
       expect((await usage('from=2026-11-01T00:00:00Z', viewer)).status).toBe(403);
       expect((await usage('from=2026-11-01T00:00:00Z', null)).status).toBe(401);
       const billing = await h.caller(['billing:view'], h.tenantA.tenantId);
