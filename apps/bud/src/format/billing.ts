@@ -136,15 +136,14 @@ export function renderBudgets(budgets: readonly BudgetResponse[]): string {
 /** The dry-run's budget lines (docs/design.md#budgets): the verdict, then each covering budget's numbers. */
 export function budgetFields(verdict: BudgetVerdict | undefined): Array<[string, string]> {
   if (!verdict) return [];
-  const fields: Array<[string, string]> = [['Budget', `${verdict.admits ? 'within budget' : 'OVER BUDGET'}: ${verdict.message}`]];
+  const fields: Array<[string, string]> = [['Budget', `${verdict.admits ? 'admitted' : 'REFUSED'}: ${verdict.message}`]];
   for (const b of verdict.budgets) {
     const scope = b.project_id ? `project ${b.project_id}` : 'tenant';
     const over = b.over_by !== null && b.over_by !== '0.000000' ? `; over by ${formatUsd(b.over_by)}` : '';
     fields.push([
       `  ${scope}`,
-      `${formatAmount(b.remaining)} remaining, this adds ${formatUsd(b.projected_new)} by month end, projected ${formatUsd(
-        b.projected_month_end,
-      )}${over} (${ACTIONS[b.action]} at 100%)`,
+      `${formatAmount(b.remaining)} remaining; projected month end ${formatUsd(b.projected_month_end)} before this work, ` +
+        `which adds ${formatUsd(b.projected_new)}${over} (${ACTIONS[b.action]} at 100%)`,
     ]);
   }
   return fields;

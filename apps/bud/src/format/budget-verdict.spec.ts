@@ -14,7 +14,7 @@ const plan = (budget?: BudgetVerdict): DeploymentPlan => ({
 const BUDGET = '55555555-5555-4555-8555-555555555555';
 
 describe("the dry-run's budget lines", () => {
-  it('says OVER BUDGET and by how much when a block_new budget would be exceeded', () => {
+  it('says REFUSED and by how much when a block_new budget would be exceeded', () => {
     const text = renderPlan(
       plan({
         admits: false,
@@ -33,13 +33,13 @@ describe("the dry-run's budget lines", () => {
       }),
       { name: 'rag', cluster: 'local' },
     );
-    expect(text).toMatch(/^Budget:\s+OVER BUDGET: over budget by \$1,148\.00: projected rest-of-month cost/m);
+    expect(text).toMatch(/^Budget:\s+REFUSED: over budget by \$1,148\.00: projected rest-of-month cost/m);
     expect(text).toMatch(
-      /^\s+tenant:\s+\$400\.00 remaining, this adds \$1548\.00 by month end, projected \$1600\.00; over by \$1148\.00 \(block new work at 100%\)$/m,
+      /^\s+tenant:\s+\$400\.00 remaining; projected month end \$1600\.00 before this work, which adds \$1548\.00; over by \$1148\.00 \(block new work at 100%\)$/m,
     );
   });
 
-  it('says within budget, and a negative remaining reads as such', () => {
+  it('says admitted, and a negative remaining reads as such', () => {
     const text = renderPlan(
       plan({
         admits: true,
@@ -58,7 +58,7 @@ describe("the dry-run's budget lines", () => {
       }),
       { name: 'rag', cluster: 'local' },
     );
-    expect(text).toMatch(/^Budget:\s+within budget: within budget$/m);
+    expect(text).toMatch(/^Budget:\s+admitted: within budget$/m);
     expect(text).toMatch(/project 77777777-7777-4777-8777-777777777777:\s+-\$5\.00 remaining/);
   });
 

@@ -350,6 +350,25 @@ describe('bud, the command line, against running services', () => {
       expect(csv.code).toBe(0);
       expect(csv.stdout.split('\r\n')[0]).toMatch(/^deployment_id,job_id,.*,amount$/);
       expect((await bud(['invoice', '2026-13'])).code).toBe(2);
+
+      // Setting the same scope again replaces the budget; the dry-run shows the verdict of a $1 block_new budget.
+      expect((await bud(['budgets', 'set', '--amount', '1', '--action', 'block_new'])).code).toBe(0);
+      const plan = await bud([
+        'deploy',
+        'simple-rag-v1',
+        '--cluster',
+        'local',
+        '--name',
+        `${name}-b`,
+        '--set',
+        `model_id=${MODEL}`,
+        '--dry-run',
+      ]);
+      expect(plan).toMatchObject({ code: 0, stderr: '' });
+      expect(plan.stdout).toMatch(/^Budget:\s+REFUSED: over budget by \$/m);
+      expect(plan.stdout).toMatch(
+        /^\s+tenant:\s+\$\d+(\.\d+)? remaining; projected month end \$[\d.]+ before this work, which adds \$[\d.]+; over by \$[\d.]+ \(block new work at 100%\)$/m,
+      );
     } finally {
       const deleted = await bud(['budgets', 'delete', budgetId]);
       expect(deleted).toMatchObject({ code: 0, stdout: `Deleted budget ${budgetId}.\n` });
