@@ -1,11 +1,12 @@
 import { Alert, Descriptions, Table, Tag } from 'antd';
 import type { DeploymentPlan, PlannedComponent } from '@bud/contracts';
+import { BudgetVerdictAlert } from './BudgetVerdictAlert';
 import { QuotaVerdictAlert } from './QuotaVerdictAlert';
 import { DagView } from './DagView';
 
 const gpuText = (gpu: PlannedComponent['gpu']) => (gpu.count === 0 ? '—' : `${gpu.count} × ${gpu.type ?? 'any'}`);
 
-/** The dry-run plan: waves, each component's GPUs and $/hour, the total and the capacity verdict. */
+/** The dry-run plan: waves, each component's GPUs and $/hour, the total, the capacity verdict and the budget verdict. */
 export function PlanReview({ plan }: { plan: DeploymentPlan }) {
   const rows = plan.waves.flatMap((w) => w.components);
   return (
@@ -22,6 +23,7 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
         description={plan.capacity.message}
       />
       <QuotaVerdictAlert capacity={plan.capacity} />
+      <BudgetVerdictAlert verdict={plan.budget} />
       <DagView
         nodes={rows.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on }))}
         ariaLabel="planned component graph"
