@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetVerdictSchema } from './metering';
 import { capacityVerdictSchema } from './template';
 
 const usdString = z
@@ -61,5 +62,7 @@ export const changePlanSchema = z.object({
   }),
   capacity: capacityVerdictSchema,
   data_at_risk: z.array(volumeAtRiskSchema),
+  /** docs/design.md#budgets: what the added cost per hour would do to the budgets covering the deployment (only when it grows). */
+  budget: budgetVerdictSchema.optional(),
 });
 export type ChangePlan = z.infer<typeof changePlanSchema>;

@@ -3,7 +3,7 @@
 // running deployments of its scope (tenant or project) with the data-safe stop and an event that names the budget.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { budgetResponseSchema, deploymentEventSchema, dryRunResponseSchema, scopes } from '@bud/contracts';
+import { budgetResponseSchema, changePlanSchema, deploymentEventSchema, dryRunResponseSchema, scopes } from '@bud/contracts';
 import { pollUntil } from '@bud/testing';
 import { z } from 'zod';
 import { fastCluster, ragRequest, waitForStatus } from '../support/deployments';
@@ -85,6 +85,23 @@ describe('budgets and deployments', () => {
     expect(reported.body.budget).toMatchObject({ admits: true, budgets: [{ action: 'notify' }] });
     const created = await h.http('POST', '/api/v1/deployments', { caller: tenant, body: ragRequest(clusterId) });
     expect(created.status).toBe(201);
+
+    // A change preview that adds cost per hour judges the addition against the budgets; one that adds none, not at all.
+    await waitForStatus(h, created.body.id, 'running', tenant);
+    const scale = await h.http('POST', `/api/v1/deployments/${created.body.id}/components/orchestrator/scale?dry_run=true`, {
+      caller: tenant,
+      body: { replicas: 3 },
+      schema: changePlanSchema,
+    });
+    expect(scale.status).toBe(200);
+    expect(scale.body.budget).toMatchObject({ admits: true, budgets: [{ budget_id: budget.id, action: 'notify' }] });
+    expect(scale.body.budget?.budgets[0]?.over_by).not.toBeNull();
+    const stop = await h.http('POST', `/api/v1/deployments/${created.body.id}/stop?dry_run=true`, {
+      caller: tenant,
+      schema: changePlanSchema,
+    });
+    expect(stop.status).toBe(200);
+    expect(stop.body.budget).toBeUndefined();
   });
 
   it("a stop budget at 100% stops the scope's running deployments (data kept) with an event naming the budget", async () => {

@@ -88,6 +88,7 @@ function service(next?: (change: DeploymentChange) => NextDeploymentState, quota
       calls.volumes++;
       return Promise.resolve([volume]);
     },
+    budgetCheck: () => Promise.resolve(null),
   } as unknown as BudclusterClient;
   const changes = {
     next: (_p: Principal, _d: DeploymentRecord, change: DeploymentChange) => {
@@ -99,7 +100,8 @@ function service(next?: (change: DeploymentChange) => NextDeploymentState, quota
   const deployments = { components: () => Promise.resolve(components()) } as unknown as DeploymentRepository;
   const componentService = { activeRegistry: () => Promise.resolve(registry) } as unknown as ComponentService;
   const clock = new ManualClock(0);
-  return { preview: new ChangePreviewService(deployments, changes, budcluster, componentService, box, clock), calls };
+  const signToken = () => Promise.resolve('service-token');
+  return { preview: new ChangePreviewService(deployments, changes, budcluster, componentService, box, clock, signToken), calls };
 }
 
 function nextState(p: DeploymentPlan, fields: Partial<NextDeploymentState> = {}): NextDeploymentState {

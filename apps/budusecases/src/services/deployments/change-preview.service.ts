@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, SecretBox } from '@bud/auth';
-import type { ChangePlan } from '@bud/contracts';
+import type { BudgetVerdict, ChangePlan } from '@bud/contracts';
 import { SECRET_MASK, activeJobStatuses } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
@@ -18,6 +18,8 @@ import type { NextDeploymentState, PreviewRequest } from './deployment-change';
 import { DeploymentChangePlanner, isLive } from './deployment-change-planner.service';
 import { openSecrets } from './deployment-secrets';
 import { assertUpdatable } from './deployment-updater.service';
+import type { ServiceTokenSigner } from '../tokens';
+import { SERVICE_TOKEN_SIGNER } from '../tokens';
 
 const withoutMasks = (parameters: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== SECRET_MASK && value !== null));
@@ -36,6 +38,7 @@ export class ChangePreviewService {
     private readonly registry: ComponentService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_TOKEN_SIGNER) private readonly signToken: ServiceTokenSigner,
   ) {}
 
   /** `deployment` is one the principal may manage (the caller looked it up: another tenant's is a 404 there). */
@@ -69,11 +72,25 @@ export class ChangePreviewService {
       volumes,
       keepData: request.action === 'delete' && request.keepData,
     });
-    // What the change adds is judged under the tenant's quota too (docs/design.md#quotas).
+    // What the change adds is judged under the tenant's quota too (docs/design.md#quotas), and its budgets.
+    const budget = await this.budgetOf(deployment, changePlan.cost.difference_per_hour);
     return {
       ...changePlan,
       capacity: withQuotaVerdict(changePlan.capacity, { quota, inventory: cluster.gpu_inventory, free: gpuFree }),
+      ...(budget && budget.budgets.length > 0 ? { budget } : {}),
     };
+  }
+
+  /**
+   * docs/design.md#budgets: a change that adds cost per hour is judged as new work of that rate (the deployment's
+   * running jobs are already in the budgets' projection); one that adds nothing has no budget verdict.
+   */
+  private async budgetOf(deployment: DeploymentRecord, differencePerHour: string): Promise<BudgetVerdict | null> {
+    if (differencePerHour.startsWith('-') || /^0+\.0+$/.test(differencePerHour)) return null;
+    return this.budcluster.budgetCheck(await this.signToken(deployment.tenantId), {
+      project_id: deployment.projectId,
+      estimated_cost_per_hour: differencePerHour,
+    });
   }
 
   /**
