@@ -45,6 +45,7 @@ module.exports = {
     '/dist/',
     '<rootDir>/test/cluster/',
     '<rootDir>/test/dapr/',
+    '<rootDir>/test/monitoring/promtool/',
     '/e2e-ui/',
     '<rootDir>/test/readme/',
     ...(process.env.TEST_DATABASE_URL ? [] : ['\\.server\\.test\\.ts$']),

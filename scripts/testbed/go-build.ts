@@ -5,7 +5,16 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { daprBuildEnv } from './dapr-source';
 import { kueueBuildEnv } from './kueue-source';
-import { cacheDir, DAPR_VERSION, ETCD_VERSION, goModulesDir, KUBERNETES_VERSION, KUEUE_VERSION, KWOK_VERSION } from './layout';
+import {
+  cacheDir,
+  DAPR_VERSION,
+  ETCD_VERSION,
+  goModulesDir,
+  KUBERNETES_VERSION,
+  KUEUE_VERSION,
+  KWOK_VERSION,
+  PROMTOOL_VERSION,
+} from './layout';
 import { progress } from './progress';
 
 interface Component {
@@ -16,6 +25,8 @@ interface Component {
   /** Package path → binary name. */
   commands: Record<string, string>;
   ldflags: string;
+  /** Go build tags, if any. */
+  tags?: string;
   /** Prepares what the build reads besides the wrapper module; returns extra env for `go build`. */
   prepare?: () => Record<string, string>;
 }
@@ -75,6 +86,18 @@ export const COMPONENTS: Component[] = [
     ldflags: `-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=${KUEUE_VERSION} -X sigs.k8s.io/kueue/pkg/version.BuildDate=1970-01-01`,
     prepare: kueueBuildEnv,
   },
+  {
+    name: 'promtool',
+    version: PROMTOOL_VERSION,
+    module: 'promtool',
+    commands: { 'github.com/prometheus/prometheus/cmd/promtool': 'promtool' },
+    // promtool --version prints the release this module version is (Prometheus tags its Go module v0.3MM.P for
+    // release 3.MM.P); the release build stamps it the same way.
+    ldflags: `-s -w -X github.com/prometheus/common/version.Version=${PROMTOOL_VERSION.replace(/^v0\.3(\d\d)\./, '3.$1.')}`,
+    // Prometheus' own switch for leaving out the service-discovery plugins (AWS, Azure, GCE, …): checking and testing
+    // rules needs none of them, and they are most of the build.
+    tags: 'remove_all_sd',
+  },
 ];
 
 export function binDir(component: Component): string {
@@ -128,7 +151,20 @@ export async function buildAll(options: { force?: boolean; only?: string[] } = {
     const output = packages.length === 1 ? join(staging, Object.values(component.commands)[0]) : `${staging}/`;
     await run(
       'nice',
-      ['-n', '19', 'go', 'build', '-trimpath', '-buildvcs=false', '-ldflags', component.ldflags, '-o', output, ...packages],
+      [
+        '-n',
+        '19',
+        'go',
+        'build',
+        '-trimpath',
+        '-buildvcs=false',
+        ...(component.tags ? ['-tags', component.tags] : []),
+        '-ldflags',
+        component.ldflags,
+        '-o',
+        output,
+        ...packages,
+      ],
       join(goModulesDir, component.module),
       component.prepare?.(),
     );

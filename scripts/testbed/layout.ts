@@ -21,6 +21,8 @@ export const HELM_CONTROLLER_VERSION = 'v1.6.0';
 export const SOURCE_CONTROLLER_VERSION = 'v1.9.6';
 /** Kueue (sigs.k8s.io/kueue): its controller manager and its config/ (CRDs, webhook configurations); on unless TESTBED_KUEUE=0. */
 export const KUEUE_VERSION = 'v0.17.0';
+/** promtool (github.com/prometheus/prometheus/cmd/promtool): checks and unit-tests deploy/monitoring/'s alert rules. */
+export const PROMTOOL_VERSION = 'v0.316.0';
 
 /** Everything built or run lives under the ignored `.testbed/` folder (TESTBED_DIR moves it). */
 export const testbedDir = process.env.TESTBED_DIR ?? join(repoRoot, '.testbed');
