@@ -1,5 +1,5 @@
 // The test bed's command line: `node dist/scripts/testbed/main.js <build|up|down|status|env>`.
-//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok, daprd and kueue;
+//   build   build (or find cached) etcd, kube-apiserver/-controller-manager/-scheduler, kwok, daprd, kueue and promtool;
 //           `build dapr` (or other component names) builds only those
 //   up      build, then start the control plane, install the Flux CRDs and the fake GPU nodes;
 //           with Kueue (its CRDs, webhooks and controller manager; added to a running one) unless TESTBED_KUEUE=0
@@ -39,7 +39,7 @@ async function main(command: string): Promise<number> {
     }
     default:
       process.stderr.write(
-        'usage: testbed build [--force] [etcd|kubernetes|kwok|dapr|kueue ...] | up | down | status | env   (TESTBED_KUEUE=0 up: without Kueue)\n',
+        'usage: testbed build [--force] [etcd|kubernetes|kwok|dapr|kueue|promtool ...] | up | down | status | env   (TESTBED_KUEUE=0 up: without Kueue)\n',
       );
       return 2;
   }
