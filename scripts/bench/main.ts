@@ -8,6 +8,7 @@ import { benchDay2 } from './day2.bench';
 import { benchDeploy } from './deploy.bench';
 import { benchDomain } from './domain.bench';
 import { benchJobsApi } from './jobs-api.bench';
+import { benchMeter } from './meter.bench';
 import { benchQueue } from './queue.bench';
 import { benchResolve } from './resolve.bench';
 import { benchStartup } from './startup.bench';
@@ -30,6 +31,7 @@ const measures: Measure[] = [
   { prefix: 'deploy.update.', also: ['health.'], run: (url, only) => benchDay2(url, only) },
   { prefix: 'queue.', run: (url, only) => benchQueue(url, only) },
   { prefix: 'usage.', run: (url) => benchUsage(url) },
+  { prefix: 'meter.', run: (url) => benchMeter(url) },
 ];
 
 function argument(name: string): string | undefined {
