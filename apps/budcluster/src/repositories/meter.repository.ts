@@ -61,6 +61,12 @@ export class MeterRepository {
       const name = `usage_ledger_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
       if (this.partitions.has(name)) continue;
       const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+      // Creating a partition locks the whole ledger until the commit (readers wait): only when it is really missing.
+      const [found] = await managerOf(tx).query<Array<{ oid: string | null }>>(`SELECT to_regclass($1)::text AS oid`, [name]);
+      if (found?.oid) {
+        this.partitions.add(name);
+        continue;
+      }
       await managerOf(tx).query(
         `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF usage_ledger FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
       );
@@ -224,7 +230,8 @@ export class MeterRepository {
     const ids = [...costs.keys()].sort();
     if (ids.length === 0) return;
     await managerOf(tx).query(
-      `UPDATE jobs SET actual_cost = COALESCE(jobs.actual_cost, 0) + v.cost
+      // Capped at what numeric(18, 6) holds (only absurd prices get there): an overflow would stop the meter for everyone.
+      `UPDATE jobs SET actual_cost = LEAST(COALESCE(jobs.actual_cost, 0) + v.cost, 999999999999.999999)
          FROM unnest($1::uuid[], $2::numeric[]) AS v(id, cost) WHERE jobs.id = v.id`,
       [ids, ids.map((id) => microsToDecimal(costs.get(id) ?? 0n))],
     );
