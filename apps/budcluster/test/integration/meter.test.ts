@@ -206,4 +206,17 @@ describe('the usage meter on a manual clock', () => {
       price_table: { vcpu_hour: 0.07 },
     });
   });
+  it.each([
+    ['a cluster id that is not a uuid', '/api/v1/clusters/nope/prices', { price_table: PRICES }, 'id'],
+    ['a negative price', null, { price_table: { ...PRICES, vcpu_hour: -1 } }, 'price_table.vcpu_hour'],
+    ['an unknown field', null, { price_table: PRICES, currency: 'EUR' }, 'currency'],
+    ['a malformed time', null, { price_table: PRICES, effective_from: 'tomorrow' }, 'effective_from'],
+    ['no price table', null, {}, 'price_table'],
+  ])('price book bad input: %s → 422 naming it', async (_, url, body, field) => {
+    expectValidation(await h.http('POST', url ?? path('/prices'), { body }), field);
+  });
+
+  it('price book of a cluster that does not exist → 404', async () => {
+    expect((await h.http('GET', '/api/v1/clusters/00000000-0000-4000-8000-000000000000/prices')).status).toBe(404);
+  });
 });
