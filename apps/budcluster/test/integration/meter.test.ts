@@ -206,6 +206,19 @@ describe('the usage meter on a manual clock', () => {
       price_table: { vcpu_hour: 0.07 },
     });
   });
+  it('a job row deleted out of band while it holds resources: its segment closes at the row’s last change (fallback)', async () => {
+    const created = await h.http<Job>('POST', path('/jobs'), { body: containerJob() });
+    const running = await settle(created.body.id, (job) => job.status === 'running', 'running');
+    const since = new Date(clock.now());
+    await clock.advance(90_000);
+    await db.query(`DELETE FROM jobs WHERE id = $1`, [running.id]);
+    const { rows } = await db.query<{ started_at: Date; ended_at: Date | null }>(
+      `SELECT started_at, ended_at FROM meter_segments WHERE job_id = $1`,
+      [running.id],
+    );
+    expect(rows).toEqual([{ started_at: since, ended_at: since }]);
+  });
+
   it.each([
     ['a cluster id that is not a uuid', '/api/v1/clusters/nope/prices', { price_table: PRICES }, 'id'],
     ['a negative price', null, { price_table: { ...PRICES, vcpu_hour: -1 } }, 'price_table.vcpu_hour'],
