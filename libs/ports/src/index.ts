@@ -1,2 +1,3 @@
 export * from './clock';
 export * from './tokens';
+export * from './fault-injection';
