@@ -5,7 +5,7 @@ import type { Principal } from '@bud/auth';
 import { invoicePeriodSchema, invoiceQuerySchema, invoiceResponseSchema } from '@bud/contracts';
 import type { InvoiceQuery, InvoiceResponse } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
-import { invoiceCsv } from '../domain/usage/invoice-csv';
+import { acceptsCsvOverJson, invoiceCsv } from '../domain/usage/invoice-csv';
 import { InvoiceService } from '../services/invoice.service';
 
 const invoiceParamsSchema = z.object({ period: invoicePeriodSchema }).strict();
@@ -31,7 +31,7 @@ export class InvoiceController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<InvoiceResponse | string> {
     const invoice = await this.invoices.invoice(principal, params.period, query);
-    if (query.format !== 'csv' && !(request.headers.accept ?? '').toLowerCase().includes('text/csv')) return invoice;
+    if (query.format !== 'csv' && !acceptsCsvOverJson(request.headers.accept)) return invoice;
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="invoice-${invoice.period}.csv"`);
     return invoiceCsv(invoice);

@@ -253,6 +253,19 @@ describe('usage and invoices API', () => {
       ]);
       expect([rows[4][0], rows[4][amount]]).toEqual(['total', '15.144345']);
     });
+
+    it.each([
+      ['text/csv refused with q=0', 'application/json, text/csv;q=0'],
+      ['JSON preferred by q', 'text/csv;q=0.5, application/json'],
+      ['a tie', 'text/csv, application/json'],
+    ])('answers JSON for Accept with %s (%s)', async (_, accept) => {
+      const response = await fetch(`${h.service.url}/api/v1/invoices/2026-11`, {
+        headers: { authorization: `Bearer ${h.tenantA.token}`, accept },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toMatchObject({ period: '2026-11', total: '15.144345' });
+    });
   });
 
   describe('bad input answers 4xx naming the parameter, never a 500', () => {
@@ -275,6 +288,9 @@ describe('usage and invoices API', () => {
       ['month 00', '/api/v1/invoices/2026-00', 'period'],
       ['a period that is a date', '/api/v1/invoices/2026-11-01', 'period'],
       ['a named month', '/api/v1/invoices/november', 'period'],
+      ['a period in the year 26 (not 1926)', '/api/v1/invoices/0026-11', 'period'],
+      ['a period before 1970', '/api/v1/invoices/1969-12', 'period'],
+      ['a from in the year 26', '/api/v1/usage?from=0026-11-01T00:00:00Z&to=0026-11-02T00:00:00Z', 'query.from'],
       ['an unknown format', '/api/v1/invoices/2026-11?format=xml', 'query.format'],
       ['an invoice tenant_id that is not a UUID', '/api/v1/invoices/2026-11?tenant_id=x', 'query.tenant_id'],
     ])('%s', async (_, path, named) => {

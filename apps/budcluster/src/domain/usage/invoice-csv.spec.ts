@@ -1,5 +1,5 @@
 import type { InvoiceResponse } from '@bud/contracts';
-import { csvField, invoiceCsv } from './invoice-csv';
+import { acceptsCsvOverJson, csvField, invoiceCsv } from './invoice-csv';
 
 describe('invoice CSV', () => {
   it.each([
@@ -50,5 +50,27 @@ describe('invoice CSV', () => {
       'total,,,,,,,,,,,,2.690000',
       '',
     ]);
+  });
+});
+
+describe('invoice content negotiation (Accept)', () => {
+  it.each([
+    ['text/csv', true],
+    ['text/csv; charset=utf-8', true],
+    ['application/json, text/csv;q=0', false],
+    ['text/csv;q=0, application/json', false],
+    ['application/json;q=0.5, text/csv;q=0.9', true],
+    ['application/json;q=0.9, text/csv;q=0.5', false],
+    ['text/csv, application/json', false],
+    ['text/csv;q=0.8, */*;q=0.8', false],
+    ['*/*', false],
+    ['text/*, application/json;q=0.1', true],
+    ['text/csv;q=0, text/*', false],
+    ['TEXT/CSV', true],
+    ['text/csv;q=abc', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → CSV: %s', (accept, csv) => {
+    expect(acceptsCsvOverJson(accept)).toBe(csv);
   });
 });

@@ -54,3 +54,33 @@ export function invoiceCsv(invoice: InvoiceResponse): string {
   rows.push(total);
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
+
+/** The q-value (0–1) an Accept header gives a media type: its most specific matching range (type/sub, type/*, then *\/*); 0 if none. */
+function acceptQuality(ranges: ReadonlyArray<{ type: string; subtype: string; q: number }>, type: string, subtype: string): number {
+  let best: { specificity: number; q: number } | null = null;
+  for (const range of ranges) {
+    const specificity =
+      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1;
+    if (specificity >= 0 && (!best || specificity > best.specificity)) best = { specificity, q: range.q };
+  }
+  return best?.q ?? 0;
+}
+
+/**
+ * docs/design.md#invoices: whether an Accept header asks for the CSV rather than the JSON invoice — only when it gives
+ * text/csv a higher q-value than application/json (ties and absence answer JSON), so `text/csv;q=0` never gets CSV.
+ */
+export function acceptsCsvOverJson(accept: string | undefined): boolean {
+  const ranges = (accept ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((part) => {
+      const [media = '', ...params] = part.split(';').map((piece) => piece.trim());
+      const [type = '', subtype = ''] = media.split('/');
+      const qParam = params.find((param) => /^q\s*=/.test(param));
+      const q = qParam === undefined ? 1 : Number(qParam.replace(/^q\s*=\s*/, ''));
+      return { type, subtype, q: Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0 };
+    })
+    .filter((range) => range.type !== '' && range.subtype !== '');
+  return acceptQuality(ranges, 'text', 'csv') > acceptQuality(ranges, 'application', 'json');
+}

@@ -73,6 +73,8 @@ describe('usage window', () => {
     ['to in the same minute as from', '2026-11-02T00:00:10Z', '2026-11-02T00:00:50Z', 'query.to'],
     ['from in the future with to defaulting to now', '2026-12-01T00:00:00Z', undefined, 'query.to'],
     ['a range of 366 days and a minute', '2025-11-19T00:00:00Z', '2026-11-20T00:01:00Z', 'query.from'],
+    ['a from in the year 26', '0026-11-01T00:00:00Z', '0026-11-02T00:00:00Z', 'query.from'],
+    ['a from in 1969', '1969-12-31T00:00:00Z', '1970-01-01T00:00:00Z', 'query.from'],
   ])('refuses %s, naming %s', (_, from, to, path) => {
     expect(refusal(from, to).path).toBe(path);
   });
@@ -88,5 +90,20 @@ describe('usage window', () => {
   ])('the period %s is [%s, %s)', (period, from, to) => {
     const month = monthOf(period);
     expect([iso(month.from), iso(month.to)]).toEqual([from, to]);
+  });
+
+  it.each([['0026-11'], ['0099-01'], ['0000-01'], ['1969-12']])('refuses the period %s (before 1970), naming period', (period) => {
+    let caught: unknown;
+    try {
+      monthOf(period);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).details![0].path).toBe('period');
+  });
+
+  it('the period 1970-01 is the first month', () => {
+    expect(iso(monthOf('1970-01').from)).toBe('1970-01-01T00:00:00.000Z');
   });
 });

@@ -23,6 +23,9 @@ export interface UsageWindow extends Span {
   minutes: Span[];
 }
 
+/** The first year a query or an invoice may name: nothing is metered before 1970 (and Date.UTC maps years 0–99 to 19xx). */
+export const FIRST_USAGE_YEAR = 1970;
+
 const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
 const ceilTo = (ms: number, unit: number): number => Math.ceil(ms / unit) * unit;
 
@@ -38,6 +41,13 @@ function queryError(parameter: 'from' | 'to', message: string): AppError {
 export function usageWindow(fromText: string, toText: string | undefined, now: Date): UsageWindow {
   const from = floorTo(Date.parse(fromText), MINUTE_MS);
   const to = floorTo(toText === undefined ? now.getTime() : Date.parse(toText), MINUTE_MS);
+  for (const [parameter, at] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (new Date(at).getUTCFullYear() < FIRST_USAGE_YEAR)
+      throw queryError(parameter, `is in ${new Date(at).getUTCFullYear()}: nothing is metered before ${FIRST_USAGE_YEAR}`);
+  }
   if (to <= from) {
     throw queryError(
       'to',
@@ -63,8 +73,15 @@ function splitWindow(from: number, to: number): UsageWindow {
   return { ...span(from, to), hours: span(firstHour, lastHour), minutes };
 }
 
-/** An invoice period `YYYY-MM` (validated by the route) as its month in UTC. */
+/**
+ * An invoice period `YYYY-MM` (its shape validated by the route) as its month in UTC. A year before 1970 is refused
+ * (422 naming `period`): nothing is metered then, and Date.UTC would read the years 0–99 as 1900–1999.
+ */
 export function monthOf(period: string): Span {
   const [year, month] = period.split('-').map(Number);
+  if (!(year >= FIRST_USAGE_YEAR)) {
+    const message = `is in the year ${String(year).padStart(4, '0')}: nothing is metered before ${FIRST_USAGE_YEAR}`;
+    throw AppError.validation(`the period ${message}`, [{ path: 'period', message }]);
+  }
   return { from: new Date(Date.UTC(year, month - 1, 1)), to: new Date(Date.UTC(year, month, 1)) };
 }
