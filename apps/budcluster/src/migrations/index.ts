@@ -5,6 +5,7 @@ import { JobHealthVolumes1765000000000 } from './1765000000000-job-health-volume
 import { ClusterNamespaces1765100000000 } from './1765100000000-cluster-namespaces';
 import { Quotas1765200000000 } from './1765200000000-quotas';
 import { Metering1765300000000 } from './1765300000000-metering';
+import { PriceBookOutlivesCluster1765300000001 } from './1765300000001-price-book-outlives-cluster';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -15,4 +16,5 @@ export const budclusterMigrations = [
   ClusterNamespaces1765100000000,
   Quotas1765200000000,
   Metering1765300000000,
+  PriceBookOutlivesCluster1765300000001,
 ];

@@ -9,6 +9,8 @@ import type { LedgerRow, MeterSegment, PriceBookEntryAt } from '../domain/meteri
 
 /** pg_try_advisory_xact_lock key of the meter: one replica meters at a time ('bud-meter' as 8 bytes). */
 export const METER_LOCK_KEY = '7089039390734071922';
+/** The largest jobs.actual_cost numeric(18, 6) holds. */
+export const ACTUAL_COST_MAX = '999999999999.999999';
 /** Rows per INSERT statement. */
 const BATCH = 2000;
 
@@ -224,17 +226,25 @@ export class MeterRepository {
 
   /**
    * Adds each job's new ledger cost to its actual_cost (jobs that still exist). Not a change of the job: version and
-   * updated_at stay, so no optimistic update is refused and no segment boundary moves.
+   * updated_at stay, so no optimistic update is refused and no segment boundary moves. actual_cost is capped at what
+   * numeric(18, 6) holds, a last resort (prices are refused when they would make an active job cost more than the
+   * per-job hourly bound): an overflow would stop the meter for everyone. Answers the jobs whose sum was cut, with
+   * what did not fit (the ledger keeps the whole amount).
    */
-  async addActualCost(tx: Tx, costs: ReadonlyMap<string, bigint>): Promise<void> {
+  async addActualCost(tx: Tx, costs: ReadonlyMap<string, bigint>): Promise<Array<{ jobId: string; lost: string }>> {
     const ids = [...costs.keys()].sort();
-    if (ids.length === 0) return;
-    await managerOf(tx).query(
-      // Capped at what numeric(18, 6) holds (only absurd prices get there): an overflow would stop the meter for everyone.
-      `UPDATE jobs SET actual_cost = LEAST(COALESCE(jobs.actual_cost, 0) + v.cost, 999999999999.999999)
-         FROM unnest($1::uuid[], $2::numeric[]) AS v(id, cost) WHERE jobs.id = v.id`,
-      [ids, ids.map((id) => microsToDecimal(costs.get(id) ?? 0n))],
-    );
+    if (ids.length === 0) return [];
+    const rows = returnedRows(
+      await managerOf(tx).query(
+        `WITH sums AS (
+           SELECT jobs.id, COALESCE(jobs.actual_cost, 0) + v.cost AS total
+             FROM jobs JOIN unnest($1::uuid[], $2::numeric[]) AS v(id, cost) ON jobs.id = v.id)
+         UPDATE jobs SET actual_cost = LEAST(sums.total, ${ACTUAL_COST_MAX}) FROM sums WHERE jobs.id = sums.id
+         RETURNING jobs.id, CASE WHEN sums.total > ${ACTUAL_COST_MAX} THEN (sums.total - ${ACTUAL_COST_MAX})::text END AS lost`,
+        [ids, ids.map((id) => microsToDecimal(costs.get(id) ?? 0n))],
+      ),
+    ) as Array<{ id: string; lost: string | null }>;
+    return rows.filter((row) => row.lost !== null).map((row) => ({ jobId: row.id, lost: row.lost ?? '0' }));
   }
 
   /**

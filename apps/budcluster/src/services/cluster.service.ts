@@ -10,6 +10,7 @@ import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from '../drivers/driver-registry.service';
 import type { DriverSettings } from '../drivers/driver-registry.service';
 import { validateKubeconfig } from '../drivers/kubernetes';
+import { priceCapIssue } from '../domain/price-book-cap';
 import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
@@ -137,7 +138,12 @@ export class ClusterService {
     const fields: Partial<ClusterEntity> = {};
     if (request.name !== undefined) fields.name = request.name;
     if (request.ingress_url !== undefined) fields.ingressUrl = request.ingress_url;
-    if (request.price_table) fields.priceTable = priceTableSchema.parse(request.price_table);
+    if (request.price_table) {
+      fields.priceTable = priceTableSchema.parse(request.price_table);
+      // docs/design.md#price-book: no active job may cost more than the per-job hourly bound at the new prices.
+      const capIssue = priceCapIssue(await this.jobs.activeOnCluster(cluster.id), fields.priceTable);
+      if (capIssue) throw AppError.validation(`${capIssue.path} ${capIssue.message}`, [capIssue]);
+    }
     if (request.settings) {
       fields.settings = simulatedSettingsSchema.parse({ ...cluster.settings, ...request.settings });
       fields.gpuInventory = fields.settings.gpu_capacity;

@@ -48,6 +48,7 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
   private readonly rowsTotal: Counter;
   private readonly unpricedTotal: Counter;
+  private readonly clampedTotal: Counter;
   private readonly lag: Gauge;
   private lastThrough: number | null = null;
 
@@ -67,6 +68,11 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
     this.unpricedTotal = new Counter({
       name: 'bud_meter_unpriced_rows_total',
       help: "Ledger rows whose GPU type the cluster's price book does not price (their GPUs cost 0)",
+      registers: [registry],
+    });
+    this.clampedTotal = new Counter({
+      name: 'bud_meter_actual_cost_clamped_total',
+      help: "Additions to a job's actual_cost cut at the most its column holds (the ledger keeps the whole amount)",
       registers: [registry],
     });
     const lastThrough = () => this.lastThrough;
@@ -114,6 +120,12 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
             through: new Date(step.through ?? 0).toISOString(),
           });
         }
+        if (step.clamped && step.clamped.length > 0) {
+          this.clampedTotal.inc(step.clamped.length);
+          this.logger.warn("a job's actual_cost capped at the most its column holds (the ledger keeps the whole amount)", {
+            jobs: step.clamped.map((job) => `${job.jobId} (not added: $${job.lost})`).join(', '),
+          });
+        }
         if (report.chunks > 1)
           this.logger.info('meter catching up', { metered_through: new Date(step.through ?? 0).toISOString(), chunks: report.chunks });
         if (step.caughtUp) break;
@@ -135,6 +147,8 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
     rows: number;
     unpriced: number;
     through: number | null;
+    /** Jobs whose actual_cost was cut at the most its column holds (counted by tick() once committed). */
+    clamped?: Array<{ jobId: string; lost: string }>;
   }> {
     return this.repository.transaction(async (tx) => {
       if (!(await this.repository.tryLock(tx))) return { locked: false, wrote: false, caughtUp: true, rows: 0, unpriced: 0, through: null };
@@ -155,13 +169,21 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
       await this.repository.addToHourly(tx, inserted);
       const costs = new Map<string, bigint>();
       for (const row of inserted) costs.set(row.jobId, (costs.get(row.jobId) ?? 0n) + row.costMicros);
-      await this.repository.addActualCost(tx, costs);
+      const clamped = await this.repository.addActualCost(tx, costs);
       this.crash.reached('meter.after-rollup');
       await this.repository.setWatermark(tx, end, now);
       const tenantIds = [...new Set(inserted.map((row) => row.tenantId))].sort();
       await this.budgets?.afterMeter(tx, { tenantIds, now, meteredFrom: new Date(start), meteredTo: new Date(end) });
       this.crash.reached('meter.before-commit');
-      return { locked: true, wrote: true, caughtUp: end >= horizon, rows: inserted.length, unpriced: metered.unpriced, through: end };
+      return {
+        locked: true,
+        wrote: true,
+        caughtUp: end >= horizon,
+        rows: inserted.length,
+        unpriced: metered.unpriced,
+        through: end,
+        clamped,
+      };
     });
   }
 

@@ -5,7 +5,9 @@ import type { CreatePriceBookEntryRequest, PriceBookEntry } from '@bud/contracts
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
 import { CLOCK } from '@bud/ports';
+import { priceCapIssue } from '../domain/price-book-cap';
 import { ClusterRepository } from '../repositories/cluster.repository';
+import { JobRepository } from '../repositories/job.repository';
 import { MeterRepository } from '../repositories/meter.repository';
 import { PriceBookRepository } from '../repositories/price-book.repository';
 import type { PriceBookRecord } from '../repositories/price-book.repository';
@@ -24,6 +26,7 @@ export class PriceBookService {
     private readonly meter: MeterRepository,
     private readonly clusters: ClusterService,
     private readonly clusterRows: ClusterRepository,
+    private readonly jobs: JobRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,6 +48,9 @@ export class PriceBookService {
       const message = `is ${effectiveFrom.toISOString()}, before now (${now.toISOString()}): a price never applies backwards`;
       throw AppError.validation(`effective_from ${message}`, [{ path: 'effective_from', message }]);
     }
+    // Now or later, the table will price the cluster's active jobs: none may pass the per-job hourly bound.
+    const capIssue = priceCapIssue(await this.jobs.activeOnCluster(cluster.id), request.price_table);
+    if (capIssue) throw AppError.validation(`${capIssue.path} ${capIssue.message}`, [capIssue]);
     const entry = await this.book.transaction(async (tx) => {
       const existing = await this.book.lockAt(tx, cluster.id, effectiveFrom);
       if (existing && existing.effectiveFrom.getTime() <= now.getTime())
