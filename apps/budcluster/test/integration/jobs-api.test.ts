@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { errorBodySchema, jobResponseSchema, pageOf, scheduleResponseSchema } from '@bud/contracts';
 import { newServiceCaller, pollUntil } from '@bud/testing';
 import { containerJob, startHarness } from '../support/harness';
@@ -47,18 +48,46 @@ describe('jobs API on a simulated cluster', () => {
     expect(running.started_at).not.toBeNull();
   });
 
-  it('runs a batch job to succeeded and charges its real run time', async () => {
-    const created = await h.http('POST', jobsPath(), {
+  it('runs a batch job to succeeded; its actual_cost is the running sum of its usage ledger, not a charge at completion', async () => {
+    // Two seconds on an A100 ($2.50/h): a charge at completion would be $0.001389 before the meter reached that minute.
+    const slow = await h.newSimulatedCluster(h.tenantA, { batch_run_ms: 2000 });
+    const created = await h.http('POST', `/api/v1/clusters/${slow}/jobs`, {
       ...job,
-      body: containerJob({ job_type: 'batch', spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] } }),
+      body: containerJob({
+        job_type: 'batch',
+        spec: { kind: 'container', image: 'busybox:1.36', command: ['true'] },
+        resources: { gpu_type: 'A100-80GB', gpu_count: 1, cpu_request: '1', memory_request: '1Gi' },
+      }),
     });
+    expect(created.status).toBe(201);
     const done = await pollUntil(
-      () => getJob(created.body.id),
+      async () => (await h.http('GET', `/api/v1/clusters/${slow}/jobs/${created.body.id}`, job)).body,
       (job) => job.status === 'succeeded',
       { what: 'batch succeeded' },
     );
     expect(done.completed_at).not.toBeNull();
     expect(done.actual_cost).toMatch(/^\d+\.\d{6}$/);
+    const sql = new Client({ connectionString: h.db.url });
+    await sql.connect();
+    try {
+      // What it held: one interval, closed when it completed (the meter prices it minute by minute).
+      const segments = await sql.query<{ started_at: Date; ended_at: Date | null }>(
+        `SELECT started_at, ended_at FROM meter_segments WHERE job_id = $1`,
+        [done.id],
+      );
+      expect(segments.rows.map((row) => row.ended_at?.toISOString())).toEqual([done.completed_at]);
+      expect(segments.rows[0].ended_at!.getTime() - segments.rows[0].started_at.getTime()).toBeGreaterThan(1500);
+      // One snapshot (the meter runs in the background): actual_cost is exactly the sum of the job's ledger rows so far
+      // (none yet, an unmetered job, reads 0.000000).
+      const sums = await sql.query<{ actual_cost: string; ledger: string }>(
+        `SELECT (SELECT COALESCE(actual_cost, 0)::numeric(18, 6)::text FROM jobs WHERE id = $1) AS actual_cost,
+                (SELECT COALESCE(sum(cost), 0)::numeric(18, 6)::text FROM usage_ledger WHERE job_id = $1) AS ledger`,
+        [done.id],
+      );
+      expect(sums.rows[0].actual_cost).toBe(sums.rows[0].ledger);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('returns the existing job for a repeated idempotency key', async () => {
