@@ -6,6 +6,7 @@ import { ClusterNamespaces1765100000000 } from './1765100000000-cluster-namespac
 import { Quotas1765200000000 } from './1765200000000-quotas';
 import { Metering1765300000000 } from './1765300000000-metering';
 import { PriceBookOutlivesCluster1765300000001 } from './1765300000001-price-book-outlives-cluster';
+import { DeploymentUsageTotals1765300000002 } from './1765300000002-deployment-usage-totals';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -17,4 +18,5 @@ export const budclusterMigrations = [
   Quotas1765200000000,
   Metering1765300000000,
   PriceBookOutlivesCluster1765300000001,
+  DeploymentUsageTotals1765300000002,
 ];

@@ -231,6 +231,25 @@ export class MeterRepository {
    * per-job hourly bound): an overflow would stop the meter for everyone. Answers the jobs whose sum was cut, with
    * what did not fit (the ledger keeps the whole amount).
    */
+  /** Adds the inserted rows' cost to their deployments' accrued totals (the metrics read them, not the rollup). */
+  async addToDeploymentTotals(tx: Tx, rows: readonly LedgerRow[]): Promise<void> {
+    const totals = new Map<string, { tenantId: string; costMicros: bigint }>();
+    for (const row of rows) {
+      if (!row.deploymentId) continue;
+      const total = totals.get(row.deploymentId) ?? { tenantId: row.tenantId, costMicros: 0n };
+      total.costMicros += row.costMicros;
+      totals.set(row.deploymentId, total);
+    }
+    if (totals.size === 0) return;
+    const entries = [...totals.entries()];
+    await managerOf(tx).query(
+      `INSERT INTO deployment_usage_totals (deployment_id, tenant_id, cost)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[])
+       ON CONFLICT (deployment_id) DO UPDATE SET cost = deployment_usage_totals.cost + EXCLUDED.cost`,
+      [entries.map(([id]) => id), entries.map(([, t]) => t.tenantId), entries.map(([, t]) => microsToDecimal(t.costMicros))],
+    );
+  }
+
   async addActualCost(tx: Tx, costs: ReadonlyMap<string, bigint>): Promise<Array<{ jobId: string; lost: string }>> {
     const ids = [...costs.keys()].sort();
     if (ids.length === 0) return [];

@@ -167,6 +167,7 @@ export class MeterService implements OnApplicationBootstrap, BeforeApplicationSh
       const inserted = await this.repository.insertLedger(tx, metered.rows, now);
       this.crash.reached('meter.after-ledger-insert', `${inserted.length} rows`);
       await this.repository.addToHourly(tx, inserted);
+      await this.repository.addToDeploymentTotals(tx, inserted);
       const costs = new Map<string, bigint>();
       for (const row of inserted) costs.set(row.jobId, (costs.get(row.jobId) ?? 0n) + row.costMicros);
       const clamped = await this.repository.addActualCost(tx, costs);

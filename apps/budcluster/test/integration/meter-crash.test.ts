@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { scopes } from '@bud/contracts';
-import { ManualClock, TestEventSubscriber, callApi, createTestDatabase, newCaller, pollUntil } from '@bud/testing';
+import { ManualClock, TestEventSubscriber, callApi, createTestDatabase, newCaller, newServiceCaller, pollUntil } from '@bud/testing';
 import type { Caller, TestDatabase } from '@bud/testing';
 import { startBudcluster } from '../../src/budcluster.app';
 import type { RunningBudcluster } from '../../src/budcluster.app';
@@ -17,7 +18,8 @@ const PRICES = { gpu_hour: { A100: 2 }, vcpu_hour: 0.04, memory_gib_hour: 0.005 
 /**
  * docs/design.md#metering: the meter fails at each named step (CRASH_AT=<point>:2:error — the second hour of a
  * catch-up, after the first hour committed), the service is stopped and another one started on the same database:
- * the ledger ends with every minute exactly once — no double count, no gap — and the rollup and actual_cost agree.
+ * the ledger ends with every minute exactly once — no double count, no gap — and the rollup, actual_cost and the
+ * deployment's accrued total agree.
  */
 describe.each(crashPoints)('the meter fails at %s', (point) => {
   let db: TestDatabase;
@@ -58,11 +60,13 @@ describe.each(crashPoints)('the meter fails at %s', (point) => {
         ledger: string | null;
         hourly: string | null;
         actual: string | null;
+        deployments: string | null;
         through: Date | null;
       }>(
         `SELECT (SELECT count(*) FROM usage_ledger) AS rows, (SELECT count(DISTINCT minute) FROM usage_ledger) AS minutes,
                 (SELECT sum(cost) FROM usage_ledger) AS ledger, (SELECT sum(cost) FROM usage_hourly) AS hourly,
-                (SELECT sum(actual_cost) FROM jobs) AS actual, (SELECT metered_through FROM meter_state) AS through`,
+                (SELECT sum(actual_cost) FROM jobs) AS actual, (SELECT sum(cost) FROM deployment_usage_totals) AS deployments,
+                (SELECT metered_through FROM meter_state) AS through`,
       )
     ).rows[0];
 
@@ -79,9 +83,16 @@ describe.each(crashPoints)('the meter fails at %s', (point) => {
     });
     expect(cluster.status).toBe(201);
     await clock.advance(30_000);
-    const job = await http('POST', `/api/v1/clusters/${cluster.body.id}/jobs`, {
-      ...containerJob(),
-      resources: { gpu_type: 'A100', gpu_count: 1, cpu_request: '4', memory_request: '16Gi' },
+    // A deployment's job (budusecases creates those), so the deployment's accrued total is metered too.
+    const budusecases = await newServiceCaller('budusecases', 'budcluster', caller.tenantId);
+    const job = await callApi<any>(service.url, budusecases, 'POST', `/api/v1/clusters/${cluster.body.id}/jobs`, {
+      body: {
+        ...containerJob(),
+        source_type: 'usecase',
+        source_id: 'llm#1',
+        usecase_deployment_id: randomUUID(),
+        resources: { gpu_type: 'A100', gpu_count: 1, cpu_request: '4', memory_request: '16Gi' },
+      },
     });
     expect(job.status).toBe(201);
     await pollUntil(
@@ -102,6 +113,7 @@ describe.each(crashPoints)('the meter fails at %s', (point) => {
       ledger: '2.221314', // 18,667 µ$ + 59 × 37,333 µ$
       hourly: '2.221314',
       actual: '2.221314',
+      deployments: '2.221314',
       through: new Date(T0 + HOUR),
     });
 
@@ -116,6 +128,7 @@ describe.each(crashPoints)('the meter fails at %s', (point) => {
       ledger: '4.461294',
       hourly: '4.461294',
       actual: '4.461294',
+      deployments: '4.461294',
       through: new Date(T0 + 2 * HOUR),
     });
     expect(await service.app.get(MeterService).tick()).toMatchObject({ rows: 0 });
@@ -123,6 +136,12 @@ describe.each(crashPoints)('the meter fails at %s', (point) => {
     // Metering the same minutes again (a watermark set back) inserts nothing, so the rollup and actual_cost stay.
     await pg.query(`UPDATE meter_state SET metered_through = $1`, [new Date(T0)]);
     expect(await service.app.get(MeterService).tick()).toMatchObject({ chunks: 2, rows: 0, meteredThrough: T0 + 2 * HOUR });
-    expect(await totals()).toMatchObject({ rows: '120', ledger: '4.461294', hourly: '4.461294', actual: '4.461294' });
+    expect(await totals()).toMatchObject({
+      rows: '120',
+      ledger: '4.461294',
+      hourly: '4.461294',
+      actual: '4.461294',
+      deployments: '4.461294',
+    });
   });
 });
