@@ -216,8 +216,8 @@ export type BudgetVerdict = z.infer<typeof budgetVerdictSchema>;
 export const budgetCheckRequestSchema = z
   .object({
     project_id: uuidSchema.nullable().optional(),
-    /** The new work's cost per hour. */
-    estimated_cost_per_hour: usdAmountSchema,
+    /** The new work's cost per hour (never negative: new work cannot make room in a budget). */
+    estimated_cost_per_hour: usdAmountSchema.refine((usd) => !usd.startsWith('-'), 'must not be negative'),
   })
   .strict();
 export type BudgetCheckRequest = z.infer<typeof budgetCheckRequestSchema>;

@@ -127,6 +127,14 @@ describe('budget verdict', () => {
     expect(budgetVerdict([], usdMicros('24'), now)).toEqual({ admits: true, budgets: [], message: 'no budget covers this work' });
   });
 
+  it('a stop budget whose month reached 100% refuses new work, saying why; below 100% it only reports', () => {
+    const spentOut = budgetVerdict([standing({ action: 'stop', spent: usdMicros('100') })], usdMicros('1'), now);
+    expect(spentOut.admits).toBe(false);
+    expect(spentOut.message).toMatch(/^over budget by \$1\.000000: .*a stop budget at 100% refuses new work/);
+    expect(budgetVerdict([standing({ action: 'stop', spent: usdMicros('99.999999') })], usdMicros('1'), now).admits).toBe(true);
+    expect(budgetVerdict([standing({ action: 'stop', spent: usdMicros('100') })], 0n, now).admits).toBe(true);
+  });
+
   it('names the budget over by the most when a tenant and a project budget both refuse', () => {
     const projectId = '00000000-0000-4000-8000-0000000000a1';
     const verdict = budgetVerdict(

@@ -77,10 +77,17 @@ export interface BudgetStanding {
   runningPerHour: bigint;
 }
 
+/** The actions that can refuse new work: `block_new` when it would not fit, `stop` once the month's spend reached 100%. */
+export function refusesNewWork(action: BudgetAction): boolean {
+  return action === 'block_new' || action === 'stop';
+}
+
 /**
  * What new work (its rest-of-month cost `projectedNew`) does to the budgets covering it. A `block_new` budget refuses
  * it when the scope's projected month end (spent + running work to the month's end) plus the new work passes the
- * amount; work that costs nothing is never refused. Other actions only report.
+ * amount. A `stop` budget whose month's spend reached its amount refuses it too (its 100% event stopped the scope's
+ * deployments; starting them again must not run the rest of the month). Work that costs nothing is never refused.
+ * `notify` only reports.
  */
 export function budgetVerdict(standings: readonly BudgetStanding[], projectedNew: bigint, now: Date): BudgetVerdict {
   const rows = standings.map((s) => {
@@ -88,14 +95,16 @@ export function budgetVerdict(standings: readonly BudgetStanding[], projectedNew
     const projectedMonthEnd = s.spent + runningRest;
     const remaining = s.amount - s.spent;
     const over = projectedMonthEnd + projectedNew - s.amount;
-    return { standing: s, runningRest, remaining, projectedMonthEnd, over };
+    const stopped = s.action === 'stop' && s.spent >= s.amount;
+    return { standing: s, runningRest, remaining, projectedMonthEnd, over, stopped };
   });
-  const refusing = rows.filter((r) => r.standing.action === 'block_new' && projectedNew > 0n && r.over > 0n);
+  const refusing = rows.filter((r) => projectedNew > 0n && ((r.standing.action === 'block_new' && r.over > 0n) || r.stopped));
   const worst = refusing.sort((a, b) => (b.over > a.over ? 1 : b.over < a.over ? -1 : 0))[0];
   const message = worst
     ? `over budget by $${formatMicros(worst.over)}: projected rest-of-month cost $${formatMicros(projectedNew + worst.runningRest)} ` +
       `(this work $${formatMicros(projectedNew)}, running work $${formatMicros(worst.runningRest)}) > remaining ` +
-      `$${formatMicros(worst.remaining)} of the ${scopeName(worst.standing.projectId)} budget ${worst.standing.budgetId}`
+      `$${formatMicros(worst.remaining)} of the ${scopeName(worst.standing.projectId)} budget ${worst.standing.budgetId}` +
+      (worst.stopped ? ' (a stop budget at 100% refuses new work until next month or a higher amount)' : '')
     : rows.length === 0
       ? 'no budget covers this work'
       : rows.some((r) => r.over > 0n)

@@ -65,9 +65,9 @@ export class BudgetRepository {
   }
 
   /** The budgets covering work of the tenant in `projectId`: the tenant's and that project's (either may be absent). */
-  async covering(tenantId: string, projectId: string | null): Promise<BudgetRow[]> {
+  async covering(tenantId: string, projectId: string | null, tx?: Tx): Promise<BudgetRow[]> {
     const rows = await this.run(
-      undefined,
+      tx,
       `SELECT * FROM budgets WHERE tenant_id = $1 AND (project_id IS NULL OR project_id = $2) ORDER BY project_id NULLS FIRST`,
       [tenantId, projectId],
     );
@@ -77,6 +77,35 @@ export class BudgetRepository {
   async find(id: string): Promise<BudgetRow | null> {
     const rows = await this.run(undefined, `SELECT * FROM budgets WHERE id = $1`, [id]);
     return rows[0] ? toBudget(rows[0]) : null;
+  }
+
+  /**
+   * Serializes the PUTs of one tenant's budgets until the transaction ends (so the per-tenant cap holds under
+   * concurrent PUTs) and answers the scope's current budget, if any.
+   */
+  async lockScope(tx: Tx, tenantId: string, projectId: string | null): Promise<BudgetRow | null> {
+    await this.run(tx, `SELECT pg_advisory_xact_lock(hashtext('budgets:' || $1::text))`, [tenantId]);
+    const rows = await this.run(tx, `SELECT * FROM budgets WHERE tenant_id = $1 AND project_id IS NOT DISTINCT FROM $2::uuid`, [
+      tenantId,
+      projectId,
+    ]);
+    return rows[0] ? toBudget(rows[0]) : null;
+  }
+
+  /** How many project budgets the tenant has. */
+  async projectBudgetCount(tx: Tx, tenantId: string): Promise<number> {
+    const rows = await this.run(tx, `SELECT count(*)::int AS n FROM budgets WHERE tenant_id = $1 AND project_id IS NOT NULL`, [tenantId]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Forgets the period's crossings of the budget except `keep` (a changed budget crosses those again when reached). */
+  async forgetCrossings(tx: Tx, budgetId: string, period: string, keep: readonly number[]): Promise<number[]> {
+    const rows = await this.run(
+      tx,
+      `DELETE FROM budget_crossings WHERE budget_id = $1 AND period = $2 AND NOT (threshold = ANY($3::int[])) RETURNING threshold`,
+      [budgetId, period, [...keep]],
+    );
+    return rows.map((row) => Number(row.threshold)).sort((a, b) => a - b);
   }
 
   /**

@@ -104,7 +104,8 @@ function thresholdEvent(
 ): CloudEvent<BudgetThresholdEventData> {
   return {
     specversion: '1.0',
-    id: `budget:${budget.id}:${period}:${threshold}`,
+    // The budget's version too: a changed budget crosses a threshold again (BudgetService.put), a new event.
+    id: `budget:${budget.id}:${period}:${threshold}:v${budget.version}`,
     source: 'budcluster',
     type: BUDGET_THRESHOLD_EVENT_TYPE,
     time: now.toISOString(),

@@ -7,6 +7,7 @@ import { Logger } from '@bud/logging';
 import { OutboxRelay, OutboxRepository } from '@bud/outbox';
 import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
+import type { Tx } from '@bud/database';
 import { canonicalJson } from '@bud/workloads';
 import { inPlaceUpdateIssues, rolloutOverdue } from '../domain/in-place-update';
 import { isTerminal } from '../domain/job-status-machine';
@@ -15,6 +16,8 @@ import type { ClusterEntity, JobEntity } from '../entities';
 import { toJobModel } from '../entities/job-model.mapper';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { JobRepository } from '../repositories/job.repository';
+import { formatMicros, usdMicros } from '../domain/budget';
+import { BudgetService } from './budget.service';
 import { estimatedCosts } from './job-cost';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { openSecretEnv, resealSecretEnv } from './secret-env';
@@ -35,6 +38,7 @@ export class JobUpdateService {
     private readonly relay: OutboxRelay,
     private readonly drivers: DriverRegistry,
     private readonly volumes: VolumeService,
+    private readonly budgets: BudgetService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -76,6 +80,8 @@ export class JobUpdateService {
       const now = new Date(this.clock.now());
       const others = othersOf(job);
       const policy = others.policy ?? job.policy;
+      const costs = estimatedCosts(resources, policy, cluster.priceTable);
+      await this.admitAddedCost(tx, job, costs);
       const lastGood =
         job.observedGeneration >= job.generation
           ? {
@@ -91,7 +97,7 @@ export class JobUpdateService {
         {
           ...others,
           ...lastGood,
-          ...estimatedCosts(resources, policy, cluster.priceTable),
+          ...costs,
           spec: sealed.spec,
           resources,
           // Sealing again draws a new IV: equal values keep the stored text, so drivers see no change.
@@ -112,6 +118,28 @@ export class JobUpdateService {
     await this.volumes.attach(written);
     this.reapply(cluster, written);
     return written;
+  }
+
+  /**
+   * docs/design.md#budgets: a change that raises the job's $/hour (more replicas, GPUs, memory) is new spend; the
+   * budgets covering the job judge what it adds (new − old $/hour), as they judge a new job. The old rate already
+   * counts as running work while the job holds resources.
+   */
+  private async admitAddedCost(
+    tx: Tx,
+    job: JobEntity,
+    costs: { estimatedCostPerHour: string; estimatedCost: string | null },
+  ): Promise<void> {
+    const added = usdMicros(costs.estimatedCostPerHour) - usdMicros(String(job.estimatedCostPerHour));
+    if (added <= 0n) return;
+    const addedBounded = costs.estimatedCost === null ? null : usdMicros(costs.estimatedCost) - usdMicros(String(job.estimatedCost ?? '0'));
+    await this.budgets.admitJob(
+      job.tenantId,
+      job.projectId,
+      { perHour: formatMicros(added), bounded: addedBounded === null ? null : formatMicros(addedBounded > 0n ? addedBounded : 0n) },
+      async () => false,
+      { tx, what: 'the change' },
+    );
   }
 
   /**

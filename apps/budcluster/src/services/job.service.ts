@@ -214,6 +214,14 @@ export class JobService {
     const cluster = await this.clusters.visibleCluster(principal, clusterId);
     if (job.status !== 'failed' && job.status !== 'preempted')
       throw new AppError('invalid_transition', `only failed or preempted jobs can be retried; this one is '${job.status}'`);
+    // A retry runs the job again: new spend, judged by the budgets as a new job is.
+    await this.budgets.admitJob(
+      job.tenantId,
+      job.projectId,
+      { perHour: String(job.estimatedCostPerHour), bounded: job.estimatedCost === null ? null : String(job.estimatedCost) },
+      async () => false,
+      { what: 'the retry' },
+    );
     const retried = await this.lifecycle.transition(job.id, {
       to: 'pending',
       reason: 'RetryRequested',

@@ -138,12 +138,22 @@ describe('budgets and deployments', () => {
     // The deployment outside the project runs on.
     expect((await h.http('GET', `/api/v1/deployments/${outside.body.id}`, { caller: tenant })).body.status).toBe('running');
 
-    // The crossing is published once a month: started again, the deployment keeps running however often the budget is
-    // checked (here: set again, once everything budcluster queued has been delivered).
+    // While the spent stop budget stands, starting the deployment again is refused up front: it stays stopped.
+    const refused = await h.http('POST', `/api/v1/deployments/${inProject.body.id}/start`, { caller: tenant });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toContainEqual({
+      path: 'parameters',
+      message: expect.stringMatching(/a stop budget at 100% refuses new work/),
+    });
+    expect((await h.http('GET', `/api/v1/deployments/${inProject.body.id}`, { caller: tenant })).body.status).toBe('stopped');
+
+    // Raised, the budget lets it start; the crossing is published once a month: the deployment keeps running however
+    // often the budget is checked (here: set again, once everything budcluster queued has been delivered).
+    await putBudget(tenant, { project_id: projectId, monthly_amount: '200', action: 'stop' });
     const started = await h.http('POST', `/api/v1/deployments/${inProject.body.id}/start`, { caller: tenant });
     expect(started.status).toBe(202);
     await waitForStatus(h, inProject.body.id, 'running', tenant);
-    await putBudget(tenant, { project_id: projectId, monthly_amount: '50', action: 'stop' });
+    await putBudget(tenant, { project_id: projectId, monthly_amount: '200', action: 'stop' });
     await pollUntil(
       async () => (await clusterSql(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0]?.n as number,
       (n) => n === 0,

@@ -190,7 +190,17 @@ export class DeploymentService {
 
   /** Re-runs a stopped or failed deployment: a new run, every component from the start. */
   async start(principal: Principal, id: string): Promise<DeploymentResponse> {
-    await this.visible(principal, id, 'manage');
+    const seen = await this.visible(principal, id, 'manage');
+    // A new run is new spend: a block_new budget that it does not fit, or a stop budget at 100%, refuses it up front.
+    // budcluster refuses each of its jobs anyway, so a check that cannot be asked now (budcluster away) lets it start.
+    const budget = await this.budcluster
+      .budgetCheck(await this.signToken(seen.tenantId), {
+        project_id: seen.projectId,
+        estimated_cost_per_hour: seen.plan.total.estimated_cost_per_hour,
+      })
+      .catch(() => null);
+    if (budget && !budget.admits)
+      throw AppError.validation(`the deployment is over budget: ${budget.message}`, [{ path: 'parameters', message: budget.message }]);
     const updated = await this.deployments.transaction(async (m) => {
       const deployment = await this.lockedFor(m, id, startVerdict);
       const run = deployment.run + 1;
