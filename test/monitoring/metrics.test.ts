@@ -154,6 +154,11 @@ describe('the services’ metrics for dashboards and alerts', () => {
       await usage(lastMonth, job.id, '1.000000'); // an earlier month: accrued, but not this month's budget
       await usage(thisMonth, randomUUID(), '0.125000'); // a job of the deployment deleted since (an earlier run)
       await usage(thisMonth, randomUUID(), '0.375000', project, null); // a project's job outside any deployment
+      // The meter keeps each deployment's accrued total beside the rollup, in the same transaction.
+      await clusterSql.query(`INSERT INTO deployment_usage_totals (deployment_id, tenant_id, cost) VALUES ($1, $2, '3.625000')`, [
+        deployment.id,
+        h.tenantA.tenantId,
+      ]);
       const budget = (projectId: string | null, amount: string) =>
         clusterSql.query(
           `INSERT INTO budgets (id, tenant_id, project_id, monthly_amount, thresholds, action, created_at, updated_at, version)

@@ -20,16 +20,15 @@ export class MeteringMetricsQueries {
   ) {}
 
   /**
-   * Accrued cost (USD) of every deployment that still has jobs here, from the hourly rollup (which the meter writes
-   * in the same transaction as the ledger, so it holds every metered minute). Dearest first.
+   * Accrued cost (USD) of every deployment that still has jobs here, from deployment_usage_totals (which the meter
+   * adds to in the same transaction as the ledger, so it holds every metered minute). Dearest first.
    */
   async deploymentCost(): Promise<BoundedRows<'deployment_id' | 'tenant_id'>> {
     const rows = await this.db.query<Array<{ deployment_id: string; tenant_id: string; cost: string; total: number }>>(
       fairly(
-        `SELECT deployment_id, tenant_id, SUM(cost)::text AS cost, SUM(cost) AS urgency, deployment_id::text AS tiebreak
-           FROM usage_hourly
-          WHERE deployment_id IN (SELECT usecase_deployment_id FROM jobs WHERE usecase_deployment_id IS NOT NULL)
-          GROUP BY deployment_id, tenant_id`,
+        `SELECT deployment_id, tenant_id, cost::text AS cost, cost AS urgency, deployment_id::text AS tiebreak
+           FROM deployment_usage_totals
+          WHERE deployment_id IN (SELECT usecase_deployment_id FROM jobs WHERE usecase_deployment_id IS NOT NULL)`,
       ),
       [this.cap],
     );
