@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema } from './common';
+import { componentFilesSchema } from './files';
 import { deploymentTypes, envSchema, modelEngines, portSchema } from './job';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
@@ -76,6 +77,8 @@ const componentFields = {
   default_gpu_type: gpuTypeSchema.optional(),
   default_gpu_count: z.number().int().min(0).max(MAX_GPUS_PER_REPLICA).default(0),
   default_env: envSchema.default({}),
+  /** Files mounted read-only into the container; content may hold `{{ }}` like env (docs/templates.md#files). */
+  files: componentFilesSchema.default([]),
   default_resources: componentResourcesSchema.default({}),
   required_inputs: z.array(inputNameSchema).max(100).default([]),
   /** name → template over the job's outputs (`service`, `namespace`, `host`, `port`, `url`). */
@@ -101,6 +104,7 @@ function checkDeploymentFields(c: ComponentShape, ctx: z.RefinementCtx): void {
       need('helm_repo', 'helm');
       need('helm_chart', 'helm');
       for (const f of ['image', 'image_tag', 'default_command', 'model_engine'] as const) forbid(f, 'helm');
+      if (c.files.length > 0) ctx.addIssue({ code: 'custom', path: ['files'], message: 'does not apply to a helm component' });
       break;
     case 'docker':
       need('image', 'docker');

@@ -1,6 +1,7 @@
 export * from './common';
 export * from './cluster';
 export * from './job';
+export * from './files';
 export * from './job-status-transitions';
 export * from './cloud-event';
 export * from './component';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
 import { gpuTypeSchema } from './cluster';
+import { jobFilesSchema } from './files';
 import { jobHealths, jobRolloutSchema } from './job-health';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
@@ -58,6 +59,8 @@ export const containerSpecSchema = z
     args: z.array(z.string().max(4096)).max(200).optional(),
     env: envSchema.default({}),
     secret_env: secretEnvSchema.optional(),
+    /** Mounted read-only, each at its path: a ConfigMap holds them, a Secret the `secret` ones (their content answered masked). */
+    files: jobFilesSchema.optional(),
     ports: z.array(portSchema).max(20).default([]),
     health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
     volumes: z
@@ -114,6 +117,7 @@ export const modelSpecSchema = z
     engine_args: z.array(z.string().max(4096)).max(100).optional(),
     env: envSchema.optional(),
     secret_env: secretEnvSchema.optional(),
+    files: jobFilesSchema.optional(),
   })
   .strict();
 

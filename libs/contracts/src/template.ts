@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dnsLabelSchema, isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
 import { componentCategories, semverSchema } from './component';
+import { componentFilesSchema } from './files';
 import { createJobRequestSchema, deploymentTypes, jobResourcesSchema } from './job';
 import { budgetVerdictSchema } from './metering';
 import { quotaVerdictSchema } from './quota';
@@ -97,6 +98,8 @@ export const templateComponentSchema = z
     condition: z.union([z.string().min(1).max(4096), z.boolean()]).optional(),
     config: z.record(z.string(), z.unknown()).default({}),
     env: z.record(envNameSchema, z.union([z.string().max(65536), z.number(), z.boolean()])).default({}),
+    /** Added to the component's files; one of the same path replaces it. */
+    files: componentFilesSchema.optional(),
     resources: templateResourcesSchema.optional(),
     model_id: z.string().min(1).max(300).optional(),
     gpu_type: z.string().min(1).max(100).optional(),
