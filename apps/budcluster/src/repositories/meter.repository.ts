@@ -224,13 +224,6 @@ export class MeterRepository {
     return sums.length;
   }
 
-  /**
-   * Adds each job's new ledger cost to its actual_cost (jobs that still exist). Not a change of the job: version and
-   * updated_at stay, so no optimistic update is refused and no segment boundary moves. actual_cost is capped at what
-   * numeric(18, 6) holds, a last resort (prices are refused when they would make an active job cost more than the
-   * per-job hourly bound): an overflow would stop the meter for everyone. Answers the jobs whose sum was cut, with
-   * what did not fit (the ledger keeps the whole amount).
-   */
   /** Adds the inserted rows' cost to their deployments' accrued totals (the metrics read them, not the rollup). */
   async addToDeploymentTotals(tx: Tx, rows: readonly LedgerRow[]): Promise<void> {
     const totals = new Map<string, { tenantId: string; costMicros: bigint }>();
@@ -250,6 +243,13 @@ export class MeterRepository {
     );
   }
 
+  /**
+   * Adds each job's new ledger cost to its actual_cost (jobs that still exist). Not a change of the job: version and
+   * updated_at stay, so no optimistic update is refused and no segment boundary moves. actual_cost is capped at what
+   * numeric(18, 6) holds, a last resort (prices are refused when they would make an active job cost more than the
+   * per-job hourly bound): an overflow would stop the meter for everyone. Answers the jobs whose sum was cut, with
+   * what did not fit (the ledger keeps the whole amount).
+   */
   async addActualCost(tx: Tx, costs: ReadonlyMap<string, bigint>): Promise<Array<{ jobId: string; lost: string }>> {
     const ids = [...costs.keys()].sort();
     if (ids.length === 0) return [];
