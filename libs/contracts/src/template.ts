@@ -10,7 +10,8 @@ import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySc
 export const templateCategories = ['rag', 'chatbot', 'agent'] as const;
 export type TemplateCategory = (typeof templateCategories)[number];
 export const templateComplexities = ['simple', 'intermediate', 'advanced'] as const;
-export const parameterTypes = ['string', 'integer', 'number', 'boolean', 'enum', 'model_ref', 'cluster_ref', 'secret'] as const;
+/** `list` is a list of strings; its `options` are the allowed items and `min`/`max` bound how many (docs/templates.md#parameters). */
+export const parameterTypes = ['string', 'integer', 'number', 'boolean', 'enum', 'model_ref', 'cluster_ref', 'secret', 'list'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
 
 /** A string carrying at least one `{{ ... }}` expression (docs/design.md#template-format). */
@@ -20,7 +21,14 @@ const tagSchema = z
   .min(1)
   .max(50)
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase tag');
-const parameterValueSchema = z.union([z.string().max(65536), z.number(), z.boolean()]);
+export const MAX_LIST_ITEMS = 200;
+export const MAX_LIST_ITEM_LENGTH = 1000;
+const parameterValueSchema = z.union([
+  z.string().max(65536),
+  z.number(),
+  z.boolean(),
+  z.array(z.string().max(MAX_LIST_ITEM_LENGTH)).max(MAX_LIST_ITEMS),
+]);
 
 // Nested quantifiers and backreferences are how a pattern backtracks exponentially on a user's value.
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]|\\[1-9]/;
@@ -66,6 +74,16 @@ export const templateParameterSchema = z
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret parameter cannot have a default' });
     if (p.min !== undefined && p.max !== undefined && p.min > p.max)
       ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
+    if (p.type !== 'list' && Array.isArray(p.default))
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'a list default needs type list' });
+    if (p.type === 'list' && p.default !== undefined && !Array.isArray(p.default))
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'must be a list of strings' });
+    if (p.type === 'list' && Array.isArray(p.default) && p.options) {
+      const allowed = p.options;
+      p.default.forEach((item, i) => {
+        if (!allowed.includes(item)) ctx.addIssue({ code: 'custom', path: ['default', i], message: 'must be one of the options' });
+      });
+    }
   });
 export type TemplateParameter = z.infer<typeof templateParameterSchema>;
 

@@ -38,6 +38,11 @@ export interface FieldSchema {
   pattern?: string;
   format?: string;
   writeOnly?: boolean;
+  /** A `list` parameter: an array of strings, `items.enum` the allowed ones. */
+  items?: FieldSchema;
+  uniqueItems?: boolean;
+  minItems?: number;
+  maxItems?: number;
   'x-bud-type'?: string;
 }
 

@@ -75,6 +75,19 @@ function renderInput(field: FormField, value: unknown, change: (value: unknown) 
           onChange={(next) => change(next)}
         />
       );
+    case 'list':
+      // With options: pick any of them (none is a valid choice); without: type free items.
+      return (
+        <Select
+          id={id}
+          data-param={field.name}
+          mode={field.options ? 'multiple' : 'tags'}
+          value={Array.isArray(value) ? (value as string[]) : Array.isArray(field.defaultValue) ? (field.defaultValue as string[]) : []}
+          allowClear
+          options={(field.options ?? []).map((o) => ({ value: o, label: String(o) }))}
+          onChange={(next: string[]) => change(next)}
+        />
+      );
     case 'password':
       return (
         <Input.Password

@@ -1,6 +1,6 @@
 import type { FieldSchema, JsonSchema } from '../api/client';
 
-export type FieldKind = 'text' | 'password' | 'integer' | 'number' | 'boolean' | 'select';
+export type FieldKind = 'text' | 'password' | 'integer' | 'number' | 'boolean' | 'select' | 'list';
 
 /** One form field derived from a parameter's JSON Schema (GET /templates/{id}/schema). */
 export interface FormField {
@@ -17,6 +17,7 @@ export interface FormField {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 function kindOf(schema: FieldSchema): FieldKind {
+  if (schema.type === 'array') return 'list';
   if (schema.enum) return 'select';
   if (schema.writeOnly || schema.format === 'password') return 'password';
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
@@ -33,12 +34,32 @@ export function formFields(schema: JsonSchema): FormField[] {
     kind: kindOf(field),
     required: required.has(name),
     defaultValue: field.default,
-    options: field.enum,
+    options: field.type === 'array' ? field.items?.enum : field.enum,
     schema: field,
   }));
 }
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+function listProblem(field: FormField, value: unknown): string | null {
+  const { schema } = field;
+  if (!Array.isArray(value)) return 'must be a list of strings';
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) return `must have at most ${schema.maxItems} items`;
+  const seen = new Set<string>();
+  for (const [i, item] of value.entries()) {
+    if (typeof item !== 'string') return `item ${i} must be a string`;
+    const max = schema.items?.maxLength;
+    if (max !== undefined && item.length > max) return `item ${i} must be at most ${max} characters`;
+    if (seen.has(item)) return `item ${i} repeats an earlier item`;
+    seen.add(item);
+    if (field.options && !field.options.includes(item))
+      return `item ${i} must be one of ${field.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    const pattern = schema.items?.pattern;
+    if (pattern !== undefined && !new RegExp(pattern, 'u').test(item)) return `item ${i} must match ${pattern}`;
+  }
+  if (schema.minItems !== undefined && value.length < schema.minItems) return `must have at least ${schema.minItems} items`;
+  return null;
+}
 
 /**
  * Why `value` does not fit the field, worded exactly as the server's resolver words it
@@ -62,6 +83,8 @@ export function fieldProblem(field: FormField, value: unknown): string | null {
     case 'select':
       if (typeof value !== 'string' && typeof value !== 'number') return 'must be one of the options';
       return field.options?.includes(value) ? null : `must be one of ${(field.options ?? []).map((o) => JSON.stringify(o)).join(', ')}`;
+    case 'list':
+      return listProblem(field, value);
     case 'text':
     case 'password': {
       if (typeof value !== 'string') return 'must be a string';

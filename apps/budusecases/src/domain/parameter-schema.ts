@@ -1,4 +1,5 @@
 import type { TemplateDocument, TemplateParameter } from '@bud/contracts';
+import { MAX_LIST_ITEMS, MAX_LIST_ITEM_LENGTH } from '@bud/contracts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -46,6 +47,20 @@ function parameterSchema(p: TemplateParameter): JsonSchema {
       return { ...stringSchema(p, { maxLength: 300, pattern: MODEL_ID_PATTERN }), ...common(p) };
     case 'cluster_ref':
       return { type: 'string', format: 'uuid', ...common(p) };
+    case 'list':
+      return {
+        type: 'array',
+        items: {
+          type: 'string',
+          maxLength: MAX_LIST_ITEM_LENGTH,
+          ...(p.options ? { enum: p.options } : {}),
+          ...(p.pattern !== undefined ? { pattern: p.pattern } : {}),
+        },
+        uniqueItems: true,
+        maxItems: p.max ?? MAX_LIST_ITEMS,
+        ...(p.min !== undefined ? { minItems: p.min } : {}),
+        ...common(p),
+      };
     case 'secret':
       // Never echoed back: the form must not prefill or display it.
       return { ...stringSchema(p, { format: 'password', writeOnly: true }), ...common(p) };

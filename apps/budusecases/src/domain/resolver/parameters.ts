@@ -1,4 +1,5 @@
 import type { TemplateParameter } from '@bud/contracts';
+import { MAX_LIST_ITEMS, MAX_LIST_ITEM_LENGTH } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 
 export const SECRET_MASK = '********';
@@ -15,6 +16,24 @@ function checkOptions(def: TemplateParameter, value: string | number): string | 
   if (!def.options || def.options.includes(value)) return null;
   // Secret options are never listed back; the others are what a form would offer anyway.
   return def.type === 'secret' ? 'is not an allowed value' : `must be one of ${def.options.map((o) => JSON.stringify(o)).join(', ')}`;
+}
+
+function listProblem(def: TemplateParameter, value: unknown): string | null {
+  if (!Array.isArray(value)) return 'must be a list of strings';
+  if (value.length > MAX_LIST_ITEMS) return `must have at most ${MAX_LIST_ITEMS} items`;
+  const seen = new Set<string>();
+  for (const [i, item] of value.entries()) {
+    if (typeof item !== 'string') return `item ${i} must be a string`;
+    if (item.length > MAX_LIST_ITEM_LENGTH) return `item ${i} must be at most ${MAX_LIST_ITEM_LENGTH} characters`;
+    if (seen.has(item)) return `item ${i} repeats an earlier item`;
+    seen.add(item);
+    if (def.options && !def.options.includes(item))
+      return `item ${i} must be one of ${def.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    if (def.pattern !== undefined && !new RegExp(def.pattern, 'u').test(item)) return `item ${i} must match ${def.pattern}`;
+  }
+  if (def.min !== undefined && value.length < def.min) return `must have at least ${def.min} items`;
+  if (def.max !== undefined && value.length > def.max) return `must have at most ${def.max} items`;
+  return null;
 }
 
 /** Why `value` does not fit `def`, or null. Messages never quote the value (it may be a secret). */
@@ -44,6 +63,8 @@ export function parameterProblem(def: TemplateParameter, value: unknown): string
       if (def.pattern !== undefined && !new RegExp(def.pattern, 'u').test(value)) return `must match ${def.pattern}`;
       return checkOptions(def, value);
     }
+    case 'list':
+      return listProblem(def, value);
     default: {
       const unreachable: never = def.type;
       return `has an unknown type ${String(unreachable)}`;
