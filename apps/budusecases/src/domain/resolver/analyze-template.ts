@@ -4,6 +4,7 @@ import { formatPath } from '@bud/errors';
 import type { Expr, FoundReference } from '../expressions';
 import { ExpressionError, collectReferences, parseExpression, parseTemplate } from '../expressions';
 import { CONFIG_KEYS, planningFields, secretAllowedAt, secretPlacementMessage, suppliesInput } from './component-fields';
+import { checkInstanceFiles, fileContentRelative, fileSources } from './component-files';
 import type { DependencyGraph } from './dag';
 import { topologicalWaves } from './dag';
 import { parameterProblem } from './parameters';
@@ -82,7 +83,11 @@ class Analyzer {
     });
     if (definition) this.checkShape(spec, definition, base);
 
-    const late = [...this.scan(spec.config, [index, 'config']), ...this.scan(spec.env, [index, 'env'])];
+    const late = [
+      ...this.scan(spec.config, [index, 'config']),
+      ...this.scan(spec.env, [index, 'env']),
+      ...this.scanFiles(spec, definition, index),
+    ];
     const early = planningFields(spec).flatMap(([field, value]) => this.scan(value, [index, ...field]));
     let condition: Expr | boolean | undefined = typeof spec.condition === 'boolean' ? spec.condition : undefined;
     if (typeof spec.condition === 'string') {
@@ -106,8 +111,20 @@ class Analyzer {
     return scan.references;
   }
 
+  /** File content is scanned where it lands in the job (`files[k].content`) but reported where it is written. */
+  private scanFiles(spec: TemplateComponent, definition: ComponentDefinition | undefined, index: number): FoundReference[] {
+    const sources = definition ? fileSources(spec, definition) : (spec.files ?? []).map((file, j) => ({ file, origin: ['files', j] }));
+    return sources.flatMap(({ file, origin }, k) => {
+      const where = formatPath([...origin, 'content'], `components[${index}]`);
+      const scan = collectReferences(file.content, ['components', index, ...fileContentRelative(k)]);
+      this.errors.push(...scan.errors.map((e) => expressionDetail(new ExpressionError(where, e.column, e.reason))));
+      return scan.references.map((r) => ({ ...r, path: where }));
+    });
+  }
+
   private checkShape(spec: TemplateComponent, definition: ComponentDefinition, base: string): void {
     const type = definition.deployment_type;
+    this.errors.push(...checkInstanceFiles(spec, definition, base));
     if (type === 'helm' && Object.keys(spec.env).length > 0) {
       this.errors.push({
         path: `${base}.env`,

@@ -17,8 +17,8 @@ export interface CompletionInput {
   outputs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-// Kubernetes takes env values and argument lists only as strings.
-const TEXT_FIELDS = new Set(['env', 'args', 'command', 'engine_args']);
+// Kubernetes takes env values, argument lists and file content only as strings.
+const TEXT_FIELDS = new Set(['env', 'args', 'command', 'engine_args', 'files']);
 
 /** A component's outputs (`url`, ...) from its job's outputs, via the registry's `outputs` templates. */
 export function renderComponentOutputs(definition: ComponentDefinition, jobOutputs: JobOutputs): Result<Record<string, unknown>> {

@@ -10,6 +10,8 @@ export const CONFIG_KEYS: Readonly<Record<Exclude<DeploymentType, 'helm'>, Reado
 export function jobPathOf(deploymentType: DeploymentType, relative: ReadonlyArray<string | number>): Array<string | number> | null {
   const [field, key, ...rest] = relative;
   if (field === 'env' && key !== undefined) return deploymentType === 'helm' ? null : ['spec', 'env', key, ...rest];
+  if (field === 'files' && typeof key === 'number' && rest.length === 1 && rest[0] === 'content')
+    return deploymentType === 'helm' ? null : ['spec', 'files', key, 'content'];
   if (field !== 'config' || key === undefined) return null;
   if (deploymentType === 'helm') return ['spec', 'values', key, ...rest];
   if (deploymentType === 'docker' && (key === 'args' || key === 'command')) return ['spec', key, ...rest];
@@ -22,18 +24,23 @@ export function isEnvValuePath(path: ReadonlyArray<string | number>): boolean {
   return path.length === 3 && path[0] === 'spec' && path[1] === 'env';
 }
 
+/** `spec.files[k].content` of a job body: a file that uses a secret parameter is mounted from a Secret. */
+export function isFileContentPath(path: ReadonlyArray<string | number>): boolean {
+  return path.length === 4 && path[0] === 'spec' && path[1] === 'files' && path[3] === 'content';
+}
+
 /**
- * Where a template may use a secret parameter: only in a value that becomes a container env value (it then
- * reaches the container through a Kubernetes Secret). The same rule refuses a template when it is saved and
+ * Where a template may use a secret parameter: only in a value that becomes a container env value or a file's
+ * content (either then reaches the container through a Kubernetes Secret). The same rule refuses a template when it is saved and
  * a plan when it is deployed. `relative` is the path inside the component, e.g. `['config', 'auth', 'password']`.
  */
 export function secretAllowedAt(deploymentType: DeploymentType, relative: ReadonlyArray<string | number>): boolean {
   const path = jobPathOf(deploymentType, relative);
-  return path !== null && isEnvValuePath(path);
+  return path !== null && (isEnvValuePath(path) || isFileContentPath(path));
 }
 
 export function secretPlacementMessage(parameter: string): string {
-  return `uses the secret parameter '${parameter}': secrets may only be env values (they reach the container through a Kubernetes Secret)`;
+  return `uses the secret parameter '${parameter}': secrets may only be env values or file content (they reach the container through a Kubernetes Secret)`;
 }
 
 /** Template fields evaluated while planning: they decide sizing, so they cannot wait for outputs or secrets. */

@@ -1,4 +1,4 @@
-import type { ComponentDefinition, JobResources, JobSpec } from '@bud/contracts';
+import type { ComponentDefinition, JobFile, JobResources, JobSpec } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { chartRefOf } from './component-fields';
 
@@ -10,6 +10,8 @@ export interface SpecInput {
   /** Registry default_values with the rendered template config merged over them. */
   config: Record<string, unknown>;
   env: Record<string, string>;
+  /** Rendered (or still pending) files; none for helm. */
+  files: JobFile[];
   modelId: unknown;
   resources: JobResources;
   base: string;
@@ -37,6 +39,7 @@ function containerSpec(input: SpecInput): JobSpec {
     ...(command ? { command } : {}),
     ...(args ? { args } : {}),
     env: input.env,
+    ...(input.files.length > 0 ? { files: input.files } : {}),
     ports: d.ports,
     ...(d.health_check_path ? { health_check_path: d.health_check_path } : {}),
     ...(storage ? { volumes: [{ name: 'data', mount_path: mount, size: storage }] } : {}),
@@ -60,6 +63,7 @@ function modelSpec(input: SpecInput): JobSpec {
     model_id: typeof modelId === 'string' ? modelId : 'invalid',
     ...(engineArgs ? { engine_args: engineArgs } : {}),
     ...(Object.keys(input.env).length > 0 ? { env: input.env } : {}),
+    ...(input.files.length > 0 ? { files: input.files } : {}),
   };
 }
 

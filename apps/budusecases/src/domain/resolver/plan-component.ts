@@ -1,4 +1,12 @@
-import type { ComponentDefinition, CreateJobRequest, JobResources, PendingValue, PlannedComponent, TemplateDocument } from '@bud/contracts';
+import type {
+  ComponentDefinition,
+  CreateJobRequest,
+  JobFile,
+  JobResources,
+  PendingValue,
+  PlannedComponent,
+  TemplateDocument,
+} from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
@@ -7,6 +15,7 @@ import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { jobPathOf, secretAllowedAt, secretPlacementMessage } from './component-fields';
+import { checkRenderedFiles, fileContentRelative, fileSources } from './component-files';
 import { buildJobSpec } from './job-spec';
 import type { PendingString, RenderContext } from './render-tree';
 import { deepMerge, renderTree, setOwn } from './render-tree';
@@ -91,6 +100,23 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
   };
 }
 
+/**
+ * The instance's files with their `{{ }}` rendered like env: what waits for outputs or secrets stays pending (at
+ * `files[k].content`), and a file that uses a secret parameter is marked `secret` (budcluster mounts it from a Secret).
+ */
+function renderFiles(input: ComponentPlanInput, ctx: RenderContext, base: string): JobFile[] {
+  const sources = fileSources(input.analyzed.spec, input.analyzed.definition);
+  const files = sources.map(({ file, origin }, k): JobFile => {
+    const own: RenderContext = { ...ctx, base: [...ctx.base, ...origin, 'content'], pending: [] };
+    const content = valueToText(renderTree(file.content, [], own));
+    ctx.pending.push(...own.pending.map((p) => ({ ...p, relative: fileContentRelative(k) })));
+    const secret = own.pending.some((p) => p.secrets.length > 0);
+    return { path: file.path, content, mode: file.mode, ...(secret ? { secret: true } : {}) };
+  });
+  input.errors.push(...checkRenderedFiles(files, sources, base));
+  return files;
+}
+
 function pendingValues(pending: readonly PendingString[], input: ComponentPlanInput, base: Array<string | number>): PendingValue[] {
   const out: PendingValue[] = [];
   for (const p of pending) {
@@ -125,9 +151,10 @@ export function planComponent(input: ComponentPlanInput): PlannedComponent {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(d.default_env)) setOwn(env, key, value);
   for (const [key, value] of Object.entries(spec.env)) setOwn(env, key, valueToText(renderTree(value, ['env', key], ctx)));
+  const files = d.deployment_type === 'helm' ? [] : renderFiles(input, ctx, base);
   const modelId = planningValue({ ...ctx, pending: [] }, 'model_id', spec.model_id);
   const resources = resourcesOf(input, { ...ctx, pending: [] }, base);
-  const jobSpec = buildJobSpec({ definition: d, releaseName: spec.id, config, env, modelId, resources, base, errors: input.errors });
+  const jobSpec = buildJobSpec({ definition: d, releaseName: spec.id, config, env, files, modelId, resources, base, errors: input.errors });
   const pending = pendingValues(ctx.pending, input, baseSegments);
   const { deployment } = input.context;
   const job: CreateJobRequest = {

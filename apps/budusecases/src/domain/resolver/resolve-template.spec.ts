@@ -151,7 +151,8 @@ describe('resolveTemplate: a valid template becomes a plan', () => {
       }),
     ).toContainEqual({
       path: 'components[2].config.args[1]',
-      message: "uses the secret parameter 'api_key': secrets may only be env values (they reach the container through a Kubernetes Secret)",
+      message:
+        "uses the secret parameter 'api_key': secrets may only be env values or file content (they reach the container through a Kubernetes Secret)",
     });
   });
 
