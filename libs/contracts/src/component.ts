@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoTimestampSchema, paginationQuerySchema, slugSchema } from './common';
 import { componentFilesSchema } from './files';
 import { deploymentTypes, envSchema, modelEngines, portSchema } from './job';
+import { componentProvidesSchema, componentRequiresSchema, componentServesSchema } from './model-catalog';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
 export const componentCategories = ['vector_db', 'llm', 'embedding', 'reranker', 'orchestrator', 'ui', 'cache', 'tool', 'agent'] as const;
@@ -83,6 +84,12 @@ const componentFields = {
   required_inputs: z.array(inputNameSchema).max(100).default([]),
   /** name → template over the job's outputs (`service`, `namespace`, `host`, `port`, `url`). */
   outputs: z.record(inputNameSchema, z.string().min(1).max(2000)).default({}),
+  /** Typed contracts (docs/templates.md#typed-contracts): output name → protocol it speaks. */
+  provides: componentProvidesSchema.default({}),
+  /** Env input → the protocol (and embedding dimension) the output wired to it must have. */
+  requires: componentRequiresSchema.default({}),
+  /** The model the component serves, checked against the model catalog (memory, context window). */
+  serves: componentServesSchema.optional(),
   ports: z.array(portSchema).max(20).default([]),
   health_check_path: z.string().max(500).regex(/^\//, 'must start with /').optional(),
   readiness_timeout_seconds: z.number().int().min(1).max(86_400).default(300),
@@ -120,6 +127,15 @@ function checkDeploymentFields(c: ComponentShape, ctx: z.RefinementCtx): void {
       throw new Error(`unknown deployment type ${String(unreachable)}`);
     }
   }
+  for (const output of Object.keys(c.provides))
+    if (!Object.prototype.hasOwnProperty.call(c.outputs, output))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['provides', output],
+        message: `names no output of the component (${Object.keys(c.outputs).join(', ') || 'none'})`,
+      });
+  if (c.serves && c.deployment_type !== 'model')
+    ctx.addIssue({ code: 'custom', path: ['serves'], message: 'applies only to a model component' });
   if (c.default_gpu_count > 0 && !c.default_gpu_type) {
     ctx.addIssue({ code: 'custom', path: ['default_gpu_type'], message: 'is required when default_gpu_count > 0' });
   }

@@ -5,6 +5,7 @@ export * from './files';
 export * from './job-status-transitions';
 export * from './cloud-event';
 export * from './component';
+export * from './model-catalog';
 export * from './template';
 export * from './deployment';
 export * from './deployment-actions';

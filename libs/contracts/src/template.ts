@@ -4,6 +4,7 @@ import { componentCategories, semverSchema } from './component';
 import { componentFilesSchema } from './files';
 import { createJobRequestSchema, deploymentTypes, jobResourcesSchema } from './job';
 import { budgetVerdictSchema } from './metering';
+import { planCheckSchema, planWarningSchema } from './model-catalog';
 import { quotaVerdictSchema } from './quota';
 import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, cpuQuantitySchema, memoryQuantitySchema, storageQuantitySchema } from './quantity';
 
@@ -285,5 +286,9 @@ export const deploymentPlanSchema = z.object({
   capacity: capacityVerdictSchema,
   /** docs/design.md#budgets: what the deployment would do to the budgets that cover it (dry-run; absent when none apply). */
   budget: budgetVerdictSchema.optional(),
+  /** docs/templates.md#typed-contracts: the contract checks that passed (a failed one is a 422 naming the parameter). */
+  checks: z.array(planCheckSchema).optional(),
+  /** Checks that could not run: a model outside the catalog, a GPU type of unknown memory, an undeclared output. */
+  warnings: z.array(planWarningSchema).optional(),
 });
 export type DeploymentPlan = z.infer<typeof deploymentPlanSchema>;
