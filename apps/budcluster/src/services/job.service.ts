@@ -7,6 +7,8 @@ import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { checkHelmSpec, checkImageHost } from '@bud/workloads';
+import { fileMountClashes } from '../domain/manifests/file-clashes';
+import type { ClaimOwner } from '../domain/manifests/volumes';
 import { namespaceRefusal, tenantNamespace } from '../domain/namespace-rules';
 import { jobResourceName } from '../domain/object-names';
 import { isTerminal } from '../domain/job-status-machine';
@@ -57,7 +59,13 @@ export class JobService {
     // The cluster's own error text is for whoever runs the cluster (GET /clusters shows it to them), not for every tenant.
     if (cluster.status === 'unreachable')
       throw new AppError('upstream_unavailable', `cluster '${cluster.name}' is unreachable; retry when it answers again`);
-    this.checkSafety(request.spec);
+    this.checkSafety(request.spec, {
+      id: '',
+      name: request.name,
+      jobType: request.job_type,
+      spec: request.spec,
+      resources: request.resources,
+    });
     const namespace = request.k8s_namespace ?? tenantNamespace(principal.tenantId);
     const ingress = (cluster.isolation ?? defaultClusterIsolation).ingress_namespaces;
     const refusal = namespaceRefusal(namespace, principal.tenantId, ingress);
@@ -165,7 +173,7 @@ export class JobService {
     let job = await this.visibleJob(principal, clusterId, jobId, 'manage');
     if (request.spec !== undefined || request.resources !== undefined) {
       const cluster = await this.clusters.visibleCluster(principal, clusterId);
-      if (request.spec) this.checkSafety(request.spec);
+      if (request.spec) this.checkSafety(request.spec, { ...job, spec: request.spec });
       const updated = await this.updates.update(cluster, job.id, request, (current) => otherPatchFields(current, request));
       if (updated) return toJobResponse(updated);
       const anyOther = request.priority_class !== undefined || request.policy !== undefined || request.labels !== undefined;
@@ -239,8 +247,12 @@ export class JobService {
     return job;
   }
 
-  private checkSafety(spec: JobSpec): void {
-    const details = spec.kind === 'helm' ? checkHelmSpec(spec) : spec.kind === 'container' ? checkImageHost(spec.image, 'spec.image') : [];
+  /** Unsafe charts and image hosts, and files that would hide one of the job's volumes: 422 naming the field. */
+  private checkSafety(spec: JobSpec, owner: ClaimOwner): void {
+    const details = [
+      ...(spec.kind === 'helm' ? checkHelmSpec(spec) : spec.kind === 'container' ? checkImageHost(spec.image, 'spec.image') : []),
+      ...fileMountClashes(owner),
+    ];
     if (details.length > 0) throw AppError.validation(`the job spec is unsafe: ${details[0]?.path} ${details[0]?.message}`, details);
   }
 

@@ -2,6 +2,7 @@ import type { V1JobSpec } from '@kubernetes/client-node';
 import type { JobModel } from '../job-model';
 import { kueueLabels, workloadMeta } from './labels';
 import { containerFor, podTemplate } from './pod-template';
+import { renderFiles } from './files';
 import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
 import { CHECKPOINT_MOUNT_PATH, workloadStorage } from './volumes';
@@ -24,6 +25,7 @@ export function renderBatchWorkload(job: JobModel, options: RenderOptions): Kube
   const labels = options.kueue ? kueueLabels(job) : {};
   return [
     ...renderSecretEnv(job, options.secretEnv),
+    ...renderFiles(job, options.secretEnv),
     ...storage.claims,
     { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(job, job.resourceName, labels), spec },
   ];

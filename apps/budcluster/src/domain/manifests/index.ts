@@ -8,4 +8,5 @@ export * from './helm-release';
 export * from './outputs';
 export * from './render';
 export * from './secret-env';
+export * from './files';
 export * from './namespace';

@@ -13,6 +13,7 @@ import { AppError } from '@bud/errors';
 import type { JobModel } from '../job-model';
 import { checkImageHost } from '@bud/workloads';
 import { modelToContainer } from '../model-engines';
+import { FILES_DIGEST_ANNOTATION, fileMounts, filesDigest } from './files';
 import { jobLabels } from './labels';
 import { secretEnvName, secretEnvNames } from './secret-env';
 import type { ClaimMount } from './volumes';
@@ -90,6 +91,15 @@ export function podTemplate(job: JobModel, container: ContainerSpec, options: Po
     volumes.push({ name: 'bud-dshm', emptyDir: { medium: 'Memory' } });
     volumeMounts.push({ name: 'bud-dshm', mountPath: '/dev/shm' });
   }
+  const files = fileMounts(job, volumeMounts);
+  volumes.push(...files.volumes);
+  volumeMounts.push(...files.volumeMounts);
+  const annotations: Record<string, string> = {};
+  // A change of secret_env alone changes no other template field, and pods read the Secret only when they
+  // start: the digest of the sealed values makes it roll the pods (docs/design.md#in-place-update).
+  if (job.secretEnvSealed) annotations[SECRET_ENV_DIGEST_ANNOTATION] = secretEnvDigest(job.secretEnvSealed);
+  const digest = filesDigest(job);
+  if (digest) annotations[FILES_DIGEST_ANNOTATION] = digest;
 
   const main: V1Container = {
     name: MAIN_CONTAINER,
@@ -110,9 +120,7 @@ export function podTemplate(job: JobModel, container: ContainerSpec, options: Po
   return {
     metadata: {
       labels: { ...jobLabels(job), ...options.extraLabels },
-      // A change of secret_env alone changes no other template field, and pods read the Secret only when they
-      // start: the digest of the sealed values makes it roll the pods (docs/design.md#in-place-update).
-      ...(job.secretEnvSealed ? { annotations: { [SECRET_ENV_DIGEST_ANNOTATION]: secretEnvDigest(job.secretEnvSealed) } } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
       restartPolicy: options.restartPolicy,

@@ -3,6 +3,7 @@ import type { JobModel } from '../job-model';
 import { kueueLabels, objectMeta, selectorLabels, workloadMeta } from './labels';
 import { serviceName } from './outputs';
 import { containerFor, podTemplate } from './pod-template';
+import { renderFiles } from './files';
 import { renderSecretEnv } from './secret-env';
 import type { KubernetesObject, RenderOptions } from './types';
 import { workloadStorage } from './volumes';
@@ -30,6 +31,7 @@ export function renderServiceWorkload(job: JobModel, options: RenderOptions): Ku
   };
   const objects: KubernetesObject[] = [
     ...renderSecretEnv(job, options.secretEnv),
+    ...renderFiles(job, options.secretEnv),
     ...storage.claims,
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: workloadMeta(job, job.resourceName, queueLabels), spec: deploymentSpec },
   ];

@@ -7,7 +7,7 @@ export interface ObjectMeta {
 }
 
 /** A rendered Kubernetes object as plain JSON, ready for server-side apply. */
-export type KubernetesObject = WorkloadObject | SecretObject;
+export type KubernetesObject = WorkloadObject | SecretObject | ConfigMapObject;
 
 export interface WorkloadObject {
   apiVersion: string;
@@ -25,6 +25,14 @@ export interface SecretObject {
   data: Record<string, string>;
 }
 
+/** A v1 ConfigMap: no spec, plain `data` (a job's files). */
+export interface ConfigMapObject {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: ObjectMeta;
+  data: Record<string, string>;
+}
+
 export interface RenderOptions {
   /** Whether the cluster has Kueue's CRDs: workloads then carry queue and priority labels and Jobs start suspended. */
   kueue: boolean;
@@ -33,6 +41,9 @@ export interface RenderOptions {
    * `flux-system`; a cluster running Flux with `--no-cross-namespace-refs` needs it in each job namespace.
    */
   platformChartSource?: { name: string; namespace?: string };
-  /** The job's opened `secret_env` values; omitted when objects are rendered only to be found or deleted. */
+  /**
+   * The job's opened sealed values: `secret_env` by name and secret files' content by path (paths start with `/`, env
+   * names never do); omitted when objects are rendered only to be found or deleted.
+   */
   secretEnv?: Record<string, string>;
 }

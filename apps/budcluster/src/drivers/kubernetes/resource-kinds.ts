@@ -26,6 +26,8 @@ export const HELM_RELEASE: ResourceKind = {
 };
 const SERVICE: ResourceKind = { apiVersion: 'v1', kind: 'Service', plural: 'services', primary: false };
 const SECRET: ResourceKind = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', primary: false, perNamespace: true };
+/** A job's files (docs/design.md#files); listed per managed namespace, like Secrets. */
+const CONFIG_MAP: ResourceKind = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', primary: false, perNamespace: true };
 /** Cluster-scoped; listed (by label) only to find the managed namespaces. */
 export const NAMESPACE: ResourceKind = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', primary: false };
 export const PVC: ResourceKind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', primary: false };
@@ -49,7 +51,7 @@ export const WATCHED_KINDS: readonly ResourceKind[] = [DEPLOYMENT, BATCH_JOB, HE
  * Claims are the volumes table's (docs/design.md#volumes): no sweep deletes data, not even a claim made before
  * claims lost their job label.
  */
-export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, SECRET, HELM_REPOSITORY, OCI_REPOSITORY];
+export const MANAGED_KINDS: readonly ResourceKind[] = [...WATCHED_KINDS, SERVICE, SECRET, CONFIG_MAP, HELM_REPOSITORY, OCI_REPOSITORY];
 
 /** The all-namespaces collection path, e.g. `/apis/apps/v1/deployments` or `/api/v1/services`. */
 export function collectionPath(kind: ResourceKind): string {

@@ -3,7 +3,8 @@ import type { ClusterIsolation, SimulatedSettings } from '@bud/contracts';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import type { JobModel, ObservedHealth, ObservedRollout, ObservedStatus, VolumeModel } from '../../domain/job-model';
-import { renderManifests, serviceOutputs } from '../../domain/manifests';
+import { fileKey, filesObjectName, jobFiles, renderManifests, serviceOutputs } from '../../domain/manifests';
+import type { KubernetesObject } from '../../domain/manifests';
 import { jobClaims } from '../../domain/manifests/volumes';
 import type { ManagedNamespace } from '../../domain/namespace-model';
 import type { ClusterDriver, StatusSink } from '../cluster-driver';
@@ -14,6 +15,16 @@ import { SimulatedQueue, workloadNameOf } from './simulated-queue';
 import { faultFor, faultStateAt, replicasOnlyChange } from './simulated-faults';
 import { SimulatedNamespaces } from './simulated-namespaces';
 import type { SimulatedNamespace } from './simulated-namespaces';
+
+/** A file as the job's pods see it (docs/design.md#files); a secret file's content stays sealed here. */
+export interface SimulatedFile {
+  path: string;
+  mode: string;
+  from: 'ConfigMap' | 'Secret';
+  object: string;
+  key: string;
+  content?: string;
+}
 
 interface Placement {
   job: JobModel;
@@ -45,6 +56,8 @@ export class SimulatedDriver implements ClusterDriver {
   private readonly queue: SimulatedQueue;
   /** Claims by `namespace/claimName` → uid: apply creates absent ones, remove keeps them (docs/design.md#volumes). */
   private readonly claims = new Map<string, string>();
+  /** Each placed job's mounted files, from the objects rendered for its current generation. */
+  private readonly mounted = new Map<string, SimulatedFile[]>();
   /** Namespaces deleted through deleteNamespace, in order (for tests). */
   readonly deletedNamespaces: string[] = [];
   private readonly namespaces: SimulatedNamespaces;
@@ -162,8 +175,14 @@ export class SimulatedDriver implements ClusterDriver {
     }
   }
 
+  /** The files a placed job's pods mount, as rendered for its latest applied generation (for tests and the dev UI). */
+  mountedFiles(jobId: string): SimulatedFile[] {
+    return this.mounted.get(jobId) ?? [];
+  }
+
   private checkObjects(job: JobModel): void {
-    for (const object of renderManifests(job, { kueue: false })) {
+    const objects = renderManifests(job, { kueue: false });
+    for (const object of objects) {
       // Claims outlive the job, so they carry their own name instead of the job id (docs/design.md#volumes).
       const owner =
         object.kind === 'PersistentVolumeClaim' ? object.metadata?.labels?.['bud.ai/volume'] : object.metadata?.labels?.['bud.ai/job-id'];
@@ -172,6 +191,20 @@ export class SimulatedDriver implements ClusterDriver {
         throw new Error(`rendered ${object.kind ?? 'object'} for job ${job.id} is incomplete`);
       }
     }
+    this.recordFiles(job, objects);
+  }
+
+  private recordFiles(job: JobModel, objects: readonly KubernetesObject[]): void {
+    const name = filesObjectName(job);
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+    const data = configMap && 'data' in configMap ? configMap.data : {};
+    const files = jobFiles(job).map((f, k): SimulatedFile => {
+      const key = fileKey(f, k);
+      const from = f.secret ? 'Secret' : 'ConfigMap';
+      return { path: f.path, mode: f.mode, from, object: name, key, ...(f.secret ? {} : { content: data[key] ?? '' }) };
+    });
+    if (files.length > 0) this.mounted.set(job.id, files);
+    else this.mounted.delete(job.id);
   }
 
   /** One admission step (docs/design.md#quotas): victims are preempted and queued again, admitted work starts, the rest reports where it stands. */
@@ -388,6 +421,7 @@ export class SimulatedDriver implements ClusterDriver {
     this.clock.clearTimeout(placement.healthTimer);
     this.queue.forget(jobId);
     this.placements.delete(jobId);
+    this.mounted.delete(jobId);
     this.schedule();
   }
 
