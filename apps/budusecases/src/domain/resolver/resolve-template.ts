@@ -5,6 +5,8 @@ import { ExpressionError, evaluate, isTruthy } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { analyzeTemplate, expressionDetail } from './analyze-template';
 import { capacityVerdict } from './capacity';
+import type { CheckedComponent, ModelCatalog } from './contract-checks';
+import { checkContracts } from './contract-checks';
 import { formatUsd } from '@bud/workloads';
 import { topologicalWaves } from './dag';
 import { maskSecrets, resolveParameters } from './parameters';
@@ -16,6 +18,8 @@ export interface ResolveInput {
   registry: Registry;
   parameters: Readonly<Record<string, unknown>>;
   context: ResolveContext;
+  /** The model catalog (templates/models): with it the typed contract checks run; without, they are skipped. */
+  models?: ModelCatalog;
 }
 
 function defaultGpuType(cluster: ClusterContext): string | null {
@@ -76,6 +80,7 @@ export function resolveTemplate(input: ResolveInput): ResolveResult {
   if (!waves.ok) return { ok: false, errors: [...errors, waves.error] };
 
   const planned: DeploymentPlan['waves'] = [];
+  const checked: CheckedComponent[] = [];
   const gpus: Record<string, number> = {};
   let totalMicros = 0;
   const clusterDefault = scope['cluster'] as { default_gpu_type: string | null };
@@ -95,6 +100,7 @@ export function resolveTemplate(input: ResolveInput): ResolveResult {
         dependsOn,
         errors,
       });
+      checked.push({ analyzed, planned: component });
       if (component.gpu.type && component.gpu.count > 0) gpus[component.gpu.type] = (gpus[component.gpu.type] ?? 0) + component.gpu.count;
       totalMicros += Math.round(Number(component.estimated_cost_per_hour) * 1_000_000);
       return component;
@@ -102,6 +108,10 @@ export function resolveTemplate(input: ResolveInput): ResolveResult {
     planned.push({ wave, components });
   });
   if (errors.length > 0) return { ok: false, errors };
+  const contracts = input.models
+    ? checkContracts({ components: checked, models: input.models, clusterGpuTypes: Object.keys(context.cluster.gpu_inventory) })
+    : null;
+  if (contracts && contracts.errors.length > 0) return { ok: false, errors: contracts.errors };
 
   return {
     ok: true,
@@ -113,6 +123,8 @@ export function resolveTemplate(input: ResolveInput): ResolveResult {
       skipped: skipped.map((c) => ({ id: c.spec.id, component_ref: c.spec.component_ref, reason: 'condition is false' })),
       total: { components: deployed.size, gpus, estimated_cost_per_hour: formatUsd(totalMicros) },
       capacity: capacityVerdict(gpus, context.cluster.gpu_free),
+      ...(contracts && contracts.checks.length > 0 ? { checks: contracts.checks } : {}),
+      ...(contracts && contracts.warnings.length > 0 ? { warnings: contracts.warnings } : {}),
     },
   };
 }

@@ -4,11 +4,14 @@ import type { CreateDeploymentRequest, DeploymentPlan, TemplateDocument } from '
 import { AppError } from '@bud/errors';
 import type { Clock } from '@bud/ports';
 import { CLOCK } from '@bud/ports';
-import type { Registry, ResolveContext } from '../../domain/resolver';
+import type { ModelCatalog, Registry, ResolveContext } from '../../domain/resolver';
 import { resolveParameters, resolveTemplate } from '../../domain/resolver';
 import { BudclusterClient } from './budcluster.client';
 import { ComponentService } from '../registry/component.service';
 import { TemplateService } from '../templates/template.service';
+import { loadModelCatalog } from '../templates/model-files';
+import { templatesRoot } from '../templates/template-files';
+import { TEMPLATES_DIR } from '../tokens';
 
 export interface PlannedDeployment {
   template: { id: string; version: string; document: TemplateDocument };
@@ -21,12 +24,18 @@ export interface PlannedDeployment {
 /** Turns a create request into a plan: the template, the registry, the cluster's prices and free GPUs. */
 @Injectable()
 export class DeploymentPlanner {
+  /** templates/models, read once at start-up (the sync has refused invalid files by then). */
+  private readonly models: ModelCatalog;
+
   constructor(
     private readonly templates: TemplateService,
     private readonly components: ComponentService,
     private readonly budcluster: BudclusterClient,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(TEMPLATES_DIR) templatesDir: string,
+  ) {
+    this.models = loadModelCatalog(templatesRoot(templatesDir));
+  }
 
   /** `stored` re-plans a deployment on the template document it was created from (updates). */
   async plan(
@@ -81,7 +90,13 @@ export class DeploymentPlanner {
       },
     };
     const registry = await this.components.activeRegistry();
-    const resolved = resolveTemplate({ template: template.document, registry, parameters: request.parameters, context });
+    const resolved = resolveTemplate({
+      template: template.document,
+      registry,
+      parameters: request.parameters,
+      context,
+      models: this.models,
+    });
     if (!resolved.ok) {
       const first = resolved.errors[0];
       throw AppError.validation(`the deployment is invalid: ${first?.path} ${first?.message}`, resolved.errors);

@@ -7,6 +7,7 @@ import { zodIssuesToDetails } from '@bud/errors';
 import type { Registry } from '../../domain/resolver';
 import { SafeYamlError, parseSafeYaml } from '@bud/safe-yaml';
 import { componentProblems, contentHash, templateProblems } from '../../domain/document-checks';
+import { loadModelFiles } from './model-files';
 
 /** One problem in one file; `source_file` is relative to the templates directory. */
 export interface FileProblem {
@@ -134,7 +135,8 @@ export function checkTemplateFiles(dir: string): { components: ComponentFile[]; 
   const seeded = loadComponentFiles(root);
   const registry: Registry = new Map(seeded.components.map((c) => [c.definition.id, c.definition]));
   const system = loadSystemTemplateFiles(root, registry);
-  return { components: seeded.components, templates: system.templates, errors: [...seeded.errors, ...system.errors] };
+  const models = loadModelFiles(root);
+  return { components: seeded.components, templates: system.templates, errors: [...seeded.errors, ...system.errors, ...models.errors] };
 }
 
 export const describeProblems = (errors: readonly FileProblem[]): string =>

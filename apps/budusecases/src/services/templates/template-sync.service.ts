@@ -12,6 +12,7 @@ import { TemplateRepository } from '../../repositories/template.repository';
 import { ComponentService } from '../registry/component.service';
 import type { ComponentFile, SystemTemplateFiles } from './template-files';
 import { describeProblems, loadComponentFiles, loadSystemTemplateFiles, templatesRoot } from './template-files';
+import { loadModelFiles } from './model-files';
 import { TEMPLATES_DIR } from '../tokens';
 
 export interface SyncOptions {
@@ -43,7 +44,7 @@ export class TemplateSyncService {
     const root = templatesRoot(this.templatesDir);
     const result = emptyResult();
     const seed = loadComponentFiles(root);
-    result.errors.push(...seed.errors);
+    result.errors.push(...seed.errors, ...loadModelFiles(root).errors);
     try {
       await this.templates.transaction(async (tx) => {
         await this.templates.lockSync(tx);
