@@ -55,16 +55,19 @@ describe('change preview of a running chatbot-memory-v1', () => {
 
   it('previews an update: the env path of the changed parameter, from and to; the rest unchanged; nothing changes', async () => {
     const before = await snapshot();
-    const answer = await h.http('PATCH', `/api/v1/deployments/${id}?dry_run=true`, { ...plan, body: { parameters: { memory_ttl: 3600 } } });
+    const answer = await h.http('PATCH', `/api/v1/deployments/${id}?dry_run=true`, {
+      ...plan,
+      body: { parameters: { memory_review_interval: 5 } },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
       action: 'update',
       deployment_id: id,
-      template_version_before: '1.0.0',
-      template_version_after: '1.0.0',
+      template_version_before: '1.1.0',
+      template_version_after: '1.1.0',
     });
     expect(changes(answer.body)).toEqual({ memory: 'unchanged', llm: 'unchanged', 'chat-ui': 'rolling' });
-    expect(byId(answer.body, 'chat-ui')?.fields).toEqual([{ path: 'spec.env.MEMORY_TTL_SECONDS', from: '86400', to: '3600' }]);
+    expect(byId(answer.body, 'chat-ui')?.fields).toEqual([{ path: 'spec.env.MEMORIES_REVIEW_INTERVAL_TURNS', from: '10', to: '5' }]);
     expect(answer.body.blast_radius).toEqual([]);
     expect(answer.body.cost.difference_per_hour).toBe('0.000000');
     expect(answer.body.data_at_risk).toEqual([]);
@@ -134,11 +137,14 @@ describe('change preview of a running chatbot-memory-v1', () => {
     const toolsUrl = running.components.find((c: { id: string }) => c.id === 'tools').outputs.url;
     const answer = await h.http('PATCH', `/api/v1/deployments/${agent.body.id}?dry_run=true`, {
       ...plan,
-      body: { parameters: { tools_enabled: false } },
+      body: { parameters: { tools_enabled: [] } },
     });
     expect(answer.status).toBe(200);
     expect(changes(answer.body)).toEqual({ llm: 'unchanged', tools: 'remove', agent: 'rolling' });
-    expect(byId(answer.body, 'agent')?.fields).toEqual([{ path: 'spec.env.TOOL_SERVER_URL', from: toolsUrl, to: '' }]);
+    expect(byId(answer.body, 'agent')?.fields).toEqual([
+      { path: 'spec.env.TOOLS_ENABLED', from: '["time","fetch"]', to: '[]' },
+      { path: 'spec.env.TOOL_SERVER_URL', from: toolsUrl, to: '' },
+    ]);
     expect(answer.body.blast_radius).toEqual([{ component: 'agent', because_of: { component: 'tools', output: 'url' } }]);
     expect(byId(answer.body, 'tools')?.estimated_cost_per_hour_after).toBe('0.000000');
     expect(answer.body.cost.difference_per_hour).toBe(`-${byId(answer.body, 'tools')?.estimated_cost_per_hour_before}`);
@@ -151,7 +157,7 @@ describe('change preview of a running chatbot-memory-v1', () => {
   });
 
   it.each([
-    ['update', 'PATCH', '', { parameters: { memory_ttl: 60 } }],
+    ['update', 'PATCH', '', { parameters: { memory_review_interval: 3 } }],
     ['scale', 'POST', '/components/chat-ui/scale', { replicas: 2 }],
     ['stop', 'POST', '/stop', undefined],
     ['delete', 'DELETE', '', undefined],
@@ -165,7 +171,7 @@ describe('change preview of a running chatbot-memory-v1', () => {
   });
 
   it('is what the apply then does: the components it calls rolling roll out in place, the others keep their generation', async () => {
-    const body = { parameters: { memory_ttl: 120 } };
+    const body = { parameters: { memory_review_interval: 20 } };
     const preview = await h.http('PATCH', `/api/v1/deployments/${id}?dry_run=true`, { ...plan, body });
     const rolling = preview.body.components.filter((c) => c.change === 'rolling').map((c) => c.id);
     expect(rolling).toEqual(['chat-ui']);
