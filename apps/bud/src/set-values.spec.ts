@@ -12,6 +12,7 @@ describe('parseSetValues', () => {
     ['an empty value', 'prompt=', ''],
     ['a value holding =', 'selector=a=b', 'a=b'],
     ['a JSON array', 'hosts=["a","b"]', ['a', 'b']],
+    ['an empty list (a list parameter with no items)', 'tools_enabled=[]', []],
     ['a size with a unit', 'vector_db_size=50Gi', '50Gi'],
   ])('parses %s', (_, pair, expected) => {
     expect(Object.values(parseSetValues([pair]))).toEqual([expected]);

@@ -15,7 +15,8 @@ export const deployCommand: CommandSpec = {
   summary: 'Deploy a template on a cluster (--dry-run shows the plan and creates nothing)',
   details: [
     'Parameters: --set key=value, repeated. A value that parses as JSON keeps that type (gpu_count=2,',
-    'tracing=true); anything else is a string. Quote JSON to force a string: --set \'tag="007"\'.',
+    'tracing=true); anything else is a string. Quote JSON to force a string: --set \'tag="007"\'. A list parameter',
+    'takes a JSON array: --set \'tools_enabled=["time","fetch"]\' (--set \'tools_enabled=[]\' for none).',
     '--dry-run prints the plan: waves, GPUs and $/hour per component, the total, whether the cluster has room and,',
     'when budgets cover the work, what it does to them (REFUSED when a block_new budget would be exceeded).',
     '--wait prints a line per component status change and exits 0 once the deployment runs, 1 if it fails',
