@@ -31,6 +31,7 @@ describe('component files', () => {
     ['a name that is not a ConfigMap key', [file('/app/my file.py')], '0.path: must end in a file name'],
     ['a path over 255 characters', [file(`/${'a'.repeat(255)}`)], '0.path: Too big'],
     ['a duplicate path', [file('/app/a.py'), file('/app/b.py'), file('/app/a.py')], "2.path: repeats '/app/a.py'"],
+    ['a file under another file', [file('/app/a.py/x'), file('/app/a.py')], "0.path: is under the file '/app/a.py'"],
     ['a writable mode', [file('/app/a.py', { mode: '0644' })], '0.mode: must be an octal mode'],
     ['a mode that is not octal', [file('/app/a.py', { mode: '444' })], '0.mode: must be an octal mode'],
     ['a content over 64 KiB', [file('/app/a.py', { content: 'x'.repeat(MAX_FILE_BYTES + 1) })], '0.content: Too big'],

@@ -56,13 +56,16 @@ export const componentFileSchema = z.object({ path: filePathSchema, content: fil
 export type ComponentFile = z.infer<typeof componentFileSchema>;
 export type ComponentFileInput = z.input<typeof componentFileSchema>;
 
-/** Duplicate paths and the total content, over a list of files (the per-file rules are in the item schema). */
+/** Duplicate and nested paths and the total content, over a list of files (the per-file rules are in the item schema). */
 export function checkFileList(files: ReadonlyArray<{ path: string; content: string }>, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   let total = 0;
   files.forEach((f, i) => {
     if (seen.has(f.path)) ctx.addIssue({ code: 'custom', path: [i, 'path'], message: `repeats '${f.path}'` });
     seen.add(f.path);
+    // A file cannot also be a directory of another file.
+    const parent = files.find((other) => f.path.startsWith(`${other.path}/`));
+    if (parent) ctx.addIssue({ code: 'custom', path: [i, 'path'], message: `is under the file '${parent.path}'` });
     const before = total;
     total += utf8Bytes(f.content);
     if (before <= MAX_FILES_TOTAL_BYTES && total > MAX_FILES_TOTAL_BYTES)

@@ -178,6 +178,13 @@ describe('component files in the resolver', () => {
     ).toContainEqual({ path: 'components[2].files[1].content', message: "brings the component's files over 262144 bytes" });
   });
 
+  it("refuses a template file under one of the component's files, naming it", () => {
+    expect(errorsOf({ files: [{ path: '/pipelines/rag/settings.yaml/extra', content: '' }] })).toContainEqual({
+      path: 'components[2].files[0].path',
+      message: "is under the file '/pipelines/rag/settings.yaml'",
+    });
+  });
+
   it('refuses a bad path in a template file through the schema, naming it', () => {
     const base = makeTemplate();
     const document = {

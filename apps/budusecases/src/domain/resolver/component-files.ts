@@ -44,6 +44,10 @@ export function checkInstanceFiles(spec: TemplateComponent, definition: Componen
       path: `${base}.files`,
       message: `with the component's ${definitionFiles(definition).length} files makes ${sources.length}; at most ${MAX_FILES}`,
     });
+  for (const { file, origin } of sources) {
+    const parent = sources.find((other) => file.path.startsWith(`${other.file.path}/`));
+    if (parent) errors.push({ path: formatPath([...origin, 'path'], base), message: `is under the file '${parent.file.path}'` });
+  }
   const overflow = firstOverflow(sources.map((s) => s.file.content));
   const source = overflow === undefined ? undefined : sources[overflow];
   if (source) errors.push({ path: formatPath([...source.origin, 'content'], base), message: totalMessage });
