@@ -1,0 +1,123 @@
+import { dryRunResponseSchema, jobResponseSchema, pageOf } from '@bud/contracts';
+import { startUsecasesHarness } from '../support/harness';
+import type { HttpAnswer, UsecasesHarness } from '../support/harness';
+import { fastCluster, waitForStatus } from '../support/deployments';
+import { makeComponent } from '../support/template-builders';
+
+const TOKEN = 'tok-file-secret-never-answered';
+
+/** docs/templates.md#files over HTTP: components and templates carry files; a deployment mounts them through budcluster. */
+describe('component and template files', () => {
+  let h: UsecasesHarness;
+  let clusterId: string;
+  beforeAll(async () => {
+    h = await startUsecasesHarness();
+    clusterId = await fastCluster(h, h.tenantA);
+    const component = makeComponent('files-app', (c) => {
+      c.category = 'orchestrator';
+      c.files = [{ path: '/app/settings.yaml', content: 'name: {{ deployment.name }}\n' }];
+    });
+    const registered = await h.http('POST', '/api/v1/components', { body: component, caller: h.admin });
+    expect(registered.status).toBe(201);
+    expect(registered.body.files).toEqual([{ path: '/app/settings.yaml', content: 'name: {{ deployment.name }}\n', mode: '0444' }]);
+  });
+  afterAll(() => h.stop());
+
+  const expect422 = (answer: HttpAnswer, path: string, message: RegExp) => {
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({ error: 'validation_failed' });
+    expect(answer.body.details).toEqual(expect.arrayContaining([{ path, message: expect.stringMatching(message) }]));
+  };
+  const file = (path: string, extra: Record<string, unknown> = {}) => ({ path, content: 'x', ...extra });
+
+  it.each<[string, (c: any) => void, string, RegExp]>([
+    ['a path with ..', (c) => (c.files = [file('/a'), file('/b'), file('/app/../etc/passwd')]), 'files[2].path', /normalised/],
+    ['a path under /etc', (c) => (c.files = [file('/etc/nginx/nginx.conf')]), 'files[0].path', /\/etc/],
+    ['a path under /var/run', (c) => (c.files = [file('/var/run/docker.sock')]), 'files[0].path', /\/var\/run/],
+    ['a duplicate path', (c) => (c.files = [file('/a'), file('/a')]), 'files[1].path', /repeats/],
+    ['a writable mode', (c) => (c.files = [file('/a', { mode: '0777' })]), 'files[0].mode', /without write bits/],
+    ['21 files', (c) => (c.files = Array.from({ length: 21 }, (_, i) => file(`/f${i}`))), 'files', /.+/],
+    [
+      'files on a helm component',
+      (c) =>
+        Object.assign(c, {
+          deployment_type: 'helm',
+          helm_repo: 'https://charts.example.com',
+          helm_chart: 'x',
+          image: undefined,
+          image_tag: undefined,
+          files: [file('/a')],
+        }),
+      'files',
+      /does not apply to a helm component/,
+    ],
+  ])('refuses a component with %s, naming the path', async (_name, edit, path, message) => {
+    expect422(await h.http('POST', '/api/v1/components', { body: makeComponent('bad-files', edit), caller: h.admin }), path, message);
+  });
+
+  const template = (files: unknown[]) => ({
+    id: 'files-demo',
+    name: 'Files demo',
+    category: 'agent',
+    version: '1.0.0',
+    parameters: [{ name: 'token', type: 'secret', required: true }],
+    components: [
+      { id: 'cache', component_ref: 'redis' },
+      { id: 'app', component_ref: 'files-app', files },
+    ],
+  });
+
+  it('refuses a template file over /proc or with an unknown parameter, naming the path', async () => {
+    expect422(
+      await h.http('POST', '/api/v1/templates', { body: template([file('/ok'), file('/proc/self/status')]) }),
+      'components[1].files[1].path',
+      /\/proc/,
+    );
+    expect422(
+      await h.http('POST', '/api/v1/templates', { body: template([file('/app/x', { content: '{{ parameters.nope }}' })]) }),
+      'components[1].files[0].content',
+      /not a parameter/,
+    );
+  });
+
+  it('renders the files into the job: outputs filled at deploy, a secret file mounted from a Secret and answered masked', async () => {
+    const files = [
+      { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}' },
+      { path: '/app/token', content: '{{ parameters.token }}', mode: '0400' },
+    ];
+    expect((await h.http('POST', '/api/v1/templates', { body: template(files) })).status).toBe(201);
+    const request = { template_id: 'files-demo', name: 'files-demo', cluster_id: clusterId, parameters: { token: TOKEN } };
+
+    const plan = await h.http('POST', '/api/v1/deployments?dry_run=true', { schema: dryRunResponseSchema, body: request });
+    expect(plan.status).toBe(200);
+    const app = plan.body.waves.flatMap((w) => w.components).find((c) => c.id === 'app');
+    expect(app?.job.spec).toMatchObject({
+      files: [
+        { path: '/app/settings.yaml', content: 'name: files-demo\n', mode: '0444' },
+        { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}', mode: '0444' },
+        { path: '/app/token', content: '{{ parameters.token }}', mode: '0400', secret: true },
+      ],
+    });
+    expect(JSON.stringify(plan.body)).not.toContain(TOKEN);
+
+    const created = await h.http('POST', '/api/v1/deployments', { body: request });
+    expect(created.status).toBe(201);
+    const running = await waitForStatus(h, created.body.id, 'running');
+    const cacheUrl = running.components.find((c: any) => c.id === 'cache').outputs.url as string;
+    expect(cacheUrl).toMatch(/^redis:\/\//);
+    const jobs = (
+      await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs?usecase_deployment_id=${created.body.id}&page_size=100`, {
+        schema: pageOf(jobResponseSchema),
+      })
+    ).body.items;
+    const job = jobs.find((j) => j.name === 'app');
+    expect(job?.spec).toMatchObject({
+      files: [
+        { path: '/app/settings.yaml', content: 'name: files-demo\n', mode: '0444' },
+        { path: '/app/upstream.txt', content: cacheUrl, mode: '0444' },
+        { path: '/app/token', content: '********', mode: '0400', secret: true },
+      ],
+    });
+    expect(JSON.stringify(jobs)).not.toContain(TOKEN);
+  });
+});
