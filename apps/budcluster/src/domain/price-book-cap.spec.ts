@@ -4,7 +4,7 @@ import type { PricedJob } from './price-book-cap';
 const job = (resources: Record<string, unknown>): PricedJob => ({
   id: '00000000-0000-4000-8000-000000000001',
   name: 'big',
-  resources: { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1, ...resources } as PricedJob['resources'],
+  resources: { gpu_count: 0, cpu_request: '1', memory_request: '1Gi', replicas: 1, ...resources },
 });
 const prices = (over: Record<string, unknown>) => ({ gpu_hour: {}, vcpu_hour: 0, memory_gib_hour: 0, ...over });
 
