@@ -6,6 +6,7 @@ import { componentDefinitionSchema, templateDocumentSchema } from '@bud/contract
 import { repoRoot } from '@bud/testing';
 import type { Registry, ResolveContext } from '../../apps/budusecases/src/domain/resolver';
 import { resolveTemplate, validateTemplate } from '../../apps/budusecases/src/domain/resolver';
+import { loadModelCatalog } from '../../apps/budusecases/src/services/templates/model-files';
 import { parseSafeYaml } from '@bud/safe-yaml';
 import type { BenchResult } from './stats';
 import { median, percentile, repeat, round, summarize } from './stats';
@@ -65,6 +66,7 @@ function generatedTemplateYaml(stacks = 20): string {
           VECTOR_DB_URL: `{{ components['vdb-${i}'].outputs.url }}`,
           EMBEDDING_URL: `{{ components['emb-${i}'].outputs.url }}`,
           LLM_URL: `{{ components['llm-${i}'].outputs.openai_base_url }}`,
+          LLM_MODEL: '{{ parameters.model_id }}',
           ...(i > 0 ? { UPSTREAM_URL: `{{ components['orch-${i - 1}'].outputs.url }}` } : {}),
           COLLECTION_NAME: `{{ deployment.name }}-${i}`,
         },
@@ -139,13 +141,18 @@ interface Case {
 /** resolveTemplate + plan in-process (what POST /deployments does after its two budcluster reads). */
 export async function benchResolve(): Promise<BenchResult[]> {
   const registry = loadRegistry();
+  // With the model catalog the typed contract checks run, as in POST /deployments.
+  const models = loadModelCatalog(TEMPLATES);
+  if (models.size === 0) throw new Error(`no model catalog under ${TEMPLATES}/models`);
   const ctx = context();
   const parameters = { model_id: 'meta-llama/Llama-3.1-8B-Instruct', hf_token: 'hf_bench' };
   const load = (name: string, yaml: string): Case => {
     const valid = validateTemplate(parseSafeYaml(yaml, name), registry);
     if (!valid.ok) throw new Error(`${name}: ${JSON.stringify(valid.errors)}`);
-    const probe = resolveTemplate({ template: valid.value, registry, parameters, context: ctx });
+    const probe = resolveTemplate({ template: valid.value, registry, parameters, context: ctx, models });
     if (!probe.ok) throw new Error(`${name} does not resolve: ${JSON.stringify(probe.errors)}`);
+    if (name === 'enterprise-rag-v1' && !probe.plan.checks?.some((c) => c.check === 'gpu_memory'))
+      throw new Error(`${name}: the contract checks did not run (${JSON.stringify(probe.plan.warnings)})`);
     return { name, yaml, template: valid.value, components: probe.plan.total.components };
   };
   const enterprise = load('enterprise-rag-v1', readFileSync(join(TEMPLATES, 'system/rag/enterprise-rag-v1.yaml'), 'utf8'));
@@ -156,7 +163,7 @@ export async function benchResolve(): Promise<BenchResult[]> {
 
   const measure = async (c: Case) => {
     const resolve = () => {
-      const result = resolveTemplate({ template: c.template, registry, parameters, context: ctx });
+      const result = resolveTemplate({ template: c.template, registry, parameters, context: ctx, models });
       if (!result.ok) throw new Error(`${c.name} stopped resolving`);
     };
     // The floor: parse the same YAML with the bounded parser and validate it with the zod schema.
