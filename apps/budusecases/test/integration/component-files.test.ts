@@ -1,4 +1,5 @@
 import { dryRunResponseSchema, jobResponseSchema, pageOf } from '@bud/contracts';
+import { pollUntil } from '@bud/testing';
 import { startUsecasesHarness } from '../support/harness';
 import type { HttpAnswer, UsecasesHarness } from '../support/harness';
 import { fastCluster, waitForStatus } from '../support/deployments';
@@ -60,7 +61,10 @@ describe('component and template files', () => {
     name: 'Files demo',
     category: 'agent',
     version: '1.0.0',
-    parameters: [{ name: 'token', type: 'secret', required: true }],
+    parameters: [
+      { name: 'token', type: 'secret', required: true },
+      { name: 'greeting', type: 'string', default: 'hello' },
+    ],
     components: [
       { id: 'cache', component_ref: 'redis' },
       { id: 'app', component_ref: 'files-app', files },
@@ -84,6 +88,7 @@ describe('component and template files', () => {
     const files = [
       { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}' },
       { path: '/app/token', content: '{{ parameters.token }}', mode: '0400' },
+      { path: '/app/greeting.txt', content: '{{ parameters.greeting }}' },
     ];
     expect((await h.http('POST', '/api/v1/templates', { body: template(files) })).status).toBe(201);
     const request = { template_id: 'files-demo', name: 'files-demo', cluster_id: clusterId, parameters: { token: TOKEN } };
@@ -96,6 +101,7 @@ describe('component and template files', () => {
         { path: '/app/settings.yaml', content: 'name: files-demo\n', mode: '0444' },
         { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}', mode: '0444' },
         { path: '/app/token', content: '{{ parameters.token }}', mode: '0400', secret: true },
+        { path: '/app/greeting.txt', content: 'hello', mode: '0444' },
       ],
     });
     expect(JSON.stringify(plan.body)).not.toContain(TOKEN);
@@ -116,8 +122,33 @@ describe('component and template files', () => {
         { path: '/app/settings.yaml', content: 'name: files-demo\n', mode: '0444' },
         { path: '/app/upstream.txt', content: cacheUrl, mode: '0444' },
         { path: '/app/token', content: '********', mode: '0400', secret: true },
+        { path: '/app/greeting.txt', content: 'hello', mode: '0444' },
       ],
     });
     expect(JSON.stringify(jobs)).not.toContain(TOKEN);
+
+    // An update previews the file paths that change, a secret file's content masked on both sides ...
+    const preview = await h.http('PATCH', `/api/v1/deployments/${created.body.id}?dry_run=true`, {
+      body: { parameters: { greeting: 'bonjour', token: 'tok-rotated-never-answered' } },
+    });
+    expect(preview.status).toBe(200);
+    const previewed = preview.body.components.find((c: any) => c.id === 'app');
+    expect(previewed.fields).toEqual([
+      { path: 'spec.files.2.content', from: '********', to: '********' },
+      { path: 'spec.files.3.content', from: 'hello', to: 'bonjour' },
+    ]);
+    expect(JSON.stringify(preview.body)).not.toContain('tok-rotated');
+    // ... and rolls the component out in place with the new content.
+    const patched = await h.http('PATCH', `/api/v1/deployments/${created.body.id}`, { body: { parameters: { greeting: 'bonjour' } } });
+    expect(patched.status).toBe(200);
+    await pollUntil(
+      async () => (await h.http('GET', `/api/v1/deployments/${created.body.id}`)).body,
+      (d: any) => d.status === 'running' && d.components.find((c: any) => c.id === 'app').generation === 2,
+      { what: 'app rolled out in place', timeoutMs: 30_000 },
+    );
+    const rolled = await h.clusterHttp('GET', `/api/v1/clusters/${clusterId}/jobs/${job?.id ?? ''}`, { schema: jobResponseSchema });
+    expect(rolled.body.spec).toMatchObject({
+      files: expect.arrayContaining([{ path: '/app/greeting.txt', content: 'bonjour', mode: '0444' }]),
+    });
   });
 });
