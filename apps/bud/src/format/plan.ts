@@ -50,5 +50,16 @@ export function renderPlan(plan: DeploymentPlan, target: { name: string; cluster
       ),
     );
   }
+  const checks = contractLines(plan);
+  if (checks) sections.push(checks);
   return sections.join('\n\n');
+}
+
+/** docs/templates.md#typed-contracts: the checks that passed and those that could not run (a failed one is a 422). */
+export function contractLines(plan: Pick<DeploymentPlan, 'checks' | 'warnings'>): string | null {
+  const lines = [
+    ...(plan.checks ?? []).map((c) => `  ok    ${c.component}: ${c.check.replace('_', ' ')}: ${c.message}`),
+    ...(plan.warnings ?? []).map((w) => `  WARN  ${w.component}: ${w.check.replace('_', ' ')}: ${w.message} (${w.path})`),
+  ];
+  return lines.length > 0 ? `Contract checks:\n${lines.join('\n')}` : null;
 }
