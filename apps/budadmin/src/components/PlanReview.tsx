@@ -1,12 +1,13 @@
 import { Alert, Descriptions, Table, Tag } from 'antd';
 import type { DeploymentPlan, PlannedComponent } from '@bud/contracts';
 import { BudgetVerdictAlert } from './BudgetVerdictAlert';
+import { ContractChecks } from './ContractChecks';
 import { QuotaVerdictAlert } from './QuotaVerdictAlert';
 import { DagView } from './DagView';
 
 const gpuText = (gpu: PlannedComponent['gpu']) => (gpu.count === 0 ? '—' : `${gpu.count} × ${gpu.type ?? 'any'}`);
 
-/** The dry-run plan: waves, each component's GPUs and $/hour, the total, the capacity verdict and the budget verdict. */
+/** The dry-run plan: waves, each component's GPUs and $/hour, the total, the capacity, budget and contract checks. */
 export function PlanReview({ plan }: { plan: DeploymentPlan }) {
   const rows = plan.waves.flatMap((w) => w.components);
   return (
@@ -24,6 +25,7 @@ export function PlanReview({ plan }: { plan: DeploymentPlan }) {
       />
       <QuotaVerdictAlert capacity={plan.capacity} />
       <BudgetVerdictAlert verdict={plan.budget} />
+      <ContractChecks plan={plan} />
       <DagView
         nodes={rows.map((c) => ({ id: c.id, label: c.component_ref, wave: c.wave, dependsOn: c.depends_on }))}
         ariaLabel="planned component graph"
