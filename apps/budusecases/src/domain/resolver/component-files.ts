@@ -1,7 +1,10 @@
 import type { ComponentDefinition, ComponentFile, JobFile, TemplateComponent } from '@bud/contracts';
-import { MAX_FILES, MAX_FILES_TOTAL_BYTES, MAX_FILE_BYTES, utf8Bytes } from '@bud/contracts';
+import { MAX_FILES, MAX_FILES_TOTAL_BYTES, MAX_FILE_BYTES } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
+
+// Counted natively, without encoding a copy: a plan counts every file on every resolve.
+const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** One file of a component instance: the registry's files with the template entry's merged over them by path. */
 export interface FileSource {
