@@ -107,6 +107,24 @@ export const modelCatalogEntrySchema = z
   });
 export type ModelCatalogEntry = z.infer<typeof modelCatalogEntrySchema>;
 
+/**
+ * `config.model_size` of a template's model component: the facts of a model outside the catalog, given
+ * by the user so the checks can run (an LLM needs parameters, layers, kv_heads, head_dim and max_context;
+ * an embedding model its embedding_dimension). Values may come from `{{ parameters.* }}`.
+ */
+export const modelSizeSchema = z
+  .object({
+    parameters: modelCatalogEntrySchema.shape.parameters.optional(),
+    layers: modelCatalogEntrySchema.shape.layers.optional(),
+    kv_heads: modelCatalogEntrySchema.shape.kv_heads.optional(),
+    head_dim: modelCatalogEntrySchema.shape.head_dim.optional(),
+    max_context: modelCatalogEntrySchema.shape.max_context.optional(),
+    embedding_dimension: modelCatalogEntrySchema.shape.embedding_dimension.optional(),
+    dtype: z.enum(modelDtypes).default('bfloat16'),
+  })
+  .strict();
+export type ModelSize = z.infer<typeof modelSizeSchema>;
+
 export const contractCheckKinds = ['protocol', 'embedding_dimension', 'context_window', 'gpu_memory'] as const;
 export type ContractCheckKind = (typeof contractCheckKinds)[number];
 

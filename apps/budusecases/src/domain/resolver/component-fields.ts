@@ -3,7 +3,8 @@ import type { ComponentDefinition, DeploymentType, TemplateComponent } from '@bu
 /** Config keys a non-helm component understands; for helm, config is the chart's values. */
 export const CONFIG_KEYS: Readonly<Record<Exclude<DeploymentType, 'helm'>, ReadonlySet<string>>> = {
   docker: new Set(['command', 'args', 'data_mount_path']),
-  model: new Set(['model_id', 'engine_args']),
+  // model_size: the size of a model outside the catalog, read by the contract checks only (docs/templates.md#typed-contracts).
+  model: new Set(['model_id', 'engine_args', 'model_size']),
 };
 
 /** Config keys whose strings may wait for dependency outputs, and where they land in the job. */

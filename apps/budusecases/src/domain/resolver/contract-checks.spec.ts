@@ -24,7 +24,9 @@ function seedRegistry(): Registry {
 }
 
 /** A RAG stack over the seed components, every number the checks read a parameter. */
-function ragTemplate(overrides: { llmEnv?: string; gpuCount?: string | number; gpuType?: string } = {}): TemplateDocumentInput {
+function ragTemplate(
+  overrides: { llmEnv?: string; gpuCount?: string | number; gpuType?: string; modelSize?: Record<string, unknown> } = {},
+): TemplateDocumentInput {
   return {
     id: 'contract-rag',
     name: 'Contract RAG',
@@ -37,6 +39,7 @@ function ragTemplate(overrides: { llmEnv?: string; gpuCount?: string | number; g
       { name: 'context_window', type: 'integer', default: 8192, min: 1 },
       { name: 'embedding_model', type: 'string', default: 'BAAI/bge-base-en-v1.5' },
       { name: 'embedding_dimension', type: 'integer', default: 768, min: 1 },
+      { name: 'model_parameters', type: 'integer', default: 30_000_000_000, min: 1 },
     ],
     components: [
       { id: 'vector-db', component_ref: 'qdrant' },
@@ -47,7 +50,10 @@ function ragTemplate(overrides: { llmEnv?: string; gpuCount?: string | number; g
         model_id: '{{ parameters.model_id }}',
         gpu_count: overrides.gpuCount ?? '{{ parameters.llm_gpu_count }}',
         gpu_type: overrides.gpuType ?? '{{ parameters.gpu_type }}',
-        config: { engine_args: ['--max-model-len={{ parameters.context_window }}'] },
+        config: {
+          engine_args: ['--max-model-len={{ parameters.context_window }}'],
+          ...(overrides.modelSize ? { model_size: overrides.modelSize } : {}),
+        },
       },
       {
         id: 'orchestrator',
@@ -196,7 +202,8 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
         component: 'llm',
         check: 'gpu_memory',
         path: 'components[2].model_id',
-        message: 'model mistralai/Mistral-7B-Instruct-v0.3 is not in the model catalog (templates/models): not checked',
+        message:
+          'model mistralai/Mistral-7B-Instruct-v0.3 is not in the model catalog (templates/models) and config.model_size does not give its size: not checked',
       },
       {
         component: 'orchestrator',
@@ -209,6 +216,44 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
     expect(unknownGpu.warnings?.map((w) => `${w.path}: ${w.message}`)).toEqual([
       'components[2].gpu_type: the memory of a A10G is not known (A100-40GB, A100-80GB, H100-80GB, L4, L40S are): not checked',
     ]);
+  });
+
+  describe('a model outside the catalog whose size the user gives (config.model_size)', () => {
+    const size = { parameters: '{{ parameters.model_parameters }}', layers: 60, kv_heads: 8, head_dim: 128, max_context: 32768 };
+    const outside = { model_id: 'acme/big-model' };
+
+    it('checks it like a catalog model', () => {
+      const plan = planOf(resolve(outside, ragTemplate({ modelSize: size })));
+      expect(plan.warnings).toBeUndefined();
+      // 30e9 × 2 bytes + 2 × 60 × 8 × 128 × 2 bytes × 8192 tokens.
+      expect(plan.checks?.find((c) => c.check === 'gpu_memory')?.message).toBe(
+        'acme/big-model needs 62.0 GB (weights 60.0 GB in bfloat16 + KV cache 2.0 GB for 8192 tokens); 1 × A100-80GB give 72.0 GB at 90% use',
+      );
+    });
+
+    it('refuses it when it does not fit, naming the parameter to change', () => {
+      expect(errorsOf(resolve({ ...outside, model_parameters: 40_000_000_000 }, ragTemplate({ modelSize: size })))).toEqual([
+        {
+          path: 'parameters.llm_gpu_count',
+          message:
+            'acme/big-model needs 82.0 GB (weights 80.0 GB in bfloat16 + KV cache 2.0 GB for 8192 tokens) but 1 × A100-80GB give 72.0 GB at 90% use; set llm_gpu_count to 2',
+        },
+      ]);
+      expect(errorsOf(resolve({ ...outside, context_window: 65536 }, ragTemplate({ modelSize: size })))[0].path).toBe(
+        'parameters.context_window',
+      );
+    });
+
+    it('refuses an incomplete or invalid size, naming the field', () => {
+      expect(errorsOf(resolve(outside, ragTemplate({ modelSize: { parameters: 7_000_000_000, max_context: 8192 } })))).toEqual([
+        {
+          path: 'components[2].config.model_size',
+          message: 'must give layers, kv_heads, head_dim for acme/big-model, a model outside the catalog',
+        },
+      ]);
+      const invalid = errorsOf(resolve(outside, ragTemplate({ modelSize: { ...size, layers: -1, quantization: 'awq' } })));
+      expect(invalid.map((e) => e.path).sort()).toEqual(['components[2].config.model_size', 'components[2].config.model_size.layers']);
+    });
   });
 
   it('runs no contract checks without a catalog (the plan has neither checks nor warnings)', () => {

@@ -8,11 +8,15 @@ import type {
   ProvidedContract,
   RequiredContract,
 } from '@bud/contracts';
-import { DTYPE_BYTES, MAX_GPUS_PER_REPLICA } from '@bud/contracts';
+import { DTYPE_BYTES, MAX_GPUS_PER_REPLICA, modelSizeSchema } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { collectReferences } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
 import { GB, GPU_MEMORY_GB, gpuMemoryBytes } from './gpu-memory';
+
+/** What the checks read of a model: a catalog entry, or the size a template gives for a model outside it. */
+type ModelFacts = Omit<ModelCatalogEntry, 'kind' | 'source' | 'notes'>;
+const LLM_FACTS = ['parameters', 'layers', 'kv_heads', 'head_dim', 'max_context'] as const;
 
 /** Catalog entries by lower-cased model id (Hugging Face ids are case-insensitive). */
 export type ModelCatalog = ReadonlyMap<string, ModelCatalogEntry>;
@@ -95,6 +99,8 @@ function wiredOutputs(value: unknown): Array<{ component: string; output: string
 
 class ContractChecker {
   readonly report: ContractReport = { errors: [], checks: [], warnings: [] };
+  /** Components whose invalid model_size was reported (a provider may be checked for several consumers). */
+  private readonly reported = new Set<string>();
   private readonly byId: ReadonlyMap<string, Entry>;
 
   constructor(private readonly input: ContractInput) {
@@ -117,15 +123,52 @@ class ContractChecker {
     this.report.warnings.push({ component: entry.planned.id, check, path, message });
   }
 
-  private model(entry: Entry, check: ContractCheckKind): { entry: ModelCatalogEntry; path: string; raw: unknown } | null {
+  private model(entry: Entry, check: ContractCheckKind): { entry: ModelFacts; path: string; raw: unknown } | null {
     const model = modelOf(entry);
     if (!model) return null;
     const found = this.input.models.get(model.id.toLowerCase());
-    if (!found) {
-      this.warn(entry, check, model.path, `model ${model.id} is not in the model catalog (templates/models): not checked`);
+    if (found) return { entry: found, path: model.path, raw: model.raw };
+    const given = this.givenSize(entry, model.id, check);
+    if (given === undefined)
+      this.warn(
+        entry,
+        check,
+        model.path,
+        `model ${model.id} is not in the model catalog (templates/models) and config.model_size does not give its size: not checked`,
+      );
+    return given ? { entry: given, path: model.path, raw: model.raw } : null;
+  }
+
+  /** `config.model_size` for a model outside the catalog: undefined when not given, null when invalid (errors pushed). */
+  private givenSize(entry: Entry, id: string, check: ContractCheckKind): ModelFacts | null | undefined {
+    const value = entry.planned.config['model_size'];
+    if (value === undefined) return undefined;
+    const base = `components[${entry.analyzed.index}].config.model_size`;
+    const parsed = modelSizeSchema.safeParse(value);
+    if (!parsed.success) {
+      if (!this.reported.has(entry.planned.id))
+        for (const issue of parsed.error.issues)
+          this.report.errors.push({ path: [base, ...issue.path.map(String)].join('.'), message: issue.message });
+      this.reported.add(entry.planned.id);
       return null;
     }
-    return { entry: found, path: model.path, raw: model.raw };
+    const size = parsed.data;
+    const needed = check === 'embedding_dimension' ? (['embedding_dimension'] as const) : LLM_FACTS;
+    const missing = needed.filter((field) => size[field] === undefined);
+    if (missing.length > 0) {
+      this.report.errors.push({ path: base, message: `must give ${missing.join(', ')} for ${id}, a model outside the catalog` });
+      return null;
+    }
+    return {
+      id,
+      dtype: size.dtype,
+      parameters: size.parameters ?? 0,
+      layers: size.layers ?? 0,
+      kv_heads: size.kv_heads ?? 0,
+      head_dim: size.head_dim ?? 0,
+      max_context: size.max_context ?? 0,
+      embedding_dimension: size.embedding_dimension ?? 0,
+    };
   }
 
   /** Protocol and embedding-dimension checks of each required input wired to another component's output. */
@@ -232,7 +275,7 @@ class ContractChecker {
     this.memory(entry, m, context, serves.gpu_memory_fraction);
   }
 
-  private memory(entry: Entry, m: ModelCatalogEntry, context: number, fraction: number): void {
+  private memory(entry: Entry, m: ModelFacts, context: number, fraction: number): void {
     const { analyzed, planned } = entry;
     const base = `components[${analyzed.index}]`;
     const count = planned.resources.gpu_count;
