@@ -209,6 +209,28 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
     });
   });
 
+  describe('the system templates, at their defaults with a catalog model', () => {
+    const systemDir = join(ROOT, 'system');
+    const files = readdirSync(systemDir).flatMap((category) =>
+      readdirSync(join(systemDir, category))
+        .filter((n) => n.endsWith('.yaml'))
+        .map((n) => join(systemDir, category, n)),
+    );
+    const sample: Readonly<Record<string, unknown>> = { model_ref: 'meta-llama/Llama-3.1-8B-Instruct', secret: 'sample-secret' };
+    it.each(files.map((f) => [f.slice(ROOT.length + 1), f]))('%s passes every contract check that applies', (_name, file) => {
+      const template = templateDocumentSchema.parse(parseSafeYaml(readFileSync(file, 'utf8'), file));
+      const parameters = Object.fromEntries(
+        template.parameters.filter((p) => p.required && p.default === undefined).map((p) => [p.name, sample[p.type] ?? 'x']),
+      );
+      const result = resolveTemplate({ template, registry, parameters, context: makeContext(), models });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      const kinds = new Set((result.plan.checks ?? []).map((c) => c.check));
+      // Every template serves an LLM from the catalog; a RAG template also embeds into a collection.
+      expect(kinds.has('gpu_memory')).toBe(true);
+      if (template.category === 'rag') expect(kinds.has('embedding_dimension')).toBe(true);
+    });
+  });
+
   it('runs no contract checks without a catalog (the plan has neither checks nor warnings)', () => {
     const plan = planOf(resolve({ context_window: 200000 }, ragTemplate(), false));
     expect(plan.checks).toBeUndefined();
