@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { loadModelFiles, modelFileName } from './model-files';
+import { checkTemplateFiles, describeProblems } from './template-files';
 
 const SHIPPED = join(__dirname, '../../../../..', 'templates');
 
@@ -76,5 +77,15 @@ describe('model catalog files (templates/models)', () => {
     expect(errors.map((e) => `${e.source_file} ${e.path}: ${e.message}`)).toEqual([
       "models/meta-llama--llama-3.1-8b-instruct.yml id: duplicates model 'meta-llama/Llama-3.1-8B-Instruct'",
     ]);
+  });
+
+  it('is checked with the seed files (seed --check and start-up name the file and path)', () => {
+    cpSync(SHIPPED, root, { recursive: true });
+    const file = join(root, 'models', 'meta-llama--llama-3.1-8b-instruct.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('max_context: 131072', 'max_context: -1'));
+    const { errors } = checkTemplateFiles(root);
+    const models = errors.filter((e) => e.source_file.startsWith('models/'));
+    expect(models).toHaveLength(1);
+    expect(describeProblems(models)).toMatch(/^models\/meta-llama--llama-3\.1-8b-instruct\.yaml: max_context: /);
   });
 });
