@@ -80,6 +80,10 @@ describe('bud, the command line, against running services', () => {
     expect(result.stdout).toMatch(/^\s*1\s+orchestrator\s+rag-orchestrator\s+docker\s+-/m);
     expect(result.stdout).toMatch(/^Total:\s+4 components, 1x A100-80GB, \$\d+\.\d{2}\/hour$/m);
     expect(result.stdout).toMatch(/^Capacity:\s+fits: /m);
+    // docs/templates.md#typed-contracts: the model catalog's numbers for the LLM, and the wiring's protocols.
+    expect(result.stdout).toMatch(/^Contract checks:$/m);
+    expect(result.stdout).toMatch(/^\s+ok\s+llm: gpu memory: meta-llama\/Llama-3\.1-8B-Instruct needs [\d.]+ GB .* give [\d.]+ GB/m);
+    expect(result.stdout).toMatch(/^\s+ok\s+orchestrator: protocol: VECTOR_DB_URL ← vector-db\.url speaks qdrant$/m);
     expect(await deploymentByName(name)).toBeUndefined();
   });
 
