@@ -46,6 +46,8 @@ module.exports = {
     '<rootDir>/test/cluster/',
     '<rootDir>/test/dapr/',
     '<rootDir>/test/monitoring/promtool/',
+    // The templates' files with the real Python libraries: `npm run test:usecases` (needs the Python venv).
+    '<rootDir>/test/usecases/',
     '/e2e-ui/',
     '<rootDir>/test/readme/',
     ...(process.env.TEST_DATABASE_URL ? [] : ['\\.server\\.test\\.ts$']),

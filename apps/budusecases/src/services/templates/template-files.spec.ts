@@ -34,7 +34,7 @@ describe('checkTemplateFiles (seed --check)', () => {
       'size: "{{ parameters.vector_db_size }}"\n        hostNetwork: true',
       'components[0].config.persistence.hostNetwork',
     ],
-    ['an unknown output key', "components['llm'].outputs.url", "components['llm'].outputs.nope", 'components[3].env.LLM_URL'],
+    ['an unknown output key', "components['llm'].outputs.openai_base_url", "components['llm'].outputs.nope", 'components[3].env.LLM_URL'],
     ['an unknown component ref', 'component_ref: tei-embedding', 'component_ref: no-such-thing', 'components[1].component_ref'],
     [
       'an expression syntax error',
