@@ -54,7 +54,7 @@ describe('typed contract checks through POST /deployments', () => {
         body: request({ embedding_dimension: 1024 }),
       });
       expect(dimension.status).toBe(422);
-      expect(dimension.body.details.map((d: { path: string }) => d.path)).toEqual(['parameters.embedding_dimension']);
+      expect(dimension.body.details?.map((d: { path: string }) => d.path)).toEqual(['parameters.embedding_dimension']);
     }
     const listed = await h.http('GET', '/api/v1/deployments?template_id=contract-rag');
     expect(listed.body.items).toEqual([]);
