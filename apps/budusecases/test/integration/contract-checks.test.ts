@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dryRunResponseSchema, errorBodySchema } from '@bud/contracts';
 import { contractRagTemplate } from '../support/contract-template';
-import { fastCluster } from '../support/deployments';
+import { fastCluster, waitForStatus } from '../support/deployments';
 import { startUsecasesHarness } from '../support/harness';
 import type { UsecasesHarness } from '../support/harness';
 
@@ -75,5 +75,33 @@ describe('typed contract checks through POST /deployments', () => {
           'model acme/unlisted-7b is not in the model catalog (templates/models) and config.model_size does not give its size: not checked',
       },
     ]);
+  });
+
+  it('refuses a scale that leaves the model without the GPU memory it needs, naming the scale field', async () => {
+    const created = await h.http('POST', '/api/v1/deployments', {
+      body: request({ model_id: 'meta-llama/Llama-3.1-70B-Instruct', llm_gpu_count: 2 }),
+    });
+    expect(created.status).toBe(201);
+    await waitForStatus(h, created.body.id, 'running');
+    const scale = (resources: Record<string, unknown>) =>
+      h.http('POST', `/api/v1/deployments/${created.body.id}/components/llm/scale?dry_run=true`, {
+        body: { resources },
+        schema: errorBodySchema,
+      });
+    const down = await scale({ gpu_count: 1 });
+    expect(down.status).toBe(422);
+    expect(down.body.details).toEqual([
+      {
+        path: 'resources.gpu_count',
+        message: expect.stringContaining('but 1 × A100-80GB give 72.0 GB at 90% use; set resources.gpu_count to 2'),
+      },
+    ]);
+    expect(
+      (
+        await h.http('POST', `/api/v1/deployments/${created.body.id}/components/llm/scale?dry_run=true`, {
+          body: { resources: { gpu_count: 4 } },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -28,7 +28,11 @@ export function modelCatalog(entries: Iterable<ModelCatalogEntry>): ModelCatalog
 export interface CheckedComponent {
   analyzed: AnalyzedComponent & { definition: ComponentDefinition };
   planned: PlannedComponent;
+  /** Where the component's fields are named in errors; `components[<index>]` unless given (a scale names `resources`). */
+  basePath?: string;
 }
+
+const basePathOf = (entry: CheckedComponent): string => entry.basePath ?? `components[${entry.analyzed.index}]`;
 
 export interface ContractInput {
   components: readonly CheckedComponent[];
@@ -70,7 +74,7 @@ const describe = (target: { parameter: string | null; path: string }): string =>
 function modelOf(entry: Entry): { id: string; path: string; raw: unknown } | null {
   const { planned, analyzed } = entry;
   if (planned.job.spec.kind !== 'model') return null;
-  const base = `components[${analyzed.index}]`;
+  const base = basePathOf(entry);
   return analyzed.spec.model_id !== undefined
     ? { id: planned.job.spec.model_id, path: `${base}.model_id`, raw: analyzed.spec.model_id }
     : { id: planned.job.spec.model_id, path: `${base}.config.model_id`, raw: analyzed.spec.config['model_id'] };
@@ -143,7 +147,7 @@ class ContractChecker {
   private givenSize(entry: Entry, id: string, check: ContractCheckKind): ModelFacts | null | undefined {
     const value = entry.planned.config['model_size'];
     if (value === undefined) return undefined;
-    const base = `components[${entry.analyzed.index}].config.model_size`;
+    const base = `${basePathOf(entry)}.config.model_size`;
     const parsed = modelSizeSchema.safeParse(value);
     if (!parsed.success) {
       if (!this.reported.has(entry.planned.id))
@@ -176,7 +180,7 @@ class ContractChecker {
     const { analyzed } = consumer;
     for (const [input, required] of Object.entries(requiresOf(analyzed.definition))) {
       const raw = analyzed.spec.env[input] ?? analyzed.spec.config[input] ?? analyzed.definition.default_env[input];
-      const inputPath = `components[${analyzed.index}].${input in analyzed.spec.config ? 'config' : 'env'}.${input}`;
+      const inputPath = `${basePathOf(consumer)}.${input in analyzed.spec.config ? 'config' : 'env'}.${input}`;
       for (const wire of wiredOutputs(raw)) {
         const provider = this.byId.get(wire.component);
         if (!provider) continue; // a skipped component (condition false): nothing is wired
@@ -207,7 +211,7 @@ class ContractChecker {
 
   private dimension(consumer: Entry, provider: Entry, dimensionInput: string): void {
     const { analyzed, planned } = consumer;
-    const dimensionPath = `components[${analyzed.index}].env.${dimensionInput}`;
+    const dimensionPath = `${basePathOf(consumer)}.env.${dimensionInput}`;
     const text = planned.env[dimensionInput] as string | undefined;
     if (text === undefined) {
       this.warn(consumer, 'embedding_dimension', dimensionPath, `${dimensionInput} is not set: the collection's dimension is not checked`);
@@ -249,7 +253,7 @@ class ContractChecker {
     const serves = analyzed.definition.serves;
     const model = this.model(entry, 'gpu_memory');
     if (!serves || !model || planned.job.spec.kind !== 'model') return;
-    const base = `components[${analyzed.index}]`;
+    const base = basePathOf(entry);
     const m = model.entry;
     let context = m.max_context;
     if (serves.context_window_arg) {
@@ -277,7 +281,7 @@ class ContractChecker {
 
   private memory(entry: Entry, m: ModelFacts, context: number, fraction: number): void {
     const { analyzed, planned } = entry;
-    const base = `components[${analyzed.index}]`;
+    const base = basePathOf(entry);
     const count = planned.resources.gpu_count;
     const gpuType = planned.resources.gpu_type;
     if (count === 0 || !gpuType) {

@@ -7,7 +7,7 @@ import type { ErrorDetail } from '@bud/errors';
 import { SECRET_BOX } from '@bud/ports';
 import type { DeploymentComponentRecord, DeploymentRecord } from '../../entities/records';
 import { DeploymentRepository } from '../../repositories/deployment.repository';
-import { SECRET_MASK } from '../../domain/resolver';
+import { SECRET_MASK, checkContracts } from '../../domain/resolver';
 import { canonicalJson } from '../../domain/document-checks';
 import { applyOverride, mergeOverride, replanTotals } from '../../domain/deployment/component-overrides';
 import { inPlaceChangeIssues } from '../../domain/deployment/in-place-change';
@@ -112,6 +112,23 @@ export class DeploymentChangePlanner {
     return { id: template.id, version: template.version, document: template.document };
   }
 
+  /** docs/templates.md#typed-contracts: a scaled model component must still fit its GPUs (named as the scale's fields). */
+  private modelFits(planned: PlannedDeployment, component: PlannedComponent, path: string): ErrorDetail[] {
+    const definition = planned.registry.get(component.component_ref);
+    const index = planned.template.document.components.findIndex((c) => c.id === component.id);
+    if (!definition?.serves || index < 0) return [];
+    // The template's own gpu_count/gpu_type do not apply: the override set them, so the advice names its fields.
+    const spec = { ...planned.template.document.components[index], gpu_count: undefined, gpu_type: undefined };
+    const report = checkContracts({
+      components: [
+        { analyzed: { index, spec, definition, dependsOn: new Map(), condition: undefined }, planned: component, basePath: path },
+      ],
+      models: this.planner.models,
+      clusterGpuTypes: Object.keys(planned.context.cluster.gpu_inventory),
+    });
+    return report.errors;
+  }
+
   private withOverrides(
     planned: PlannedDeployment,
     overrides: NextDeploymentState['overrides'],
@@ -122,9 +139,14 @@ export class DeploymentChangePlanner {
     for (const component of planned.plan.waves.flatMap((w) => w.components)) {
       // A scale's own fields are named as the request has them; a stored override as the component's resources.
       const path = change.kind === 'scale' && change.componentId === component.id ? 'resources' : `components.${component.id}.resources`;
-      const applied = applyOverride(component, overrides[component.id], planned.context.cluster.price_table, path);
-      if (applied.ok) next.set(component.id, applied.value);
-      else errors.push(...applied.errors);
+      const override = overrides[component.id];
+      const applied = applyOverride(component, override, planned.context.cluster.price_table, path);
+      if (!applied.ok) errors.push(...applied.errors);
+      else {
+        next.set(component.id, applied.value);
+        if (override?.gpu_count !== undefined || override?.gpu_type !== undefined)
+          errors.push(...this.modelFits(planned, applied.value, path));
+      }
     }
     if (errors.length > 0) throw AppError.validation(`the change is invalid: ${errors[0].path} ${errors[0].message}`, errors);
     return next;

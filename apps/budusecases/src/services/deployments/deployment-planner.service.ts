@@ -25,7 +25,7 @@ export interface PlannedDeployment {
 @Injectable()
 export class DeploymentPlanner {
   /** templates/models, read once at start-up (the sync has refused invalid files by then). */
-  private readonly models: ModelCatalog;
+  readonly models: ModelCatalog;
 
   constructor(
     private readonly templates: TemplateService,
