@@ -44,6 +44,34 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
     return result.errors;
   };
 
+  it('finds the contracts declared on the seed components (a rewrite that drops them fails here)', () => {
+    const declared = Object.fromEntries(
+      [...registry.values()]
+        .filter((d) => Object.keys(d.provides).length + Object.keys(d.requires).length > 0 || d.serves)
+        .map((d) => [
+          d.id,
+          [
+            ...Object.entries(d.provides).map(([k, v]) => `provides ${k}: ${v.protocol}`),
+            ...Object.entries(d.requires).map(([k, v]) => `requires ${k}: ${v.protocol}`),
+            ...(d.serves ? [`serves ${d.serves.kind}`] : []),
+          ].join(', '),
+        ]),
+    );
+    expect(declared).toEqual({
+      'agent-runtime': 'provides openai_base_url: openai, requires LLM_URL: openai, requires TOOL_SERVER_URL: openapi',
+      'chat-ui': 'requires OPENAI_API_BASE_URL: openai',
+      qdrant: 'provides url: qdrant',
+      'rag-orchestrator':
+        'provides url: openai, requires VECTOR_DB_URL: qdrant, requires EMBEDDING_URL: tei-embed, requires RERANKER_URL: tei-rerank, requires LLM_URL: openai',
+      redis: 'provides url: redis',
+      'tei-embedding': 'provides url: tei-embed, serves embedding',
+      'tei-reranker': 'provides url: tei-rerank, provides rerank_url: tei-rerank, serves reranker',
+      'tensorrt-llm-endpoint': 'provides openai_base_url: openai',
+      'tool-server': 'provides url: openapi',
+      'vllm-endpoint': 'provides openai_base_url: openai, serves llm',
+    });
+  });
+
   it('passes the defaults and lists each check with its numbers', () => {
     const plan = planOf(resolve({}));
     expect(plan.warnings).toBeUndefined();
