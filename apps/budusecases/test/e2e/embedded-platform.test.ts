@@ -59,7 +59,7 @@ describe('embedded platform end to end', () => {
     expect(running.components.map((c: { status: string }) => c.status)).toEqual(['running', 'running', 'running', 'running']);
     const jobs = (await call(budcluster, 'GET', `/api/v1/clusters/${localId}/jobs?usecase_deployment_id=${created.body.id}`)).body.items;
     const env = jobs.find((j: { name: string }) => j.name === 'orchestrator').spec.env;
-    expect(env.LLM_URL).toBe(running.components.find((c: { id: string }) => c.id === 'llm').outputs.url);
+    expect(env.LLM_URL).toBe(running.components.find((c: { id: string }) => c.id === 'llm').outputs.openai_base_url);
     expect(env.VECTOR_DB_URL).toMatch(/^http:\/\/vector-db/);
 
     await call(budusecases, 'POST', `/api/v1/deployments/${created.body.id}/stop`);

@@ -51,8 +51,13 @@ describe('deployments of simple-rag-v1 through budcluster', () => {
     expect(jobs).toHaveLength(4);
     const orchestratorJob = jobs.find((j) => j.name === 'orchestrator');
     const env = orchestratorJob.spec.env as Record<string, string>;
-    for (const dep of ['vector-db', 'embedding', 'llm']) {
-      const url = running.components.find((c: any) => c.id === dep).outputs.url as string;
+    // The LLM is wired by its OpenAI base URL (<url>/v1), the others by their url.
+    for (const [dep, output] of [
+      ['vector-db', 'url'],
+      ['embedding', 'url'],
+      ['llm', 'openai_base_url'],
+    ] as const) {
+      const url = running.components.find((c: any) => c.id === dep).outputs[output] as string;
       expect(url).toMatch(/^http:\/\//);
       expect(Object.values(env)).toContain(url);
     }
