@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-requirements="test/usecases/requirements.txt"
+# Another pinned set (say, a heavier library another suite needs) gets its own venv: pass its requirements file.
+requirements="${1:-test/usecases/requirements.txt}"
 python="${PYTHON:-python3}"
 cache="${BUD_PYTHON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bud-foundry/python}"
 version="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
