@@ -57,7 +57,7 @@ describe('seed files', () => {
   const registry = loadRegistry();
   const templates = loadTemplates(registry);
 
-  it('holds the fourteen registry components of docs/design.md#components and the five system templates', () => {
+  it('holds the fourteen registry components of docs/design.md#components and the seven system templates (the Phase 4 agent templates among them)', () => {
     expect([...registry.keys()].sort()).toEqual([
       'agent-runtime',
       'chat-ui',
@@ -76,7 +76,9 @@ describe('seed files', () => {
     ]);
     expect([...templates.keys()].sort()).toEqual([
       'chatbot-memory-v1',
+      'crewai-crew-v1',
       'enterprise-rag-v1',
+      'langgraph-agent-v1',
       'simple-agent-v1',
       'simple-chatbot-v1',
       'simple-rag-v1',

@@ -6,7 +6,15 @@ import { startUsecasesHarness } from '../support/harness';
 import type { Caller, HttpAnswer, UsecasesHarness } from '../support/harness';
 import { makeComponent, makeTemplate } from '../support/template-builders';
 
-const SYSTEM_IDS = ['chatbot-memory-v1', 'enterprise-rag-v1', 'simple-agent-v1', 'simple-chatbot-v1', 'simple-rag-v1'];
+const SYSTEM_IDS = [
+  'chatbot-memory-v1',
+  'crewai-crew-v1',
+  'enterprise-rag-v1',
+  'langgraph-agent-v1',
+  'simple-agent-v1',
+  'simple-chatbot-v1',
+  'simple-rag-v1',
+];
 
 describe('budusecases component registry and templates over HTTP', () => {
   let h: UsecasesHarness;
@@ -127,9 +135,9 @@ describe('budusecases component registry and templates over HTTP', () => {
   });
 
   describe('system templates', () => {
-    it('lists the five system templates with filters and pagination', async () => {
+    it('lists the seven system templates with filters and pagination', async () => {
       const all = await h.http('GET', '/api/v1/templates?is_system=true&page_size=100');
-      expect(all.body).toMatchObject({ total: 5, page: 1 });
+      expect(all.body).toMatchObject({ total: SYSTEM_IDS.length, page: 1 });
       expect(ids(all)).toEqual(SYSTEM_IDS);
       expect(all.body.items[0]).toMatchObject({
         is_system: true,
@@ -393,7 +401,7 @@ describe('budusecases component registry and templates over HTTP', () => {
       expect(result).toMatchObject({
         created: ['new-rag-v1'],
         updated: ['simple-chatbot-v1'],
-        unchanged: ['chatbot-memory-v1', 'simple-rag-v1'],
+        unchanged: ['chatbot-memory-v1', 'crewai-crew-v1', 'langgraph-agent-v1', 'simple-rag-v1'],
         conflicts: [
           {
             id: 'enterprise-rag-v1',
