@@ -221,3 +221,23 @@ describe('crewai-crew-v1 with the real CrewAI and mcpo', () => {
     });
   });
 });
+
+describe.each([['langgraph-agent-v1'], ['crewai-crew-v1']])('%s with no tools enabled', (templateId) => {
+  const jobs = deploy(templateId, { model_id: MODEL, tools_enabled: [] });
+  const agent = jobs.get('agent') as CreateJobRequest;
+  let result: HarnessResult;
+
+  beforeAll(async () => {
+    result = await runHarness(agent, undefined);
+  });
+
+  it('deploys no tool server, offers the model no tools and still answers', () => {
+    expect(jobs.has('tools')).toBe(false);
+    expect(envOf(agent.spec)).toMatchObject({ TOOL_SERVER_URL: '', TOOLS_ENABLED: '[]' });
+    const llm = llmCalls(result, envOf(agent.spec)['LLM_URL']);
+    expect(llm.length).toBeGreaterThanOrEqual(1);
+    expect(llm.flatMap(toolNames)).toEqual([]);
+    expect(result.requests.filter((r) => !r.url.includes('/chat/completions'))).toEqual([]);
+    expect(result.answer).toContain(result.question);
+  });
+});
