@@ -27,7 +27,9 @@ const envNameSchema = z
   .min(1)
   .max(253)
   .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be an environment variable name');
-export const envSchema = z.record(envNameSchema, z.string().max(65536));
+/** Most characters of one env value. */
+export const MAX_ENV_VALUE_LENGTH = 65_536;
+export const envSchema = z.record(envNameSchema, z.string().max(MAX_ENV_VALUE_LENGTH));
 /** What a job answers in place of each `secret_env` value. */
 export const SECRET_MASK = '********';
 const secretEnvSchema = envSchema.describe(

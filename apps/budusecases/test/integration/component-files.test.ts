@@ -84,6 +84,26 @@ describe('component and template files', () => {
     );
   });
 
+  it('refuses a dry run whose list parameter would render a file or env value past its bound, naming the field', async () => {
+    // 19 files (and the component's one) each repeating a 200-item list 256 times would render ~2 GB unbounded.
+    const files = Array.from({ length: 19 }, (_, i) => ({ path: `/app/f${i}`, content: '{{ parameters.l }}'.repeat(256) }));
+    const listTemplate = {
+      id: 'files-list-amplified',
+      name: 'List amplified',
+      category: 'agent',
+      version: '1.0.0',
+      parameters: [{ name: 'l', type: 'list' }],
+      components: [{ id: 'app', component_ref: 'files-app', files, env: { BIG: '{{ parameters.l }}'.repeat(256) } }],
+    };
+    expect((await h.http('POST', '/api/v1/templates', { body: listTemplate })).status).toBe(201);
+    const items = Array.from({ length: 200 }, (_, i) => `${i}${'"'.repeat(990)}`);
+    const body = { template_id: 'files-list-amplified', name: 'amplified', cluster_id: clusterId, parameters: { l: items } };
+    const answer = await h.http('POST', '/api/v1/deployments?dry_run=true', { body });
+    expect422(answer, 'components[0].files[0].content', /renders to more than 65536 characters/);
+    expect422(answer, 'components[0].files[18].content', /renders to more than 65536 characters/);
+    expect422(answer, 'components[0].env.BIG', /renders to more than 65536 characters/);
+  });
+
   it('renders the files into the job: outputs filled at deploy, a secret file mounted from a Secret and answered masked', async () => {
     const files = [
       { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}' },

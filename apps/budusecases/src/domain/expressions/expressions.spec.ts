@@ -75,6 +75,23 @@ describe('expression rendering', () => {
     expect(errorOf(() => render('{{ 1 }}'.repeat(300))).message).toMatch(/more than 256 expressions/);
   });
 
+  it('stops rendering as soon as the output passes its maximum length, escaping of a deferred string not counted', () => {
+    const list: Scope = { ...scope, parameters: { l: Array.from({ length: 200 }, () => 'x'.repeat(990)) } };
+    const amplified = '{{ parameters.l }}'.repeat(256);
+    const error = errorOf(() => renderTemplateString(amplified, list, 'files[0].content', { maxLength: 65_536 }));
+    expect(error.path).toBe('files[0].content');
+    expect(error.reason).toBe('renders to more than 65536 characters');
+    expect(errorOf(() => renderTemplateString(amplified, list, 'p')).reason).toMatch(/more than 65536/);
+    expect(renderTemplateString('ab{{ 1 }}', scope, 'p', { maxLength: 3 }).value).toBe('ab1');
+    expect(errorOf(() => renderTemplateString('abc{{ 1 }}', scope, 'p', { maxLength: 3 })).reason).toMatch(/more than 3/);
+    // 6 literal characters count 6, not the characters of their escaping, and the waiting expression counts nothing.
+    const deferred = renderTemplateString('{ { { {{ components.llm.outputs.url }}', scope, 'p', {
+      defer: (ref) => ref.segments[0] === 'components',
+      maxLength: 6,
+    });
+    expect(deferred).toEqual({ value: "{{ '{' }} {{ '{' }} {{ '{' }} {{ components.llm.outputs.url }}", deferred: true });
+  });
+
   it('defers references it is told to, escaping the final text around them', () => {
     const result = renderTemplateString('{ {{ deployment.name }} {{ components.llm.outputs.url }}', scope, 'env.X', {
       defer: (ref) => ref.segments[0] === 'components',

@@ -1,12 +1,20 @@
 import type { Reference } from './ast';
 import type { Scope } from './evaluate';
 import { evaluate } from './evaluate';
+import { ExpressionError } from './expression-error';
+import { EXPRESSION_LIMITS } from './limits';
 import type { ParsedTemplate } from './parse-template';
 import { parseTemplate, referencesOf } from './parse-template';
 
 export interface RenderOptions {
   /** References that cannot be known yet (dependency outputs, secrets): their expressions stay as `{{ }}`. */
   defer?: (reference: Reference) => boolean;
+  /**
+   * Most characters an interpolated string may render to (default `EXPRESSION_LIMITS.maxStringLength`): rendering
+   * stops with an ExpressionError as soon as the output passes it, so a list repeated in a string cannot fill the
+   * heap. Escaping of a deferred string and its waiting `{{ }}` do not count: they are not the final text.
+   */
+  maxLength?: number;
 }
 
 export interface RenderResult {
@@ -37,6 +45,7 @@ function isDeferred(parsed: ParsedTemplate, defer: RenderOptions['defer']): bool
 
 export function renderParsed(parsed: ParsedTemplate, scope: Scope, path: string, options: RenderOptions = {}): RenderResult {
   const { defer } = options;
+  const maxLength = options.maxLength ?? EXPRESSION_LIMITS.maxStringLength;
   if (parsed.single) {
     if (isDeferred(parsed, defer)) {
       const only = parsed.parts[0];
@@ -46,15 +55,16 @@ export function renderParsed(parsed: ParsedTemplate, scope: Scope, path: string,
   }
   const deferred = isDeferred(parsed, defer);
   let out = '';
+  let length = 0;
+  const append = (text: string, escape: boolean): void => {
+    length += text.length;
+    if (length > maxLength) throw new ExpressionError(path, 1, `renders to more than ${maxLength} characters`);
+    out += escape ? escapeTemplateText(text) : text;
+  };
   for (const part of parsed.parts) {
-    if (part.kind === 'text') {
-      out += deferred ? escapeTemplateText(part.text) : part.text;
-    } else if (deferred && defer && referencesOf(part.expr).some(defer)) {
-      out += `{{ ${part.source} }}`;
-    } else {
-      const text = valueToText(evaluate(part.expr, scope, path));
-      out += deferred ? escapeTemplateText(text) : text;
-    }
+    if (part.kind === 'text') append(part.text, deferred);
+    else if (deferred && defer && referencesOf(part.expr).some(defer)) out += `{{ ${part.source} }}`;
+    else append(valueToText(evaluate(part.expr, scope, path)), deferred);
   }
   return { value: out, deferred };
 }

@@ -129,6 +129,11 @@ describe('component files in the resolver', () => {
     [
       'a file over 64 KiB once rendered',
       { files: [{ path: '/big.txt', content: `${'x'.repeat(65_490)}{{ deployment.id }}{{ deployment.id }}` }] },
+      { path: 'components[2].files[0].content', message: 'renders to more than 65536 characters (column 1)' },
+    ],
+    [
+      'a file over 64 KiB of UTF-8 once rendered, under 64 Ki characters',
+      { files: [{ path: '/big.txt', content: `${'é'.repeat(32_740)}{{ deployment.id }}{{ deployment.id }}` }] },
       { path: 'components[2].files[0].content', message: 'renders to more than 65536 bytes' },
     ],
   ])('refuses %s, naming the path', (_name, patch, expected) => {

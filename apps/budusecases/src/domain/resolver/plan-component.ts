@@ -10,7 +10,15 @@ import type {
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
-import { MAX_GPUS_PER_REPLICA, MAX_REPLICAS, quantityBoundIssue, quantitySchema, resourceQuantityKinds } from '@bud/contracts';
+import {
+  MAX_ENV_VALUE_LENGTH,
+  MAX_FILE_BYTES,
+  MAX_GPUS_PER_REPLICA,
+  MAX_REPLICAS,
+  quantityBoundIssue,
+  quantitySchema,
+  resourceQuantityKinds,
+} from '@bud/contracts';
 import { formatUsd, hourlyCostIssue, hourlyCostMicros } from '@bud/workloads';
 import { valueToText } from '../expressions';
 import type { AnalyzedComponent } from './analyze-template';
@@ -107,7 +115,7 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
 function renderFiles(input: ComponentPlanInput, ctx: RenderContext, base: string): JobFile[] {
   const sources = fileSources(input.analyzed.spec, input.analyzed.definition);
   const files = sources.map(({ file, origin }, k): JobFile => {
-    const own: RenderContext = { ...ctx, base: [...ctx.base, ...origin, 'content'], pending: [] };
+    const own: RenderContext = { ...ctx, base: [...ctx.base, ...origin, 'content'], pending: [], maxLength: MAX_FILE_BYTES };
     const content = valueToText(renderTree(file.content, [], own));
     ctx.pending.push(...own.pending.map((p) => ({ ...p, relative: fileContentRelative(k) })));
     const secret = own.pending.some((p) => p.secrets.length > 0);
@@ -149,8 +157,9 @@ export function planComponent(input: ComponentPlanInput): PlannedComponent {
   };
   const config = deepMerge(d.default_values, renderTree(spec.config, ['config'], ctx) as Record<string, unknown>);
   const env: Record<string, string> = {};
+  const envCtx: RenderContext = { ...ctx, maxLength: MAX_ENV_VALUE_LENGTH };
   for (const [key, value] of Object.entries(d.default_env)) setOwn(env, key, value);
-  for (const [key, value] of Object.entries(spec.env)) setOwn(env, key, valueToText(renderTree(value, ['env', key], ctx)));
+  for (const [key, value] of Object.entries(spec.env)) setOwn(env, key, valueToText(renderTree(value, ['env', key], envCtx)));
   const files = d.deployment_type === 'helm' ? [] : renderFiles(input, ctx, base);
   const modelId = planningValue({ ...ctx, pending: [] }, 'model_id', spec.model_id);
   const resources = resourcesOf(input, { ...ctx, pending: [] }, base);

@@ -20,6 +20,8 @@ export interface RenderContext {
   base: Array<string | number>;
   errors: ErrorDetail[];
   pending: PendingString[];
+  /** Most characters one interpolated string may render to (see RenderOptions.maxLength). */
+  maxLength?: number;
 }
 
 function deferOf(ctx: RenderContext): (ref: Reference) => boolean {
@@ -35,7 +37,7 @@ function renderString(text: string, relative: Array<string | number>, ctx: Rende
   try {
     const parsed = parseTemplate(text, path);
     const defer = deferOf(ctx);
-    const result = renderParsed(parsed, ctx.scope, path, { defer });
+    const result = renderParsed(parsed, ctx.scope, path, { defer, maxLength: ctx.maxLength });
     if (result.deferred) {
       const waiting = parsed.references.filter(defer);
       const names = (root: string): string[] => [...new Set(waiting.filter((r) => r.segments[0] === root).map((r) => r.segments[1]))];
