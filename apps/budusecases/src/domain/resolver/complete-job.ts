@@ -1,10 +1,11 @@
 import type { ComponentDefinition, CreateJobRequest, JobOutputs, PlannedComponent } from '@bud/contracts';
+import { MAX_ENV_VALUE_LENGTH, MAX_FILE_BYTES, jobFilesSchema } from '@bud/contracts';
 import type { ErrorDetail } from '@bud/errors';
 import { formatPath } from '@bud/errors';
 import type { Scope } from '../expressions';
 import { ExpressionError, renderTemplateString, valueToText } from '../expressions';
 import { expressionDetail } from './analyze-template';
-import { isEnvValuePath } from './component-fields';
+import { isEnvValuePath, isFileContentPath } from './component-fields';
 import { planningScope } from './resolve-template';
 import { setOwn } from './render-tree';
 import type { ResolveContext, Result } from './types';
@@ -62,6 +63,37 @@ function moveToSecretEnv(job: CreateJobRequest, name: string, value: string): vo
   job.spec.secret_env = { ...job.spec.secret_env, [name]: value };
 }
 
+/** Most characters a pending string may render to: a file's content and an env value have their own bounds. */
+function maxLengthAt(path: ReadonlyArray<string | number>): number | undefined {
+  if (isFileContentPath(path)) return MAX_FILE_BYTES;
+  if (isEnvValuePath(path)) return MAX_ENV_VALUE_LENGTH;
+  return undefined;
+}
+
+/** The bounds of the plan, again on the completed job: outputs and secrets can make env values and files too big. */
+function boundsErrors(job: CreateJobRequest): ErrorDetail[] {
+  if (job.spec.kind === 'helm') return [];
+  const errors: ErrorDetail[] = [];
+  for (const [field, env] of [
+    ['env', job.spec.env ?? {}],
+    ['secret_env', job.spec.secret_env ?? {}],
+  ] as const) {
+    for (const [name, value] of Object.entries(env))
+      if (value.length > MAX_ENV_VALUE_LENGTH)
+        errors.push({ path: formatPath(['spec', field, name]), message: `renders to more than ${MAX_ENV_VALUE_LENGTH} characters` });
+  }
+  const files = jobFilesSchema.safeParse(job.spec.files ?? []);
+  if (!files.success) {
+    const named = new Set<string>();
+    for (const issue of files.error.issues) {
+      const path = formatPath(['spec', 'files', ...issue.path]);
+      if (!named.has(path)) errors.push({ path, message: issue.message });
+      named.add(path);
+    }
+  }
+  return errors;
+}
+
 export function completeJob(component: PlannedComponent, input: CompletionInput): Result<CreateJobRequest> {
   const job = structuredClone(component.job);
   if (component.pending.length === 0) return { ok: true, value: job };
@@ -81,7 +113,7 @@ export function completeJob(component: PlannedComponent, input: CompletionInput)
       continue;
     }
     try {
-      const value = renderTemplateString(current, scope, path).value;
+      const value = renderTemplateString(current, scope, path, { maxLength: maxLengthAt(pending.path) }).value;
       const text = TEXT_FIELDS.has(String(pending.path[1]));
       if (pending.secrets.length > 0 && isEnvValuePath(pending.path)) moveToSecretEnv(job, String(key), valueToText(value));
       else if (Array.isArray(container)) container[Number(key)] = text ? valueToText(value) : value;
@@ -91,5 +123,6 @@ export function completeJob(component: PlannedComponent, input: CompletionInput)
       errors.push(expressionDetail(error));
     }
   }
+  if (errors.length === 0) errors.push(...boundsErrors(job));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: job };
 }

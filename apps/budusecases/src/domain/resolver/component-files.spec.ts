@@ -81,6 +81,40 @@ describe('component files in the resolver', () => {
     });
   });
 
+  it('fails completeJob, naming the field, when outputs make a file or env value pass its bound', () => {
+    const complete = (patch: Record<string, unknown>, llm: Record<string, string>) =>
+      completeJob(api(patch), { parameters: PARAMETERS, context: makeContext(), outputs: { ...OUTPUTS, llm: { ...OUTPUTS.llm, ...llm } } });
+    const interpolated = complete(
+      { files: [{ path: '/app/big', content: 'x{{ components.llm.outputs.url }}'.repeat(100) }] },
+      { url: 'u'.repeat(1000) },
+    );
+    expect(interpolated).toEqual({
+      ok: false,
+      errors: [{ path: 'spec.files[2].content', message: 'renders to more than 65536 characters (column 1)' }],
+    });
+    const whole = complete(
+      {
+        files: [{ path: '/app/big', content: '{{ components.llm.outputs.url }}' }],
+        env: { BIG: '{{ components.llm.outputs.url }}' },
+      },
+      { url: 'u'.repeat(70_000) },
+    );
+    expect(whole.ok ? [] : whole.errors).toEqual([
+      { path: 'spec.env.BIG', message: 'renders to more than 65536 characters' },
+      { path: 'spec.files[2].content', message: expect.stringMatching(/65536/) as string },
+    ]);
+    const many = complete(
+      {
+        files: Array.from({ length: 5 }, (_, i) => ({
+          path: `/app/f${i}`,
+          content: `{{ components.llm.outputs.url }}${'y'.repeat(52_000)}`,
+        })),
+      },
+      { url: 'u'.repeat(1000) },
+    );
+    expect(many.ok ? [] : many.errors).toEqual([{ path: 'spec.files[6].content', message: expect.stringMatching(/262144/) as string }]);
+  });
+
   it('marks a file that uses a secret parameter secret: the plan holds the expression, the completed job the value', () => {
     const planned = api({ files: [{ path: '/app/credentials', content: 'key={{ parameters.api_key }}\n', mode: '0400' }] });
     const file = planned.job.spec.kind === 'container' ? planned.job.spec.files?.[2] : undefined;
