@@ -86,6 +86,7 @@ interface HarnessResult {
   error?: string;
   pipelines?: string[];
   frontmatter?: Record<string, string>;
+  start_requirements?: string[];
   requests: Recorded[];
   mcpo_log: string;
 }
@@ -153,14 +154,18 @@ function provesToolRoundTrip(templateId: string, parameters: Record<string, unkn
     });
   });
 
-  it('declares in its front matter exactly the pinned libraries the suite runs it with', () => {
+  it('installs before the server starts exactly the pinned libraries the suite runs it with, none from the front matter', () => {
     expect(result.pipelines).toHaveLength(1);
-    const declared = (result.frontmatter?.['requirements'] ?? '').split(',').map((r) => r.trim());
-    expect(declared.sort()).toEqual(
+    expect(env['PIPELINES_REQUIREMENTS_PATH']).toBe('/opt/bud/agent-requirements.txt');
+    const files = agent.spec.kind === 'container' ? (agent.spec.files ?? []) : [];
+    expect(files.map((f) => f.path)).toContain(env['PIPELINES_REQUIREMENTS_PATH']);
+    expect([...(result.start_requirements ?? [])].sort()).toEqual(
       pins()
         .filter((p) => pinned.some((name) => p.startsWith(`${name}==`)))
         .sort(),
     );
+    // Pipelines' main.py would pip-install these inside the running server, over the image's pydantic.
+    expect(result.frontmatter?.['requirements']).toBeUndefined();
   });
 
   it('offers the model the enabled mcpo tools, calls the time tool through the real mcpo, and answers with its result', () => {

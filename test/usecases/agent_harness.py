@@ -16,9 +16,10 @@ Pipelines) and the tool server (mcpo). Their files are written under <work dir>/
   carries no tool result yet with a call of that tool ({"timezone": "UTC"}); any other request gets a final answer
   quoting the newest tool result it was sent (or, with none, the last user message: a crew's next task receives
   the previous task's output there).
-- The rendered pipeline file is loaded the way Pipelines' main.py does: its front matter is parsed (the pinned
-  requirements are checked against the venv instead of pip-installed), the module is imported from the file, its
-  Pipeline built, on_startup awaited and pipe(user_message, model_id, messages, body) called.
+- The rendered pipeline file is loaded the way Pipelines' main.py does: its front matter is parsed, the module is
+  imported from the file, its Pipeline built, on_startup awaited and pipe(user_message, model_id, messages, body)
+  called. What start.sh (PIPELINES_REQUIREMENTS_PATH) and main.py (front matter "requirements:") would pip-install
+  is checked against the venv instead.
 
 Prints one JSON object: the answer (or error), the front matter, and every request recorded.
 """
@@ -240,8 +241,16 @@ def main() -> int:
         content = file.read_text()
         frontmatter = parse_frontmatter(content)
         result["frontmatter"] = frontmatter
+        # start.sh pip-installs PIPELINES_REQUIREMENTS_PATH before the server starts; main.py pip-installs the front
+        # matter's "requirements:" when it loads the file. Here both are checked against the venv instead.
+        requirements = [r.strip() for r in frontmatter.get("requirements", "").split(",") if r.strip()]
+        requirements_path = rendered.get("PIPELINES_REQUIREMENTS_PATH", "")
+        if requirements_path:
+            lines = (root / requirements_path.lstrip("/")).read_text().splitlines()
+            result["start_requirements"] = [l.strip() for l in lines if l.strip() and not l.strip().startswith("#")]
+            requirements += result["start_requirements"]
         missing = []
-        for requirement in [r.strip() for r in frontmatter.get("requirements", "").split(",") if r.strip()]:
+        for requirement in requirements:
             name, _, version = requirement.partition("==")
             try:
                 installed = importlib.metadata.version(name)
