@@ -92,6 +92,15 @@ describe('expression rendering', () => {
     expect(deferred).toEqual({ value: "{{ '{' }} {{ '{' }} {{ '{' }} {{ components.llm.outputs.url }}", deferred: true });
   });
 
+  it('reads an escaped brace back as text: not counted as an expression, nor its escaping as length', () => {
+    const text = `${'a{'.repeat(30_000)} {{ deployment.name }}`;
+    const escaped = renderTemplateString(text, scope, 'p', { defer: (ref) => ref.segments[0] === 'deployment' });
+    expect(escaped.deferred).toBe(true);
+    expect(String(escaped.value).length).toBeGreaterThan(65_536);
+    expect(renderTemplateString(String(escaped.value), scope, 'p').value).toBe(`${'a{'.repeat(30_000)} demo`);
+    expect(errorOf(() => render(`${"{{ '{' }}".repeat(65_537)}`)).reason).toMatch(/longer than 65536/);
+  });
+
   it('defers references it is told to, escaping the final text around them', () => {
     const result = renderTemplateString('{ {{ deployment.name }} {{ components.llm.outputs.url }}', scope, 'env.X', {
       defer: (ref) => ref.segments[0] === 'components',

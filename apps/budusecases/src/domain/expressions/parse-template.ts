@@ -65,8 +65,20 @@ export function referencesOf(expr: Expr, into: Reference[] = []): Reference[] {
   return into;
 }
 
+/** What `escapeTemplateText` writes for a literal `{`: read back as text, not counted as an expression or its length. */
+const ESCAPED_BRACE = "{{ '{' }}";
+
+function escapedBraces(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf(ESCAPED_BRACE); at >= 0; at = text.indexOf(ESCAPED_BRACE, at + ESCAPED_BRACE.length)) n++;
+  return n;
+}
+
 function compileTemplate(text: string): ParsedTemplate {
-  if (text.length > EXPRESSION_LIMITS.maxStringLength)
+  if (
+    text.length > EXPRESSION_LIMITS.maxStringLength &&
+    text.length - (ESCAPED_BRACE.length - 1) * escapedBraces(text) > EXPRESSION_LIMITS.maxStringLength
+  )
     throw new SyntaxProblem(1, `string is longer than ${EXPRESSION_LIMITS.maxStringLength} characters`);
   const parts: TemplatePart[] = [];
   const references: Reference[] = [];
@@ -74,6 +86,12 @@ function compileTemplate(text: string): ParsedTemplate {
   let open = text.indexOf('{{');
   let count = 0;
   while (open >= 0) {
+    if (text.startsWith(ESCAPED_BRACE, open)) {
+      parts.push({ kind: 'text', text: `${text.slice(cursor, open)}{` });
+      cursor = open + ESCAPED_BRACE.length;
+      open = text.indexOf('{{', cursor);
+      continue;
+    }
     if (++count > EXPRESSION_LIMITS.maxExpressionsPerString) {
       throw new SyntaxProblem(open + 1, `string has more than ${EXPRESSION_LIMITS.maxExpressionsPerString} expressions`);
     }

@@ -115,6 +115,15 @@ describe('component files in the resolver', () => {
     expect(many.ok ? [] : many.errors).toEqual([{ path: 'spec.files[6].content', message: expect.stringMatching(/262144/) as string }]);
   });
 
+  it('does not count the escaping of a pending file against its size: the plan passes and completeJob renders it', () => {
+    const braces = '{ '.repeat(10_000);
+    const planned = api({ files: [{ path: '/app/braces', content: `${braces}{{ components.llm.outputs.url }}` }] });
+    expect(planned.pending).toContainEqual({ path: ['spec', 'files', 2, 'content'], components: ['llm'], secrets: [] });
+    const done = completeJob(planned, { parameters: PARAMETERS, context: makeContext(), outputs: OUTPUTS });
+    if (!done.ok) throw new Error(JSON.stringify(done.errors));
+    expect(done.value.spec.kind === 'container' && done.value.spec.files?.[2]?.content).toBe(`${braces}http://llm:8000`);
+  });
+
   it('marks a file that uses a secret parameter secret: the plan holds the expression, the completed job the value', () => {
     const planned = api({ files: [{ path: '/app/credentials', content: 'key={{ parameters.api_key }}\n', mode: '0400' }] });
     const file = planned.job.spec.kind === 'container' ? planned.job.spec.files?.[2] : undefined;

@@ -68,15 +68,24 @@ function firstOverflow(contents: readonly string[]): number | undefined {
   return undefined;
 }
 
-/** Size rules again after rendering (an expression can make content longer), naming the file's path. */
-export function checkRenderedFiles(files: readonly JobFile[], sources: readonly FileSource[], base: string): ErrorDetail[] {
+/**
+ * Size rules again after rendering (an expression can make content longer), naming the file's path. A file still
+ * `pending` holds escaped text (`{` as `{{ '{' }}`) and expressions waiting for deploy time: its size is not known
+ * yet, so it is not counted here and completeJob checks it once rendered.
+ */
+export function checkRenderedFiles(
+  files: readonly JobFile[],
+  sources: readonly FileSource[],
+  base: string,
+  pending: ReadonlySet<number> = new Set(),
+): ErrorDetail[] {
   const errors: ErrorDetail[] = [];
   files.forEach((f, k) => {
     const origin = sources[k]?.origin ?? ['files', k];
-    if (utf8Bytes(f.content) > MAX_FILE_BYTES)
+    if (!pending.has(k) && utf8Bytes(f.content) > MAX_FILE_BYTES)
       errors.push({ path: formatPath([...origin, 'content'], base), message: `renders to more than ${MAX_FILE_BYTES} bytes` });
   });
-  const overflow = firstOverflow(files.map((f) => f.content));
+  const overflow = firstOverflow(files.map((f, k) => (pending.has(k) ? '' : f.content)));
   if (overflow !== undefined)
     errors.push({ path: formatPath([...(sources[overflow]?.origin ?? ['files', overflow]), 'content'], base), message: totalMessage });
   return errors;

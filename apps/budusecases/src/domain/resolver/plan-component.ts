@@ -114,14 +114,16 @@ function resourcesOf(input: ComponentPlanInput, ctx: RenderContext, base: string
  */
 function renderFiles(input: ComponentPlanInput, ctx: RenderContext, base: string): JobFile[] {
   const sources = fileSources(input.analyzed.spec, input.analyzed.definition);
+  const pending = new Set<number>();
   const files = sources.map(({ file, origin }, k): JobFile => {
     const own: RenderContext = { ...ctx, base: [...ctx.base, ...origin, 'content'], pending: [], maxLength: MAX_FILE_BYTES };
     const content = valueToText(renderTree(file.content, [], own));
     ctx.pending.push(...own.pending.map((p) => ({ ...p, relative: fileContentRelative(k) })));
+    if (own.pending.length > 0) pending.add(k);
     const secret = own.pending.some((p) => p.secrets.length > 0);
     return { path: file.path, content, mode: file.mode, ...(secret ? { secret: true } : {}) };
   });
-  input.errors.push(...checkRenderedFiles(files, sources, base));
+  input.errors.push(...checkRenderedFiles(files, sources, base, pending));
   return files;
 }
 
