@@ -143,6 +143,23 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
     expect(errorsOf(resolve(parameters))).toEqual([expected]);
   });
 
+  it('reads the last --max-model-len when the engine args repeat it, as vLLM does', () => {
+    const template = ragTemplate();
+    const withArgs = (engineArgs: string[]) => ({
+      ...template,
+      components: template.components.map((c: any) =>
+        c.config?.engine_args ? { ...c, config: { ...c.config, engine_args: engineArgs } } : c,
+      ),
+    });
+    const errors = errorsOf(
+      resolve({ context_window: 200000 }, withArgs(['--max-model-len', '4096', '--max-model-len={{ parameters.context_window }}'])),
+    );
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('a context window of 200000 tokens exceeds') })]);
+    expect(
+      resolve({ context_window: 200000 }, withArgs(['--max-model-len={{ parameters.context_window }}', '--max-model-len', '4096'])).ok,
+    ).toBe(true);
+  });
+
   it('names gpu_type when the template fixes the GPU count and only the type is a parameter', () => {
     const errors = errorsOf(
       resolve({ model_id: 'meta-llama/Llama-3.1-70B-Instruct', context_window: 131072, gpu_type: 'L4' }, ragTemplate({ gpuCount: 8 })),

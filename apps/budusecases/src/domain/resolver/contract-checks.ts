@@ -80,14 +80,15 @@ function modelOf(entry: Entry): { id: string; path: string; raw: unknown } | nul
     : { id: planned.job.spec.model_id, path: `${base}.config.model_id`, raw: analyzed.spec.config['model_id'] };
 }
 
-/** The value after `--flag` (or in `--flag=value`) among engine args. */
+/** The value after `--flag` (or in `--flag=value`) among engine args; the last one when repeated, as vLLM's argparse reads them. */
 function engineArg(args: readonly string[] | undefined, flag: string): string | undefined {
   if (!args) return undefined;
+  let value: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === flag) return args[i + 1];
-    if (args[i].startsWith(`${flag}=`)) return args[i].slice(flag.length + 1);
+    if (args[i] === flag) value = args[i + 1];
+    else if (args[i].startsWith(`${flag}=`)) value = args[i].slice(flag.length + 1);
   }
-  return undefined;
+  return value;
 }
 
 const positiveInteger = (text: string | undefined): number | null =>
