@@ -12,6 +12,11 @@ export const DEFAULT_FILE_MODE = '0444';
 /** Mounting over these would shadow what the container or the kubelet puts there. */
 export const FORBIDDEN_FILE_ROOTS = ['/proc', '/sys', '/dev', '/etc', '/var/run', '/run'] as const;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+/** A file name's limit on Linux file systems. */
+const MAX_FILE_NAME_BYTES = 255;
+/** C0 and C1 control characters, and the bidirectional embeddings, overrides and isolates that make a path read as another. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export function utf8Bytes(s: string): number {
   return new TextEncoder().encode(s).length;
@@ -25,6 +30,8 @@ export function filePathProblem(path: string): string | undefined {
   const segments = path.slice(1).split('/');
   if (segments.some((s) => s === '')) return 'must not contain //';
   if (segments.some((s) => s === '.' || s === '..')) return 'must be normalised (no . or .. segments)';
+  if (UNPRINTABLE.test(path)) return 'must be printable (no control characters or bidirectional overrides)';
+  if (segments.some((s) => utf8Bytes(s) > MAX_FILE_NAME_BYTES)) return `must have each name at most ${MAX_FILE_NAME_BYTES} bytes of UTF-8`;
   const root = FORBIDDEN_FILE_ROOTS.find((r) => path === r || path.startsWith(`${r}/`));
   if (root) return `must not be at or under ${root}`;
   const base = segments[segments.length - 1] ?? '';
