@@ -15,7 +15,6 @@ const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 /** A file name's limit on Linux file systems. */
 const MAX_FILE_NAME_BYTES = 255;
 /** C0 and C1 control characters, and the bidirectional embeddings, overrides and isolates that make a path read as another. */
-// eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export function utf8Bytes(s: string): number {
