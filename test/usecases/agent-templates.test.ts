@@ -87,6 +87,7 @@ interface HarnessResult {
   pipelines?: string[];
   frontmatter?: Record<string, string>;
   start_requirements?: string[];
+  not_in_venv?: string[];
   requests: Recorded[];
   mcpo_log: string;
 }
@@ -133,7 +134,7 @@ beforeAll(() => {
 }, 600_000);
 
 /** The shared proof for an agent template whose pipeline calls the mcpo time tool once and answers with its result. */
-function provesToolRoundTrip(templateId: string, parameters: Record<string, unknown>, pinned: string[]) {
+function provesToolRoundTrip(templateId: string, parameters: Record<string, unknown>, pinned: string[], imageCompat: string[] = []) {
   const jobs = deploy(templateId, { model_id: MODEL, tools_enabled: ['time'], ...parameters });
   const agent = jobs.get('agent') as CreateJobRequest;
   const tools = jobs.get('tools') as CreateJobRequest;
@@ -160,10 +161,10 @@ function provesToolRoundTrip(templateId: string, parameters: Record<string, unkn
     const files = agent.spec.kind === 'container' ? (agent.spec.files ?? []) : [];
     expect(files.map((f) => f.path)).toContain(env['PIPELINES_REQUIREMENTS_PATH']);
     expect([...(result.start_requirements ?? [])].sort()).toEqual(
-      pins()
-        .filter((p) => pinned.some((name) => p.startsWith(`${name}==`)))
-        .sort(),
+      [...pins().filter((p) => pinned.some((name) => p.startsWith(`${name}==`))), ...imageCompat].sort(),
     );
+    // Everything else the pod installs is what the suite runs with; only the image-compatibility pins differ.
+    expect(result.not_in_venv).toEqual(imageCompat);
     // Pipelines' main.py would pip-install these inside the running server, over the image's pydantic.
     expect(result.frontmatter?.['requirements']).toBeUndefined();
   });
@@ -207,7 +208,9 @@ describe('langgraph-agent-v1 with the real LangGraph and mcpo', () => {
 });
 
 describe('crewai-crew-v1 with the real CrewAI and mcpo', () => {
-  const proof = provesToolRoundTrip('crewai-crew-v1', {}, ['crewai']);
+  // starlette stays at the Pipelines image's 0.37.2 (its FastAPI 0.111 fails on crewai's starlette 1.x); the
+  // venv has mcpo's newer one.
+  const proof = provesToolRoundTrip('crewai-crew-v1', {}, ['crewai'], ['starlette==0.37.2']);
 
   it('runs the researcher with the tools, then the writer without them on the researcher findings', () => {
     const llm = llmCalls(proof.result(), proof.env()['LLM_URL']);

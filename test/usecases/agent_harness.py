@@ -257,9 +257,9 @@ def main() -> int:
             except importlib.metadata.PackageNotFoundError:
                 installed = None
             if installed != version:
-                missing.append(requirement + " (venv has " + str(installed) + ")")
-        if missing:
-            raise RuntimeError("the pipeline's requirements differ from the venv: " + ", ".join(missing))
+                missing.append(requirement)
+        # The test decides which may differ (a pin that keeps the Pipelines image's own FastAPI working).
+        result["not_in_venv"] = missing
 
         spec = importlib.util.spec_from_file_location(file.stem, file)
         module = importlib.util.module_from_spec(spec)
