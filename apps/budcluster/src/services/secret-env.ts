@@ -25,14 +25,35 @@ function maskedSpec(spec: JobSpec): JobSpec {
 }
 
 /**
+ * A new job has no stored value a SECRET_MASK could stand for: storing the mask itself would answer it as if it
+ * were hiding a value, and a later update sending the mask back would keep the literal mask.
+ */
+function refuseMaskedValues(spec: JobSpec): void {
+  if (spec.kind === 'helm') return;
+  const masked: ErrorDetail[] = [];
+  const message = `is ${SECRET_MASK}, the mask answered in place of a secret value; send the value itself`;
+  for (const [name, value] of Object.entries(spec.secret_env ?? {}))
+    if (value === SECRET_MASK) masked.push({ path: `spec.secret_env.${name}`, message });
+  (spec.files ?? []).forEach((file, k) => {
+    if (file.secret && file.content === SECRET_MASK) masked.push({ path: `spec.files[${k}].content`, message });
+  });
+  if (masked.length > 0) throw AppError.validation(`${masked[0]?.path} ${masked[0]?.message}`, masked);
+}
+
+/**
  * Splits a spec's `secret_env` and secret files off for sealing: the stored spec keeps their names and paths with
  * masked values (what every answer shows), the values travel sealed to the driver that places the workload. A key
  * may not be in both env maps: which value the container sees would be a guess.
  */
-export function sealSecretEnv(spec: JobSpec, box: SecretBox): { spec: JobSpec; sealed: string | null } {
+export function sealSecretEnv(
+  spec: JobSpec,
+  box: SecretBox,
+  options: { refuseMask: boolean } = { refuseMask: true },
+): { spec: JobSpec; sealed: string | null } {
   if (spec.kind === 'helm') return { spec, sealed: null };
   const values = secretValuesOf(spec);
   if (Object.keys(values).length === 0) return { spec, sealed: null };
+  if (options.refuseMask) refuseMaskedValues(spec);
   const clashes = Object.keys(spec.secret_env ?? {}).filter((name) => spec.env !== undefined && Object.hasOwn(spec.env, name));
   if (clashes.length > 0) {
     const details = clashes.map((name) => ({ path: `spec.secret_env.${name}`, message: 'is also set in spec.env' }));
@@ -70,7 +91,8 @@ export function resealSecretEnv(
       file.secret ? { ...file, content: keep(file.path, file.content, `spec.files[${k}].content`) } : file,
     );
   if (missing.length > 0) throw AppError.validation(`${missing[0]?.path} ${missing[0]?.message}`, missing);
-  const sealed = sealSecretEnv(opened, box);
+  // Stored values come back here: a value stored before the mask was refused on create must not block an update.
+  const sealed = sealSecretEnv(opened, box, { refuseMask: false });
   return { ...sealed, values: secretValuesOf(opened) };
 }
 

@@ -62,6 +62,21 @@ describe('job files', () => {
       /262144 bytes/,
     ],
     [
+      'a secret file whose content is the mask',
+      [file('/app/token', { content: '********', mode: '0400', secret: true })],
+      {},
+      'spec.files[0].content',
+      /the mask answered in place of a secret value/,
+    ],
+    [
+      'a secret_env value that is the mask',
+      [file('/a')],
+      { secret_env: { TOKEN: '********' } },
+      'spec.secret_env.TOKEN',
+      /the mask answered in place of a secret value/,
+    ],
+    ['a control character in a directory', [file('/app/a\u0007b/x.py')], {}, 'spec.files[0].path', /must be printable/],
+    [
       'a file over a volume',
       [file('/var/lib/db')],
       { volumes: [{ name: 'db', mount_path: '/var/lib/db', size: '1Gi' }] },
