@@ -160,6 +160,17 @@ describe('typed contract checks (seed components, templates/models catalog)', ()
     ).toBe(true);
   });
 
+  it('counts the weights and KV cache in the --dtype of the engine args', () => {
+    const template = ragTemplate();
+    const args = ['--max-model-len={{ parameters.context_window }}', '--dtype', 'float32'];
+    const withArgs = {
+      ...template,
+      components: template.components.map((c: any) => (c.config?.engine_args ? { ...c, config: { ...c.config, engine_args: args } } : c)),
+    };
+    const errors = errorsOf(resolve({ context_window: 131072, gpu_type: 'L4' }, withArgs));
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('(weights 32.1 GB in float32') })]);
+  });
+
   it('names gpu_type when the template fixes the GPU count and only the type is a parameter', () => {
     const errors = errorsOf(
       resolve({ model_id: 'meta-llama/Llama-3.1-70B-Instruct', context_window: 131072, gpu_type: 'L4' }, ragTemplate({ gpuCount: 8 })),

@@ -2,6 +2,7 @@ import type {
   ComponentDefinition,
   ContractCheckKind,
   ModelCatalogEntry,
+  ModelDtype,
   PlanCheck,
   PlannedComponent,
   PlanWarning,
@@ -89,6 +90,14 @@ function engineArg(args: readonly string[] | undefined, flag: string): string | 
     else if (args[i].startsWith(`${flag}=`)) value = args[i].slice(flag.length + 1);
   }
   return value;
+}
+
+/** vLLM's `--dtype` as the dtype weights (and, by default, the KV cache) are held in; `auto` and unknown values keep the model's. */
+function servedDtype(text: string | undefined): ModelDtype | undefined {
+  if (text === 'half' || text === 'float16') return 'float16';
+  if (text === 'bfloat16') return 'bfloat16';
+  if (text === 'float' || text === 'float32') return 'float32';
+  return undefined;
 }
 
 const positiveInteger = (text: string | undefined): number | null =>
@@ -299,13 +308,15 @@ class ContractChecker {
       );
       return;
     }
-    const bytes = DTYPE_BYTES[m.dtype];
+    const engineArgs = planned.job.spec.kind === 'model' ? planned.job.spec.engine_args : undefined;
+    const dtype = servedDtype(engineArg(engineArgs, '--dtype')) ?? m.dtype;
+    const bytes = DTYPE_BYTES[dtype];
     const weights = m.parameters * bytes;
     const kvCache = 2 * m.layers * m.kv_heads * m.head_dim * bytes * context;
     const need = weights + kvCache;
     const usable = (gpus: number, memory: number): number => gpus * memory * fraction;
     const share = fraction < 1 ? ` at ${Math.round(fraction * 100)}% use` : '';
-    const needs = `${m.id} needs ${gb(need)} (weights ${gb(weights)} in ${m.dtype} + KV cache ${gb(kvCache)} for ${context} tokens)`;
+    const needs = `${m.id} needs ${gb(need)} (weights ${gb(weights)} in ${dtype} + KV cache ${gb(kvCache)} for ${context} tokens)`;
     if (need <= usable(count, perGpu)) {
       this.pass(entry, 'gpu_memory', `${needs}; ${count} × ${gpuType} give ${gb(usable(count, perGpu))}${share}`);
       return;
