@@ -104,6 +104,35 @@ describe('component and template files', () => {
     expect422(answer, 'components[0].env.BIG', /renders to more than 65536 characters/);
   });
 
+  it('fails the component, naming the file, when a secret makes its completed file pass 64 KiB at deploy time', async () => {
+    const big = {
+      id: 'files-secret-too-big',
+      name: 'Secret too big',
+      category: 'agent',
+      version: '1.0.0',
+      parameters: [{ name: 'token', type: 'secret', required: true }],
+      components: [
+        { id: 'app', component_ref: 'files-app', files: [{ path: '/app/token', content: '{{ parameters.token }}\n', mode: '0400' }] },
+      ],
+    };
+    expect((await h.http('POST', '/api/v1/templates', { body: big })).status).toBe(201);
+    const request = {
+      template_id: 'files-secret-too-big',
+      name: 'secret-too-big',
+      cluster_id: clusterId,
+      parameters: { token: 't'.repeat(65_536) },
+    };
+    // The plan holds the expression (its size is not known yet) ...
+    expect((await h.http('POST', '/api/v1/deployments?dry_run=true', { body: request })).status).toBe(200);
+    const created = await h.http('POST', '/api/v1/deployments', { body: request });
+    expect(created.status).toBe(201);
+    // ... and the completed job is refused once, failing the component with the reason instead of retrying.
+    const failed = await waitForStatus(h, created.body.id, 'failed');
+    const app = failed.components.find((c: any) => c.id === 'app');
+    expect(app.status).toBe('failed');
+    expect(app.message).toMatch(/cannot render the job: spec\.files\[1\]\.content renders to more than 65536 characters/);
+  });
+
   it('renders the files into the job: outputs filled at deploy, a secret file mounted from a Secret and answered masked', async () => {
     const files = [
       { path: '/app/upstream.txt', content: '{{ components.cache.outputs.url }}' },
