@@ -59,7 +59,7 @@ describe('bud, the command line, against running services', () => {
     const table = await bud(['templates', 'list']);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout).toMatch(/^ID\s+NAME\s+CATEGORY/);
-    expect(table.stdout).toMatch(/^simple-rag-v1\s+Simple RAG\s+rag\s+1\.0\.0\s+4\s+system$/m);
+    expect(table.stdout).toMatch(/^simple-rag-v1\s+Simple RAG\s+rag\s+1\.1\.0\s+4\s+system$/m);
 
     const json = await bud(['templates', 'list', '--output', 'json']);
     expect(json.code).toBe(0);
