@@ -29,6 +29,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -173,7 +174,11 @@ def start_mcpo(tool_job: dict, root: Path, servers: list, work: Path) -> "tuple[
             continue
         if server.get("command") == "uvx":  # the image's uvx fetches the package; the venv has it installed
             package, *rest = server["args"]
-            server = {**server, "command": str(Path(sys.executable).parent / package.split("==")[0]), "args": rest}
+            package_name, pinned = re.fullmatch(r"([^=@]+)(?:(?:==|@)(.+))?", package).groups()
+            installed = importlib.metadata.version(package_name)
+            if pinned and installed != pinned:
+                raise RuntimeError(f"the tool server pins {package}; the suite's venv has {package_name} {installed}")
+            server = {**server, "command": str(Path(sys.executable).parent / package_name), "args": rest}
         kept[name] = server
     local_config = work / "mcpo.json"
     local_config.write_text(json.dumps({"mcpServers": kept}))
