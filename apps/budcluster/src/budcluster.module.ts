@@ -22,6 +22,7 @@ import { DRIVER_SETTINGS, DriverRegistry } from './drivers/driver-registry.servi
 import type { DriverSettings } from './drivers/driver-registry.service';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { JobRepository } from './repositories/job.repository';
+import { JobListRepository } from './repositories/job-list.repository';
 import { NamespaceRepository } from './repositories/namespace.repository';
 import { QuotaRepository } from './repositories/quota.repository';
 import { VolumeRepository } from './repositories/volume.repository';
@@ -34,6 +35,7 @@ import { OutboxRepository } from '@bud/outbox';
 import { ClusterService } from './services/cluster.service';
 import { JobLifecycleService } from './services/job-lifecycle.service';
 import { JobService } from './services/job.service';
+import { JobListService } from './services/job-list.service';
 import { ObjectNameConflicts } from './services/object-name-conflicts.service';
 import { NamespaceService } from './services/namespace.service';
 import { QuotaService } from './services/quota.service';
@@ -123,6 +125,7 @@ export class BudclusterModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         ClusterRepository,
         JobRepository,
+        JobListRepository,
         VolumeRepository,
         NamespaceRepository,
         QuotaRepository,
@@ -132,6 +135,7 @@ export class BudclusterModule {
         DriverRegistry,
         ClusterService,
         JobService,
+        JobListService,
         JobUpdateService,
         VolumeService,
         ObjectNameConflicts,

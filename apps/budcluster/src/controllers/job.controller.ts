@@ -13,6 +13,7 @@ import {
 } from '@bud/contracts';
 import type { CreateJobRequest, DeleteJobQuery, JobListQuery, JobResponse, Page, PatchJobRequest, ScheduleResponse } from '@bud/contracts';
 import { CurrentPrincipal, Operation, ValidQuery, ZodPipe } from '@bud/http';
+import { JobListService } from '../services/job-list.service';
 import { JobService } from '../services/job.service';
 import { ScheduleService } from '../services/schedule.service';
 import { clusterParamsSchema, jobParamsSchema } from './params';
@@ -24,6 +25,7 @@ type JobParams = { cluster_id: string; job_id: string };
 export class JobController {
   constructor(
     private readonly jobs: JobService,
+    private readonly jobLists: JobListService,
     private readonly schedules: ScheduleService,
   ) {}
 
@@ -58,7 +60,7 @@ export class JobController {
     @Param(new ZodPipe(clusterParamsSchema, 'path')) params: ClusterParams,
     @ValidQuery() query: JobListQuery,
   ): Promise<Page<JobResponse>> {
-    return this.jobs.list(principal, params.cluster_id, query);
+    return this.jobLists.list(principal, params.cluster_id, query);
   }
 
   @Get('jobs/:job_id')

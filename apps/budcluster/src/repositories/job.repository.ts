@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { activeJobStatuses, sourceTypes } from '@bud/contracts';
-import type { JobListQuery, JobStatus, SourceType } from '@bud/contracts';
+import { activeJobStatuses } from '@bud/contracts';
+import type { JobStatus } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
 import { managerOf, mapRow, poolQuery, returnedRows, runInTransaction } from '@bud/database';
 import type { Tx } from '@bud/database';
@@ -63,8 +63,6 @@ const JOB_COLUMNS = [
   'last_good_secret_env_sealed',
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-/** Totals above this are reported as this number with `total_capped: true`. */
-export const MAX_COUNTED = 10_000;
 const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs', 'last_good_spec', 'last_good_resources']);
 /** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
 const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
@@ -133,44 +131,6 @@ export class JobRepository {
   async lockById(tx: Tx, id: string): Promise<JobEntity | null> {
     const rows = await managerOf(tx).query<Record<string, unknown>[]>(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? mapRow<JobEntity>(rows[0]) : null;
-  }
-
-  async list(
-    tenantId: string,
-    clusterId: string,
-    query: JobListQuery,
-    viewableSourceTypes: readonly SourceType[],
-  ): Promise<{ items: JobEntity[]; total: number; totalCapped: boolean }> {
-    const where = ['tenant_id = $1', 'cluster_id = $2'];
-    const params: unknown[] = [tenantId, clusterId];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    // Only a filter that excludes something: a source_type condition on every list would cost the
-    // capped count its index-only scan (jobs.list_100k p99 25 → 143 ms).
-    if (sourceTypes.some((sourceType) => !viewableSourceTypes.includes(sourceType))) add('source_type = ANY(?)', viewableSourceTypes);
-    if (query.status) add('status = ANY(?)', query.status);
-    if (query.job_type) add('job_type = ANY(?)', query.job_type);
-    if (query.source_type) add('source_type = ANY(?)', query.source_type);
-    if (query.source_id) add('source_id = ?', query.source_id);
-    if (query.usecase_deployment_id) add('usecase_deployment_id = ?', query.usecase_deployment_id);
-    if (query.project_id) add('project_id = ?', query.project_id);
-    if (query.labels) add('labels @> ?::jsonb', JSON.stringify(query.labels));
-    const filter = where.join(' AND ');
-    // Counting is capped so a tenant with millions of jobs still pages in milliseconds.
-    const [countRows, rows] = await Promise.all([
-      this.db.query<Array<{ total: number }>>(
-        `SELECT count(*)::int AS total FROM (SELECT 1 FROM jobs WHERE ${filter} LIMIT ${MAX_COUNTED + 1}) AS capped`,
-        params,
-      ),
-      this.db.query<Record<string, unknown>[]>(
-        `SELECT * FROM jobs WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
-        params,
-      ),
-    ]);
-    const counted = countRows[0]?.total ?? 0;
-    return { items: rows.map((row) => mapRow<JobEntity>(row)), total: Math.min(counted, MAX_COUNTED), totalCapped: counted > MAX_COUNTED };
   }
 
   async eventsOf(jobId: string): Promise<JobEventEntity[]> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, SecretBox } from '@bud/auth';
 import { defaultClusterIsolation, priorityValues } from '@bud/contracts';
-import type { CreateJobRequest, JobListQuery, JobResponse, JobSpec, Page, PatchJobRequest } from '@bud/contracts';
+import type { CreateJobRequest, JobResponse, JobSpec, PatchJobRequest } from '@bud/contracts';
 import { AppError } from '@bud/errors';
 import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
@@ -16,7 +16,7 @@ import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
-import { requireJobAccess, requireSourceCreator, viewableSourceTypes } from './job-access';
+import { requireJobAccess, requireSourceCreator } from './job-access';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { toJobModel } from '../entities/job-model.mapper';
@@ -150,18 +150,6 @@ export class JobService {
       this.place(cluster, job);
     }
     return { job: toJobResponse(job), created };
-  }
-
-  async list(principal: Principal, clusterId: string, query: JobListQuery): Promise<Page<JobResponse>> {
-    await this.clusters.visibleCluster(principal, clusterId);
-    const { items, total, totalCapped } = await this.jobs.list(principal.tenantId, clusterId, query, viewableSourceTypes(principal));
-    return {
-      items: items.map((job) => toJobResponse(job)),
-      total,
-      page: query.page,
-      page_size: query.page_size,
-      ...(totalCapped ? { total_capped: true } : {}),
-    };
   }
 
   async get(principal: Principal, clusterId: string, jobId: string): Promise<JobResponse> {
