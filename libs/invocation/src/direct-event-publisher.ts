@@ -1,6 +1,7 @@
 import type { ServiceName, ServiceTokens } from '@bud/auth';
 import type { CloudEvent } from '@bud/contracts';
 import type { DaprSubscription, EventPublisher } from './event-publisher';
+import { postJson } from './post-json';
 
 /** Every delivery carries `from`'s service token for `to`: the subscribers are replicas of that one service. */
 export interface DeliveryIdentity {
@@ -32,13 +33,14 @@ export class DirectEventPublisher implements EventPublisher {
     for (const baseUrl of this.subscriberUrls) {
       const routes = (await this.subscriptionsOf(baseUrl)).filter((s) => s.pubsubname === pubsubName && s.topic === topic);
       for (const { route } of routes) {
-        const response = await fetch(new URL(route, baseUrl), {
-          method: 'POST',
-          headers: { 'content-type': 'application/cloudevents+json', ...(await this.authorization()) },
-          body: JSON.stringify({ ...event, topic, pubsubname: pubsubName }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        const status = response.ok ? (((await response.json().catch(() => ({}))) as { status?: string }).status ?? 'SUCCESS') : 'RETRY';
+        const response = await postJson(
+          new URL(route, baseUrl),
+          JSON.stringify({ ...event, topic, pubsubname: pubsubName }),
+          { 'content-type': 'application/cloudevents+json', ...(await this.authorization()) },
+          10_000,
+        );
+        const ok = response.status >= 200 && response.status < 300;
+        const status = ok ? ((response.body as { status?: unknown } | undefined)?.status ?? 'SUCCESS') : 'RETRY';
         if (status === 'RETRY') throw new Error(`subscriber ${baseUrl}${route} asked for redelivery (HTTP ${response.status})`);
       }
     }
