@@ -4,7 +4,7 @@ import { startBenchBudcluster } from './bench-budcluster';
 import type { BenchBudcluster } from './bench-budcluster';
 import { request } from './http-client';
 import type { BenchResult } from './stats';
-import { percentile, pool, repeat, round, summarize, median } from './stats';
+import { pool, repeat, round, summarize, median } from './stats';
 
 const JOBS_PER_RUN = 2000;
 const CONCURRENCY = 32;
@@ -17,7 +17,7 @@ const jobBody = () => ({
   resources: { cpu_request: '2', memory_request: '8Gi' },
 });
 
-/** Job creation through the HTTP API vs a raw insert of the same rows; GET /jobs over 100k rows. */
+/** Job creation through the HTTP API vs a raw insert of the same rows (the list is jobs-list.bench.ts). */
 export async function benchJobsApi(serverUrl: string): Promise<BenchResult[]> {
   const bench = await startBenchBudcluster(serverUrl);
   try {
@@ -74,40 +74,6 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
     return rate;
   });
 
-  // 100k rows for one tenant and cluster, then page latency through the API.
-  await raw.query(
-    `INSERT INTO jobs (id, name, cluster_id, tenant_id, created_by, job_type, deployment_type, source_type, spec, resources, priority_class, priority, policy, labels, status, k8s_namespace, estimated_cost_per_hour, created_at, updated_at)
-     SELECT gen_random_uuid(), 'bulk-' || n, $1, $2, $2, 'batch', 'docker', 'direct', '{"kind":"container","image":"busybox:1","env":{},"ports":[]}', '{"gpu_count":0,"cpu_request":"1","memory_request":"1Gi","replicas":1}',
-            'normal', 10, '{"preemptible":false,"max_retries":3,"retry_delay_seconds":30,"scale_to_zero":false}', jsonb_build_object('shard', (n % 10)::text),
-            (ARRAY['succeeded','failed','cancelled'])[1 + n % 3], 'bench', 0.5, now() - (n || ' seconds')::interval, now()
-       FROM generate_series(1, 100000) AS n`,
-    [cluster.id, tenantId],
-  );
-  await raw.query('VACUUM ANALYZE jobs');
-  // Let the relay finish publishing the creates above, so the list measure runs on a quiet service.
-  for (let waited = 0; waited < 60_000; waited += 200) {
-    const { rows } = await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-    if (rows[0]?.n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const listP99 = await repeat(RUNS, async (run) => {
-    const latencies: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const page = 1 + ((i * 7 + run) % 50);
-      const filter = i % 3 === 0 ? '&status=failed' : i % 3 === 1 ? '&labels=shard=3' : '';
-      const started = performance.now();
-      const answer = await request(
-        `${service.url}/api/v1/clusters/${cluster.id}/jobs?page=${page}&page_size=20${filter}`,
-        'GET',
-        undefined,
-        headers,
-      );
-      latencies.push(performance.now() - started);
-      if (answer.status !== 200) throw new Error(`list answered ${answer.status}`);
-    }
-    return percentile(latencies, 99);
-  });
-
   await raw.end();
 
   const rawMedian = round(median(rawRates));
@@ -122,6 +88,5 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
       apiRates.map((rate, i) => rate / rawRates[i]),
     ),
     summarize('jobs.create.raw_insert.per_s', 'rows/s', rawRates),
-    summarize('jobs.list_100k.p99_ms', 'ms', listP99, { note: 'pages 1-50 of 20, unfiltered, status and label filters' }),
   ];
 }

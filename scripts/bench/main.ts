@@ -8,6 +8,7 @@ import { benchDay2 } from './day2.bench';
 import { benchDeploy } from './deploy.bench';
 import { benchDomain } from './domain.bench';
 import { benchJobsApi } from './jobs-api.bench';
+import { benchJobsList } from './jobs-list.bench';
 import { benchMeter } from './meter.bench';
 import { benchQueue } from './queue.bench';
 import { benchResolve } from './resolve.bench';
@@ -24,7 +25,8 @@ interface Measure {
 
 const measures: Measure[] = [
   { prefix: 'domain.', run: () => benchDomain() },
-  { prefix: 'jobs.', run: (url) => benchJobsApi(url) },
+  { prefix: 'jobs.create', run: (url) => benchJobsApi(url) },
+  { prefix: 'jobs.list', run: (url) => benchJobsList(url) },
   { prefix: 'startup.', run: () => benchStartup() },
   { prefix: 'resolve.', run: () => benchResolve() },
   { prefix: 'deploy.', also: ['status.'], run: (url, only) => benchDeploy(url, only) },
