@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Logger } from '@bud/logging';
+import { initializeDataDir } from './embedded-postgres-initdb';
+import { openPglite } from './embedded-postgres-settings';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -12,11 +14,13 @@ export interface EmbeddedPostgres {
  * must use a pool of one connection.
  */
 export async function startEmbeddedPostgres(dataDir: string | undefined): Promise<EmbeddedPostgres> {
-  // Both packages are ESM-only; Node 20.19+ loads them through require(esm).
-  const { PGlite } = await import('@electric-sql/pglite');
+  // ESM-only; Node 20.19+ loads it through require(esm).
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  if (dataDir) {
+    await initializeDataDir(dataDir);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const db = await openPglite(dataDir);
   const port = await freePort();
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 4 });
   await server.start();
