@@ -78,8 +78,10 @@ export interface BudgetStanding {
 }
 
 /** The actions that can refuse new work: `block_new` when it would not fit, `stop` once the month's spend reached 100%. */
+export const NEW_WORK_REFUSING_ACTIONS: readonly BudgetAction[] = ['block_new', 'stop'];
+
 export function refusesNewWork(action: BudgetAction): boolean {
-  return action === 'block_new' || action === 'stop';
+  return NEW_WORK_REFUSING_ACTIONS.includes(action);
 }
 
 /**

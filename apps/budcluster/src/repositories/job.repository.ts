@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { activeJobStatuses } from '@bud/contracts';
 import type { JobStatus } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
-import { managerOf, mapRow, poolQuery, returnedRows, runInTransaction } from '@bud/database';
+import { managerOf, mapRow, preparedQuery, returnedRows, runInTransaction } from '@bud/database';
+import { NEW_WORK_REFUSING_ACTIONS } from '../domain/budget';
 import type { Tx } from '@bud/database';
 
 const JOB_COLUMNS = [
@@ -67,11 +68,51 @@ const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotati
 /** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
 const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
 
+const JOB_PARAMETER = (column: (typeof JOB_COLUMNS)[number]) => `$${JOB_COLUMNS.indexOf(column) + 1}`;
+const N = JOB_COLUMNS.length;
+/** What JobService.create would otherwise ask the database before the insert: the namespace's owner, the budgets. */
+const SETTLED = `
+  EXISTS (SELECT 1 FROM cluster_namespaces
+           WHERE cluster_id = ${JOB_PARAMETER('cluster_id')} AND name = ${JOB_PARAMETER('k8s_namespace')} AND tenant_id = ${JOB_PARAMETER('tenant_id')})
+  AND NOT EXISTS (SELECT 1 FROM budgets
+                   WHERE tenant_id = ${JOB_PARAMETER('tenant_id')} AND (project_id IS NULL OR project_id = ${JOB_PARAMETER('project_id')})
+                     AND action = ANY($${N + 4}::text[]))`;
+/** The job, its first event and its outbox row in one statement, written only when `gate` holds (if given). */
+const insertJobSql = (gate: string | null) => `
+  WITH ${gate ? `gate AS (SELECT ${gate} AS settled),` : ''}
+  inserted AS (
+    INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
+    SELECT ${JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')} WHERE ${gate ? '(SELECT settled FROM gate)' : 'true'}
+    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, status, status_reason, status_message, version, created_at),
+  event AS (
+    INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
+    SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
+  outbox_row AS (
+    INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
+    SELECT $${N + 1}, $${N + 2}, $${N + 3}::jsonb, created_at, created_at FROM inserted)
+  SELECT ${gate ? '(SELECT settled FROM gate)' : 'true'} AS settled, (SELECT count(*)::int FROM inserted) AS inserted`;
+const INSERT = insertJobSql(null);
+const INSERT_IF_SETTLED = insertJobSql(SETTLED);
+
+export interface InsertedJob {
+  job: JobEntity;
+  created: boolean;
+}
+
 export interface StatusChange {
   status: JobStatus;
   reason: string | null;
   message: string | null;
   occurredAt: Date;
+}
+
+/** The job's columns in JOB_COLUMNS order, JSON columns as text. */
+function jobValues(job: JobEntity): unknown[] {
+  return JOB_COLUMNS.map((column) => {
+    const value = (job as unknown as Record<string, unknown>)[camel(column)];
+    return JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
+  });
 }
 
 @Injectable()
@@ -84,32 +125,38 @@ export class JobRepository {
   }
 
   /**
-   * Inserts the job, its first event and its outbox row in one statement. With an idempotency key that
-   * already exists nothing is written and `created` is false.
+   * The create path's one round trip (docs/design.md#job-creation): inserts the job, its first event and its outbox
+   * row in one prepared statement when the database has nothing to check first — the namespace is already the
+   * tenant's and no budget that can refuse new work covers the job. Null when it has (nothing is written): the caller
+   * takes the checked path and then `insert`. With an idempotency key that already exists nothing is written and
+   * `created` is false.
    */
-  async insert(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<{ job: JobEntity; created: boolean }> {
-    const values = JOB_COLUMNS.map((column) => {
-      const value = (job as unknown as Record<string, unknown>)[camel(column)];
-      return JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
-    });
-    const placeholders = JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-    const n = JOB_COLUMNS.length;
-    const rows = await poolQuery(
-      this.db,
-      `WITH inserted AS (
-         INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${placeholders})
-         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING *),
-       event AS (
-         INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
-         SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
-       outbox_row AS (
-         INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
-         SELECT $${n + 1}, $${n + 2}, $${n + 3}::jsonb, created_at, created_at FROM inserted)
-       SELECT * FROM inserted`,
-      [...values, pubsubName, topic, JSON.stringify(outboxEvent)],
-    );
-    if (rows[0]) return { job: mapRow<JobEntity>(rows[0]), created: true };
+  async insertIfSettled(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<InsertedJob | null> {
+    const [row] = await preparedQuery<{ settled: boolean; inserted: number }>(this.db, 'jobs.insert-if-settled', INSERT_IF_SETTLED, [
+      ...jobValues(job),
+      pubsubName,
+      topic,
+      JSON.stringify(outboxEvent),
+      NEW_WORK_REFUSING_ACTIONS,
+    ]);
+    if (!row?.settled) return null;
+    return this.answer(job, row.inserted > 0);
+  }
+
+  /** `insertIfSettled` after the caller has settled the namespace and the budgets itself. */
+  async insert(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<InsertedJob> {
+    const [row] = await preparedQuery<{ inserted: number }>(this.db, 'jobs.insert', INSERT, [
+      ...jobValues(job),
+      pubsubName,
+      topic,
+      JSON.stringify(outboxEvent),
+    ]);
+    return this.answer(job, (row?.inserted ?? 0) > 0);
+  }
+
+  /** The row as written is the entity (every column is given), so only a repeated idempotency key reads one back. */
+  private async answer(job: JobEntity, inserted: boolean): Promise<InsertedJob> {
+    if (inserted) return { job, created: true };
     const existing = await this.findByIdempotencyKey(job.tenantId, job.idempotencyKey ?? '');
     if (!existing) throw new Error('idempotency conflict without an existing row');
     return { job: existing, created: false };

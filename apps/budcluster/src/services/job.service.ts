@@ -15,6 +15,7 @@ import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
 import { JobRepository } from '../repositories/job.repository';
+import type { InsertedJob } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
 import { requireJobAccess, requireSourceCreator } from './job-access';
 import { JOB_EVENTS_TOPIC, PUBSUB_NAME, jobCloudEvent } from './job-events';
@@ -70,77 +71,14 @@ export class JobService {
     const ingress = (cluster.isolation ?? defaultClusterIsolation).ingress_namespaces;
     const refusal = namespaceRefusal(namespace, principal.tenantId, ingress);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
-    // Everything that can refuse the request on its own comes before the claim, which holds a namespace for good.
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
-    // docs/design.md#budgets: a block_new budget refuses every new job that does not fit, a deployment's restart too;
-    // a repeated create of a job that exists (its idempotency key) answers that job, as before.
-    const key = request.idempotency_key;
-    await this.budgets.admitJob(
-      principal.tenantId,
-      request.project_id ?? null,
-      { perHour: costs.estimatedCostPerHour, bounded: costs.estimatedCost },
-      async () => key !== undefined && (await this.jobs.findByIdempotencyKey(principal.tenantId, key)) !== null,
-    );
-    await this.namespaces.claim(cluster, { name: namespace, tenantId: principal.tenantId, projectId: request.project_id ?? null });
-    await this.nameConflicts.check(cluster.id, namespace, principal.tenantId, request);
-    const now = new Date(this.clock.now());
-    const id = randomUUID();
-    const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
-    const entity: JobEntity = {
-      id,
-      name: request.name,
-      clusterId: cluster.id,
-      tenantId: principal.tenantId,
-      projectId: request.project_id ?? null,
-      createdBy: principal.userId,
-      jobType: request.job_type,
-      deploymentType: request.deployment_type ?? (request.spec.kind === 'container' ? 'docker' : request.spec.kind),
-      sourceType: request.source_type,
-      sourceId: request.source_id ?? null,
-      usecaseDeploymentId: request.usecase_deployment_id ?? null,
-      idempotencyKey: request.idempotency_key ?? null,
-      spec,
-      resources: request.resources,
-      priorityClass: request.priority_class,
-      priority: priorityValues[request.priority_class],
-      policy: request.policy,
-      labels: request.labels,
-      annotations: request.annotations,
-      status: 'pending',
-      statusReason: 'Created',
-      statusMessage: null,
-      retryCount: 0,
-      k8sNamespace: namespace,
-      k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
-      k8sResourceName: jobResourceName(id, request.name, request.spec),
-      kueueWorkloadName: null,
-      queuePosition: null,
-      admittedFlavor: null,
-      outputs: {},
-      ...costs,
-      actualCost: null,
-      createdAt: now,
-      updatedAt: now,
-      queuedAt: null,
-      startedAt: null,
-      completedAt: null,
-      version: 1,
-      secretEnvSealed: sealed,
-      health: 'unknown',
-      healthReason: null,
-      healthMessage: null,
-      generation: 1,
-      observedGeneration: 0,
-      rolloutReplicas: 0,
-      readyReplicas: 0,
-      updatedReplicas: 0,
-      rolloutStartedAt: null,
-      lastGoodGeneration: null,
-      lastGoodSpec: null,
-      lastGoodResources: null,
-      lastGoodSecretEnvSealed: null,
-    };
-    const { job, created } = await this.jobs.insert(entity, jobCloudEvent(entity, null, now), PUBSUB_NAME, JOB_EVENTS_TOPIC);
+    const entity = this.newJob(principal, cluster, request, namespace, costs);
+    const event = jobCloudEvent(entity, null, entity.createdAt);
+    // docs/design.md#job-creation: one round trip when the database has nothing to refuse (the namespace is the
+    // tenant's already, no budget that refuses new work covers the job, no caller-named object can clash).
+    const { job, created } =
+      (this.nameConflicts.mayClash(request) ? null : await this.jobs.insertIfSettled(entity, event, PUBSUB_NAME, JOB_EVENTS_TOPIC)) ??
+      (await this.checkedInsert(principal, cluster, request, entity, event));
     if (created) {
       this.relay.wake();
       // A lost volume row must not keep the job from its placement; the next apply or start records it again.
@@ -233,6 +171,98 @@ export class JobService {
     if (!job || job.tenantId !== principal.tenantId || job.clusterId !== clusterId) throw AppError.notFound('job', jobId);
     requireJobAccess(principal, job.sourceType, action);
     return job;
+  }
+
+  /**
+   * The create path when the database must be asked first. Everything that can refuse the request on its own comes
+   * before the claim, which holds a namespace for good.
+   */
+  private async checkedInsert(
+    principal: Principal,
+    cluster: ClusterEntity,
+    request: CreateJobRequest,
+    entity: JobEntity,
+    event: object,
+  ): Promise<InsertedJob> {
+    // docs/design.md#budgets: a block_new budget refuses every new job that does not fit, a deployment's restart too;
+    // a repeated create of a job that exists (its idempotency key) answers that job, as before.
+    const key = request.idempotency_key;
+    await this.budgets.admitJob(
+      principal.tenantId,
+      entity.projectId,
+      { perHour: entity.estimatedCostPerHour, bounded: entity.estimatedCost },
+      async () => key !== undefined && (await this.jobs.findByIdempotencyKey(principal.tenantId, key)) !== null,
+    );
+    await this.namespaces.claim(cluster, { name: entity.k8sNamespace, tenantId: principal.tenantId, projectId: entity.projectId });
+    await this.nameConflicts.check(cluster.id, entity.k8sNamespace, principal.tenantId, request);
+    return this.jobs.insert(entity, event, PUBSUB_NAME, JOB_EVENTS_TOPIC);
+  }
+
+  /** A new job row as the request asks for it: pending, generation 1, secret env sealed. */
+  private newJob(
+    principal: Principal,
+    cluster: ClusterEntity,
+    request: CreateJobRequest,
+    namespace: string,
+    costs: { estimatedCostPerHour: string; estimatedCost: string | null },
+  ): JobEntity {
+    const now = new Date(this.clock.now());
+    const id = randomUUID();
+    const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
+    return {
+      id,
+      name: request.name,
+      clusterId: cluster.id,
+      tenantId: principal.tenantId,
+      projectId: request.project_id ?? null,
+      createdBy: principal.userId,
+      jobType: request.job_type,
+      deploymentType: request.deployment_type ?? (request.spec.kind === 'container' ? 'docker' : request.spec.kind),
+      sourceType: request.source_type,
+      sourceId: request.source_id ?? null,
+      usecaseDeploymentId: request.usecase_deployment_id ?? null,
+      idempotencyKey: request.idempotency_key ?? null,
+      spec,
+      resources: request.resources,
+      priorityClass: request.priority_class,
+      priority: priorityValues[request.priority_class],
+      policy: request.policy,
+      labels: request.labels,
+      annotations: request.annotations,
+      status: 'pending',
+      statusReason: 'Created',
+      statusMessage: null,
+      retryCount: 0,
+      k8sNamespace: namespace,
+      k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
+      k8sResourceName: jobResourceName(id, request.name, request.spec),
+      kueueWorkloadName: null,
+      queuePosition: null,
+      admittedFlavor: null,
+      outputs: {},
+      ...costs,
+      actualCost: null,
+      createdAt: now,
+      updatedAt: now,
+      queuedAt: null,
+      startedAt: null,
+      completedAt: null,
+      version: 1,
+      secretEnvSealed: sealed,
+      health: 'unknown',
+      healthReason: null,
+      healthMessage: null,
+      generation: 1,
+      observedGeneration: 0,
+      rolloutReplicas: 0,
+      readyReplicas: 0,
+      updatedReplicas: 0,
+      rolloutStartedAt: null,
+      lastGoodGeneration: null,
+      lastGoodSpec: null,
+      lastGoodResources: null,
+      lastGoodSecretEnvSealed: null,
+    };
   }
 
   /** Unsafe charts and image hosts, and files that would hide one of the job's volumes: 422 naming the field. */

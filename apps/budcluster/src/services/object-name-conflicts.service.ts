@@ -17,6 +17,13 @@ export class ObjectNameConflicts {
     private readonly jobs: JobRepository,
   ) {}
 
+  /** Whether the request names an object another job could hold: only then does `check` ask the database. */
+  mayClash(request: CreateJobRequest): boolean {
+    const spec = request.spec;
+    if (spec.kind === 'helm') return Boolean(spec.release_name);
+    return jobClaims({ id: '', name: request.name, jobType: request.job_type, spec, resources: request.resources }).length > 0;
+  }
+
   /**
    * 409 naming the field when an active job in the namespace already holds a claim or release name the request asks
    * for. A repeat of a keyed request is no conflict: creation answers the job the first one made.
