@@ -49,3 +49,24 @@ describe('TokenVerifier', () => {
     });
   });
 });
+
+describe('TokenVerifier remembering verified tokens', () => {
+  it('refuses a remembered token once it has expired', async () => {
+    let clock = Date.now();
+    const verifier = new TokenVerifier({ jwtSecret: SECRET }, () => clock);
+    const shortLived = await token({ iat: now(), exp: now() + 30 });
+    const bearer = `Bearer ${shortLived}`;
+    await expect(verifier.verify(bearer)).resolves.toMatchObject({ userId: USER });
+    await expect(verifier.verify(bearer)).resolves.toMatchObject({ userId: USER });
+    clock += 31_000;
+    await expect(verifier.verify(bearer)).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('remembers a token by its whole text: the same claims under a forged signature are still refused', async () => {
+    const verifier = new TokenVerifier({ jwtSecret: SECRET });
+    const valid = await token({ iat: now(), exp: now() + 60 });
+    await expect(verifier.verify(`Bearer ${valid}`)).resolves.toMatchObject({ userId: USER });
+    const forged = `${valid.slice(0, valid.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
+    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+});
