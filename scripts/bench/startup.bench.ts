@@ -2,11 +2,16 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { ServiceProcess, freePort } from '@bud/testing';
+import { residentTreeMb, settledMb } from './process-memory';
 import type { BenchResult } from './stats';
 import { median, repeat, round, summarize } from './stats';
 
-/** Cold start: a fresh data dir, embedded Postgres, migrations, local cluster, listening and ready. */
 export async function benchStartup(): Promise<BenchResult[]> {
+  return [...(await benchColdStart()), ...(await benchIdleMemory())];
+}
+
+/** Cold start: a fresh data dir, embedded Postgres, migrations, local cluster, listening and ready. */
+async function benchColdStart(): Promise<BenchResult[]> {
   const cold = await repeat(5, async () => {
     const dataDir = `/tmp/bud-bench-start-${randomUUID()}`;
     const service = new ServiceProcess('dist/apps/budcluster/src/main.js', { DATA_DIR: dataDir, LOG_LEVEL: 'error' }, await freePort());
@@ -38,5 +43,44 @@ export async function benchStartup(): Promise<BenchResult[]> {
       baseline: { name: 'bare node:http hello', median: bareMedian },
       ratio: round(median(cold) / bareMedian),
     }),
+  ];
+}
+
+/**
+ * Idle memory of the pair as `npm start` runs it: both services at once on one fresh DATA_DIR with their
+ * embedded engines, ready, then left alone until their resident memory settles. Counts each service's
+ * process tree, so an engine or helper in a child process would be included.
+ */
+async function benchIdleMemory(): Promise<BenchResult[]> {
+  const samples = { budcluster: [] as number[], budusecases: [] as number[], pair: [] as number[] };
+  await repeat(5, async () => {
+    const dataDir = `/tmp/bud-bench-idle-${randomUUID()}`;
+    const [clusterPort, usecasesPort] = [await freePort(), await freePort()];
+    const env = {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      BUDCLUSTER_URL: `http://127.0.0.1:${clusterPort}`,
+      BUDUSECASES_URL: `http://127.0.0.1:${usecasesPort}`,
+    };
+    const budcluster = new ServiceProcess('dist/apps/budcluster/src/main.js', env, clusterPort);
+    const budusecases = new ServiceProcess('dist/apps/budusecases/src/main.js', env, usecasesPort);
+    try {
+      await Promise.all([budcluster.start(90_000), budusecases.start(90_000)]);
+      const tree = (service: ServiceProcess) => (service.pid ? residentTreeMb(service.pid) : 0);
+      const pair = await settledMb(() => tree(budcluster) + tree(budusecases));
+      samples.pair.push(pair);
+      samples.budcluster.push(tree(budcluster));
+      samples.budusecases.push(tree(budusecases));
+    } finally {
+      await Promise.all([budusecases.stop(), budcluster.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    return 0;
+  });
+  const note = 'VmRSS after start-up and migrations, fresh DATA_DIR, embedded defaults';
+  return [
+    summarize('startup.idle_rss_mb', 'MB', samples.pair, { note: `budcluster + budusecases; ${note}` }),
+    summarize('startup.idle_rss_mb.budcluster', 'MB', samples.budcluster, { note }),
+    summarize('startup.idle_rss_mb.budusecases', 'MB', samples.budusecases, { note }),
   ];
 }
