@@ -48,6 +48,10 @@ export const paginationQuerySchema = z.object({
 });
 export type PaginationQuery = z.infer<typeof paginationQuerySchema>;
 
+/** What a list's `total` is: counted in full, counted up to a cap (a lower bound), or the planner's estimate. */
+export const totalKinds = ['exact', 'capped', 'estimate'] as const;
+export type TotalKind = (typeof totalKinds)[number];
+
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
   z.object({
     items: z.array(item),
@@ -55,6 +59,15 @@ export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
     page: z.number().int(),
     page_size: z.number().int(),
     total_capped: z.boolean().optional().describe('true when total is a lower bound: counting stops at a route-specific cap'),
+    total_kind: z
+      .enum(totalKinds)
+      .optional()
+      .describe("what total is, on lists that say: 'exact', 'capped' (a lower bound, total_capped) or 'estimate' (the planner's)"),
+    next_cursor: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('on keyset-paged lists: pass as ?cursor= for the next page; null on the last page'),
   });
 export interface Page<T> {
   items: T[];
@@ -62,6 +75,8 @@ export interface Page<T> {
   page: number;
   page_size: number;
   total_capped?: boolean;
+  total_kind?: TotalKind;
+  next_cursor?: string | null;
 }
 
 export const errorCodes = [

@@ -17,3 +17,4 @@ export * from './change-plan';
 export * from './namespace';
 export * from './quota';
 export * from './metering';
+export * from './pagination';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { annotationsSchema, isoTimestampSchema, labelsSchema, paginationQuerySchema, uuidSchema } from './common';
+import { annotationsSchema, isoTimestampSchema, labelsSchema, uuidSchema } from './common';
+import { keysetPaginationQuerySchema } from './pagination';
 import { gpuTypeSchema } from './cluster';
 import { jobFilesSchema } from './files';
 import { jobHealths, jobRolloutSchema } from './job-health';
@@ -348,7 +349,7 @@ const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(','))
     .pipe(z.array(z.enum(values)).min(1));
 
-export const jobListQuerySchema = paginationQuerySchema
+export const jobListQuerySchema = keysetPaginationQuerySchema
   .extend({
     status: csvOf(jobStatuses).optional(),
     job_type: csvOf(jobTypes).optional(),

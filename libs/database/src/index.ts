@@ -6,3 +6,5 @@ export * from './migrate';
 export * from './migrate-command';
 export * from './transaction';
 export * from './database.module';
+export * from './keyset';
+export * from './list-total';

@@ -7,6 +7,7 @@ import { Quotas1765200000000 } from './1765200000000-quotas';
 import { Metering1765300000000 } from './1765300000000-metering';
 import { PriceBookOutlivesCluster1765300000001 } from './1765300000001-price-book-outlives-cluster';
 import { DeploymentUsageTotals1765300000002 } from './1765300000002-deployment-usage-totals';
+import { JobListIndexes1765400000000 } from './1765400000000-job-list-indexes';
 
 /** Append-only: never edit a migration that has landed. */
 export const budclusterMigrations = [
@@ -19,4 +20,5 @@ export const budclusterMigrations = [
   Metering1765300000000,
   PriceBookOutlivesCluster1765300000001,
   DeploymentUsageTotals1765300000002,
+  JobListIndexes1765400000000,
 ];
