@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import { databaseModule } from '@bud/database';
 import type { DatabaseSettings } from '@bud/database';
-import { AuthGuard, HealthController, SERVICE_CALLERS } from '@bud/http';
+import { HTTP_GUARDS, HealthController, SERVICE_CALLERS } from '@bud/http';
 import type { ServiceCallers } from '@bud/http';
 import type { EventPublisher } from '@bud/invocation';
 import { ClusterController } from './controllers/cluster.controller';
@@ -122,7 +121,7 @@ export class BudclusterModule {
         { provide: ROLLOUT_SETTINGS, useValue: runtime.rollout ?? { checkMs: 1000 } },
         { provide: METER_SETTINGS, useValue: runtime.meter ?? defaultMeterSettings },
         { provide: CrashPoints, useValue: runtime.crashPoints ?? new CrashPoints() },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        ...HTTP_GUARDS,
         ClusterRepository,
         JobRepository,
         JobListRepository,

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import type { SecretBox } from '@bud/auth';
 import { databaseModule } from '@bud/database';
 import type { DatabaseSettings } from '@bud/database';
-import { AuthGuard, HealthController } from '@bud/http';
+import { HTTP_GUARDS, HealthController } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
@@ -97,7 +96,7 @@ export class BudusecasesModule {
         { provide: CrashPoints, useValue: runtime.crashPoints },
         { provide: SECRET_BOX, useValue: runtime.secretBox },
         { provide: CLOCK, useValue: runtime.clock },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        ...HTTP_GUARDS,
         OutboxRepository,
         OutboxRelay,
         ComponentRepository,

@@ -13,7 +13,6 @@ import { JSON_MEDIA_TYPES, hasBody, unsupportedBodyError } from './json-body';
 import { toErrorBody } from './error-body';
 import { ErrorFilter } from './error.filter';
 import { latencyMiddleware } from './metrics';
-import { StrictQueryInterceptor } from './strict-query.interceptor';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -53,7 +52,6 @@ export async function createHttpApp(
   });
   if (options.corsOrigins?.length) app.enableCors({ origin: options.corsOrigins });
   app.useGlobalFilters(new ErrorFilter());
-  app.useGlobalInterceptors(new StrictQueryInterceptor());
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, options.openApiDocument as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/docs-json' });
   return app;

@@ -9,6 +9,7 @@ export * from './health.controller';
 export * from './bounded-body';
 export * from './run-service';
 export * from './query-rules';
-export * from './strict-query.interceptor';
+export * from './strict-query.guard';
+export * from './http-guards';
 export * from './json-body';
 export * from './bounded-metrics';

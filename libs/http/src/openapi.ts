@@ -56,7 +56,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
 
 /**
  * The error statuses a route can give, derived from what its decorators say: every route refuses an undeclared
- * query parameter (422, StrictQueryInterceptor); authenticated ones refuse a missing or wrong token (401) or
+ * query parameter (422, StrictQueryGuard); authenticated ones refuse a missing or wrong token (401) or
  * scope (403) and read the database (503 while it is down); a path id may name nothing (404); a body may be
  * malformed JSON (400), too large (413), not JSON (415) or invalid (422). `meta.errors` adds the rest.
  */

@@ -13,6 +13,12 @@ describe('budcluster refuses what it would otherwise ignore', () => {
   afterAll(() => h.stop());
 
   describe('unknown query parameters', () => {
+    it('asks who is calling before it judges the query: no token and a bad query is a 401', async () => {
+      const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?sort=name`, { caller: null as never });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ error: 'unauthenticated' });
+    });
+
     it('answers a cancel with ?dry_run=true with 422 naming it, and leaves the job running', async () => {
       const job = await h.http('POST', `/api/v1/clusters/${clusterId}/jobs`, { body: containerJob() });
       expectValidation(await h.http('DELETE', `/api/v1/clusters/${clusterId}/jobs/${job.body.id}?dry_run=true`), 'query.dry_run');
