@@ -65,6 +65,8 @@ const JOB_COLUMNS = [
 ] as const;
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs', 'last_good_spec', 'last_good_resources']);
+/** Each column's entity field, worked out once: the create path maps every column of every new job. */
+const JOB_FIELDS = JOB_COLUMNS.map((column) => ({ field: camel(column), json: JSON_COLUMNS.has(column) }));
 /** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
 const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
 
@@ -109,9 +111,10 @@ export interface StatusChange {
 
 /** The job's columns in JOB_COLUMNS order, JSON columns as text. */
 function jobValues(job: JobEntity): unknown[] {
-  return JOB_COLUMNS.map((column) => {
-    const value = (job as unknown as Record<string, unknown>)[camel(column)];
-    return JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value;
+  const fields = job as unknown as Record<string, unknown>;
+  return JOB_FIELDS.map(({ field, json }) => {
+    const value = fields[field];
+    return json && value !== null ? JSON.stringify(value) : value;
   });
 }
 
