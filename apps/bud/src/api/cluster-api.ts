@@ -11,10 +11,11 @@ export class ClusterApi {
   }
 
   /** `status` goes as typed: budcluster validates it and names a wrong one. */
-  listJobs(clusterId: string, query: PageQuery & { status?: string[] }): Promise<Page<JobResponse>> {
+  listJobs(clusterId: string, query: PageQuery & { cursor?: string; status?: string[] }): Promise<Page<JobResponse>> {
     return this.client.get(`/api/v1/clusters/${encodeURIComponent(clusterId)}/jobs`, {
       page: query.page,
       page_size: query.page_size,
+      cursor: query.cursor,
       status: query.status?.join(','),
     });
   }
