@@ -48,9 +48,11 @@ describe('createDriver opens a stored kubeconfig under the same policy as regist
       dump(kubeconfigDocument({ user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'touch', args: [marker] } } })),
     );
     let driver: { start(sink: () => Promise<void>): Promise<void>; stop(): Promise<void> } | undefined;
-    expect(() => {
-      driver = createDriver(cluster, deps());
-    }).toThrow(/kubeconfig\.users\[0\]\.user\.exec runs a command/);
+    await expect(
+      createDriver(cluster, deps()).then((made) => {
+        driver = made;
+      }),
+    ).rejects.toThrow(/kubeconfig\.users\[0\]\.user\.exec runs a command/);
     // Had a driver been made, starting it is what would have run the plugin.
     await driver?.start(async () => undefined).catch(() => undefined);
     await driver?.stop();
@@ -68,13 +70,13 @@ describe('createDriver opens a stored kubeconfig under the same policy as regist
       kubeconfigDocument({ server: 'https://127.0.0.1:6443' }),
       /kubeconfig\.clusters\[0\]\.cluster\.server host '127\.0\.0\.1' is a loopback address/,
     ],
-  ])('refuses %s', (_case, document, message) => {
-    expect(() => createDriver(storedCluster(dump(document)), deps())).toThrow(message);
+  ])('refuses %s', async (_case, document, message) => {
+    await expect(createDriver(storedCluster(dump(document)), deps())).rejects.toThrow(message);
   });
 
-  it('opens an inline kubeconfig, and a loopback server when private addresses are allowed', () => {
-    expect(createDriver(storedCluster(dump(kubeconfigDocument())), deps())).toBeInstanceOf(KubernetesDriver);
-    expect(createDriver(storedCluster(dump(kubeconfigDocument({ server: 'https://127.0.0.1:6443' }))), deps(true))).toBeInstanceOf(
+  it('opens an inline kubeconfig, and a loopback server when private addresses are allowed', async () => {
+    expect(await createDriver(storedCluster(dump(kubeconfigDocument())), deps())).toBeInstanceOf(KubernetesDriver);
+    expect(await createDriver(storedCluster(dump(kubeconfigDocument({ server: 'https://127.0.0.1:6443' }))), deps(true))).toBeInstanceOf(
       KubernetesDriver,
     );
   });

@@ -2,7 +2,6 @@ import { simulatedSettingsSchema } from '@bud/contracts';
 import type { Clock } from '@bud/ports';
 import type { ClusterEntity } from '../entities';
 import type { ClusterDriver } from './cluster-driver';
-import { KubernetesDriver } from './kubernetes';
 import { guardedLookup } from './kubernetes/cluster-address';
 import { kubeconfigRefusal, readKubeconfig } from './kubernetes/read-kubeconfig';
 import { SimulatedDriver } from './simulated/simulated-driver';
@@ -19,7 +18,7 @@ export interface DriverFactoryDeps {
   allowPrivateAddresses: boolean;
 }
 
-export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): ClusterDriver {
+export async function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): Promise<ClusterDriver> {
   if (cluster.type === 'simulated') {
     const settings = simulatedSettingsSchema.parse(cluster.settings ?? {});
     return new SimulatedDriver(cluster.id, settings, deps.clock, Math.random, cluster.isolation ?? undefined);
@@ -28,6 +27,8 @@ export function createDriver(cluster: ClusterEntity, deps: DriverFactoryDeps): C
   // Rows stored before the inline-credentials policy (or by hand) get no more trust than a new registration.
   const read = readKubeconfig(deps.openSealed(cluster.kubeconfigEncrypted), { allowPrivateAddresses: deps.allowPrivateAddresses });
   if (!read.ok) throw new Error(`cluster ${cluster.id}: stored ${kubeconfigRefusal(read.details).replace(/^the /, '')}`);
+  // The Kubernetes client holds ~70 MB resident once loaded: it comes with the first Kubernetes cluster, not at start-up.
+  const { KubernetesDriver } = await import('./kubernetes/kubernetes-driver');
   return new KubernetesDriver(JSON.stringify(read.kubeconfig), {
     clusterId: cluster.id,
     clock: deps.clock,

@@ -366,7 +366,7 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   }
 
   private async startDriver(cluster: ClusterEntity): Promise<ClusterDriver> {
-    const driver = createDriver(cluster, {
+    const driver = await createDriver(cluster, {
       clock: this.clock,
       openSealed: (sealed) => this.secrets.open(sealed),
       resyncIntervalMs: this.settings.kubernetesResyncMs,

@@ -9,7 +9,7 @@ import { Logger } from '@bud/logging';
 import type { Clock } from '@bud/ports';
 import { DRIVER_SETTINGS, DriverRegistry } from '../drivers/driver-registry.service';
 import type { DriverSettings } from '../drivers/driver-registry.service';
-import { validateKubeconfig } from '../drivers/kubernetes';
+import { validateKubeconfig } from '../drivers/kubernetes-on-demand';
 import { priceCapIssue } from '../domain/price-book-cap';
 import type { ClusterEntity } from '../entities';
 import { ClusterRepository } from '../repositories/cluster.repository';
