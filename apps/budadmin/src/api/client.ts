@@ -84,7 +84,9 @@ export const api = {
       throw error;
     }
   },
-  clusterJobs: (clusterId: string) => request<Page<JobResponse>>('GET', `/api/v1/clusters/${clusterId}/jobs?page_size=100`),
+  /** A page of the cluster's jobs, newest first; `cursor` is the previous page's next_cursor (docs/design.md#lists-and-pagination). */
+  clusterJobs: (clusterId: string, cursor?: string) =>
+    request<Page<JobResponse>>('GET', `/api/v1/clusters/${clusterId}/jobs${query({ page_size: 100, cursor })}`),
   schedule: (clusterId: string, start: Date, end: Date) =>
     request<ScheduleResponse>(
       'GET',
