@@ -31,6 +31,10 @@ export async function createHttpApp(
   // exiting the process, so callers see the error as they did when the database was opened before the module.
   const app = await NestFactory.create(rootModule, { bodyParser: false, logger: new NestLoggerAdapter(), abortOnError: false });
   const jsonParser = express.json({ limit: MAX_BODY_BYTES, strict: true, type: JSON_MEDIA_TYPES });
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  // No ETag: hashing every answer costs each request a digest no client of this API revalidates with.
+  server.set('etag', false);
+  server.disable('x-powered-by');
   app.use(latencyMiddleware(options.latency));
   app.use((request: Request, response: Response, next: NextFunction) => {
     const unsupported = unsupportedBodyError(request.headers);

@@ -12,6 +12,15 @@ describe('budcluster refuses what it would otherwise ignore', () => {
   });
   afterAll(() => h.stop());
 
+  it('answers without an ETag digest or an x-powered-by banner', async () => {
+    const response = await fetch(`${h.service.url}/api/v1/clusters/${clusterId}`, {
+      headers: { authorization: `Bearer ${h.tenantA.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
   describe('unknown query parameters', () => {
     it('asks who is calling before it judges the query: no token and a bad query is a 401', async () => {
       const answer = await h.http('GET', `/api/v1/clusters/${clusterId}/jobs?sort=name`, { caller: null as never });
