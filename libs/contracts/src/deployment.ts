@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { isoTimestampSchema, paginationQuerySchema, slugSchema, uuidSchema } from './common';
+import { isoTimestampSchema, slugSchema, uuidSchema } from './common';
 import { jobOutputsSchema, resourceFields } from './job';
 import { jobHealths } from './job-health';
 import { deploymentPlanSchema } from './template';
+import { keysetPaginationQuerySchema } from './pagination';
 
 export const deploymentStatuses = [
   'pending',
@@ -95,7 +96,7 @@ export const deploymentResponseSchema = z.object({
 });
 export type DeploymentResponse = z.infer<typeof deploymentResponseSchema>;
 
-export const deploymentListQuerySchema = paginationQuerySchema
+export const deploymentListQuerySchema = keysetPaginationQuerySchema
   .extend({
     status: z.enum(deploymentStatuses).optional(),
     cluster_id: uuidSchema.optional(),

@@ -8,3 +8,4 @@ export * from './transaction';
 export * from './database.module';
 export * from './keyset';
 export * from './list-total';
+export * from './keyset-page';

@@ -51,7 +51,7 @@ export class UsecasesApi {
     return this.client.post('/api/v1/deployments', request);
   }
 
-  listDeployments(query: PageQuery): Promise<Page<DeploymentResponse>> {
+  listDeployments(query: PageQuery & { cursor?: string }): Promise<Page<DeploymentResponse>> {
     return this.client.get('/api/v1/deployments', { ...query });
   }
 

@@ -5,7 +5,7 @@ import type { CommandContext, CommandSpec } from './command';
 import { deploymentChangeCommands, printPlan } from './deployment-changes';
 import { report, requested } from './deployment-report';
 import { printPage } from './list-output';
-import { pageQuery, pagingOptions } from './paging';
+import { cursorPageQuery, cursorPagingOptions } from './paging';
 import { historySoFar, waitForDeletion, waitForStatus, waitOptions } from './waiting';
 
 export const deploymentCommands: CommandSpec[] = [
@@ -13,10 +13,11 @@ export const deploymentCommands: CommandSpec[] = [
     words: ['deployments', 'list'],
     args: [],
     summary: 'List your deployments, newest first',
-    options: pagingOptions,
+    options: cursorPagingOptions,
     async run(context) {
-      const answer = await context.usecases.listDeployments(pageQuery(context.input));
-      printPage(context, answer, 'deployments', (items) => renderDeploymentList(items, context.now()));
+      const paging = cursorPageQuery(context.input);
+      const answer = await context.usecases.listDeployments(paging);
+      printPage(context, answer, 'deployments', (items) => renderDeploymentList(items, context.now()), paging.cursor);
     },
   },
   {

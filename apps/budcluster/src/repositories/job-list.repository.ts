@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { sourceTypes } from '@bud/contracts';
 import type { JobListQuery, KeysetPosition, SourceType } from '@bud/contracts';
 import type { JobEntity } from '../entities';
-import { KEYSET_MICROS, KEYSET_ORDER, keysetAfter, keysetParams, listTotal, mapRow, withoutKeyset } from '@bud/database';
+import { KEYSET_MICROS, KEYSET_ORDER, keysetAfter, keysetParams, listTotal, mapRow, splitPage, withoutKeyset } from '@bud/database';
 import type { ListTotal } from '@bud/database';
 
 /** Totals are counted up to this many rows; above it the answer carries the planner's estimate or says it is capped. */
@@ -43,11 +43,8 @@ export class JobListRepository {
       this.page(filter, query, after),
       listTotal(this.db, `FROM jobs WHERE ${countWhere.join(' AND ')}`, countParams, MAX_COUNTED),
     ]);
-    const more = rows.length > query.page_size;
-    const shown = more ? rows.slice(0, query.page_size) : rows;
-    const items = shown.map((row) => mapRow<JobEntity>(withoutKeyset(row)));
-    const last = shown[shown.length - 1];
-    return { items, last: more && last ? { keyset_micros: last.keyset_micros, id: last.id } : null, total };
+    const { shown, last } = splitPage(rows, query.page_size);
+    return { items: shown.map((row) => mapRow<JobEntity>(withoutKeyset(row))), last, total };
   }
 
   /** One row more than the page, to know whether another follows. */

@@ -2,13 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import type { CloudEvent, DeploymentListQuery } from '@bud/contracts';
+import type { CloudEvent, DeploymentListQuery, KeysetPosition } from '@bud/contracts';
 import { USECASE_EVENTS_TOPIC } from '@bud/contracts';
-import { managerOf, mapRow, returnedRows, runInTransaction } from '@bud/database';
-import type { Tx } from '@bud/database';
+import {
+  KEYSET_MICROS,
+  KEYSET_ORDER,
+  keysetAfter,
+  keysetParams,
+  listTotal,
+  managerOf,
+  mapRow,
+  returnedRows,
+  runInTransaction,
+  splitPage,
+  withoutKeyset,
+} from '@bud/database';
+import type { ListTotal, Tx } from '@bud/database';
 import type { DeploymentComponentRecord, DeploymentEventRecord, DeploymentRecord } from '../entities/records';
 
 type Row = Record<string, unknown>;
+/** A tenant's deployments are counted up to this many; above it the list answers the planner's estimate. */
+const MAX_COUNTED_DEPLOYMENTS = 10_000;
 const JSON_COLUMNS = new Set([
   'template_document',
   'parameters',
@@ -64,7 +78,12 @@ export class DeploymentRepository {
     return rows[0] ? mapRow<DeploymentRecord>(rows[0]) : null;
   }
 
-  async list(tenantId: string, query: DeploymentListQuery): Promise<{ items: DeploymentRecord[]; total: number }> {
+  /** Newest first, from `after` (a cursor's position) or by page (docs/design.md#lists-and-pagination). */
+  async list(
+    tenantId: string,
+    query: DeploymentListQuery,
+    after: KeysetPosition | null,
+  ): Promise<{ items: DeploymentRecord[]; last: { keyset_micros: unknown; id: unknown } | null; total: ListTotal }> {
     const params: unknown[] = [tenantId];
     const where = ['tenant_id = $1'];
     for (const [key, value] of [
@@ -76,14 +95,17 @@ export class DeploymentRepository {
       if (value !== undefined) where.push(`${key} = $${params.push(value)}`);
     }
     const filter = where.join(' AND ');
-    const [count, rows] = await Promise.all([
-      this.db.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM deployments WHERE ${filter}`, params),
+    const pageWhere = after ? `${filter} AND ${keysetAfter(params.length + 1, params.length + 2)}` : filter;
+    const offset = after ? 0 : (query.page - 1) * query.page_size;
+    const [total, rows] = await Promise.all([
+      listTotal(this.db, `FROM deployments WHERE ${filter}`, params, MAX_COUNTED_DEPLOYMENTS),
       this.db.query<Row[]>(
-        `SELECT * FROM deployments WHERE ${filter} ORDER BY created_at DESC, id DESC LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`,
-        params,
+        `SELECT *, ${KEYSET_MICROS} FROM deployments WHERE ${pageWhere} ORDER BY ${KEYSET_ORDER} LIMIT ${query.page_size + 1} OFFSET ${offset}`,
+        after ? [...params, ...keysetParams(after)] : params,
       ),
     ]);
-    return { items: rows.map((row) => mapRow<DeploymentRecord>(row)), total: count[0]?.total ?? 0 };
+    const { shown, last } = splitPage(rows, query.page_size);
+    return { items: shown.map((row) => mapRow<DeploymentRecord>(withoutKeyset(row))), last, total };
   }
 
   /** The deployments of the tenant (or of one of its projects) meant to be running (docs/design.md#budget-events). */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { cursorPosition, listFilters, pageFields } from '@bud/database';
 import type { Tx } from '@bud/database';
 import type { SecretBox } from '@bud/auth';
 import type { Principal } from '@bud/auth';
@@ -164,13 +165,13 @@ export class DeploymentService {
 
   async list(principal: Principal, query: DeploymentListQuery): Promise<Page<DeploymentResponse>> {
     requireScope(principal, 'usecase:view');
-    const { items, total } = await this.deployments.list(principal.tenantId, query);
+    const filters = listFilters(query);
+    const after = cursorPosition(query, filters);
+    const { items, last, total } = await this.deployments.list(principal.tenantId, query, after);
     const upgrades = await Promise.all(items.map((d) => this.changes.upgradeAvailable(principal, d)));
     return {
       items: items.map((d, i) => toDeploymentResponse(d, undefined, upgrades[i])),
-      total,
-      page: query.page,
-      page_size: query.page_size,
+      ...pageFields(query, after, items.length, last, total, filters),
     };
   }
 
