@@ -6,8 +6,10 @@ import { residentTreeMb, settledMb } from './process-memory';
 import type { BenchResult } from './stats';
 import { median, repeat, round, summarize } from './stats';
 
-export async function benchStartup(): Promise<BenchResult[]> {
-  return [...(await benchColdStart()), ...(await benchIdleMemory())];
+/** `--only startup.cold_s` or `--only startup.idle_rss_mb` runs just that half. */
+export async function benchStartup(only?: string): Promise<BenchResult[]> {
+  const wanted = (prefix: string) => !only || only.startsWith(prefix) || prefix.startsWith(only);
+  return [...(wanted('startup.cold_s') ? await benchColdStart() : []), ...(wanted('startup.idle_rss_mb') ? await benchIdleMemory() : [])];
 }
 
 /** Cold start: a fresh data dir, embedded Postgres, migrations, local cluster, listening and ready. */
