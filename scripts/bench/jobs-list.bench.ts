@@ -126,7 +126,7 @@ async function countCosts(raw: Pool, name: string, clusterId: string, tenantId: 
       note: `the count up to 10,001 the list ran before, ${MEASURED_FILTERS}${size}`,
     }),
     summarize(`jobs.list_${name}.estimate_ms`, 'ms', await time((w) => `EXPLAIN (FORMAT JSON) SELECT 1 ${w}`), {
-      note: `the planner's estimate the list answers above 10,000, ${MEASURED_FILTERS}${size}`,
+      note: `the planner's estimate the list answers above 1,000 rows, ${MEASURED_FILTERS}${size}`,
     }),
   ];
 }
