@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
-import type { EventPublisher } from '@bud/invocation';
+import type { DeliveryOutcome, EventPublisher } from '@bud/invocation';
 import { Logger } from '@bud/logging';
+import { deliveryFates } from './delivery-fates';
+import type { DeliveryFates } from './delivery-fates';
 import type { OutboxRow } from './outbox-row';
 import { OutboxRepository } from './outbox.repository';
 
@@ -13,11 +15,11 @@ export interface OutboxRelaySettings {
   batchSize: number;
 }
 export const OUTBOX_RELAY_SETTINGS = Symbol('OUTBOX_RELAY_SETTINGS');
-const PUBLISH_CONCURRENCY = 16;
 
 /**
- * Publishes outbox rows at least once, a batch at a time (rows in parallel within it). Rows are leased while in flight, so a
- * relay that dies mid-batch leaves them to be published again when the lease runs out.
+ * Publishes outbox rows at least once, a claim at a time: one batch delivery per topic (the publisher keeps each
+ * subject's events in order). Rows are leased while in flight, so a relay that dies mid-batch leaves them to be
+ * published again when the lease runs out.
  */
 @Injectable()
 export class OutboxRelay implements BeforeApplicationShutdown {
@@ -82,57 +84,64 @@ export class OutboxRelay implements BeforeApplicationShutdown {
         if (!this.running) return;
         const batch = await this.outbox.claim(this.settings.batchSize, this.settings.leaseMs);
         if (batch.length === 0) return;
-        const delivered: string[] = [];
-        // Events of one subject (a job, a deployment) go out in order; different subjects in parallel.
-        const groups = [...groupBySubject(batch).values()];
-        let next = 0;
-        const publishGroups = async (): Promise<void> => {
-          while (next < groups.length) {
-            const group = groups[next++];
-            for (const [index, row] of group.entries()) {
-              try {
-                await this.publisher.publish(row.pubsubName, row.topic, row.event);
-                delivered.push(row.id);
-              } catch (error) {
-                const retryIn = Math.min(60_000, 500 * 2 ** Math.min(row.attempts, 7));
-                await this.outbox.markFailed(row.id, (error as Error).message, retryIn);
-                // The rest of this subject becomes due together with the failed row (claims go in id order,
-                // so order holds) instead of sitting out the whole lease.
-                await this.outbox.defer(
-                  group.slice(index + 1).map((later) => later.id),
-                  retryIn,
-                );
-                this.logger.warn('publish failed; will retry', {
-                  outbox_id: row.id,
-                  topic: row.topic,
-                  attempts: row.attempts + 1,
-                  retry_in_ms: retryIn,
-                  error: (error as Error).message,
-                });
-                break;
-              }
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, groups.length) }, publishGroups));
-        await this.outbox.markPublished(delivered);
-        this.published += delivered.length;
-        if (delivered.length < batch.length) return;
+        const fates = (await Promise.all([...byTopic(batch).values()].map((rows) => this.deliver(rows)))).reduce((all, one) => ({
+          published: all.published.concat(one.published),
+          failed: all.failed.concat(one.failed),
+          deferred: all.deferred.concat(one.deferred),
+        }));
+        await Promise.all([
+          this.outbox.markPublished(fates.published),
+          this.outbox.markFailed(fates.failed),
+          this.outbox.defer(fates.deferred),
+        ]);
+        this.published += fates.published.length;
+        if (fates.failed.length > 0) this.warnFailed(batch, fates);
+        if (fates.published.length < batch.length) return;
       }
     } catch (error) {
       this.logger.warn('outbox drain interrupted', { error: (error as Error).message });
     }
   }
+
+  /** One batch delivery of rows of one topic; a publisher that throws leaves every row RETRY. */
+  private async deliver(rows: OutboxRow[]): Promise<DeliveryFates> {
+    const { pubsubName, topic } = rows[0];
+    let outcomes: DeliveryOutcome[];
+    try {
+      outcomes = await this.publisher.publishBatch(
+        pubsubName,
+        topic,
+        rows.map((row) => row.event),
+      );
+    } catch (error) {
+      outcomes = rows.map(() => ({ status: 'RETRY', reason: (error as Error).message }));
+    }
+    return deliveryFates(rows, outcomes);
+  }
+
+  private warnFailed(batch: OutboxRow[], fates: DeliveryFates): void {
+    const first = fates.failed[0];
+    const row = batch.find((r) => r.id === first.id);
+    this.logger.warn('publish failed; will retry', {
+      failed: fates.failed.length,
+      deferred: fates.deferred.length,
+      outbox_id: first.id,
+      topic: row?.topic,
+      attempts: (row?.attempts ?? 0) + 1,
+      retry_in_ms: first.retryInMs,
+      error: first.error,
+    });
+  }
 }
 
-function groupBySubject(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+/** Rows by (pub/sub, topic), each list in id order: one batch delivery each. */
+function byTopic(rows: OutboxRow[]): Map<string, OutboxRow[]> {
   const groups = new Map<string, OutboxRow[]>();
   for (const row of rows) {
-    const data = (row.event.data ?? {}) as { job_id?: unknown; deployment_id?: unknown };
-    const subject = typeof data.job_id === 'string' ? data.job_id : typeof data.deployment_id === 'string' ? data.deployment_id : row.id;
-    const group = groups.get(subject);
+    const key = `${row.pubsubName}\u0000${row.topic}`;
+    const group = groups.get(key);
     if (group) group.push(row);
-    else groups.set(subject, [row]);
+    else groups.set(key, [row]);
   }
   return groups;
 }

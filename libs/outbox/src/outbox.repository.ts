@@ -40,20 +40,26 @@ export class OutboxRepository {
       await poolQuery(this.db, `UPDATE outbox SET published_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
-  /** Releases rows unpublished and due again in `dueInMs`, without counting an attempt. */
-  async defer(ids: string[], dueInMs: number): Promise<void> {
-    if (ids.length > 0)
+  /** Releases rows unpublished, each due again after its `dueInMs`, without counting an attempt. */
+  async defer(rows: Array<{ id: string; dueInMs: number }>): Promise<void> {
+    if (rows.length > 0)
       await poolQuery(
         this.db,
-        `UPDATE outbox SET lease_until = NULL, next_attempt_at = now() + ($2 || ' milliseconds')::interval WHERE id = ANY($1::bigint[])`,
-        [ids, String(dueInMs)],
+        `UPDATE outbox o SET lease_until = NULL, next_attempt_at = now() + d.due_ms * interval '1 millisecond'
+           FROM unnest($1::bigint[], $2::int[]) AS d(id, due_ms) WHERE o.id = d.id`,
+        [rows.map((r) => r.id), rows.map((r) => r.dueInMs)],
       );
   }
 
-  async markFailed(id: string, error: string, retryInMs: number): Promise<void> {
-    await this.db.query(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = $2, lease_until = NULL, next_attempt_at = now() + ($3 || ' milliseconds')::interval WHERE id = $1`,
-      [id, error.slice(0, 2000), String(retryInMs)],
-    );
+  /** Releases rows whose delivery failed, counting the attempt, each due again after its `retryInMs`. */
+  async markFailed(rows: Array<{ id: string; error: string; retryInMs: number }>): Promise<void> {
+    if (rows.length > 0)
+      await poolQuery(
+        this.db,
+        `UPDATE outbox o SET attempts = o.attempts + 1, last_error = f.error, lease_until = NULL,
+                next_attempt_at = now() + f.retry_ms * interval '1 millisecond'
+           FROM unnest($1::bigint[], $2::text[], $3::int[]) AS f(id, error, retry_ms) WHERE o.id = f.id`,
+        [rows.map((r) => r.id), rows.map((r) => r.error.slice(0, 2000)), rows.map((r) => r.retryInMs)],
+      );
   }
 }
