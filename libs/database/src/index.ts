@@ -9,3 +9,4 @@ export * from './database.module';
 export * from './keyset';
 export * from './list-total';
 export * from './keyset-page';
+export * from './statement-batcher';

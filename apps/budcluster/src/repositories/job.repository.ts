@@ -4,98 +4,26 @@ import { DataSource } from 'typeorm';
 import { activeJobStatuses } from '@bud/contracts';
 import type { JobStatus } from '@bud/contracts';
 import type { JobEntity, JobEventEntity } from '../entities';
-import { managerOf, mapRow, preparedQuery, returnedRows, runInTransaction } from '@bud/database';
-import { NEW_WORK_REFUSING_ACTIONS } from '../domain/budget';
+import { StatementBatcher, managerOf, mapRow, preparedQuery, returnedRows, runInTransaction } from '@bud/database';
 import type { Tx } from '@bud/database';
+import { NEW_WORK_REFUSING_ACTIONS } from '../domain/budget';
+import { INSERT_JOB, INSERT_SETTLED_JOBS, JSON_COLUMNS, jobRecord, jobValues } from './job-insert.statements';
 
-const JOB_COLUMNS = [
-  'id',
-  'name',
-  'cluster_id',
-  'tenant_id',
-  'project_id',
-  'created_by',
-  'job_type',
-  'deployment_type',
-  'source_type',
-  'source_id',
-  'usecase_deployment_id',
-  'idempotency_key',
-  'spec',
-  'resources',
-  'priority_class',
-  'priority',
-  'policy',
-  'labels',
-  'annotations',
-  'status',
-  'status_reason',
-  'status_message',
-  'retry_count',
-  'k8s_namespace',
-  'k8s_resource_kind',
-  'k8s_resource_name',
-  'kueue_workload_name',
-  'queue_position',
-  'admitted_flavor',
-  'outputs',
-  'estimated_cost_per_hour',
-  'estimated_cost',
-  'actual_cost',
-  'created_at',
-  'updated_at',
-  'queued_at',
-  'started_at',
-  'completed_at',
-  'version',
-  'secret_env_sealed',
-  'health',
-  'health_reason',
-  'health_message',
-  'generation',
-  'observed_generation',
-  'rollout_replicas',
-  'ready_replicas',
-  'updated_replicas',
-  'rollout_started_at',
-  'last_good_generation',
-  'last_good_spec',
-  'last_good_resources',
-  'last_good_secret_env_sealed',
-] as const;
-const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const JSON_COLUMNS = new Set(['spec', 'resources', 'policy', 'labels', 'annotations', 'outputs', 'last_good_spec', 'last_good_resources']);
-/** Each column's entity field, worked out once: the create path maps every column of every new job. */
-const JOB_FIELDS = JOB_COLUMNS.map((column) => ({ field: camel(column), json: JSON_COLUMNS.has(column) }));
 /** `status IN ($2, $3, …)` over the contracts' active set, its parameters numbered after the query's first. */
 const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2}`).join(', ')})`;
+/**
+ * Creates in one statement at a time at most (two in flight), the rest going together in the next: the database's
+ * cost per statement, not per row, is what bounds creates per second.
+ */
+const CREATE_BATCHES = { maxInFlight: 2, maxItems: 100, maxBytes: 1024 * 1024 };
 
-const JOB_PARAMETER = (column: (typeof JOB_COLUMNS)[number]) => `$${JOB_COLUMNS.indexOf(column) + 1}`;
-const N = JOB_COLUMNS.length;
-/** What JobService.create would otherwise ask the database before the insert: the namespace's owner, the budgets. */
-const SETTLED = `
-  EXISTS (SELECT 1 FROM cluster_namespaces
-           WHERE cluster_id = ${JOB_PARAMETER('cluster_id')} AND name = ${JOB_PARAMETER('k8s_namespace')} AND tenant_id = ${JOB_PARAMETER('tenant_id')})
-  AND NOT EXISTS (SELECT 1 FROM budgets
-                   WHERE tenant_id = ${JOB_PARAMETER('tenant_id')} AND (project_id IS NULL OR project_id = ${JOB_PARAMETER('project_id')})
-                     AND action = ANY($${N + 4}::text[]))`;
-/** The job, its first event and its outbox row in one statement, written only when `gate` holds (if given). */
-const insertJobSql = (gate: string | null) => `
-  WITH ${gate ? `gate AS (SELECT ${gate} AS settled),` : ''}
-  inserted AS (
-    INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
-    SELECT ${JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')} WHERE ${gate ? '(SELECT settled FROM gate)' : 'true'}
-    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, status, status_reason, status_message, version, created_at),
-  event AS (
-    INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
-    SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
-  outbox_row AS (
-    INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
-    SELECT $${N + 1}, $${N + 2}, $${N + 3}::jsonb, created_at, created_at FROM inserted)
-  SELECT ${gate ? '(SELECT settled FROM gate)' : 'true'} AS settled, (SELECT count(*)::int FROM inserted) AS inserted`;
-const INSERT = insertJobSql(null);
-const INSERT_IF_SETTLED = insertJobSql(SETTLED);
+interface NewJob {
+  job: JobEntity;
+  record: string;
+  event: string;
+  pubsubName: string;
+  topic: string;
+}
 
 export interface InsertedJob {
   job: JobEntity;
@@ -109,18 +37,17 @@ export interface StatusChange {
   occurredAt: Date;
 }
 
-/** The job's columns in JOB_COLUMNS order, JSON columns as text. */
-function jobValues(job: JobEntity): unknown[] {
-  const fields = job as unknown as Record<string, unknown>;
-  return JOB_FIELDS.map(({ field, json }) => {
-    const value = fields[field];
-    return json && value !== null ? JSON.stringify(value) : value;
-  });
-}
-
 @Injectable()
 export class JobRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly creates: StatementBatcher<NewJob, { settled: boolean; inserted: boolean }>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.creates = new StatementBatcher(
+      (jobs) => this.insertSettled(jobs),
+      (job) => job.record.length + job.event.length,
+      CREATE_BATCHES,
+    );
+  }
 
   /** One unit of work: the repository methods given `tx` run in it, committed together. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -129,32 +56,45 @@ export class JobRepository {
 
   /**
    * The create path's one round trip (docs/design.md#job-creation): inserts the job, its first event and its outbox
-   * row in one prepared statement when the database has nothing to check first — the namespace is already the
-   * tenant's and no budget that can refuse new work covers the job. Null when it has (nothing is written): the caller
-   * takes the checked path and then `insert`. With an idempotency key that already exists nothing is written and
-   * `created` is false.
+   * row when the database has nothing to check first — the namespace is already the tenant's and no budget that can
+   * refuse new work covers the job. Null when it has (nothing is written): the caller takes the checked path and then
+   * `insert`. With an idempotency key that already exists nothing is written and `created` is false. Concurrent
+   * creates share one statement (CREATE_BATCHES).
    */
   async insertIfSettled(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<InsertedJob | null> {
-    const [row] = await preparedQuery<{ settled: boolean; inserted: number }>(this.db, 'jobs.insert-if-settled', INSERT_IF_SETTLED, [
-      ...jobValues(job),
+    const outcome = await this.creates.submit({
+      job,
+      record: JSON.stringify(jobRecord(job)),
+      event: JSON.stringify(outboxEvent),
       pubsubName,
       topic,
-      JSON.stringify(outboxEvent),
-      NEW_WORK_REFUSING_ACTIONS,
-    ]);
-    if (!row?.settled) return null;
-    return this.answer(job, row.inserted > 0);
+    });
+    if (!outcome.settled) return null;
+    return this.answer(job, outcome.inserted);
   }
 
   /** `insertIfSettled` after the caller has settled the namespace and the budgets itself. */
   async insert(job: JobEntity, outboxEvent: object, pubsubName: string, topic: string): Promise<InsertedJob> {
-    const [row] = await preparedQuery<{ inserted: number }>(this.db, 'jobs.insert', INSERT, [
+    const [row] = await preparedQuery<{ inserted: number }>(this.db, 'jobs.insert', INSERT_JOB, [
       ...jobValues(job),
       pubsubName,
       topic,
       JSON.stringify(outboxEvent),
     ]);
     return this.answer(job, (row?.inserted ?? 0) > 0);
+  }
+
+  /** One statement for a batch of creates; a batch is of one pubsub and topic (the job events'), checked here. */
+  private async insertSettled(jobs: NewJob[]): Promise<Array<{ settled: boolean; inserted: boolean }>> {
+    const { pubsubName, topic } = jobs[0];
+    if (jobs.some((job) => job.pubsubName !== pubsubName || job.topic !== topic)) throw new Error('one create batch, one topic');
+    return preparedQuery<{ settled: boolean; inserted: boolean }>(this.db, 'jobs.insert-settled', INSERT_SETTLED_JOBS, [
+      `[${jobs.map((job) => job.record).join(',')}]`,
+      `[${jobs.map((job) => job.event).join(',')}]`,
+      pubsubName,
+      topic,
+      NEW_WORK_REFUSING_ACTIONS,
+    ]);
   }
 
   /** The row as written is the entity (every column is given), so only a repeated idempotency key reads one back. */

@@ -139,6 +139,14 @@ describe('budcluster rejects bad input with the one error shape and writes nothi
     expectError(await h.http('GET', `/api/v1/clusters/${h.localClusterId}/jobs/${theirs.body.id}`), 404, 'not_found');
     const listed = await h.http('GET', `/api/v1/clusters/${h.localClusterId}/jobs?page_size=100`);
     expect(listed.body.items.map((j: { id: string }) => j.id)).not.toContain(theirs.body.id);
+    // Settled, like the fixture job: the later tests count rows while nothing else writes.
+    await pollUntil(
+      async () =>
+        (await h.http<{ status: string }>('GET', `/api/v1/clusters/${h.localClusterId}/jobs/${theirs.body.id}`, { caller: h.tenantB })).body
+          .status,
+      (status) => status === 'running',
+      { what: "tenant B's job running" },
+    );
   });
 
   it.each([

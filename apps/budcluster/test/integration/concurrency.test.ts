@@ -33,6 +33,34 @@ describe('concurrency and the database-enforced status machine', () => {
     expect(events.rows[0].n).toBe(1);
   });
 
+  it('answers each of 60 concurrent creates as its own (written together: settled, new namespaces, repeated keys), each job with one event and one outbox row', async () => {
+    const plain = Array.from({ length: 40 }, () => containerJob());
+    const ownNamespaces = Array.from({ length: 10 }, (_, i) => containerJob({ k8s_namespace: `burst-ns-${i}-${Date.now()}` }));
+    const keyed = Array.from({ length: 10 }, (_, i) => containerJob({ name: `keyed-${i % 5}`, idempotency_key: `mixed-${i % 5}` }));
+    const bodies = [...plain, ...ownNamespaces, ...keyed];
+    const answers = await Promise.all(bodies.map((body) => h.http('POST', path(), { body, schema: jobResponseSchema })));
+    for (const [i, answer] of answers.entries()) {
+      expect([201, 200]).toContain(answer.status);
+      expect(answer.body).toMatchObject({ name: bodies[i]?.name, status: 'pending' });
+    }
+    expect(answers.slice(0, 50).every((a) => a.status === 201)).toBe(true);
+    for (let key = 0; key < 5; key++) {
+      const pair = [answers[50 + key], answers[55 + key]];
+      expect(pair.map((a) => a?.status).sort()).toEqual([200, 201]);
+      expect(pair[0]?.body.id).toBe(pair[1]?.body.id);
+    }
+    const ids = [...new Set(answers.map((a) => a.body.id))];
+    expect(ids).toHaveLength(55);
+    const { rows } = await db.query(
+      `SELECT j.id, (SELECT count(*)::int FROM job_events e WHERE e.job_id = j.id) AS events,
+              (SELECT count(*)::int FROM outbox o WHERE o.event->'data'->>'job_id' = j.id::text) AS outbox
+         FROM jobs j WHERE j.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toHaveLength(55);
+    expect(rows.every((row: { events: number; outbox: number }) => row.events === 1 && row.outbox === 1)).toBe(true);
+  });
+
   it('lets exactly one of 50 concurrent PATCHes at the same version win; the rest get 409', async () => {
     const job = (await h.http('POST', path(), { body: containerJob() })).body;
     const answers = await Promise.all(
