@@ -10,7 +10,6 @@ import { checkHelmSpec, checkImageHost } from '@bud/workloads';
 import { fileMountClashes } from '../domain/manifests/file-clashes';
 import type { ClaimOwner } from '../domain/manifests/volumes';
 import { namespaceRefusal, tenantNamespace } from '../domain/namespace-rules';
-import { jobResourceName } from '../domain/object-names';
 import { isTerminal } from '../domain/job-status-machine';
 import { DriverRegistry } from '../drivers/driver-registry.service';
 import type { ClusterEntity, JobEntity } from '../entities';
@@ -24,6 +23,7 @@ import { toJobModel } from '../entities/job-model.mapper';
 import { toJobResponse } from './job.mapper';
 import { OutboxRelay } from '@bud/outbox';
 import { sealSecretEnv } from './secret-env';
+import { newJobEntity } from './new-job';
 import { estimatedCosts } from './job-cost';
 import { JobUpdateService } from './job-update.service';
 import { VolumeService } from './volume.service';
@@ -72,7 +72,9 @@ export class JobService {
     const refusal = namespaceRefusal(namespace, principal.tenantId, ingress);
     if (refusal) throw AppError.validation(`k8s_namespace ${refusal}`, [{ path: 'k8s_namespace', message: refusal }]);
     const costs = estimatedCosts(request.resources, request.policy, cluster.priceTable);
-    const entity = this.newJob(principal, cluster, request, namespace, costs);
+    const id = randomUUID();
+    const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
+    const entity = newJobEntity({ id, principal, cluster, request, namespace, costs, spec, sealed, now: new Date(this.clock.now()) });
     const event = jobCloudEvent(entity, null, entity.createdAt);
     // docs/design.md#job-creation: one round trip when the database has nothing to refuse (the namespace is the
     // tenant's already, no budget that refuses new work covers the job, no caller-named object can clash).
@@ -196,73 +198,6 @@ export class JobService {
     await this.namespaces.claim(cluster, { name: entity.k8sNamespace, tenantId: principal.tenantId, projectId: entity.projectId });
     await this.nameConflicts.check(cluster.id, entity.k8sNamespace, principal.tenantId, request);
     return this.jobs.insert(entity, event, PUBSUB_NAME, JOB_EVENTS_TOPIC);
-  }
-
-  /** A new job row as the request asks for it: pending, generation 1, secret env sealed. */
-  private newJob(
-    principal: Principal,
-    cluster: ClusterEntity,
-    request: CreateJobRequest,
-    namespace: string,
-    costs: { estimatedCostPerHour: string; estimatedCost: string | null },
-  ): JobEntity {
-    const now = new Date(this.clock.now());
-    const id = randomUUID();
-    const { spec, sealed } = sealSecretEnv(request.spec, this.secrets);
-    return {
-      id,
-      name: request.name,
-      clusterId: cluster.id,
-      tenantId: principal.tenantId,
-      projectId: request.project_id ?? null,
-      createdBy: principal.userId,
-      jobType: request.job_type,
-      deploymentType: request.deployment_type ?? (request.spec.kind === 'container' ? 'docker' : request.spec.kind),
-      sourceType: request.source_type,
-      sourceId: request.source_id ?? null,
-      usecaseDeploymentId: request.usecase_deployment_id ?? null,
-      idempotencyKey: request.idempotency_key ?? null,
-      spec,
-      resources: request.resources,
-      priorityClass: request.priority_class,
-      priority: priorityValues[request.priority_class],
-      policy: request.policy,
-      labels: request.labels,
-      annotations: request.annotations,
-      status: 'pending',
-      statusReason: 'Created',
-      statusMessage: null,
-      retryCount: 0,
-      k8sNamespace: namespace,
-      k8sResourceKind: request.spec.kind === 'helm' ? 'HelmRelease' : request.job_type === 'service' ? 'Deployment' : 'Job',
-      k8sResourceName: jobResourceName(id, request.name, request.spec),
-      kueueWorkloadName: null,
-      queuePosition: null,
-      admittedFlavor: null,
-      outputs: {},
-      ...costs,
-      actualCost: null,
-      createdAt: now,
-      updatedAt: now,
-      queuedAt: null,
-      startedAt: null,
-      completedAt: null,
-      version: 1,
-      secretEnvSealed: sealed,
-      health: 'unknown',
-      healthReason: null,
-      healthMessage: null,
-      generation: 1,
-      observedGeneration: 0,
-      rolloutReplicas: 0,
-      readyReplicas: 0,
-      updatedReplicas: 0,
-      rolloutStartedAt: null,
-      lastGoodGeneration: null,
-      lastGoodSpec: null,
-      lastGoodResources: null,
-      lastGoodSecretEnvSealed: null,
-    };
   }
 
   /** Unsafe charts and image hosts, and files that would hide one of the job's volumes: 422 naming the field. */
