@@ -72,6 +72,7 @@ export class JobEventsController {
         } catch (error) {
           this.logger.warn('a job event of a bulk delivery failed; asked for redelivery', {
             entry_id: entry.entryId,
+            event_id: (entry.event as { id?: unknown } | undefined)?.id,
             error: (error as Error).message,
           });
           return { status: 'RETRY' };
