@@ -32,9 +32,10 @@ describe('keyset cursors', () => {
 });
 
 describe('filterFingerprint', () => {
-  it('ignores key order and absent keys, and tells different filters apart', () => {
+  it('ignores key order, value order and absent keys, and tells different filters apart', () => {
     const a = filterFingerprint({ status: ['failed'], labels: { team: 'a', tier: 'b' }, project_id: undefined });
     expect(filterFingerprint({ labels: { tier: 'b', team: 'a' }, status: ['failed'] })).toBe(a);
+    expect(filterFingerprint({ status: ['failed', 'cancelled'] })).toBe(filterFingerprint({ status: ['cancelled', 'failed'] }));
     expect(filterFingerprint({ status: ['failed'], labels: { team: 'a' } })).not.toBe(a);
     expect(filterFingerprint({})).not.toBe(filterFingerprint({ status: ['failed'] }));
     expect(a).toMatch(/^[0-9a-f]{16}$/);

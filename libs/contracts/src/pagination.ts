@@ -64,7 +64,7 @@ export function decodeCursor(token: string): DecodedCursor | { error: string } {
 }
 
 /**
- * A short, stable digest of a list's filters (key order and absent keys do not matter), so a cursor made under
+ * A short, stable digest of a list's filters (key order, value order and absent keys do not matter), so a cursor made under
  * one filter is refused under another instead of paging a different set from the wrong place. Not a secret: the
  * cursor only moves within the caller's own list.
  */
@@ -74,7 +74,8 @@ export function filterFingerprint(filters: Record<string, unknown>): string {
 }
 
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  // A filter's list of values is a set: `status=failed,cancelled` and `status=cancelled,failed` are one filter.
+  if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
