@@ -64,9 +64,9 @@ export function decodeCursor(token: string): DecodedCursor | { error: string } {
 }
 
 /**
- * A short, stable digest of a list's filters (key order, value order and absent keys do not matter), so a cursor made under
- * one filter is refused under another instead of paging a different set from the wrong place. Not a secret: the
- * cursor only moves within the caller's own list.
+ * A short, stable digest of a list's filters (key order, value order and absent keys do not matter), so a cursor
+ * made under one filter is refused under another instead of paging a different set from the wrong place. Not a
+ * secret: the cursor only moves within the caller's own list.
  */
 export function filterFingerprint(filters: Record<string, unknown>): string {
   const text = canonical(filters);
