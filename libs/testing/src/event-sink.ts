@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '@bud/contracts';
 import { MAX_BULK_ENTRIES, eventSubject, inSubjectOrder, isBulkEnvelope, readBulkEntries } from '@bud/invocation';
-import type { BulkAnswer, DeliveryOutcome } from '@bud/invocation';
+import type { BulkAnswer, BulkEntry, DeliveryOutcome } from '@bud/invocation';
 
 /**
  * A subscriber app for tests: answers `GET /dapr/subscribe` and records CloudEvents POSTed to its route, exactly
@@ -79,7 +79,14 @@ export class TestEventSubscriber {
   }
 
   private async answerBulk(body: { entries: unknown }, response: http.ServerResponse): Promise<void> {
-    const entries = readBulkEntries(body);
+    let entries: BulkEntry[];
+    try {
+      entries = readBulkEntries(body);
+    } catch {
+      response.statusCode = 422;
+      response.end();
+      return;
+    }
     const outcomes = await inSubjectOrder(
       entries,
       (entry) => eventSubject(entry.event as CloudEvent) ?? entry.entryId,
