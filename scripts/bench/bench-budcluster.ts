@@ -3,6 +3,7 @@ import type { Scope } from '@bud/contracts';
 import { signToken } from '@bud/auth';
 import { ServiceProcess, TestEventSubscriber, freePort, TEST_SERVICE_TOKEN_SECRET } from '@bud/testing';
 import { freshDatabase } from './bench-database';
+import { request } from './http-client';
 
 export const BENCH_SECRET = 'bench-secret-of-at-least-32-characters!';
 
@@ -53,4 +54,23 @@ export async function startBenchBudcluster(serverUrl: string, env: Record<string
       await db.drop();
     },
   };
+}
+
+/**
+ * A new tenant with job and cluster scopes and its simulated cluster, admission an hour away: the job benches measure
+ * creation and listing, not the simulated lifecycle.
+ */
+export async function benchTenantCluster(
+  bench: BenchBudcluster,
+): Promise<{ tenantId: string; headers: Record<string, string>; clusterId: string }> {
+  const tenantId = randomUUID();
+  const headers = { authorization: `Bearer ${await bench.token(['job:manage', 'job:view', 'cluster:manage'], tenantId)}` };
+  const answer = await request(
+    `${bench.service.url}/api/v1/clusters`,
+    'POST',
+    { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } },
+    headers,
+  );
+  if (answer.status !== 201) throw new Error(`cluster create answered ${answer.status}: ${answer.body}`);
+  return { tenantId, headers, clusterId: (JSON.parse(answer.body) as { id: string }).id };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { startBenchBudcluster } from './bench-budcluster';
+import { benchTenantCluster, startBenchBudcluster } from './bench-budcluster';
 import type { BenchBudcluster } from './bench-budcluster';
 import { request } from './http-client';
 import type { BenchResult } from './stats';
@@ -27,26 +27,15 @@ export async function benchJobsApi(serverUrl: string): Promise<BenchResult[]> {
   }
 }
 
-async function measure({ service, databaseUrl, embedded, token }: BenchBudcluster): Promise<BenchResult[]> {
-  const tenantId = randomUUID();
-  const headers = { authorization: `Bearer ${await token(['job:manage', 'job:view', 'cluster:manage'], tenantId)}` };
-  // Admission an hour away: the measure is creation, not the simulated lifecycle.
-  const cluster = JSON.parse(
-    (
-      await request(
-        `${service.url}/api/v1/clusters`,
-        'POST',
-        { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } },
-        headers,
-      )
-    ).body,
-  ) as { id: string };
+async function measure(bench: BenchBudcluster): Promise<BenchResult[]> {
+  const { service, databaseUrl, embedded } = bench;
+  const { tenantId, headers, clusterId } = await benchTenantCluster(bench);
 
   const apiRates = await repeat(RUNS, async () => {
     const bodies = Array.from({ length: JOBS_PER_RUN }, jobBody);
     const started = performance.now();
     await pool(bodies, CONCURRENCY, async (body) => {
-      const answer = await request(`${service.url}/api/v1/clusters/${cluster.id}/jobs`, 'POST', body, headers);
+      const answer = await request(`${service.url}/api/v1/clusters/${clusterId}/jobs`, 'POST', body, headers);
       if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${answer.body}`);
     });
     return JOBS_PER_RUN / ((performance.now() - started) / 1000);
@@ -63,7 +52,7 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
                     VALUES ($1, $2, $3, $4, $4, 'service', 'docker', 'direct', $5, $6, 'normal', 10, '{}', 'pending', 'bench', 2.62, now(), now()) RETURNING id, created_at),
               e AS (INSERT INTO job_events (job_id, to_status, job_version, occurred_at) SELECT id, 'pending', 1, created_at FROM j)
          INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at, published_at) SELECT 'pubsub', 'bench', $7, created_at, created_at, now() FROM j`,
-        [id, body.name, cluster.id, tenantId, JSON.stringify(body.spec), JSON.stringify(body.resources), JSON.stringify({ id })],
+        [id, body.name, clusterId, tenantId, JSON.stringify(body.spec), JSON.stringify(body.resources), JSON.stringify({ id })],
       );
     });
     const rate = JOBS_PER_RUN / ((performance.now() - started) / 1000);

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { startBenchBudcluster } from './bench-budcluster';
+import { benchTenantCluster, startBenchBudcluster } from './bench-budcluster';
 import type { BenchBudcluster } from './bench-budcluster';
 import { request } from './http-client';
 import type { BenchResult } from './stats';
@@ -30,22 +29,12 @@ export async function benchJobsList(serverUrl: string): Promise<BenchResult[]> {
   }
 }
 
-async function measure({ service, databaseUrl, embedded, token }: BenchBudcluster): Promise<BenchResult[]> {
-  const tenantId = randomUUID();
-  const headers = { authorization: `Bearer ${await token(['job:manage', 'job:view', 'cluster:manage'], tenantId)}` };
-  const cluster = JSON.parse(
-    (
-      await request(
-        `${service.url}/api/v1/clusters`,
-        'POST',
-        { name: 'bench', type: 'simulated', settings: { admit_delay_ms: 3_600_000 } },
-        headers,
-      )
-    ).body,
-  ) as { id: string };
+async function measure(bench: BenchBudcluster): Promise<BenchResult[]> {
+  const { service, databaseUrl, embedded } = bench;
+  const { tenantId, headers, clusterId } = await benchTenantCluster(bench);
   const lister: Lister = {
     async get(query) {
-      const answer = await request(`${service.url}/api/v1/clusters/${cluster.id}/jobs?${query}`, 'GET', undefined, headers);
+      const answer = await request(`${service.url}/api/v1/clusters/${clusterId}/jobs?${query}`, 'GET', undefined, headers);
       if (answer.status !== 200) throw new Error(`list answered ${answer.status}: ${answer.body}`);
       return JSON.parse(answer.body) as { items: unknown[]; next_cursor?: string | null };
     },
@@ -60,7 +49,7 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
     ];
     for (const [name, rows] of sizes) {
       const started = performance.now();
-      await seedJobs(raw, cluster.id, tenantId, seeded, rows - seeded);
+      await seedJobs(raw, clusterId, tenantId, seeded, rows - seeded);
       const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
       seeded = rows;
       // Unrecorded walks first: a fresh service's first requests compile and plan, which is not what a list costs.
@@ -74,7 +63,7 @@ async function measure({ service, databaseUrl, embedded, token }: BenchBudcluste
         summarize(`jobs.list_${name}.cursor.p99_ms`, 'ms', await repeat(RUNS, () => cursorWalk(lister)), {
           note: `pages 1-${PAGES} of 20 by next_cursor, ${MEASURED_FILTERS}${size}`,
         }),
-        ...(await countCosts(raw, name, cluster.id, tenantId, size)),
+        ...(await countCosts(raw, name, clusterId, tenantId, size)),
       );
     }
   } finally {

@@ -88,15 +88,20 @@ export function jobRecord(job: JobEntity): Record<string, unknown> {
   return record;
 }
 
+/** A repeated idempotency key writes nothing; the new rows feed the history and outbox rows. */
+const NEW_ROWS_ONLY = `ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, status, status_reason, status_message, version, created_at`;
+/** Each inserted job's first history row. */
+const FIRST_EVENT = `event AS (
+    INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
+    SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted)`;
+
 /** The job, its first event and its outbox row in one statement (the checked create path, one job). */
 export const INSERT_JOB = `
   WITH inserted AS (
     INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, status, status_reason, status_message, version, created_at),
-  event AS (
-    INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
-    SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
+    ${NEW_ROWS_ONLY}),
+  ${FIRST_EVENT},
   outbox_row AS (
     INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
     SELECT $${N + 1}, $${N + 2}, $${N + 3}::jsonb, created_at, created_at FROM inserted)
@@ -121,11 +126,8 @@ export const INSERT_SETTLED_JOBS = `
   inserted AS (
     INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
     SELECT ${JOB_COLUMNS.join(', ')} FROM input WHERE settled ORDER BY ordinality
-    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, status, status_reason, status_message, version, created_at),
-  event AS (
-    INSERT INTO job_events (job_id, from_status, to_status, reason, message, job_version, occurred_at)
-    SELECT id, NULL, status, status_reason, status_message, version, created_at FROM inserted),
+    ${NEW_ROWS_ONLY}),
+  ${FIRST_EVENT},
   outbox_row AS (
     INSERT INTO outbox (pubsub_name, topic, event, created_at, next_attempt_at)
     SELECT $3, $4, e.event, i.created_at, i.created_at
