@@ -343,10 +343,12 @@ export const jobResponseSchema = z.object({
 });
 export type JobResponse = z.infer<typeof jobResponseSchema>;
 
+/** A comma list of the enum's values, each once (a repeated value would be a repeated filter arm). */
 const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(','))
+    .max(2000)
+    .transform((s) => [...new Set(s.split(','))])
     .pipe(z.array(z.enum(values)).min(1));
 
 export const jobListQuerySchema = keysetPaginationQuerySchema

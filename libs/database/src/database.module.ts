@@ -5,7 +5,6 @@ import type { Migration } from 'typeorm';
 import { postgresOptions } from './data-source';
 import type { DataSourceOptions } from './data-source';
 import { migrate } from './migrate';
-import { forgetStatementsOnConnect } from './pool-query';
 
 export interface DatabaseSettings extends DataSourceOptions {
   /** Told which migrations start-up applied (none when the schema was current), for the service's log. */
@@ -31,7 +30,6 @@ export function databaseModule(settings: DatabaseSettings): DynamicModule {
     dataSourceFactory: async (typeOrmOptions) => {
       const dataSource = new DataSource(typeOrmOptions ?? postgresOptions(options));
       await dataSource.initialize();
-      forgetStatementsOnConnect(dataSource);
       try {
         onMigrated?.(await migrate(dataSource));
       } catch (error) {

@@ -12,7 +12,9 @@ export async function poolQuery<T extends Record<string, unknown>>(dataSource: D
 
 /**
  * poolQuery as a named prepared statement: each connection parses and plans `sql` once, then only binds values.
- * `name` must always come with the same `sql`. The pool must forget leftover statements (`forgetStatementsOnConnect`).
+ * `name` must always come with the same `sql`. The embedded engine (a pool of one) gets an unnamed statement: it
+ * serves every connection from one backend session, so a statement a dropped connection prepared would outlive it and
+ * the next connection's Parse of that name would fail ("already exists").
  */
 export async function preparedQuery<T extends Record<string, unknown>>(
   dataSource: DataSource,
@@ -20,18 +22,7 @@ export async function preparedQuery<T extends Record<string, unknown>>(
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  return (await pool.query<T>({ name, text: sql, values: params })).rows;
-}
-
-/**
- * The embedded engine serves every connection from one backend session, so the statements a dropped connection
- * prepared outlive it, and the next connection's first Parse of that name fails ("already exists"). Each new
- * connection starts by deallocating them (on a server, whose sessions are their own, this finds nothing).
- */
-export function forgetStatementsOnConnect(dataSource: DataSource): void {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  pool.on('connect', (client) => {
-    client.query('DEALLOCATE ALL').catch(() => undefined);
-  });
+  const pool = (dataSource.driver as unknown as { master: Pool & { options: { max?: number } } }).master;
+  const shared = pool.options.max === 1;
+  return (await pool.query<T>(shared ? { text: sql, values: params } : { name, text: sql, values: params })).rows;
 }

@@ -1,9 +1,14 @@
+import { AppError } from '@bud/errors';
+import { isDatabaseUnavailable } from './data-source';
+
 export interface StatementBatcherSettings {
   /** Batches in flight at once; items that arrive meanwhile wait and go together in the next. */
   maxInFlight: number;
   maxItems: number;
   /** Bound on a batch's summed item sizes (an item larger than this goes alone). */
   maxBytes: number;
+  /** Items that may wait; past it a submit is refused at once (503) rather than held in memory. */
+  maxQueued: number;
 }
 
 interface Waiting<I, O> {
@@ -17,7 +22,8 @@ interface Waiting<I, O> {
  * Group commit for one kind of statement: while `maxInFlight` batches are running, arriving items queue, and the next
  * run takes them all (within the bounds) as one statement. Nothing waits on a timer: an idle batcher runs an item at
  * once, alone. A batch that fails is retried one item at a time, so an item's error stays its own and the others
- * still commit (a batch is one statement: it commits whole or not at all).
+ * still commit (a batch is one statement: it commits whole or not at all) — unless the database is unreachable, which
+ * fails the whole batch at once.
  */
 export class StatementBatcher<I, O> {
   private readonly queue: Array<Waiting<I, O>> = [];
@@ -30,6 +36,8 @@ export class StatementBatcher<I, O> {
   ) {}
 
   submit(item: I): Promise<O> {
+    if (this.queue.length >= this.settings.maxQueued)
+      return Promise.reject(new AppError('service_unavailable', 'too many writes are waiting for the database; retry shortly'));
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, bytes: this.sizeOf(item), resolve, reject });
       this.next();
@@ -63,7 +71,8 @@ export class StatementBatcher<I, O> {
       const outcomes = await this.run(batch.map((waiting) => waiting.item));
       batch.forEach((waiting, i) => waiting.resolve(outcomes[i]));
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      // An unreachable database fails every item alike: retried one by one, each would wait out its own timeout.
+      if (batch.length === 1 || isDatabaseUnavailable(error)) return batch.forEach((waiting) => waiting.reject(error));
       for (const waiting of batch) {
         await this.run([waiting.item]).then(
           ([outcome]) => waiting.resolve(outcome),

@@ -15,7 +15,7 @@ const ACTIVE_STATUS_IN = `status IN (${activeJobStatuses.map((_, i) => `$${i + 2
  * Creates in one statement at a time at most (two in flight), the rest going together in the next: the database's
  * cost per statement, not per row, is what bounds creates per second.
  */
-const CREATE_BATCHES = { maxInFlight: 2, maxItems: 100, maxBytes: 1024 * 1024 };
+const CREATE_BATCHES = { maxInFlight: 2, maxItems: 100, maxBytes: 1024 * 1024, maxQueued: 2000 };
 
 interface NewJob {
   job: JobEntity;

@@ -16,7 +16,8 @@ export class JobListService {
   ) {}
 
   async list(principal: Principal, clusterId: string, query: JobListQuery): Promise<Page<JobResponse>> {
-    const filters = listFilters(query);
+    // The cluster is part of what a cursor was made under: another cluster's cursor is refused, not reinterpreted.
+    const filters = listFilters({ ...query, cluster_id: clusterId });
     const after = cursorPosition(query, filters);
     await this.clusters.visibleCluster(principal, clusterId);
     const { items, last, total } = await this.jobs.list(principal.tenantId, clusterId, query, viewableSourceTypes(principal), after);

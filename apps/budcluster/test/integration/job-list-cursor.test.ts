@@ -98,6 +98,22 @@ describe('job list cursors', () => {
     expect(jobs.every((job) => ['failed', 'cancelled'].includes(job.status) && job.labels.shard === '1')).toBe(true);
   });
 
+  it('reads a filter value given twice once: no row twice, the total counted once', async () => {
+    const once = await h.http('GET', `${path}?status=failed&page_size=100`, jobPage);
+    const twice = await h.http('GET', `${path}?status=failed,failed,failed&page_size=100`, jobPage);
+    expect(twice.body.items.map((job) => job.id)).toEqual(once.body.items.map((job) => job.id));
+    expect(twice.body.total).toBe(once.body.total);
+    expect(new Set(twice.body.items.map((job) => job.id)).size).toBe(twice.body.items.length);
+  });
+
+  it("refuses another cluster's cursor with 422 naming query.cursor instead of paging from its position", async () => {
+    const other = await h.newSimulatedCluster(h.tenantA);
+    const first = await h.http('GET', `${path}?page_size=5`, jobPage);
+    const answer = await h.http('GET', `/api/v1/clusters/${other}/jobs?page_size=5&cursor=${first.body.next_cursor}`);
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({ error: 'validation_failed', details: [{ path: 'query.cursor' }] });
+  });
+
   it('gives a cursor from a numbered page too, and none on the last page', async () => {
     const second = await h.http('GET', `${path}?page=2&page_size=10&status=succeeded`, jobPage);
     const next = await h.http('GET', `${path}?page_size=10&status=succeeded&cursor=${second.body.next_cursor}`, jobPage);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common
 import { BUDGET_THRESHOLD_EVENT_TYPE, JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
 import { MAX_BULK_ENTRIES, eventSubject, inSubjectOrder, isBulkEnvelope, readBulkEntries } from '@bud/invocation';
 import type { BulkAnswer, DaprSubscription, DeliveryOutcome } from '@bud/invocation';
-import { Operation, Public } from '@bud/http';
+import { Operation, Public, findBodyViolation } from '@bud/http';
 import { Logger } from '@bud/logging';
 import { BudgetEventsService } from '../services/deployments/budget-events.service';
 import { JobEventsService } from '../services/deployments/job-events.service';
@@ -83,6 +83,8 @@ export class JobEventsController {
   }
 
   private async receiveOne(body: unknown): Promise<'SUCCESS' | 'DROP'> {
+    // A bulk entry's event may arrive as a JSON string, parsed after the body's own bounds were checked.
+    if (findBodyViolation(body)) return 'DROP';
     const event = cloudEventSchema.safeParse(body);
     if (!event.success) return 'DROP';
     // The topic also carries budcluster's budget events (docs/design.md#budget-events); job events are the rest.

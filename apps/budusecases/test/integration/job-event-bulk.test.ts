@@ -76,6 +76,17 @@ describe('bulk job event deliveries', () => {
     }
   });
 
+  it('drops an entry whose event, sent as a JSON string, holds what no body may (a NUL character)', async () => {
+    const poisoned = JSON.stringify({ ...harmless(), id: 'bad\u0000id' });
+    const answer = await deliver(envelope([entry('a', poisoned), entry('b', JSON.stringify(harmless()))]), await fromBudcluster());
+    expect(answer.body).toEqual({
+      statuses: [
+        { entryId: 'a', status: 'DROP' },
+        { entryId: 'b', status: 'SUCCESS' },
+      ],
+    });
+  });
+
   it('refuses a bulk without either credential with 401', async () => {
     const answer = await deliver(envelope([entry('a', harmless())]), { authorization: `Bearer ${h.tenantA.token}` });
     expect(answer).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
