@@ -5,7 +5,7 @@ import { ServiceTokens, TokenVerifier } from '@bud/auth';
 import type { SecretBox } from '@bud/auth';
 import { databaseModule } from '@bud/database';
 import type { DatabaseSettings } from '@bud/database';
-import { HTTP_GUARDS, HealthController } from '@bud/http';
+import { HealthController, httpGuards } from '@bud/http';
 import type { EventPublisher, ServiceInvoker } from '@bud/invocation';
 import { OUTBOX_RELAY_SETTINGS, OutboxRelay, OutboxRepository } from '@bud/outbox';
 import type { OutboxRelaySettings } from '@bud/outbox';
@@ -13,7 +13,7 @@ import type { Clock } from '@bud/ports';
 import { CLOCK, SECRET_BOX } from '@bud/ports';
 import { ComponentController } from './controllers/component.controller';
 import { DeploymentController } from './controllers/deployment.controller';
-import { DAPR_APP_API_TOKEN } from './controllers/job-event-delivery.guard';
+import { DAPR_APP_API_TOKEN, JobEventDeliveryGuard } from './controllers/job-event-delivery.guard';
 import { JobEventsController } from './controllers/job-events.controller';
 import { TemplateController } from './controllers/template.controller';
 import { ComponentRepository } from './repositories/component.repository';
@@ -96,7 +96,7 @@ export class BudusecasesModule {
         { provide: CrashPoints, useValue: runtime.crashPoints },
         { provide: SECRET_BOX, useValue: runtime.secretBox },
         { provide: CLOCK, useValue: runtime.clock },
-        ...HTTP_GUARDS,
+        ...httpGuards(JobEventDeliveryGuard),
         OutboxRepository,
         OutboxRelay,
         ComponentRepository,

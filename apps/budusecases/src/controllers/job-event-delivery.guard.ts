@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ServiceTokens, bearerToken } from '@bud/auth';
 import { AppError } from '@bud/errors';
@@ -8,19 +9,26 @@ import { AppError } from '@bud/errors';
 /** Dapr's app API token (APP_API_TOKEN), the one its sidecar sends as `dapr-api-token`; undefined without Dapr. */
 export const DAPR_APP_API_TOKEN = Symbol('DAPR_APP_API_TOKEN');
 
+const JOB_EVENT_DELIVERY = 'bud:job-event-delivery';
+/** Marks the route job events are delivered to: JobEventDeliveryGuard checks its callers. */
+export const JobEventDelivery = () => SetMetadata(JOB_EVENT_DELIVERY, true);
+
 /**
  * Job events are budcluster's word about its jobs, so only two senders are believed: our Dapr sidecar
  * delivering from pub/sub (the app API token) and budcluster itself over the direct transport (its
- * service token for budusecases). User tokens, even platform:admin, never are.
+ * service token for budusecases). User tokens, even platform:admin, never are. Global (httpGuards), so a
+ * delivery's caller is judged before its query; it acts on `@JobEventDelivery()` routes only.
  */
 @Injectable()
 export class JobEventDeliveryGuard implements CanActivate {
   constructor(
     private readonly serviceTokens: ServiceTokens,
+    private readonly reflector: Reflector,
     @Inject(DAPR_APP_API_TOKEN) private readonly appApiToken: string | undefined,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.reflector.get<boolean>(JOB_EVENT_DELIVERY, context.getHandler())) return true;
     const headers = context.switchToHttp().getRequest<Request>().headers;
     if (this.fromSidecarPubSub(headers)) return true;
     const token = bearerToken(headers.authorization);

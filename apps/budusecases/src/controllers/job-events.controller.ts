@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { BUDGET_THRESHOLD_EVENT_TYPE, JOB_EVENTS_TOPIC, PUBSUB_NAME, cloudEventSchema } from '@bud/contracts';
 import { MAX_BULK_ENTRIES, eventSubject, inSubjectOrder, isBulkEnvelope, readBulkEntries } from '@bud/invocation';
 import type { BulkAnswer, DaprSubscription, DeliveryOutcome } from '@bud/invocation';
@@ -6,7 +6,7 @@ import { Operation, Public, findBodyViolation } from '@bud/http';
 import { Logger } from '@bud/logging';
 import { BudgetEventsService } from '../services/deployments/budget-events.service';
 import { JobEventsService } from '../services/deployments/job-events.service';
-import { JobEventDeliveryGuard } from './job-event-delivery.guard';
+import { JobEventDelivery } from './job-event-delivery.guard';
 
 export const JOB_EVENTS_ROUTE = '/api/v1/events/job-events';
 /** Subjects (jobs) of one bulk delivery handled at once; each job's own events one after another. */
@@ -46,7 +46,7 @@ export class JobEventsController {
    * a bulk entry, so it comes again. In a bulk, a job's events after its first RETRY are answered RETRY unapplied.
    */
   @Post(JOB_EVENTS_ROUTE.slice(1))
-  @UseGuards(JobEventDeliveryGuard)
+  @JobEventDelivery()
   @HttpCode(200)
   @Operation({
     summary:

@@ -87,6 +87,11 @@ describe('bulk job event deliveries', () => {
     });
   });
 
+  it('judges the caller before the query: no credential and an unknown query parameter is a 401', async () => {
+    const answer = await h.http('POST', `${JOB_EVENTS_ROUTE}?x=1`, { caller: null, body: harmless() });
+    expect(answer.status).toBe(401);
+  });
+
   it('refuses a bulk without either credential with 401', async () => {
     const answer = await deliver(envelope([entry('a', harmless())]), { authorization: `Bearer ${h.tenantA.token}` });
     expect(answer).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
