@@ -31,10 +31,12 @@ describe('component takeover', () => {
   async function stalledDeployment(): Promise<string> {
     const created = await h.http('POST', '/api/v1/deployments', { body: ragRequest(stalledClusterId) });
     expect(created.status).toBe(201);
+    // Recorded from the create's answer (generation set), not only from the job's first event, which can come first.
     await pollUntil(
-      async () => ((await deployment(created.body.id)).components as any[]).filter((c) => c.job_id !== null).length,
-      (withJobs) => withJobs === 3,
-      { what: 'the three wave-0 jobs', timeoutMs: 10_000 },
+      async () =>
+        ((await deployment(created.body.id)).components as any[]).filter((c) => c.job_id !== null && c.generation !== null).length,
+      (recorded) => recorded === 3,
+      { what: 'the three wave-0 jobs recorded', timeoutMs: 10_000 },
     );
     return created.body.id;
   }
