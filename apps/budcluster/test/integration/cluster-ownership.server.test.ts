@@ -62,7 +62,10 @@ describe('advisory-lock cluster ownership', () => {
     expect(await other.acquire('cluster-4')).toBe(false);
     // The server ends the owner's session, as it does for a client it can no longer reach.
     await admin.query(
-      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objid = hashtext('cluster-4')::oid AND l.granted`,
+      // Only this test's database: the other suites on the server hold advisory locks too.
+      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.objid = hashtext('cluster-4')::oid AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     await pollUntil(
       () =>
