@@ -18,7 +18,9 @@ interface Job {
   id: string;
   name: string;
   status: string;
+  status_reason: string | null;
   status_message: string | null;
+  events?: Array<{ to_status: string; reason: string | null }>;
   k8s_namespace: string;
   k8s_resource_name: string;
   spec: Record<string, unknown> & { env?: Record<string, string> };
@@ -76,7 +78,25 @@ describe('Day 2 through budcluster on the test bed control plane', () => {
     if (patched.status !== 200) throw new Error(`job patch failed: ${patched.status} ${JSON.stringify(patched.body)}`);
     return patched.body;
   };
-  const until = (id: string, accept: (job: Job) => boolean, what: string) => pollUntil(() => getJob(id), accept, { ...SLOW, what });
+  /** A timeout names what the job says now (status, health, rollout, history), not the first 500 characters of it. */
+  const until = async (id: string, accept: (job: Job) => boolean, what: string): Promise<Job> => {
+    try {
+      return await pollUntil(() => getJob(id), accept, { ...SLOW, what });
+    } catch (error) {
+      const job = await getJob(id).catch(() => undefined);
+      const now = job && {
+        status: job.status,
+        reason: job.status_reason,
+        message: job.status_message,
+        health: job.health,
+        health_reason: job.health_reason,
+        health_message: job.health_message,
+        rollout: job.rollout,
+        history: job.events?.map((event) => `${event.to_status}:${event.reason}`),
+      };
+      throw new Error(`${(error as Error).message.split(' (last value')[0]}; the job now: ${JSON.stringify(now)}`);
+    }
+  };
   const untilRolledOut = (id: string, generation: number) =>
     until(
       id,
