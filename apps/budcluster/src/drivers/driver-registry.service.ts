@@ -58,6 +58,9 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   private readonly checkMs: number;
   private checkTimer: NodeJS.Timeout | undefined;
   private checking = false;
+  /** The ownership check under way, which stopAll waits out so it cannot start a driver after the stop. */
+  private checkRun: Promise<void> = Promise.resolve();
+  private stopping = false;
   private sink: StatusSink = async () => undefined;
 
   constructor(
@@ -83,14 +86,17 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       () =>
         void this.stopDrivers().catch((error: unknown) => this.logger.error('stepping down failed', { error: (error as Error).message })),
     );
-    await this.checkOwnership();
-    this.checkTimer = setInterval(() => void this.checkOwnership(), this.checkMs);
+    this.stopping = false;
+    await this.runCheck();
+    this.checkTimer = setInterval(() => void this.runCheck(), this.checkMs);
     this.checkTimer.unref();
   }
 
   async stopAll(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.checkTimer);
     this.checkTimer = undefined;
+    await this.checkRun;
     await this.stopDrivers();
     await this.ownership.close();
   }
@@ -103,7 +109,8 @@ export class DriverRegistry implements BeforeApplicationShutdown {
   /** Starts the cluster's driver if this replica owns the cluster or can take it; false when another replica owns it. */
   async claim(cluster: ClusterEntity): Promise<boolean> {
     if (this.drivers.has(cluster.id)) return true;
-    if (!(await this.ownership.acquire(cluster.id))) return false;
+    // A driver started once the registry is stopping would outlive it (informers, resync) with nobody to stop it.
+    if (this.stopping || !(await this.ownership.acquire(cluster.id)) || this.stopping) return false;
     if (!this.drivers.has(cluster.id)) this.logger.info('owning cluster', { cluster_id: cluster.id, type: cluster.type });
     await this.driverFor(cluster);
     return true;
@@ -219,6 +226,11 @@ export class DriverRegistry implements BeforeApplicationShutdown {
       .catch((error: unknown) =>
         this.logger.warn('could not hand work to the cluster owner', { ...workFields(work), error: (error as Error).message }),
       );
+  }
+
+  private runCheck(): Promise<void> {
+    if (!this.checking) this.checkRun = this.checkOwnership();
+    return this.checkRun;
   }
 
   private async checkOwnership(): Promise<void> {
